@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto'
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/** `length` characters of [0-9A-Za-z], uniformly random (rejection sampling, no modulo bias). */
+export function randomBase62(length: number): string {
+  let out = ''
+  while (out.length < length) {
+    const bytes = randomBytes(length * 2)
+    for (const b of bytes) {
+      if (b < 248 && out.length < length) out += BASE62[b % 62]
+    }
+  }
+  return out
+}
+
+/** `prefix_` + 20 base62 characters (~119 bits). */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBase62(20)}`
+}
+
+/**
+ * An order number valid as a WeChat `out_trade_no` and an Alipay `out_trade_no`: the UTC date and
+ * time to the second, then 10 random base62 characters (24 characters, `[0-9A-Za-z]` only).
+ */
+export function newOrderNumber(now: number): string {
+  const d = new Date(now)
+  const stamp = d.toISOString().replace(/\D/g, '').slice(0, 14)
+  return `${stamp}${randomBase62(10)}`
+}

@@ -1,0 +1,97 @@
+import type { Customer } from '../domain/customer.js'
+import type { Order, Refund } from '../domain/order.js'
+
+/** What the buyer's client does next to pay. */
+export type PaymentAction =
+  /** WeChat JSAPI / mini-program: pass `params` to `WeixinJSBridge` or `wx.requestPayment`. */
+  | { type: 'jsapi'; params: Record<string, string> }
+  /** WeChat APP: pass `params` to the native SDK. */
+  | { type: 'app'; params: Record<string, string> }
+  /** Render `codeUrl` as a QR code (WeChat Native). */
+  | { type: 'qr'; codeUrl: string }
+  /** Send the browser to `url` (WeChat H5, Alipay, Stripe Checkout, the sandbox). */
+  | { type: 'redirect'; url: string }
+  /** Submit this HTML form (Alipay page pay). */
+  | { type: 'form'; html: string }
+
+export interface CreatePaymentInput {
+  order: Order
+  customer: Customer
+  /** Provider-specific flavour: `jsapi`, `miniprogram`, `native`, `h5`, `app`, … */
+  method?: string
+  /** Where the provider posts its webhooks (the loop's `/webhooks/<provider>` route). */
+  notifyUrl: string
+  /** Where the buyer returns after paying off-site. */
+  returnUrl?: string
+  clientIp?: string
+  description: string
+}
+
+export interface CreatePaymentOutput {
+  providerRef: string | null
+  action: PaymentAction
+}
+
+/** The provider's view of an order's payment. */
+export interface ProviderPayment {
+  status: 'pending' | 'succeeded' | 'closed' | 'failed' | 'refunded'
+  orderNumber: string
+  providerRef: string | null
+  amount: number
+  currency: string
+  paidAt: number | null
+}
+
+export interface RefundInput {
+  order: Order
+  refund: Refund
+  notifyUrl: string
+}
+
+export interface RefundOutput {
+  status: 'pending' | 'succeeded' | 'failed'
+  providerRef: string | null
+}
+
+/** A verified webhook, normalized. */
+export type WebhookEvent =
+  | {
+      kind: 'payment.succeeded'
+      eventId: string
+      orderNumber: string
+      providerRef: string
+      amount: number
+      currency: string
+      paidAt: number
+    }
+  | {
+      kind: 'refund.succeeded' | 'refund.failed'
+      eventId: string
+      orderNumber: string
+      refundNumber: string
+      providerRef: string | null
+      amount: number
+      currency: string
+    }
+  /** Verified but not for Loopkit (another product's event): acknowledged, nothing changes. */
+  | { kind: 'ignored'; eventId: string; reason: string }
+
+/**
+ * A payment provider. `parseWebhook` must verify the signature on the raw bytes before parsing
+ * and throw `LoopError('signature_invalid' | 'timestamp_out_of_window' | …)` otherwise.
+ *
+ * Prove an implementation with `testPaymentAdapter()` from `@loopkit/testing`.
+ */
+export interface PaymentAdapter {
+  /** The route segment and the order's `provider`: `sandbox`, `wechat`, `alipay`, `stripe`. */
+  readonly id: string
+  createPayment(input: CreatePaymentInput): Promise<CreatePaymentOutput>
+  /** `null` when the provider has no such order. */
+  queryPayment(input: { orderNumber: string; providerRef?: string | null }): Promise<ProviderPayment | null>
+  /** Closes an unpaid order at the provider so it can no longer be paid. */
+  closePayment?(input: { orderNumber: string }): Promise<void>
+  refund(input: RefundInput): Promise<RefundOutput>
+  parseWebhook(input: { body: Uint8Array; headers: Headers; url: string }): Promise<WebhookEvent>
+  /** The reply the provider expects; default: 204 on success, 4xx JSON on failure. */
+  webhookResponse?(input: { ok: boolean; error?: { code: string; message: string } }): Response
+}

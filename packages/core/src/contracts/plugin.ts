@@ -1,0 +1,63 @@
+import type { Customer } from '../domain/customer.js'
+import type { Order, OrderLine, Refund } from '../domain/order.js'
+import type { StorageAdapter } from './storage.js'
+
+/** What the loop lends its plugins and adapters: storage, the clock and id generation. */
+export interface LoopContext {
+  storage: StorageAdapter
+  now(): number
+  /** A new unique id with a readable prefix (`ord_…`). */
+  newId(prefix: string): string
+}
+
+export interface CheckoutHookState {
+  context: LoopContext
+  customer: Customer
+  lines: OrderLine[]
+}
+
+export interface OrderHookState {
+  context: LoopContext
+  order: Order
+  customer: Customer | null
+}
+
+export interface RefundHookState {
+  context: LoopContext
+  order: Order
+  refund: Refund
+}
+
+/** A route a plugin adds to `loop.fetch`, relative to the loop's base path. */
+export interface LoopRoute {
+  method: 'GET' | 'POST'
+  /** `/wechat/js-config`; `:name` segments become `params.name`. */
+  path: string
+  handler(input: { request: Request; params: Record<string, string>; context: LoopContext; customerId: string | null }): Promise<Response>
+}
+
+/**
+ * A plugin changes the flow: its hooks run inside the loop's steps, in plugin order. A hook that
+ * throws a `LoopError` in `beforeCheckout` refuses the checkout. After-hooks run once per change,
+ * after the change is committed (they must themselves be idempotent: a crash between the commit and
+ * the hook is healed by `loop.recover()`, which re-runs them).
+ *
+ * To only observe, use `loop.on(…)` instead.
+ *
+ * @example
+ * ```ts
+ * const vipOnly: LoopPlugin = {
+ *   id: 'vip-only',
+ *   hooks: { beforeCheckout: [({ customer }) => { if (!customer.tags.includes('vip')) throw new LoopError({ code: 'forbidden', message: 'VIP only' }) }] },
+ * }
+ * ```
+ */
+export interface LoopPlugin {
+  id: string
+  hooks?: {
+    beforeCheckout?: Array<(state: CheckoutHookState) => void | Promise<void>>
+    orderPaid?: Array<(state: OrderHookState) => void | Promise<void>>
+    refundSucceeded?: Array<(state: RefundHookState) => void | Promise<void>>
+  }
+  routes?: LoopRoute[]
+}

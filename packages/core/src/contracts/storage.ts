@@ -1,0 +1,230 @@
+import type { Sku } from '../domain/catalog.js'
+import type { Consent, Customer, IdentityProfile } from '../domain/customer.js'
+import type { LoopEventRecord, NewEvent } from '../domain/event.js'
+import type { NewNotification, Notification } from '../domain/notification.js'
+import type { Order, OrderStatus, Payment, Refund, RefundStatus } from '../domain/order.js'
+import type { Reward, RewardStatus, Share, Visit } from '../domain/share.js'
+
+/**
+ * What a state change writes in the same transaction as the change itself: the event-log entries
+ * and the outbox rows. Outbox rows whose `dedupeKey` already exists are skipped, not duplicated.
+ */
+export interface Effects {
+  events?: NewEvent[]
+  outbox?: NewNotification[]
+}
+
+export interface StockReservation {
+  skuId: string
+  quantity: number
+}
+
+/** A webhook delivery, recorded exactly once per `(provider, eventId)`. */
+export interface WebhookDelivery {
+  provider: string
+  eventId: string
+  receivedAt: number
+}
+
+/**
+ * The storage contract. Every method is one atomic domain operation: a SQL adapter does each in
+ * one transaction. Methods take one input object and return one output object; "not found" is `null`.
+ * Failures throw `LoopError` (`out_of_stock`, `conflict`, `refund_exceeds_paid`, `storage_error`).
+ *
+ * Prove an implementation with `testStorageAdapter()` from `@loopkit/testing`.
+ */
+export interface StorageAdapter {
+  readonly name: string
+
+  // ── customers ─────────────────────────────────────────────────────────────
+  /**
+   * Finds the customer with this identity (or, failing that, with the same `unionId`, adding the
+   * identity to them) or creates one. `referredBy` only applies to a newly created customer.
+   */
+  upsertCustomer(input: {
+    id: string
+    profile: IdentityProfile
+    referredBy?: string | null
+    now: number
+    effects?: Effects
+  }): Promise<{ customer: Customer; created: boolean }>
+  getCustomer(input: { id: string }): Promise<Customer | null>
+  findCustomerByIdentity(input: { provider: string; subject: string }): Promise<Customer | null>
+  /** Adds/removes tags and sets profile fields. */
+  updateCustomer(input: {
+    id: string
+    addTags?: string[]
+    removeTags?: string[]
+    displayName?: string | null
+    avatarUrl?: string | null
+    now: number
+    effects?: Effects
+  }): Promise<Customer | null>
+  /**
+   * Changes one consent atomically: `grant` adds sends (or `null` for uncounted), `consume` takes one
+   * and reports `ok: false` when none is left, `revoke` ends it.
+   */
+  changeConsent(input: {
+    customerId: string
+    channel: string
+    topic: string
+    change: { grant: number | null } | { consume: true } | { revoke: true }
+    now: number
+    effects?: Effects
+  }): Promise<{ ok: boolean; consent: Consent | null }>
+
+  // ── catalog ───────────────────────────────────────────────────────────────
+  /** Creates or replaces a SKU (stock included). */
+  putSku(input: { sku: Sku }): Promise<Sku>
+  getSku(input: { id: string }): Promise<Sku | null>
+  listSkus(input: { activeOnly?: boolean }): Promise<Sku[]>
+
+  // ── orders ────────────────────────────────────────────────────────────────
+  /**
+   * Creates an order and reserves its stock in one step. Throws `out_of_stock` (and changes
+   * nothing) when any line cannot be reserved. When `order.idempotencyKey` was already used by the
+   * same customer, returns that order with `created: false` and reserves nothing.
+   */
+  createOrder(input: {
+    order: Order
+    reserve: StockReservation[]
+    effects?: Effects
+  }): Promise<{ order: Order; created: boolean }>
+  getOrder(input: { id: string }): Promise<Order | null>
+  getOrderByNumber(input: { number: string }): Promise<Order | null>
+  listOrders(input: {
+    customerId?: string
+    status?: OrderStatus
+    limit: number
+    /** Orders created before this one (by `createdAt`, then id), for paging newest first. */
+    before?: { createdAt: number; id: string }
+  }): Promise<Order[]>
+  /** Pending orders whose `expiresAt` is at or before `now`, oldest first. */
+  listExpiredOrders(input: { now: number; limit: number }): Promise<Order[]>
+  /**
+   * Compare-and-set: moves the order to `to` only if its status is one of `from`, applying `patch`
+   * and writing `effects` in the same transaction. With `releaseStock` the order's lines are
+   * returned to stock. Otherwise changes nothing and returns the current order with `changed: false`.
+   */
+  transitionOrder(input: {
+    id: string
+    from: OrderStatus[]
+    to: OrderStatus
+    patch?: Partial<Pick<Order, 'providerRef' | 'paidAt'>>
+    releaseStock?: boolean
+    now: number
+    effects?: Effects
+  }): Promise<{ order: Order | null; changed: boolean }>
+
+  // ── payments and the webhook inbox ────────────────────────────────────────
+  savePayment(input: { payment: Payment }): Promise<Payment>
+  listPayments(input: { orderId: string }): Promise<Payment[]>
+  /**
+   * Records a webhook delivery exactly once. Returns `first: false` for a repeat, and then nothing
+   * else of the call happens.
+   */
+  recordWebhook(input: { delivery: WebhookDelivery; effects?: Effects }): Promise<{ first: boolean }>
+  /**
+   * The paid transition as one atomic step: record the delivery (exactly once), move the order
+   * `pending → paid` with the provider's reference, save the payment as succeeded, write effects.
+   * A repeated delivery returns `duplicate: true` and changes nothing; an order no longer pending
+   * returns `changed: false` (the delivery is still recorded).
+   */
+  markPaid(input: {
+    orderId: string
+    delivery: WebhookDelivery | null
+    payment: Payment
+    now: number
+    effects?: Effects
+  }): Promise<{ order: Order | null; changed: boolean; duplicate: boolean }>
+
+  // ── refunds ───────────────────────────────────────────────────────────────
+  /**
+   * Creates a refund if the order's pending and succeeded refunds plus this one do not exceed its
+   * total (else `refund_exceeds_paid`). A refund with the same `number` returns the existing one.
+   */
+  createRefund(input: { refund: Refund; effects?: Effects }): Promise<{ refund: Refund; created: boolean }>
+  getRefund(input: { id: string }): Promise<Refund | null>
+  getRefundByNumber(input: { number: string }): Promise<Refund | null>
+  listRefunds(input: { orderId: string }): Promise<Refund[]>
+  /**
+   * Settles a pending refund (`succeeded` or `failed`). On success adds its amount to the order's
+   * `refunded` and moves the order to `partially_refunded` or `refunded`, all in one transaction.
+   * A refund that is no longer pending is returned unchanged with `changed: false`.
+   */
+  settleRefund(input: {
+    id: string
+    status: Exclude<RefundStatus, 'pending'>
+    providerRef?: string | null
+    delivery?: WebhookDelivery | null
+    now: number
+    effects?: Effects
+  }): Promise<{ refund: Refund | null; order: Order | null; changed: boolean; duplicate: boolean }>
+
+  // ── shares, visits, rewards ───────────────────────────────────────────────
+  createShare(input: { share: Share; effects?: Effects }): Promise<Share>
+  getShare(input: { id: string }): Promise<Share | null>
+  listShares(input: { customerId?: string; limit: number }): Promise<Share[]>
+  recordVisit(input: { visit: Visit; effects?: Effects }): Promise<Visit>
+  /** Sets `customerId` on the visits of this browser that have none yet. */
+  claimVisits(input: { visitorKey: string; customerId: string }): Promise<{ claimed: number }>
+  /** The newest visit by this customer or browser at or after `since`, excluding self-visits. */
+  lastVisit(input: { customerId: string; visitorKey?: string | null; since: number }): Promise<Visit | null>
+  /**
+   * Accrues a reward unless one exists for the same `(sharerId, orderId)`; with `capTotal`, held and
+   * released rewards of the sharer (in the reward's currency) may not exceed it — the amount is cut
+   * to what is left, and no reward is written when nothing is left.
+   */
+  createReward(input: {
+    reward: Reward
+    capTotal?: number
+    effects?: Effects
+  }): Promise<{ reward: Reward | null; created: boolean }>
+  transitionReward(input: {
+    id: string
+    from: RewardStatus[]
+    to: RewardStatus
+    now: number
+    effects?: Effects
+  }): Promise<{ reward: Reward | null; changed: boolean }>
+  listRewards(input: { sharerId?: string; orderId?: string; status?: RewardStatus; dueBefore?: number; limit: number }): Promise<Reward[]>
+
+  // ── event log ─────────────────────────────────────────────────────────────
+  appendEvents(input: { events: NewEvent[] }): Promise<void>
+  /** Events after `after` (a seq), oldest first. */
+  listEvents(input: { after?: number; types?: string[]; customerId?: string; orderId?: string; limit: number }): Promise<LoopEventRecord[]>
+
+  // ── outbox ────────────────────────────────────────────────────────────────
+  /** Writes outbox rows outside another change (skipping existing dedupe keys). */
+  enqueueNotifications(input: { notifications: NewNotification[]; now: number }): Promise<{ inserted: number }>
+  /**
+   * Leases up to `limit` pending rows due at `now` (and rows whose lease ran out) to `leaseToken`
+   * until `now + leaseMs`. Two concurrent claims never return the same row.
+   */
+  claimNotifications(input: { now: number; limit: number; leaseMs: number; leaseToken: string }): Promise<Notification[]>
+  /**
+   * Ends a lease with an outcome. Ignored (`changed: false`) if the lease is no longer held by
+   * `leaseToken`, so a slow dispatcher can never overwrite a newer one.
+   */
+  completeNotification(input: {
+    id: string
+    leaseToken: string
+    outcome:
+      | { status: 'sent'; providerMessageId: string | null }
+      | { status: 'retry'; error: string; nextAttemptAt: number }
+      | { status: 'dead'; error: string }
+    now: number
+    effects?: Effects
+  }): Promise<{ changed: boolean }>
+  listNotifications(input: { customerId?: string; status?: Notification['status']; limit: number }): Promise<Notification[]>
+
+  // ── cache (tokens, locks, login state) ────────────────────────────────────
+  cacheGet(input: { key: string; now: number }): Promise<string | null>
+  /** With `ifAbsent`, stores only when no unexpired value exists (a lease / lock). */
+  cacheSet(input: { key: string; value: string; ttlMs: number; now: number; ifAbsent?: boolean }): Promise<{ stored: boolean }>
+  /** With `ifValue`, deletes only when the current value equals it (releasing one's own lock). */
+  cacheDelete(input: { key: string; ifValue?: string }): Promise<{ deleted: boolean }>
+
+  /** Releases connections and file handles. */
+  close?(): Promise<void>
+}

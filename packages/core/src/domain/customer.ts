@@ -1,0 +1,45 @@
+/** One account a customer logs in with: `wechat` + an openid, `sandbox` + a name, … */
+export interface Identity {
+  provider: string
+  subject: string
+  /** WeChat's unionid: the same person across an official account, a mini-program and an app. */
+  unionId?: string
+}
+
+/**
+ * A consent to be messaged about a topic on a channel. WeChat subscribe messages are one-time:
+ * each acceptance grants one send, so `remaining` counts them; `null` means not counted.
+ */
+export interface Consent {
+  channel: string
+  topic: string
+  remaining: number | null
+  grantedAt: number
+  revokedAt: number | null
+}
+
+export interface Customer {
+  id: string
+  identities: Identity[]
+  displayName: string | null
+  avatarUrl: string | null
+  tags: string[]
+  consents: Consent[]
+  /** The customer whose share brought this one in, set once, on first login. */
+  referredBy: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+/** What an identity adapter learned about the person who just logged in. */
+export interface IdentityProfile extends Identity {
+  displayName?: string
+  avatarUrl?: string
+  /** WeChat's `is_snapshotuser`: a Moments snapshot-page visitor, not a real account. */
+  snapshot?: boolean
+}
+
+/** The identity of a customer on a provider, or null. */
+export function identityFor(customer: Customer, provider: string): Identity | null {
+  return customer.identities.find((i) => i.provider === provider) ?? null
+}

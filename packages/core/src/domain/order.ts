@@ -1,0 +1,94 @@
+export type OrderStatus =
+  | 'pending'
+  | 'paid'
+  | 'fulfilled'
+  | 'expired'
+  | 'cancelled'
+  | 'refunded'
+  | 'partially_refunded'
+
+export interface OrderLine {
+  skuId: string
+  title: string
+  quantity: number
+  /** Minor units. */
+  unitPrice: number
+}
+
+/** Which share brought this order, decided at checkout. */
+export interface Attribution {
+  shareId: string
+  sharerId: string
+  visitedAt: number
+}
+
+export interface Order {
+  id: string
+  /** Valid as a WeChat `out_trade_no`: `^[0-9A-Za-z_\-|*]{6,32}$`. */
+  number: string
+  customerId: string
+  lines: OrderLine[]
+  /** Minor units of `currency`. */
+  total: number
+  currency: string
+  status: OrderStatus
+  /** The payment provider chosen at checkout. */
+  provider: string
+  idempotencyKey: string | null
+  attribution: Attribution | null
+  /** Minor units refunded so far (succeeded refunds). */
+  refunded: number
+  /** The provider's transaction reference once paid. */
+  providerRef: string | null
+  createdAt: number
+  expiresAt: number
+  paidAt: number | null
+  updatedAt: number
+}
+
+/** The statuses an order may move to from each status. Replays of a transition are no-ops. */
+export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending: ['paid', 'expired', 'cancelled'],
+  paid: ['fulfilled', 'refunded', 'partially_refunded'],
+  fulfilled: ['refunded', 'partially_refunded'],
+  partially_refunded: ['partially_refunded', 'refunded'],
+  expired: [],
+  cancelled: [],
+  refunded: [],
+}
+
+/** Statuses in which an order holds its stock. */
+export const stockHoldingStatuses: readonly OrderStatus[] = ['pending', 'paid', 'fulfilled', 'partially_refunded', 'refunded']
+
+export const orderNumberPattern = /^[0-9A-Za-z_\-|*]{6,32}$/
+
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed'
+
+/** One payment attempt with a provider. */
+export interface Payment {
+  id: string
+  orderId: string
+  provider: string
+  providerRef: string | null
+  amount: number
+  currency: string
+  status: PaymentStatus
+  createdAt: number
+  updatedAt: number
+}
+
+export type RefundStatus = 'pending' | 'succeeded' | 'failed'
+
+export interface Refund {
+  id: string
+  orderId: string
+  /** Sent to the provider as its idempotency key (WeChat `out_refund_no`). */
+  number: string
+  amount: number
+  currency: string
+  reason: string | null
+  status: RefundStatus
+  providerRef: string | null
+  createdAt: number
+  updatedAt: number
+}
