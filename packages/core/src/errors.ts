@@ -122,7 +122,12 @@ export function isLoopError(value: unknown): value is LoopError {
 }
 
 /** `[loopkit] [scope] message`, the shape of every message. */
-export function loopError(scope: string, code: LoopErrorCode, message: string, extra: Omit<LoopErrorInit, 'code' | 'message'> = {}): LoopError {
+export function loopError(
+  scope: string,
+  code: LoopErrorCode,
+  message: string,
+  extra: Omit<LoopErrorInit, 'code' | 'message'> = {},
+): LoopError {
   return new LoopError({ code, message: `[loopkit] [${scope}] ${message}`, ...extra })
 }
 

@@ -1,3 +1,4 @@
+import type { LoopRoute } from './plugin.js'
 import type { IdentityProfile } from '../domain/customer.js'
 
 /**
@@ -15,4 +16,6 @@ export interface IdentityAdapter {
    * A used, expired or unknown code throws `LoopError('unauthorized')`.
    */
   exchangeCode(input: { code: string; redirectUri?: string }): Promise<IdentityProfile>
+  /** Routes the adapter serves under the loop's base path (the sandbox's pay and login pages). */
+  routes?: LoopRoute[]
 }

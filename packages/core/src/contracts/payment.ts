@@ -1,3 +1,4 @@
+import type { LoopRoute } from './plugin.js'
 import type { Customer } from '../domain/customer.js'
 import type { Order, Refund } from '../domain/order.js'
 
@@ -94,4 +95,6 @@ export interface PaymentAdapter {
   parseWebhook(input: { body: Uint8Array; headers: Headers; url: string }): Promise<WebhookEvent>
   /** The reply the provider expects; default: 204 on success, 4xx JSON on failure. */
   webhookResponse?(input: { ok: boolean; error?: { code: string; message: string } }): Response
+  /** Routes the adapter serves under the loop's base path (the sandbox's pay and login pages). */
+  routes?: LoopRoute[]
 }

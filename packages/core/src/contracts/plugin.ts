@@ -8,6 +8,8 @@ export interface LoopContext {
   now(): number
   /** A new unique id with a readable prefix (`ord_…`). */
   newId(prefix: string): string
+  /** The loop's own handler, for adapters that deliver to the loop in-process (the sandbox). */
+  handle(request: Request): Promise<Response>
 }
 
 export interface CheckoutHookState {
@@ -33,7 +35,12 @@ export interface LoopRoute {
   method: 'GET' | 'POST'
   /** `/wechat/js-config`; `:name` segments become `params.name`. */
   path: string
-  handler(input: { request: Request; params: Record<string, string>; context: LoopContext; customerId: string | null }): Promise<Response>
+  handler(input: {
+    request: Request
+    params: Record<string, string>
+    context: LoopContext
+    customerId: string | null
+  }): Promise<Response>
 }
 
 /**

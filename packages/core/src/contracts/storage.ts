@@ -187,21 +187,41 @@ export interface StorageAdapter {
     now: number
     effects?: Effects
   }): Promise<{ reward: Reward | null; changed: boolean }>
-  listRewards(input: { sharerId?: string; orderId?: string; status?: RewardStatus; dueBefore?: number; limit: number }): Promise<Reward[]>
+  listRewards(input: {
+    sharerId?: string
+    orderId?: string
+    status?: RewardStatus
+    dueBefore?: number
+    limit: number
+  }): Promise<Reward[]>
 
   // ── event log ─────────────────────────────────────────────────────────────
   appendEvents(input: { events: NewEvent[] }): Promise<void>
   /** Events after `after` (a seq), oldest first. */
-  listEvents(input: { after?: number; types?: string[]; customerId?: string; orderId?: string; limit: number }): Promise<LoopEventRecord[]>
+  listEvents(input: {
+    after?: number
+    types?: string[]
+    customerId?: string
+    orderId?: string
+    limit: number
+  }): Promise<LoopEventRecord[]>
 
   // ── outbox ────────────────────────────────────────────────────────────────
   /** Writes outbox rows outside another change (skipping existing dedupe keys). */
-  enqueueNotifications(input: { notifications: NewNotification[]; now: number }): Promise<{ inserted: number }>
+  enqueueNotifications(input: {
+    notifications: NewNotification[]
+    now: number
+  }): Promise<{ inserted: number }>
   /**
    * Leases up to `limit` pending rows due at `now` (and rows whose lease ran out) to `leaseToken`
    * until `now + leaseMs`. Two concurrent claims never return the same row.
    */
-  claimNotifications(input: { now: number; limit: number; leaseMs: number; leaseToken: string }): Promise<Notification[]>
+  claimNotifications(input: {
+    now: number
+    limit: number
+    leaseMs: number
+    leaseToken: string
+  }): Promise<Notification[]>
   /**
    * Ends a lease with an outcome. Ignored (`changed: false`) if the lease is no longer held by
    * `leaseToken`, so a slow dispatcher can never overwrite a newer one.
@@ -216,12 +236,22 @@ export interface StorageAdapter {
     now: number
     effects?: Effects
   }): Promise<{ changed: boolean }>
-  listNotifications(input: { customerId?: string; status?: Notification['status']; limit: number }): Promise<Notification[]>
+  listNotifications(input: {
+    customerId?: string
+    status?: Notification['status']
+    limit: number
+  }): Promise<Notification[]>
 
   // ── cache (tokens, locks, login state) ────────────────────────────────────
   cacheGet(input: { key: string; now: number }): Promise<string | null>
   /** With `ifAbsent`, stores only when no unexpired value exists (a lease / lock). */
-  cacheSet(input: { key: string; value: string; ttlMs: number; now: number; ifAbsent?: boolean }): Promise<{ stored: boolean }>
+  cacheSet(input: {
+    key: string
+    value: string
+    ttlMs: number
+    now: number
+    ifAbsent?: boolean
+  }): Promise<{ stored: boolean }>
   /** With `ifValue`, deletes only when the current value equals it (releasing one's own lock). */
   cacheDelete(input: { key: string; ifValue?: string }): Promise<{ deleted: boolean }>
 

@@ -1,0 +1,100 @@
+import type { IdentityAdapter } from '../contracts/identity.js'
+import type { LoopRoute } from '../contracts/plugin.js'
+import type { IdentityProfile } from '../domain/customer.js'
+import { loopError } from '../errors.js'
+import { randomBase62 } from '../_internal/ids.js'
+import { mac, safeEqual } from '../_internal/sign.js'
+
+export interface SandboxIdentityOptions {
+  secret?: string
+  /** How long a code is valid. Default 5 minutes, like WeChat. */
+  codeTtlMs?: number
+  now?: () => number
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const NAME = /^[\p{L}\p{N}_ .-]{1,32}$/u
+
+/**
+ * A development login: a page where you type any name. Codes are signed, expire, and work once,
+ * like a real provider's, so the loop's login flow is exercised for real.
+ *
+ * @example
+ * ```ts
+ * const id = sandboxIdentity()
+ * const loop = createLoop({ secret, baseUrl, identity: [id] })
+ * // in a browser: GET /loop/login/sandbox?returnTo=/  → type a name → logged in
+ * const code = id.codeFor('alice') // in tests: what the login page would mint
+ * ```
+ */
+export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
+  const secret = options.secret ?? randomBase62(32)
+  const ttl = options.codeTtlMs ?? 5 * 60_000
+  const now = options.now ?? Date.now
+  const used = new Set<string>()
+
+  function codeFor(name: string): string {
+    if (!NAME.test(name))
+      throw loopError('sandbox', 'invalid_input', 'A sandbox name is 1–32 letters, digits, spaces or _ . -')
+    const body = `${Buffer.from(name).toString('base64url')}.${now() + ttl}.${randomBase62(8)}`
+    return `${body}.${mac(secret, body, 22)}`
+  }
+
+  const routes: LoopRoute[] = [
+    {
+      method: 'GET',
+      path: '/sandbox/login',
+      async handler({ request }) {
+        const url = new URL(request.url)
+        const state = url.searchParams.get('state') ?? ''
+        const redirectUri = url.searchParams.get('redirect_uri') ?? ''
+        const html = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Sandbox login</title><body style="font-family:system-ui;max-width:28rem;margin:3rem auto">
+<h1>Sandbox login</h1><form method="post"><label>Your name <input name="name" id="sandbox-name" required maxlength="32" autofocus></label>
+<input type="hidden" name="state" value="${escape(state)}"><input type="hidden" name="redirect_uri" value="${escape(redirectUri)}">
+<button type="submit" id="sandbox-login">Log in</button> <button type="submit" name="deny" value="1">Refuse</button></form></body>`
+        return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+      },
+    },
+    {
+      method: 'POST',
+      path: '/sandbox/login',
+      async handler({ request }) {
+        const form = new URLSearchParams(await request.text())
+        const redirect = new URL(form.get('redirect_uri') ?? '', request.url)
+        // Only ever send codes back to this site's own callback.
+        if (redirect.origin !== new URL(request.url).origin)
+          throw loopError('sandbox', 'invalid_input', 'redirect_uri must be on this site.')
+        redirect.searchParams.set('state', form.get('state') ?? '')
+        if (!form.get('deny')) redirect.searchParams.set('code', codeFor(form.get('name') ?? ''))
+        return new Response(null, { status: 302, headers: { location: redirect.href } })
+      },
+    },
+  ]
+
+  return {
+    id: 'sandbox',
+    async authorizeUrl(input: { state: string; redirectUri: string }) {
+      const page = new URL(input.redirectUri.replace(/\/login\/sandbox\/callback$/, '/sandbox/login'))
+      page.searchParams.set('state', input.state)
+      page.searchParams.set('redirect_uri', input.redirectUri)
+      return page.href
+    },
+    async exchangeCode(input: { code: string }): Promise<IdentityProfile> {
+      const m = /^([A-Za-z0-9_-]+)\.(\d+)\.([0-9A-Za-z]{8})\.([A-Za-z0-9_-]{22})$/.exec(input.code)
+      const body = m ? `${m[1]}.${m[2]}.${m[3]}` : ''
+      if (!m || !safeEqual(m[4]!, mac(secret, body, 22)))
+        throw loopError('sandbox', 'unauthorized', 'Invalid login code.')
+      if (Number(m[2]) < now()) throw loopError('sandbox', 'unauthorized', 'The login code expired.')
+      if (used.has(body)) throw loopError('sandbox', 'unauthorized', 'The login code was already used.')
+      used.add(body)
+      const name = Buffer.from(m[1]!, 'base64url').toString()
+      return { provider: 'sandbox', subject: name.toLowerCase(), displayName: name }
+    },
+    routes,
+    /** A fresh code for `name`, as the login page would mint (for tests and scripts). */
+    codeFor,
+  } satisfies IdentityAdapter & { codeFor: (name: string) => string }
+}
+
+export type SandboxIdentity = ReturnType<typeof sandboxIdentity>

@@ -1,0 +1,240 @@
+import { createHmac } from 'node:crypto'
+import type {
+  CreatePaymentInput,
+  PaymentAdapter,
+  ProviderPayment,
+  RefundInput,
+  WebhookEvent,
+} from '../contracts/payment.js'
+import { loopError } from '../errors.js'
+import { randomBase62 } from '../_internal/ids.js'
+import { safeEqual } from '../_internal/sign.js'
+import { formatMinor } from '../domain/money.js'
+import { sandboxPayRoutes } from './sandbox-pay-page.js'
+
+/** The sandbox webhook signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, like Stripe's. */
+export const SANDBOX_SIGNATURE_HEADER = 'loopkit-sandbox-signature'
+
+export interface SandboxPaymentsOptions {
+  /** Webhook signing secret; random per instance by default. */
+  secret?: string
+  /** Seconds a webhook signature stays valid. Default 300. */
+  toleranceSeconds?: number
+  now?: () => number
+}
+
+interface LedgerEntry {
+  amount: number
+  currency: string
+  status: ProviderPayment['status']
+  providerRef: string | null
+  paidAt: number | null
+  notifyUrl: string
+  returnUrl: string | null
+  refunds: Map<string, number>
+  paidEvent: string | null
+}
+
+export type SandboxSignature = 'valid' | 'forged' | 'missing'
+
+/**
+ * A development payment provider: no credentials, a pay page under the loop's routes, and signed
+ * webhooks that tests can deliver however they like — twice, concurrently, out of order, late, or
+ * with a forged signature. It never moves money.
+ *
+ * @example
+ * ```ts
+ * const sandbox = sandboxPayments()
+ * const loop = createLoop({ secret, baseUrl, payments: [sandbox] })
+ * const { order } = await loop.checkout({ customerId, lines: [{ skuId: 'duck', quantity: 1 }] })
+ * await loop.fetch(await sandbox.pay({ orderNumber: order.number })) // the buyer pays; the webhook arrives
+ * ```
+ */
+export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
+  const secret = options.secret ?? randomBase62(32)
+  const tolerance = options.toleranceSeconds ?? 300
+  const now = options.now ?? Date.now
+  const ledger = new Map<string, LedgerEntry>()
+
+  const entry = (orderNumber: string): LedgerEntry => {
+    const e = ledger.get(orderNumber)
+    if (!e) throw loopError('sandbox', 'not_found', `The sandbox has no payment for order ${orderNumber}.`)
+    return e
+  }
+
+  const sign = (body: string, at: number) => {
+    const t = Math.floor(at / 1000)
+    return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`
+  }
+
+  /** A webhook request for `event`, signed (or not) as asked. */
+  function webhook(input: {
+    event: Record<string, unknown>
+    url: string
+    at?: number
+    signature?: SandboxSignature
+  }): Request {
+    const body = JSON.stringify(input.event)
+    const headers = new Headers({ 'content-type': 'application/json' })
+    const at = input.at ?? now()
+    if (input.signature !== 'missing') {
+      const header =
+        input.signature === 'forged'
+          ? sign(body, at).replace(/v1=[0-9a-f]{8}/, 'v1=deadbeef')
+          : sign(body, at)
+      headers.set(SANDBOX_SIGNATURE_HEADER, header)
+    }
+    return new Request(input.url, { method: 'POST', headers, body })
+  }
+
+  function verify(body: Uint8Array, headers: Headers): string {
+    const header = headers.get(SANDBOX_SIGNATURE_HEADER)
+    if (!header) throw loopError('sandbox', 'signature_invalid', 'Missing webhook signature.')
+    const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]))
+    const t = Number(parts.t)
+    if (!Number.isInteger(t) || !parts.v1)
+      throw loopError('sandbox', 'signature_invalid', 'Malformed webhook signature.')
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(body)
+    const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')
+    if (!safeEqual(parts.v1, expected))
+      throw loopError('sandbox', 'signature_invalid', 'Webhook signature does not match.')
+    if (Math.abs(Math.floor(now() / 1000) - t) > tolerance) {
+      throw loopError('sandbox', 'timestamp_out_of_window', 'Webhook timestamp is outside the tolerance.')
+    }
+    return text
+  }
+
+  /**
+   * The buyer pays: the sandbox marks the order paid and returns the signed webhook request it
+   * would deliver (the same event on every call, as providers redeliver). Deliver it with `loop.fetch`.
+   */
+  async function pay(input: {
+    orderNumber: string
+    at?: number
+    signature?: SandboxSignature
+    amount?: number
+  }): Promise<Request> {
+    const e = entry(input.orderNumber)
+    if (e.status === 'pending') {
+      e.status = 'succeeded'
+      e.providerRef = `sbx_${randomBase62(16)}`
+      e.paidAt = input.at ?? now()
+      e.paidEvent = `evt_sbx_${randomBase62(16)}`
+    }
+    if (!e.paidEvent)
+      throw loopError('sandbox', 'invalid_transition', `Order ${input.orderNumber} is ${e.status}.`)
+    return webhook({
+      url: e.notifyUrl,
+      ...(input.at !== undefined ? { at: input.at } : {}),
+      ...(input.signature ? { signature: input.signature } : {}),
+      event: {
+        id: e.paidEvent,
+        type: 'payment.succeeded',
+        data: {
+          orderNumber: input.orderNumber,
+          providerRef: e.providerRef,
+          amount: input.amount ?? e.amount,
+          currency: e.currency,
+          paidAt: e.paidAt,
+        },
+      },
+    })
+  }
+
+  /** The page a buyer is sent to. */
+  function describe(orderNumber: string) {
+    const e = ledger.get(orderNumber)
+    return e
+      ? {
+          amount: formatMinor(e.amount, e.currency),
+          currency: e.currency,
+          status: e.status,
+          returnUrl: e.returnUrl,
+        }
+      : null
+  }
+
+  const adapter = {
+    id: 'sandbox',
+    async createPayment(input: CreatePaymentInput) {
+      const existing = ledger.get(input.order.number)
+      if (existing && existing.status !== 'pending')
+        throw loopError('sandbox', 'conflict', `Order ${input.order.number} is already ${existing.status}.`)
+      ledger.set(input.order.number, {
+        amount: input.order.total,
+        currency: input.order.currency,
+        status: 'pending',
+        providerRef: null,
+        paidAt: null,
+        notifyUrl: input.notifyUrl,
+        returnUrl: input.returnUrl ?? null,
+        refunds: new Map(),
+        paidEvent: null,
+      })
+      const payUrl = input.notifyUrl.replace(/\/webhooks\/sandbox$/, `/sandbox/pay/${input.order.number}`)
+      return { providerRef: null, action: { type: 'redirect' as const, url: payUrl } }
+    },
+    async queryPayment(input: { orderNumber: string }): Promise<ProviderPayment | null> {
+      const e = ledger.get(input.orderNumber)
+      if (!e) return null
+      return {
+        status: e.status,
+        orderNumber: input.orderNumber,
+        providerRef: e.providerRef,
+        amount: e.amount,
+        currency: e.currency,
+        paidAt: e.paidAt,
+      }
+    },
+    async closePayment(input: { orderNumber: string }) {
+      const e = entry(input.orderNumber)
+      if (e.status === 'succeeded')
+        throw loopError('sandbox', 'invalid_transition', `Order ${input.orderNumber} is already paid.`)
+      e.status = 'closed'
+    },
+    async refund(input: RefundInput) {
+      const e = entry(input.order.number)
+      if (e.status !== 'succeeded' && e.status !== 'refunded')
+        throw loopError('sandbox', 'invalid_transition', 'Only paid orders can be refunded.')
+      if (!e.refunds.has(input.refund.number)) {
+        const sum = [...e.refunds.values()].reduce((a, b) => a + b, 0)
+        if (sum + input.refund.amount > e.amount)
+          throw loopError('sandbox', 'refund_exceeds_paid', 'Refunds would exceed the paid amount.')
+        e.refunds.set(input.refund.number, input.refund.amount)
+        if (sum + input.refund.amount === e.amount) e.status = 'refunded'
+      }
+      return { status: 'succeeded' as const, providerRef: `sbr_${input.refund.number}` }
+    },
+    async parseWebhook(input: { body: Uint8Array; headers: Headers }): Promise<WebhookEvent> {
+      const text = verify(input.body, input.headers)
+      let event: { id?: unknown; type?: unknown; data?: Record<string, unknown> }
+      try {
+        event = JSON.parse(text)
+      } catch (cause) {
+        throw loopError('sandbox', 'invalid_input', 'Webhook body is not JSON.', { cause })
+      }
+      const d = event.data ?? {}
+      if (typeof event.id !== 'string') throw loopError('sandbox', 'invalid_input', 'Webhook has no id.')
+      if (event.type === 'payment.succeeded') {
+        return {
+          kind: 'payment.succeeded',
+          eventId: event.id,
+          orderNumber: String(d.orderNumber),
+          providerRef: String(d.providerRef),
+          amount: Number(d.amount),
+          currency: String(d.currency),
+          paidAt: Number(d.paidAt),
+        }
+      }
+      return { kind: 'ignored', eventId: event.id, reason: `event type ${String(event.type)}` }
+    },
+    routes: sandboxPayRoutes({ describe, pay }),
+    pay,
+    /** Any webhook the sandbox could send, e.g. one with a changed amount or an unknown type. */
+    webhook,
+    describe,
+  }
+  return adapter satisfies PaymentAdapter
+}
+
+export type SandboxPayments = ReturnType<typeof sandboxPayments>

@@ -1,0 +1,143 @@
+import type { PaymentAction } from '../contracts/payment.js'
+import type { Attribution, Order, OrderLine } from '../domain/order.js'
+import { loopError } from '../errors.js'
+import { newId, newOrderNumber } from '../_internal/ids.js'
+import { routeUrl, type Runtime } from '../loop/runtime.js'
+import { checkoutInput, parseInput, type CheckoutInput } from '../schemas.js'
+
+export interface CheckoutResult {
+  order: Order
+  /** What the buyer's client does next to pay. */
+  action: PaymentAction
+  /** False when the idempotency key returned an earlier order. */
+  created: boolean
+}
+
+async function priceLines(
+  rt: Runtime,
+  input: CheckoutInput,
+): Promise<{ lines: OrderLine[]; currency: string }> {
+  const merged = new Map<string, number>()
+  for (const l of input.lines) merged.set(l.skuId, (merged.get(l.skuId) ?? 0) + l.quantity)
+  const lines: OrderLine[] = []
+  let currency: string | null = null
+  for (const [skuId, quantity] of merged) {
+    if (quantity > rt.config.maxQuantity) {
+      throw loopError('checkout', 'invalid_input', `At most ${rt.config.maxQuantity} of one item per order.`)
+    }
+    const sku = await rt.storage.getSku({ id: skuId })
+    if (!sku || !sku.active) throw loopError('checkout', 'not_found', `No product \`${skuId}\`.`)
+    if (currency !== null && sku.currency !== currency) {
+      throw loopError('checkout', 'invalid_input', 'All items of one order must be in the same currency.')
+    }
+    currency = sku.currency
+    lines.push({ skuId, title: sku.title, quantity, unitPrice: sku.price })
+  }
+  return { lines, currency: currency! }
+}
+
+async function attributionFor(
+  rt: Runtime,
+  customerId: string,
+  visitorKey: string | null,
+  now: number,
+): Promise<Attribution | null> {
+  const visit = await rt.storage.lastVisit({
+    customerId,
+    visitorKey,
+    since: now - rt.config.attributionWindowMs,
+  })
+  // Self-referral earns nothing: a sharer buying through their own link is not attributed.
+  if (!visit || visit.sharerId === customerId) return null
+  return { shareId: visit.shareId, sharerId: visit.sharerId, visitedAt: visit.at }
+}
+
+/**
+ * Checkout: price the lines, run `beforeCheckout` hooks, attribute the order to a share visit,
+ * create the order while reserving stock (atomically; `out_of_stock` changes nothing), then ask
+ * the payment provider what the client does next. The same idempotency key returns the same order.
+ */
+export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResult> {
+  const input = parseInput(checkoutInput, raw, 'checkout')
+  const provider = input.provider ?? rt.payments.keys().next().value
+  const adapter = provider === undefined ? undefined : rt.payments.get(provider)
+  if (!adapter) throw loopError('checkout', 'invalid_input', `No payment provider \`${input.provider}\`.`)
+  const customer = await rt.storage.getCustomer({ id: input.customerId })
+  if (!customer) throw loopError('checkout', 'unauthorized', 'Log in before checking out.')
+
+  const now = rt.now()
+  const { lines, currency } = await priceLines(rt, input)
+  for (const plugin of rt.plugins) {
+    for (const hook of plugin.hooks?.beforeCheckout ?? [])
+      await hook({ context: rt.context, customer, lines })
+  }
+  const total = lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0)
+  if (!Number.isSafeInteger(total) || total <= 0)
+    throw loopError('checkout', 'invalid_input', 'The order total must be positive.')
+
+  const draft: Order = {
+    id: newId('ord'),
+    number: newOrderNumber(now),
+    customerId: customer.id,
+    lines,
+    total,
+    currency,
+    status: 'pending',
+    provider: adapter.id,
+    idempotencyKey: input.idempotencyKey ?? null,
+    attribution: await attributionFor(rt, customer.id, input.visitorKey ?? null, now),
+    refunded: 0,
+    providerRef: null,
+    createdAt: now,
+    expiresAt: now + rt.config.orderTtlMs,
+    paidAt: null,
+    updatedAt: now,
+  }
+  const effects = {
+    events: [
+      rt.event(
+        'order.created',
+        { number: draft.number, total, currency, attribution: draft.attribution },
+        { customerId: customer.id, orderId: draft.id },
+      ),
+    ],
+  }
+  const { order, created } = await rt.storage.createOrder({
+    order: draft,
+    reserve: lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+    effects,
+  })
+  if (created) rt.published(effects)
+  if (order.status !== 'pending') {
+    throw loopError(
+      'checkout',
+      'conflict',
+      `Order ${order.number} for this idempotency key is already ${order.status}.`,
+    )
+  }
+
+  const payment = await adapter.createPayment({
+    order,
+    customer,
+    notifyUrl: routeUrl(rt, `/webhooks/${adapter.id}`),
+    description:
+      order.lines.length === 1 ? order.lines[0]!.title : `${order.lines[0]!.title} ×${order.lines.length}`,
+    ...(input.method ? { method: input.method } : {}),
+    ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+    ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+  })
+  await rt.storage.savePayment({
+    payment: {
+      id: `pay_${order.id}_${adapter.id}`,
+      orderId: order.id,
+      provider: adapter.id,
+      providerRef: payment.providerRef,
+      amount: order.total,
+      currency: order.currency,
+      status: 'pending',
+      createdAt: now,
+      updatedAt: now,
+    },
+  })
+  return { order, action: payment.action, created }
+}

@@ -1,0 +1,72 @@
+import type { Customer } from '../domain/customer.js'
+import type { Order, Refund } from '../domain/order.js'
+import type { Runtime } from '../loop/runtime.js'
+
+/**
+ * Runs the plugins' `orderPaid` hooks once after the paid transition is committed, then records
+ * `hooks.completed` so `loop.recover()` can tell which paid orders still need them after a crash.
+ * A failing hook is reported and does not undo the payment.
+ */
+export async function runOrderPaidHooks(rt: Runtime, order: Order, customer: Customer | null): Promise<void> {
+  const hooks = rt.plugins.flatMap((p) => (p.hooks?.orderPaid ?? []).map((hook) => ({ plugin: p.id, hook })))
+  if (hooks.length === 0) return
+  let failed = false
+  for (const { plugin, hook } of hooks) {
+    try {
+      await hook({ context: rt.context, order, customer })
+    } catch (error) {
+      failed = true
+      rt.reportError(error, `plugin ${plugin} orderPaid`)
+    }
+  }
+  if (!failed) {
+    await rt.storage.appendEvents({
+      events: [
+        rt.event(
+          'hooks.completed',
+          { hook: 'orderPaid' },
+          { orderId: order.id, customerId: order.customerId },
+        ),
+      ],
+    })
+  }
+}
+
+export async function runRefundHooks(rt: Runtime, order: Order, refund: Refund): Promise<void> {
+  for (const plugin of rt.plugins) {
+    for (const hook of plugin.hooks?.refundSucceeded ?? []) {
+      try {
+        await hook({ context: rt.context, order, refund })
+      } catch (error) {
+        rt.reportError(error, `plugin ${plugin.id} refundSucceeded`)
+      }
+    }
+  }
+}
+
+/**
+ * Re-runs `orderPaid` hooks for paid orders whose hooks never completed (the process died between
+ * the commit and the hook). Hooks are idempotent, so running one twice is harmless.
+ */
+export async function recoverHooks(
+  rt: Runtime,
+  input: { since?: number; limit?: number } = {},
+): Promise<{ rerun: number }> {
+  const limit = input.limit ?? 1000
+  const paid = await rt.storage.listEvents({
+    types: ['order.paid'],
+    limit,
+    ...(input.since !== undefined ? { after: input.since } : {}),
+  })
+  let rerun = 0
+  for (const e of paid) {
+    if (!e.orderId) continue
+    const done = await rt.storage.listEvents({ types: ['hooks.completed'], orderId: e.orderId, limit: 1 })
+    if (done.length > 0) continue
+    const order = await rt.storage.getOrder({ id: e.orderId })
+    if (!order) continue
+    await runOrderPaidHooks(rt, order, await rt.storage.getCustomer({ id: order.customerId }))
+    rerun++
+  }
+  return { rerun }
+}

@@ -1,0 +1,65 @@
+import type { LoopRoute } from '../contracts/plugin.js'
+import { loopError } from '../errors.js'
+import type { Runtime } from '../loop/runtime.js'
+import { errorResponse, toErrorResponse } from './respond.js'
+import { matchRoute } from './router.js'
+import { loginRoutes } from './routes/login.js'
+import { meRoutes } from './routes/me.js'
+import { orderRoutes } from './routes/orders.js'
+import { shareRoutes } from './routes/shares.js'
+import type { LoopHttpRoute } from './routes/types.js'
+import { webhookRoutes } from './routes/webhooks.js'
+import { sessionCustomer } from './session.js'
+
+function extensionRoute(route: LoopRoute): LoopHttpRoute {
+  return {
+    method: route.method,
+    path: route.path,
+    handler: ({ rt, request, params, customerId }) =>
+      route.handler({ request, params, context: rt.context, customerId }),
+  }
+}
+
+/**
+ * The loop's Web-standard handler: built-in routes, then routes of adapters and plugins, all under
+ * the base path of `baseUrl`. Every failure is a JSON `{ error: { code, message, issues? } }`.
+ */
+export function createHandler(rt: Runtime): (request: Request) => Promise<Response> {
+  const routes: LoopHttpRoute[] = [
+    ...loginRoutes,
+    ...meRoutes,
+    ...orderRoutes,
+    ...shareRoutes,
+    ...webhookRoutes,
+    ...[...rt.payments.values(), ...rt.identity.values(), ...rt.plugins].flatMap((x) =>
+      (x.routes ?? []).map(extensionRoute),
+    ),
+  ]
+  return async function fetch(request: Request): Promise<Response> {
+    let url: URL
+    try {
+      url = new URL(request.url)
+    } catch {
+      return errorResponse(loopError('http', 'invalid_input', 'Bad request URL.'))
+    }
+    if (url.pathname !== rt.basePath && !url.pathname.startsWith(`${rt.basePath}/`)) {
+      return errorResponse(loopError('http', 'not_found', `No route ${request.method} ${url.pathname}.`))
+    }
+    const path = url.pathname.slice(rt.basePath.length) || '/'
+    const match = matchRoute(routes, request.method, path)
+    if (!match) return errorResponse(loopError('http', 'not_found', `No route ${request.method} ${path}.`))
+    if ('allowed' in match) {
+      const res = errorResponse(
+        loopError('http', 'invalid_input', `Use ${match.allowed.join(' or ')} for ${path}.`, { status: 405 }),
+      )
+      res.headers.set('allow', match.allowed.join(', '))
+      return res
+    }
+    try {
+      const customerId = await sessionCustomer(rt, request)
+      return await match.route.handler({ rt, customerId, request, params: match.params })
+    } catch (error) {
+      return toErrorResponse(error, (e) => rt.reportError(e, `${request.method} ${path}`))
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { checkout } from '../../flows/checkout.js'
+import { loopError } from '../../errors.js'
+import { checkoutBody, parseInput } from '../../schemas.js'
+import { json, readJson } from '../respond.js'
+import { visitorKey } from '../session.js'
+import type { LoopHttpRoute, RouteContext } from './types.js'
+
+function requireCustomer(ctx: RouteContext, scope: string): string {
+  if (!ctx.customerId) throw loopError(scope, 'unauthorized', 'Log in first.')
+  return ctx.customerId
+}
+
+export const orderRoutes: LoopHttpRoute[] = [
+  {
+    method: 'POST',
+    path: '/checkout',
+    async handler(ctx) {
+      const customerId = requireCustomer(ctx, 'checkout')
+      const body = parseInput(checkoutBody, await readJson(ctx.request, 'checkout'), 'checkout')
+      const idempotencyKey = body.idempotencyKey ?? ctx.request.headers.get('idempotency-key') ?? undefined
+      const clientIp = ctx.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+      const result = await checkout(ctx.rt, {
+        ...body,
+        customerId,
+        visitorKey: visitorKey(ctx.rt, ctx.request).key,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        ...(clientIp ? { clientIp } : {}),
+      })
+      return json({ order: result.order, action: result.action }, { status: result.created ? 201 : 200 })
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orders',
+    async handler(ctx) {
+      const customerId = requireCustomer(ctx, 'orders')
+      return json({ orders: await ctx.rt.storage.listOrders({ customerId, limit: 50 }) })
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orders/:id',
+    async handler(ctx) {
+      const customerId = requireCustomer(ctx, 'orders')
+      const order = await ctx.rt.storage.getOrder({ id: ctx.params.id! })
+      // Another customer's order looks exactly like a missing one.
+      if (!order || order.customerId !== customerId) throw loopError('orders', 'not_found', 'No such order.')
+      return json({ order })
+    },
+  },
+  {
+    method: 'GET',
+    path: '/notifications',
+    async handler(ctx) {
+      const customerId = requireCustomer(ctx, 'notifications')
+      const rows = await ctx.rt.storage.listNotifications({ customerId, limit: 50 })
+      return json({
+        notifications: rows.map((n) => ({
+          id: n.id,
+          channel: n.channel,
+          status: n.status,
+          message: n.message,
+          createdAt: n.createdAt,
+        })),
+      })
+    },
+  },
+  {
+    method: 'GET',
+    path: '/catalog',
+    async handler(ctx) {
+      return json({ skus: await ctx.rt.storage.listSkus({ activeOnly: true }) })
+    },
+  },
+]

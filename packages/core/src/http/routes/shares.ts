@@ -1,0 +1,50 @@
+import { loopError } from '../../errors.js'
+import { createShare, recordClientEvent, shareCard, visitShare } from '../../flows/share.js'
+import { parseInput, shareBody } from '../../schemas.js'
+import { json, readJson, redirect } from '../respond.js'
+import { visitorKey } from '../session.js'
+import type { LoopHttpRoute } from './types.js'
+
+export const shareRoutes: LoopHttpRoute[] = [
+  {
+    method: 'POST',
+    path: '/shares',
+    async handler({ rt, request, customerId }) {
+      if (!customerId) throw loopError('share', 'unauthorized', 'Log in before sharing.')
+      const body = parseInput(shareBody, await readJson(request, 'share'), 'share')
+      const { share, token, link } = await createShare(rt, { ...body, customerId })
+      return json(
+        {
+          share: { id: share.id, skuId: share.skuId, channel: share.channel, createdAt: share.createdAt },
+          token,
+          link,
+        },
+        { status: 201 },
+      )
+    },
+  },
+  {
+    method: 'GET',
+    path: '/s/:token',
+    async handler({ rt, request, params, customerId }) {
+      const visitor = visitorKey(rt, request)
+      const { location } = await visitShare(rt, { token: params.token!, visitorKey: visitor.key, customerId })
+      return redirect(location, visitor.setCookie ? { 'set-cookie': visitor.setCookie } : {})
+    },
+  },
+  {
+    method: 'GET',
+    path: '/shares/:token/card',
+    async handler({ rt, params }) {
+      return json(await shareCard(rt, { token: params.token! }))
+    },
+  },
+  {
+    method: 'POST',
+    path: '/events',
+    async handler({ rt, request, customerId }) {
+      await recordClientEvent(rt, await readJson(request, 'events'), customerId)
+      return new Response(null, { status: 204 })
+    },
+  },
+]

@@ -1,0 +1,193 @@
+import type { Sku } from '../domain/catalog.js'
+import type { Customer } from '../domain/customer.js'
+import type { Order, OrderStatus, Refund } from '../domain/order.js'
+import { loopError } from '../errors.js'
+import { funnel } from '../flows/analytics.js'
+import { checkout, type CheckoutResult } from '../flows/checkout.js'
+import { dispatchNotifications, type DispatchResult } from '../flows/dispatch.js'
+import { recoverHooks } from '../flows/hooks.js'
+import { cancelOrder, expireDue, fulfilOrder, reconcile } from '../flows/lifecycle.js'
+import { beginLogin, loginWithProfile } from '../flows/login.js'
+import { createRefund } from '../flows/refund.js'
+import { createShare, shareCard, visitShare } from '../flows/share.js'
+import { handleWebhook } from '../flows/webhook.js'
+import { createHandler } from '../http/handler.js'
+import type { IdentityProfile } from '../domain/customer.js'
+import type { LoopEventType, LoopListener } from './events.js'
+import type { LoopOptions } from './options.js'
+import { createRuntime } from './runtime.js'
+
+/**
+ * Creates a loop: login → pay → notify → share → attributed re-entry, with its Web handler.
+ *
+ * @example
+ * ```ts
+ * import { createLoop, memoryStorage } from '@loopkit/core'
+ *
+ * const loop = createLoop({ secret: process.env.LOOP_SECRET!, baseUrl: 'https://shop.example/loop', storage: memoryStorage() })
+ * await loop.catalog.put({ id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 100, active: true })
+ * loop.on('order.paid', (e) => console.log('paid', e.orderId))
+ * export default { fetch: loop.fetch } // any Web-standard server
+ * ```
+ */
+export function createLoop(options: LoopOptions) {
+  let handler: ((request: Request) => Promise<Response>) | null = null
+  const handle = (request: Request) => handler!(request)
+  const rt = createRuntime(options, handle)
+  handler = createHandler(rt)
+  let timer: ReturnType<typeof setInterval> | null = null
+  let running: Promise<unknown> | null = null
+
+  const loop = {
+    /** The Web-standard handler. Mount it at the path of `baseUrl`. */
+    fetch: handle,
+    /** Observe an event (after it is committed). Returns the unsubscribe function. A throwing listener is contained. */
+    on(type: LoopEventType | '*', listener: LoopListener): () => void {
+      return rt.emitter.on(type, listener)
+    },
+    storage: rt.storage,
+    catalog: {
+      put: (sku: Sku) => rt.storage.putSku({ sku }),
+      get: (id: string) => rt.storage.getSku({ id }),
+      list: () => rt.storage.listSkus({ activeOnly: true }),
+    },
+    customers: {
+      get: (id: string) => rt.storage.getCustomer({ id }),
+      /** Logs in a verified profile from the host app's own login (no redirect). */
+      login: (input: { profile: IdentityProfile; shareToken?: string | null }) =>
+        loginWithProfile(rt, {
+          profile: input.profile,
+          shareToken: input.shareToken ?? null,
+          visitorKey: null,
+        }),
+      tag: (input: { id: string; add?: string[]; remove?: string[] }) =>
+        rt.storage.updateCustomer({
+          id: input.id,
+          ...(input.add ? { addTags: input.add } : {}),
+          ...(input.remove ? { removeTags: input.remove } : {}),
+          now: rt.now(),
+        }),
+      /** Records a consent (e.g. a mini-program subscribe acceptance): `count` sends, or null for uncounted. */
+      grantConsent: (input: { customerId: string; channel: string; topic: string; count: number | null }) =>
+        rt.storage.changeConsent({
+          customerId: input.customerId,
+          channel: input.channel,
+          topic: input.topic,
+          change: { grant: input.count },
+          now: rt.now(),
+        }),
+    },
+    login: {
+      /** The provider's authorize URL for a login that returns to `returnTo`. */
+      begin: (input: { provider: string; returnTo?: string; shareToken?: string | null }) =>
+        beginLogin(rt, {
+          provider: input.provider,
+          returnTo: input.returnTo ?? '/',
+          shareToken: input.shareToken ?? null,
+        }),
+    },
+    /** Creates an order (reserving stock) and asks the provider how the buyer pays it. */
+    checkout: (input: Parameters<typeof checkout>[1]): Promise<CheckoutResult> => checkout(rt, input),
+    orders: {
+      get: (id: string): Promise<Order | null> => rt.storage.getOrder({ id }),
+      getByNumber: (number: string) => rt.storage.getOrderByNumber({ number }),
+      list: (input: { customerId?: string; status?: OrderStatus; limit?: number } = {}) =>
+        rt.storage.listOrders({
+          limit: input.limit ?? 50,
+          ...(input.customerId ? { customerId: input.customerId } : {}),
+          ...(input.status ? { status: input.status } : {}),
+        }),
+      fulfil: (input: { orderId: string }) => fulfilOrder(rt, input),
+      cancel: (input: { orderId: string }) => cancelOrder(rt, input),
+      /** Expires unpaid orders past their time, releasing stock (after asking the provider). */
+      expireDue: (input: { limit?: number } = {}) => expireDue(rt, input),
+      /** Asks the provider about a pending order whose webhook never came. */
+      reconcile: async (input: { orderId: string }) => {
+        const order = await rt.storage.getOrder({ id: input.orderId })
+        if (!order) throw loopError('orders', 'not_found', `No order \`${input.orderId}\`.`)
+        return (await reconcile(rt, order)) ?? (await rt.storage.getOrder({ id: input.orderId }))
+      },
+    },
+    refunds: {
+      create: (input: {
+        orderId: string
+        amount?: number
+        reason?: string
+        idempotencyKey?: string
+      }): Promise<Refund> => createRefund(rt, input),
+      list: (input: { orderId: string }) => rt.storage.listRefunds(input),
+    },
+    webhooks: {
+      /** The webhook inbox, for hosts that route webhooks themselves. */
+      handle: (input: { provider: string; request: Request }) => handleWebhook(rt, input),
+    },
+    notify: {
+      /** One dispatcher pass over the outbox. */
+      dispatch: (input: { limit?: number; leaseMs?: number } = {}): Promise<DispatchResult> =>
+        dispatchNotifications(rt, input),
+      list: (input: { customerId?: string; status?: 'pending' | 'sent' | 'dead'; limit?: number } = {}) =>
+        rt.storage.listNotifications({
+          limit: input.limit ?? 50,
+          ...(input.customerId ? { customerId: input.customerId } : {}),
+          ...(input.status ? { status: input.status } : {}),
+        }),
+    },
+    shares: {
+      create: (input: { customerId: string; skuId?: string | null; channel?: string | null }) =>
+        createShare(rt, input),
+      card: (input: { token: string }) => shareCard(rt, input),
+      visit: (input: { token: string; visitorKey: string; customerId?: string | null }) =>
+        visitShare(rt, { ...input, customerId: input.customerId ?? null }),
+      list: (input: { customerId?: string; limit?: number } = {}) =>
+        rt.storage.listShares({
+          limit: input.limit ?? 50,
+          ...(input.customerId ? { customerId: input.customerId } : {}),
+        }),
+    },
+    analytics: {
+      funnel: (input: { since?: number } = {}) => funnel(rt, input),
+      events: (
+        input: {
+          after?: number
+          types?: string[]
+          customerId?: string
+          orderId?: string
+          limit?: number
+        } = {},
+      ) => rt.storage.listEvents({ ...input, limit: input.limit ?? 100 }),
+    },
+    /** Re-runs work a crash may have cut short (after-hooks of paid orders). Safe to call any time. */
+    recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
+    /** Runs the dispatcher, order expiry and recovery every `intervalMs` until `stop()`. */
+    start(input: { intervalMs?: number } = {}) {
+      if (timer) return
+      const tick = async () => {
+        if (running) return
+        running = (async () => {
+          await dispatchNotifications(rt)
+          await expireDue(rt)
+        })()
+          .catch((error) => rt.reportError(error, 'background tick'))
+          .finally(() => {
+            running = null
+          })
+      }
+      timer = setInterval(tick, input.intervalMs ?? 1000)
+      timer.unref?.()
+    },
+    async stop() {
+      if (timer) clearInterval(timer)
+      timer = null
+      await running
+    },
+    async close() {
+      await loop.stop()
+      await rt.storage.close?.()
+    },
+  }
+  return loop
+}
+
+/** The loop object returned by {@link createLoop}. */
+export type Loop = ReturnType<typeof createLoop>
+export type { Customer }

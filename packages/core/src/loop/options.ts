@@ -1,0 +1,72 @@
+import type { IdentityAdapter } from '../contracts/identity.js'
+import type { MessagingAdapter } from '../contracts/messaging.js'
+import type { PaymentAdapter } from '../contracts/payment.js'
+import type { LoopPlugin } from '../contracts/plugin.js'
+import type { StorageAdapter } from '../contracts/storage.js'
+import type { Sku } from '../domain/catalog.js'
+import type { Customer } from '../domain/customer.js'
+import type { RenderedMessage } from '../domain/notification.js'
+import type { Order, Refund } from '../domain/order.js'
+import type { Reward } from '../domain/share.js'
+
+/** The inputs a notification template renders from. */
+export interface NotificationInput {
+  customer: Customer
+  order?: Order
+  refund?: Refund
+  reward?: Reward
+}
+
+export type NotificationTopic = 'order.paid' | 'order.fulfilled' | 'order.refunded' | 'reward.accrued'
+
+export type NotificationTemplate = (input: NotificationInput) => RenderedMessage | null
+
+/**
+ * Options of {@link createLoop}. Only `secret` and `baseUrl` are required; everything else has a
+ * development default (memory storage, sandbox payments and login, console messages).
+ */
+export interface LoopOptions {
+  /** At least 32 characters. Signs sessions, login state and share tokens. Never logged. */
+  secret: string
+  /** The public URL where `loop.fetch` is mounted, e.g. `https://shop.example/loop`. */
+  baseUrl: string
+  storage?: StorageAdapter
+  payments?: PaymentAdapter[]
+  identity?: IdentityAdapter[]
+  messaging?: MessagingAdapter[]
+  plugins?: LoopPlugin[]
+  /** The clock, injectable for tests. */
+  now?: () => number
+  orders?: {
+    /** How long an unpaid order holds its stock. Default 30 minutes. */
+    ttlMs?: number
+    /** Currency orders must be in; default: the SKUs' own (all lines must agree). */
+    maxQuantity?: number
+  }
+  attribution?: {
+    /** How long after a share visit an order is credited to the sharer. Default 7 days. */
+    windowMs?: number
+  }
+  session?: {
+    /** Default 30 days. */
+    maxAgeMs?: number
+    /** Default: true when `baseUrl` is https. */
+    secureCookies?: boolean
+    /** Replace the cookie session: return the customer id of the request, or null. */
+    resolve?: (request: Request) => Promise<string | null> | string | null
+  }
+  notifications?: {
+    /** Per-topic templates; return null to send nothing. Defaults exist for every topic. */
+    templates?: Partial<Record<NotificationTopic, NotificationTemplate>>
+    /** Attempts before a row is dead-lettered. Default 8. */
+    maxAttempts?: number
+    /** Exponential backoff: base delay and cap. Default 5 s and 1 h. */
+    backoff?: { baseMs: number; maxMs: number }
+  }
+  shares?: {
+    /** Where a share link lands: a path on the host app. Default `/?sku=<id>` or `/`. */
+    target?: (input: { sku: Sku | null }) => string
+  }
+  /** Called with errors the loop contains: a throwing listener, a failing after-hook. */
+  onError?: (error: unknown, where: string) => void
+}

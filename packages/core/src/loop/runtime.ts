@@ -1,0 +1,137 @@
+import { newId } from '../_internal/ids.js'
+import { deriveKey } from '../_internal/sign.js'
+import { consoleMessaging } from '../adapters/console-messaging.js'
+import { memoryStorage } from '../adapters/memory-storage/index.js'
+import { sandboxIdentity } from '../adapters/sandbox-identity.js'
+import { sandboxPayments } from '../adapters/sandbox-payments.js'
+import type { IdentityAdapter } from '../contracts/identity.js'
+import type { MessagingAdapter } from '../contracts/messaging.js'
+import type { PaymentAdapter } from '../contracts/payment.js'
+import type { LoopContext, LoopPlugin } from '../contracts/plugin.js'
+import type { Effects, StorageAdapter } from '../contracts/storage.js'
+import type { NewEvent } from '../domain/event.js'
+import { loopError, requiredOptionError } from '../errors.js'
+import { createEmitter, type LoopEmitter, type LoopEventType } from './events.js'
+import { defaultTemplates } from './default-templates.js'
+import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
+
+/** Everything the flows share: resolved options, adapters by id, keys, clock, emitter. */
+export interface Runtime {
+  storage: StorageAdapter
+  payments: Map<string, PaymentAdapter>
+  identity: Map<string, IdentityAdapter>
+  messaging: MessagingAdapter[]
+  plugins: LoopPlugin[]
+  keys: { session: string; share: string; login: string }
+  baseUrl: URL
+  basePath: string
+  now(): number
+  context: LoopContext
+  emitter: LoopEmitter
+  templates: Record<NotificationTopic, NotificationTemplate>
+  config: {
+    orderTtlMs: number
+    maxQuantity: number
+    attributionWindowMs: number
+    sessionMaxAgeMs: number
+    secureCookies: boolean
+    maxAttempts: number
+    backoff: { baseMs: number; maxMs: number }
+  }
+  options: LoopOptions
+  /** An event for the log, stamped with the clock. */
+  event(
+    type: LoopEventType,
+    data: Record<string, unknown>,
+    refs?: { customerId?: string | null; orderId?: string | null },
+  ): NewEvent
+  /** Emits the events of a committed change to listeners. */
+  published(effects: Effects | undefined): void
+  reportError(error: unknown, where: string): void
+}
+
+function byId<T extends { id: string }>(kind: string, list: T[]): Map<string, T> {
+  const map = new Map<string, T>()
+  for (const item of list) {
+    if (map.has(item.id))
+      throw loopError('loop', 'configuration', `Two ${kind} adapters share the id \`${item.id}\`.`)
+    map.set(item.id, item)
+  }
+  return map
+}
+
+export function createRuntime(
+  options: LoopOptions,
+  handle: (request: Request) => Promise<Response>,
+): Runtime {
+  if (!options || typeof options !== 'object') throw requiredOptionError('loop', 'secret')
+  if (typeof options.secret !== 'string' || options.secret.length === 0)
+    throw requiredOptionError('loop', 'secret')
+  if (options.secret.length < 32)
+    throw loopError('loop', 'configuration', 'Option `secret` must be at least 32 characters.')
+  if (typeof options.baseUrl !== 'string' || options.baseUrl.length === 0)
+    throw requiredOptionError('loop', 'baseUrl')
+  let baseUrl: URL
+  try {
+    baseUrl = new URL(options.baseUrl)
+  } catch (cause) {
+    throw loopError('loop', 'configuration', `Option \`baseUrl\` is not a URL: ${options.baseUrl}`, { cause })
+  }
+  const basePath = baseUrl.pathname.replace(/\/+$/, '')
+  const now = options.now ?? Date.now
+  const storage = options.storage ?? memoryStorage()
+  const onError =
+    options.onError ??
+    ((error: unknown, where: string) => console.error(`[loopkit] error in ${where}:`, error))
+  const rt: Runtime = {
+    storage,
+    payments: byId('payment', options.payments ?? [sandboxPayments()]),
+    identity: byId('identity', options.identity ?? [sandboxIdentity()]),
+    messaging: [...byId('messaging', options.messaging ?? [consoleMessaging()]).values()],
+    plugins: options.plugins ?? [],
+    keys: {
+      session: deriveKey(options.secret, 'session'),
+      share: deriveKey(options.secret, 'share'),
+      login: deriveKey(options.secret, 'login'),
+    },
+    baseUrl,
+    basePath,
+    now,
+    context: { storage, now, newId, handle },
+    emitter: createEmitter((error, event) => onError(error, `listener for ${event.type}`)),
+    templates: { ...defaultTemplates, ...options.notifications?.templates } as Record<
+      NotificationTopic,
+      NotificationTemplate
+    >,
+    config: {
+      orderTtlMs: options.orders?.ttlMs ?? 30 * 60_000,
+      maxQuantity: options.orders?.maxQuantity ?? 999,
+      attributionWindowMs: options.attribution?.windowMs ?? 7 * 24 * 3_600_000,
+      sessionMaxAgeMs: options.session?.maxAgeMs ?? 30 * 24 * 3_600_000,
+      secureCookies: options.session?.secureCookies ?? baseUrl.protocol === 'https:',
+      maxAttempts: options.notifications?.maxAttempts ?? 8,
+      backoff: options.notifications?.backoff ?? { baseMs: 5_000, maxMs: 3_600_000 },
+    },
+    options,
+    event(type, data, refs = {}) {
+      return {
+        id: newId('evt'),
+        type,
+        at: now(),
+        customerId: refs.customerId ?? null,
+        orderId: refs.orderId ?? null,
+        data,
+      }
+    },
+    published(effects) {
+      if (effects?.events?.length) rt.emitter.emit(effects.events)
+    },
+    reportError: onError,
+  }
+  return rt
+}
+
+/** The absolute URL of a loop route. */
+export function routeUrl(rt: Runtime, path: string): string {
+  return `${rt.baseUrl.origin}${rt.basePath}${path}`
+}
