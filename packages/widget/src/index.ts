@@ -1,2 +1,8 @@
+export type { ShareCardData, ShareChannel, WechatJsConfig } from './card/api.js'
+export { defineShareCard, type ShareCardElement } from './card/element.js'
+export { type MountShareCardOptions, mountShareCard } from './card/mount.js'
+export type { ShareCardStrings } from './card/strings.js'
+export type { WechatJsSdk } from './card/wechat.js'
+export type { WidgetError, WidgetErrorCode } from './_internal/error.js'
 export { encodeQr, type QrCode, type QrOptions } from './qr/encode.js'
 export { qrSvg, type QrSvgOptions } from './qr/svg.js'

@@ -1,8 +1,8 @@
-import jsQR from 'jsqr'
 import QRCode from 'qrcode'
 import { describe, expect, it } from 'vitest'
 import { encodeQr, qrSvg, type QrCode } from '../src/index.js'
 import { gfMultiply, rsDivisor, rsRemainder } from '../src/qr/reed-solomon.js'
+import { readQrPixels } from './_helpers/qr-reader.js'
 
 /** Renders modules into RGBA pixels (4 px a module, 4-module quiet zone) and reads them with jsQR. */
 function decode(qr: QrCode): string | null {
@@ -20,7 +20,7 @@ function decode(qr: QrCode): string | null {
       }
     }
   }
-  return jsQR(pixels, side, side, { inversionAttempts: 'dontInvert' })?.data ?? null
+  return readQrPixels(pixels, side, side)
 }
 
 /** A deterministic generator, so a failure names an input that can be replayed. */
