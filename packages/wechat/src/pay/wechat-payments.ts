@@ -1,0 +1,49 @@
+import type { PaymentAdapter } from '@loopkit/core'
+import { createPayClient } from './client.js'
+import { createWechatPayment } from './create-payment.js'
+import { resolveOptions, type WechatPaymentsOptions } from './options.js'
+import { parseWechatWebhook, wechatWebhookResponse } from './parse-webhook.js'
+import { closeWechatPayment, queryWechatPayment } from './query-payment.js'
+import { refundWechatPayment } from './refund.js'
+
+/**
+ * WeChat Pay API v3 as a Loopkit payment adapter (direct merchant): JSAPI, mini-program, Native (QR),
+ * H5 and APP payments, query, close, refunds, and verified + decrypted payment and refund
+ * notifications. Options are validated here, so a wrong key fails at boot.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs'
+ * import { createLoop, memoryStorage } from '@loopkit/core'
+ * import { wechatPayments } from '@loopkit/wechat'
+ *
+ * const loop = createLoop({
+ *   secret: process.env.LOOP_SECRET!,
+ *   baseUrl: 'https://shop.example.com/loop',
+ *   storage: memoryStorage(),
+ *   payments: [
+ *     wechatPayments({
+ *       mchid: '1900007291',
+ *       appid: 'wxd678efh567hg6787',
+ *       privateKey: readFileSync('apiclient_key.pem', 'utf8'),
+ *       serialNo: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB',
+ *       apiV3Key: process.env.WECHAT_APIV3_KEY!,
+ *       verifiers: { PUB_KEY_ID_0114232134912410000000000000: readFileSync('pub_key.pem', 'utf8') },
+ *     }),
+ *   ],
+ * })
+ * ```
+ */
+export function wechatPayments(options: WechatPaymentsOptions): PaymentAdapter {
+  const resolved = resolveOptions(options)
+  const client = createPayClient(resolved)
+  return {
+    id: resolved.id,
+    createPayment: (input) => createWechatPayment(resolved, client, input),
+    queryPayment: (input) => queryWechatPayment(resolved, client, input),
+    closePayment: (input) => closeWechatPayment(resolved, client, input),
+    refund: (input) => refundWechatPayment(resolved, client, input),
+    parseWebhook: async (input) => parseWechatWebhook(resolved, input),
+    webhookResponse: wechatWebhookResponse,
+  }
+}
