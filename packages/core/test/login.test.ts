@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { browser, sandboxLogin } from './_browser.js'
+import { testLoop } from './_setup.js'
+
+describe('login', () => {
+  it('the state is [A-Za-z0-9] and at most 128 characters, as WeChat requires', async () => {
+    const { loop } = testLoop()
+    const url = new URL(await loop.login.begin({ provider: 'sandbox', returnTo: '/cart' }))
+    expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9]{1,128}$/)
+  })
+
+  it('a repeated callback (back button, double redirect) does not fail a logged-in user, and cannot log in anyone else', async () => {
+    const { loop } = testLoop()
+    const a = browser(loop.fetch)
+    const { callback, done } = await sandboxLogin(a, 'Alice', 'returnTo=/cart')
+    expect(done.headers.get('location')).toBe('/cart')
+    const again = await a.request(callback.pathname + callback.search)
+    expect(again.status).toBe(302)
+    expect(again.headers.get('location')).toBe('/cart')
+    const thief = browser(loop.fetch)
+    const stolen = await thief.request(callback.pathname + callback.search)
+    expect(stolen.status).toBe(409)
+    expect(((await stolen.json()) as { error: { code: string } }).error.code).toBe('replayed')
+    expect((await thief.request('/loop/me')).status).toBe(401)
+  })
+
+  it('a refused login returns to the page with login=denied and creates no customer', async () => {
+    const { loop } = testLoop()
+    const b = browser(loop.fetch)
+    const start = new URL((await b.request('/loop/login/sandbox?returnTo=/p?x=1')).headers.get('location')!)
+    const refused = await b.request(start.pathname, { method: 'POST', form: { name: 'x', deny: '1', state: start.searchParams.get('state')!, redirect_uri: start.searchParams.get('redirect_uri')! } })
+    const cb = new URL(refused.headers.get('location')!)
+    const res = await b.request(cb.pathname + cb.search)
+    expect(res.headers.get('location')).toBe('/p?x=1&login=denied')
+    expect(await loop.analytics.events({ types: ['customer.created'] })).toHaveLength(0)
+  })
+
+  it('a login state expires after ten minutes', async () => {
+    const { loop, clock } = testLoop()
+    const b = browser(loop.fetch)
+    const start = new URL((await b.request('/loop/login/sandbox')).headers.get('location')!)
+    clock.advance(10 * 60_000 + 1)
+    const res = await b.request(`/loop/login/sandbox/callback?code=x&state=${start.searchParams.get('state')}`)
+    expect(res.status).toBe(410)
+  })
+
+  it('mini-program style code login sets the session; a used code is refused', async () => {
+    const { loop, identity } = testLoop()
+    const b = browser(loop.fetch)
+    const code = identity.codeFor('Mia')
+    const res = await b.request('/loop/login/sandbox/code', { method: 'POST', json: { code } })
+    expect(res.status).toBe(200)
+    expect((await b.request('/loop/me')).status).toBe(200)
+    const reused = await browser(loop.fetch).request('/loop/login/sandbox/code', { method: 'POST', json: { code } })
+    expect(reused.status).toBe(401)
+  })
+
+  it('the same person logging in twice is one customer; identities with the same unionId merge', async () => {
+    const { loop } = testLoop()
+    const first = await loop.customers.login({ profile: { provider: 'wechat', subject: 'openid-oa', unionId: 'u1' } })
+    const again = await loop.customers.login({ profile: { provider: 'wechat', subject: 'openid-oa', unionId: 'u1' } })
+    const mp = await loop.customers.login({ profile: { provider: 'wechat-mp', subject: 'openid-mp', unionId: 'u1' } })
+    expect(first.created).toBe(true)
+    expect(again).toMatchObject({ created: false, customer: { id: first.customer.id } })
+    expect(mp.customer.id).toBe(first.customer.id)
+    expect(mp.customer.identities.map((i) => i.provider).sort()).toEqual(['wechat', 'wechat-mp'])
+  })
+})
