@@ -11,10 +11,44 @@ export interface Money {
 
 /** ISO 4217 minor-unit exponents for the currencies Loopkit's providers settle in. */
 export const currencyExponents: Readonly<Record<string, number>> = Object.freeze({
-  AUD: 2, BHD: 3, CAD: 2, CHF: 2, CNY: 2, CZK: 2, DKK: 2, EUR: 2, GBP: 2, HKD: 2, HUF: 2, IDR: 2,
-  ILS: 2, INR: 2, ISK: 0, JOD: 3, JPY: 0, KRW: 0, KWD: 3, MOP: 2, MXN: 2, MYR: 2, NOK: 2, NZD: 2,
-  OMR: 3, PHP: 2, PLN: 2, RUB: 2, SAR: 2, SEK: 2, SGD: 2, THB: 2, TND: 3, TRY: 2, TWD: 2, USD: 2,
-  VND: 0, ZAR: 2,
+  AUD: 2,
+  BHD: 3,
+  CAD: 2,
+  CHF: 2,
+  CNY: 2,
+  CZK: 2,
+  DKK: 2,
+  EUR: 2,
+  GBP: 2,
+  HKD: 2,
+  HUF: 2,
+  IDR: 2,
+  ILS: 2,
+  INR: 2,
+  ISK: 0,
+  JOD: 3,
+  JPY: 0,
+  KRW: 0,
+  KWD: 3,
+  MOP: 2,
+  MXN: 2,
+  MYR: 2,
+  NOK: 2,
+  NZD: 2,
+  OMR: 3,
+  PHP: 2,
+  PLN: 2,
+  RUB: 2,
+  SAR: 2,
+  SEK: 2,
+  SGD: 2,
+  THB: 2,
+  TND: 3,
+  TRY: 2,
+  TWD: 2,
+  USD: 2,
+  VND: 0,
+  ZAR: 2,
 })
 
 /**
@@ -35,7 +69,11 @@ export function currencyExponent(currency: string): number {
 /** Throws unless `amount` is a safe non-negative integer of minor units. */
 export function assertMinorUnits(amount: number, what = 'amount'): void {
   if (!Number.isSafeInteger(amount) || amount < 0) {
-    throw loopError('money', 'invalid_input', `\`${what}\` must be a non-negative integer of minor units, got ${amount}.`)
+    throw loopError(
+      'money',
+      'invalid_input',
+      `\`${what}\` must be a non-negative integer of minor units, got ${amount}.`,
+    )
   }
 }
 

@@ -32,6 +32,9 @@ export interface Notification {
 }
 
 /** The outbox row a change writes; the storage fills in the rest. */
-export type NewNotification = Pick<Notification, 'id' | 'dedupeKey' | 'channel' | 'customerId' | 'message'> & {
+export type NewNotification = Pick<
+  Notification,
+  'id' | 'dedupeKey' | 'channel' | 'customerId' | 'message'
+> & {
   nextAttemptAt?: number
 }

@@ -58,7 +58,13 @@ export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus
 }
 
 /** Statuses in which an order holds its stock. */
-export const stockHoldingStatuses: readonly OrderStatus[] = ['pending', 'paid', 'fulfilled', 'partially_refunded', 'refunded']
+export const stockHoldingStatuses: readonly OrderStatus[] = [
+  'pending',
+  'paid',
+  'fulfilled',
+  'partially_refunded',
+  'refunded',
+]
 
 export const orderNumberPattern = /^[0-9A-Za-z_\-|*]{6,32}$/
 
