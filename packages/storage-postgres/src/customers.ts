@@ -1,0 +1,115 @@
+import type { Customer, StorageAdapter } from '@loopkit/core'
+import type { Db, Queryable } from './_internal/db.js'
+import { writeEffects } from './_internal/effects.js'
+
+type Ops = Pick<StorageAdapter, 'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer'>
+
+/** Selects whole customers (identities and consents folded in as JSON, in the order they were added). */
+export function customerSelect(s: string, where: string): string {
+  return `SELECT c.id, c.display_name AS "displayName", c.avatar_url AS "avatarUrl", c.tags, c.referred_by AS "referredBy",
+      c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+      coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+          'provider', i.provider, 'subject', i.subject, 'unionId', i.union_id)) ORDER BY i.seq)
+        FROM ${s}.identities i WHERE i.customer_id = c.id), '[]') AS identities,
+      coalesce((SELECT jsonb_agg(jsonb_build_object('channel', k.channel, 'topic', k.topic, 'remaining', k.remaining,
+          'grantedAt', k.granted_at, 'revokedAt', k.revoked_at) ORDER BY k.seq)
+        FROM ${s}.consents k WHERE k.customer_id = c.id), '[]') AS consents
+    FROM ${s}.customers c ${where}`
+}
+
+export async function loadCustomer(q: Queryable, s: string, id: string): Promise<Customer | null> {
+  const { rows } = await q.query<Customer>(customerSelect(s, 'WHERE c.id = $1'), [id])
+  return rows[0] ?? null
+}
+
+/** Serializes work on one key across every process sharing the database, until the transaction ends. */
+export async function lockKey(q: Queryable, key: string): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key])
+}
+
+export function customerOps(db: Db): Ops {
+  const { s } = db
+
+  const findByIdentity = async (q: Queryable, provider: string, subject: string) => {
+    const { rows } = await q.query<Customer>(
+      customerSelect(s, `WHERE c.id = (SELECT customer_id FROM ${s}.identities WHERE provider = $1 AND subject = $2)`),
+      [provider, subject],
+    )
+    return rows[0] ?? null
+  }
+
+  return {
+    async upsertCustomer({ id, profile, referredBy, now, effects }) {
+      // Most logins are returning customers: answer them without a transaction.
+      const known = await findByIdentity(db, profile.provider, profile.subject)
+      if (known) return { customer: known, created: false }
+      return db.tx(async (q) => {
+        // Two first logins of the same person (or of two apps sharing a unionId) race here: the
+        // locks make the second one find what the first created. Identity before unionId, always.
+        await lockKey(q, `loopkit:${db.schema}:identity:${profile.provider}:${profile.subject}`)
+        if (profile.unionId) await lockKey(q, `loopkit:${db.schema}:union:${profile.unionId}`)
+        const again = await findByIdentity(q, profile.provider, profile.subject)
+        if (again) return { customer: again, created: false }
+        const addIdentity = (customerId: string) =>
+          q.query(`INSERT INTO ${s}.identities (provider, subject, customer_id, union_id) VALUES ($1, $2, $3, $4)`, [
+            profile.provider,
+            profile.subject,
+            customerId,
+            profile.unionId ?? null,
+          ])
+        if (profile.unionId) {
+          const { rows } = await q.query<{ customerId: string }>(
+            `SELECT customer_id AS "customerId" FROM ${s}.identities WHERE union_id = $1 ORDER BY seq LIMIT 1`,
+            [profile.unionId],
+          )
+          const sibling = rows[0]?.customerId
+          if (sibling) {
+            await addIdentity(sibling)
+            return { customer: (await loadCustomer(q, s, sibling))!, created: false }
+          }
+        }
+        await q.query(
+          `INSERT INTO ${s}.customers (id, display_name, avatar_url, referred_by, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $5)`,
+          [id, profile.displayName ?? null, profile.avatarUrl ?? null, referredBy ?? null, now],
+        )
+        await addIdentity(id)
+        await writeEffects(q, db, { effects, now })
+        return { customer: (await loadCustomer(q, s, id))!, created: true }
+      })
+    },
+
+    getCustomer: ({ id }) => loadCustomer(db, s, id),
+
+    findCustomerByIdentity: ({ provider, subject }) => findByIdentity(db, provider, subject),
+
+    async updateCustomer({ id, addTags, removeTags, displayName, avatarUrl, now, effects }) {
+      return db.tx(async (q) => {
+        // Tags keep their first position; removals win over additions in the same call.
+        const { rowCount } = await q.query(
+          `UPDATE ${s}.customers SET
+             tags = (SELECT coalesce(array_agg(t ORDER BY o), '{}') FROM (
+               SELECT t, min(o) AS o FROM unnest(tags || $2::text[]) WITH ORDINALITY AS u(t, o)
+               WHERE NOT (t = ANY($3::text[])) GROUP BY t) AS x),
+             display_name = CASE WHEN $4 THEN $5 ELSE display_name END,
+             avatar_url = CASE WHEN $6 THEN $7 ELSE avatar_url END,
+             updated_at = $8
+           WHERE id = $1`,
+          [
+            id,
+            addTags ?? [],
+            removeTags ?? [],
+            displayName !== undefined,
+            displayName ?? null,
+            avatarUrl !== undefined,
+            avatarUrl ?? null,
+            now,
+          ],
+        )
+        if (rowCount === 0) return null
+        await writeEffects(q, db, { effects, now })
+        return loadCustomer(q, s, id)
+      })
+    },
+  }
+}

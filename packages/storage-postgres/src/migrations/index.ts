@@ -1,0 +1,56 @@
+import type { Pool } from 'pg'
+import { quoteIdent, toLoopError } from '../_internal/db.js'
+import { initialSchema } from './0001-initial.js'
+
+export interface Migration {
+  /** Applied in increasing order; never renumber or edit one that has shipped — add a new one. */
+  version: number
+  name: string
+  /** The SQL, given the quoted schema name. */
+  sql: (s: string) => string
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }]
+
+/**
+ * Applies the migrations the schema has not seen yet, in one transaction. A transaction-level
+ * advisory lock keyed on the schema makes concurrent starters (four app processes booting at once)
+ * queue up: the first applies, the others then find every version recorded and do nothing.
+ */
+export async function migrate(pool: Pool, schema: string): Promise<{ applied: number[] }> {
+  const s = quoteIdent(schema)
+  const client = await pool.connect().catch((e: unknown) => {
+    throw toLoopError(e)
+  })
+  let broken = false
+  try {
+    await client.query('BEGIN')
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`loopkit:migrate:${schema}`])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+         version integer PRIMARY KEY,
+         name text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    )
+    const done = await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)
+    const seen = new Set(done.rows.map((r) => r.version))
+    const applied: number[] = []
+    for (const m of migrations) {
+      if (seen.has(m.version)) continue
+      await client.query(m.sql(s))
+      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name])
+      applied.push(m.version)
+    }
+    await client.query('COMMIT')
+    return { applied }
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true
+    })
+    throw toLoopError(e)
+  } finally {
+    client.release(broken)
+  }
+}

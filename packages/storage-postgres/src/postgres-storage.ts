@@ -1,0 +1,109 @@
+import { loopError } from '@loopkit/core'
+import type { StorageAdapter } from '@loopkit/core'
+import pg from 'pg'
+import type { Pool } from 'pg'
+import { createDb } from './_internal/db.js'
+import { cacheOps } from './cache.js'
+import { catalogOps } from './catalog.js'
+import { consentOps } from './consents.js'
+import { customerOps } from './customers.js'
+import { eventOps } from './events.js'
+import { migrate } from './migrations/index.js'
+import { orderOps } from './orders.js'
+import { outboxOps } from './outbox.js'
+import { paymentOps } from './payments.js'
+import { refundOps } from './refunds.js'
+import { rewardOps } from './rewards.js'
+import { shareOps } from './shares.js'
+
+/** Where to connect: a connection string (the adapter owns a pool) or a `pg.Pool` the app owns. */
+export type PostgresConnection = { connectionString: string; max?: number } | { pool: Pool }
+
+export interface PostgresStorageOptions {
+  /** The schema holding Loopkit's tables, created on first use. Default `loopkit`. */
+  schema?: string
+  /** Apply pending migrations on first use (default `true`); else call `migrate()` yourself. */
+  migrate?: boolean
+}
+
+/** A {@link StorageAdapter} backed by PostgreSQL, plus its pool and an explicit `migrate()`. */
+export interface PostgresStorage extends StorageAdapter {
+  readonly pool: Pool
+  readonly schema: string
+  /** Applies pending migrations (safe to call from many processes at once). */
+  migrate(): Promise<{ applied: number[] }>
+  close(): Promise<void>
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+/**
+ * Storage for many app instances sharing one PostgreSQL database. Every domain operation is one
+ * transaction; stock is taken with conditional updates, webhooks are deduplicated by a primary
+ * key, outbox rows are claimed with `FOR UPDATE SKIP LOCKED` under a lease token, and
+ * `cacheSet({ ifAbsent })` is a single-flight lock across instances. Migrations are versioned in
+ * `<schema>.schema_migrations` and applied on first use under an advisory lock.
+ *
+ * @example
+ * ```ts
+ * import { createLoop } from '@loopkit/core'
+ * import { postgresStorage } from '@loopkit/storage-postgres'
+ *
+ * const storage = postgresStorage({ connectionString: process.env.DATABASE_URL! }, { schema: 'shop' })
+ * const loop = createLoop({ secret, baseUrl, storage, payments, identity, messaging })
+ * // on shutdown
+ * await storage.close()
+ * ```
+ */
+export function postgresStorage(connection: PostgresConnection, options: PostgresStorageOptions = {}): PostgresStorage {
+  const schema = options.schema ?? 'loopkit'
+  if (!SCHEMA_NAME.test(schema)) {
+    throw loopError('postgres', 'configuration', `Option \`schema\` must be a plain identifier, got \`${schema}\`.`)
+  }
+  const owned = !('pool' in connection)
+  if (owned && !connection.connectionString) {
+    throw loopError('postgres', 'configuration', 'Missing required option `connectionString` (or pass `pool`).')
+  }
+  const pool = owned ? new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 }) : connection.pool
+  // An idle client that loses its server emits 'error' on the pool; unhandled, that would crash the
+  // process. The next query reports the failure instead.
+  if (owned) pool.on('error', () => {})
+
+  let migrated: Promise<unknown> | null = options.migrate === false ? Promise.resolve() : null
+  const runMigrations = () => migrate(pool, schema)
+  const ready = () => {
+    if (!migrated) {
+      migrated = runMigrations().catch((e: unknown) => {
+        migrated = null // let the next call try again (e.g. the database was still starting)
+        throw e
+      })
+    }
+    return migrated as Promise<void>
+  }
+  const db = createDb(pool, schema, ready)
+
+  return {
+    name: 'postgres',
+    pool,
+    schema,
+    ...customerOps(db),
+    ...consentOps(db),
+    ...catalogOps(db),
+    ...orderOps(db),
+    ...paymentOps(db),
+    ...refundOps(db),
+    ...shareOps(db),
+    ...rewardOps(db),
+    ...eventOps(db),
+    ...outboxOps(db),
+    ...cacheOps(db),
+    async migrate() {
+      const out = await runMigrations()
+      migrated = Promise.resolve()
+      return out
+    },
+    async close() {
+      if (owned) await pool.end()
+    },
+  }
+}

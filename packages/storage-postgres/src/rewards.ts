@@ -1,0 +1,88 @@
+import type { Reward, StorageAdapter } from '@loopkit/core'
+import { rewardCols } from './_internal/columns.js'
+import type { Db } from './_internal/db.js'
+import { whereBuilder } from './_internal/db.js'
+import { writeEffects } from './_internal/effects.js'
+import { lockKey } from './customers.js'
+
+type Ops = Pick<StorageAdapter, 'createReward' | 'transitionReward' | 'listRewards'>
+
+export function rewardOps(db: Db): Ops {
+  const { s } = db
+  return {
+    async createReward({ reward: r, capTotal, effects }) {
+      return db.tx(async (q) => {
+        // One sharer's rewards are decided one at a time (across processes), so two referred
+        // orders paid at the same instant cannot both take the last of the cap.
+        await lockKey(q, `loopkit:${db.schema}:rewards:${r.sharerId}`)
+        const { rows } = await q.query<Reward & { used: number }>(
+          `SELECT (SELECT coalesce(sum(amount), 0) FROM ${s}.rewards
+                     WHERE sharer_id = $1 AND currency = $3 AND status IN ('held', 'released')) AS used,
+                  ${rewardCols('w.')}
+           FROM (SELECT 1) AS one LEFT JOIN ${s}.rewards w ON w.sharer_id = $1 AND w.order_id = $2`,
+          [r.sharerId, r.orderId, r.currency],
+        )
+        const { used, ...existing } = rows[0]!
+        if (existing.id !== null) return { reward: existing as Reward, created: false }
+        let amount = r.amount
+        if (capTotal !== undefined) {
+          const left = capTotal - used
+          if (left <= 0) return { reward: null, created: false }
+          amount = Math.min(amount, left)
+        }
+        const reward: Reward = { ...r, amount }
+        await q.query(
+          `INSERT INTO ${s}.rewards
+             (id, sharer_id, order_id, kind, amount, currency, coupon, status, release_at, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            reward.id,
+            reward.sharerId,
+            reward.orderId,
+            reward.kind,
+            reward.amount,
+            reward.currency,
+            reward.coupon,
+            reward.status,
+            reward.releaseAt,
+            reward.createdAt,
+            reward.updatedAt,
+          ],
+        )
+        await writeEffects(q, db, { effects, now: reward.createdAt })
+        return { reward, created: true }
+      })
+    },
+
+    async transitionReward({ id, from, to, now, effects }) {
+      return db.tx(async (q) => {
+        const { rows } = await q.query<Reward>(
+          `UPDATE ${s}.rewards SET status = $3, updated_at = $4 WHERE id = $1 AND status = ANY($2::text[])
+           RETURNING ${rewardCols()}`,
+          [id, from, to, now],
+        )
+        if (rows[0]) {
+          await writeEffects(q, db, { effects, now })
+          return { reward: rows[0], changed: true }
+        }
+        const current = await q.query<Reward>(`SELECT ${rewardCols()} FROM ${s}.rewards WHERE id = $1`, [id])
+        return { reward: current.rows[0] ?? null, changed: false }
+      })
+    },
+
+    async listRewards({ sharerId, orderId, status, dueBefore, limit }) {
+      const values: unknown[] = []
+      const where = whereBuilder(values)
+      if (sharerId !== undefined) where.add('sharer_id = $?', sharerId)
+      if (orderId !== undefined) where.add('order_id = $?', orderId)
+      if (status !== undefined) where.add('status = $?', status)
+      if (dueBefore !== undefined) where.add('release_at <= $?', dueBefore)
+      values.push(limit)
+      const { rows } = await db.query<Reward>(
+        `SELECT ${rewardCols()} FROM ${s}.rewards ${where} ORDER BY release_at, seq LIMIT $${values.length}`,
+        values,
+      )
+      return rows
+    },
+  }
+}

@@ -1,0 +1,65 @@
+import type { Share, StorageAdapter, Visit } from '@loopkit/core'
+import { shareCols, visitCols } from './_internal/columns.js'
+import type { Db } from './_internal/db.js'
+import { writeEffects } from './_internal/effects.js'
+
+type Ops = Pick<StorageAdapter, 'createShare' | 'getShare' | 'listShares' | 'recordVisit' | 'claimVisits' | 'lastVisit'>
+
+export function shareOps(db: Db): Ops {
+  const { s } = db
+  return {
+    async createShare({ share: sh, effects }) {
+      return db.tx(async (q) => {
+        await q.query(
+          `INSERT INTO ${s}.shares (id, customer_id, sku_id, target, channel, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [sh.id, sh.customerId, sh.skuId, sh.target, sh.channel, sh.createdAt],
+        )
+        await writeEffects(q, db, { effects, now: sh.createdAt })
+        return { ...sh }
+      })
+    },
+
+    async getShare({ id }) {
+      const { rows } = await db.query<Share>(`SELECT ${shareCols()} FROM ${s}.shares WHERE id = $1`, [id])
+      return rows[0] ?? null
+    },
+
+    async listShares({ customerId, limit }) {
+      const { rows } = await db.query<Share>(
+        `SELECT ${shareCols()} FROM ${s}.shares WHERE ($1::text IS NULL OR customer_id = $1)
+         ORDER BY created_at DESC, seq DESC LIMIT $2`,
+        [customerId ?? null, limit],
+      )
+      return rows
+    },
+
+    async recordVisit({ visit: v, effects }) {
+      return db.tx(async (q) => {
+        await q.query(
+          `INSERT INTO ${s}.visits (id, share_id, sharer_id, visitor_key, customer_id, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [v.id, v.shareId, v.sharerId, v.visitorKey, v.customerId, v.at],
+        )
+        await writeEffects(q, db, { effects, now: v.at })
+        return { ...v }
+      })
+    },
+
+    async claimVisits({ visitorKey, customerId }) {
+      const { rowCount } = await db.query(
+        `UPDATE ${s}.visits SET customer_id = $2 WHERE visitor_key = $1 AND customer_id IS NULL`,
+        [visitorKey, customerId],
+      )
+      return { claimed: rowCount }
+    },
+
+    async lastVisit({ customerId, visitorKey, since }) {
+      const { rows } = await db.query<Visit>(
+        `SELECT ${visitCols()} FROM ${s}.visits
+         WHERE (customer_id = $1 OR ($2::text IS NOT NULL AND visitor_key = $2)) AND at >= $3 AND sharer_id <> $1
+         ORDER BY at DESC, seq DESC LIMIT 1`,
+        [customerId, visitorKey ?? null, since],
+      )
+      return rows[0] ?? null
+    },
+  }
+}
