@@ -18,3 +18,10 @@ export function readQrPng(png: Buffer): { width: number; height: number; text: s
   const pixels = new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength)
   return { width: image.width, height: image.height, text: readQrPixels(pixels, image.width, image.height) }
 }
+
+/** `[r, g, b]` of one pixel of a PNG. */
+export function pixelAt(png: Buffer, x: number, y: number): [number, number, number] {
+  const image = PNG.sync.read(png)
+  const i = (y * image.width + x) * 4
+  return [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!]
+}
