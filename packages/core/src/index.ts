@@ -37,3 +37,4 @@ export {
 export { consoleMessaging, type ConsoleMessagingOptions } from './adapters/console-messaging.js'
 export { parseInput } from './schemas.js'
 export { newId, newOrderNumber, randomBase62 } from './_internal/ids.js'
+export { referralRewards, type ReferralRewardsOptions, type RewardRule } from './plugins/referral-rewards.js'

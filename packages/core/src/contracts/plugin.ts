@@ -1,4 +1,5 @@
 import type { Customer } from '../domain/customer.js'
+import type { NewEvent } from '../domain/event.js'
 import type { Order, OrderLine, Refund } from '../domain/order.js'
 import type { StorageAdapter } from './storage.js'
 
@@ -10,6 +11,14 @@ export interface LoopContext {
   newId(prefix: string): string
   /** The loop's own handler, for adapters that deliver to the loop in-process (the sandbox). */
   handle(request: Request): Promise<Response>
+  /** An event-log entry stamped with the loop's clock, to pass in a storage call's `effects`. */
+  event(type: string, data: Record<string, unknown>, refs?: { customerId?: string | null; orderId?: string | null }): NewEvent
+  /** Tells `loop.on` listeners about events a plugin committed. */
+  publish(events: NewEvent[]): void
+}
+
+export interface TickHookState {
+  context: LoopContext
 }
 
 export interface CheckoutHookState {
@@ -65,6 +74,8 @@ export interface LoopPlugin {
     beforeCheckout?: Array<(state: CheckoutHookState) => void | Promise<void>>
     orderPaid?: Array<(state: OrderHookState) => void | Promise<void>>
     refundSucceeded?: Array<(state: RefundHookState) => void | Promise<void>>
+    /** Periodic work (releasing held rewards): run by `loop.tick()` and by `loop.start()`'s timer. */
+    tick?: Array<(state: TickHookState) => void | Promise<void>>
   }
   routes?: LoopRoute[]
 }

@@ -156,6 +156,22 @@ export function createLoop(options: LoopOptions) {
         } = {},
       ) => rt.storage.listEvents({ ...input, limit: input.limit ?? 100 }),
     },
+    rewards: {
+      list: (input: { sharerId?: string; orderId?: string; status?: 'held' | 'released' | 'clawed_back'; limit?: number } = {}) =>
+        rt.storage.listRewards({ limit: input.limit ?? 100, ...(input.sharerId ? { sharerId: input.sharerId } : {}), ...(input.orderId ? { orderId: input.orderId } : {}), ...(input.status ? { status: input.status } : {}) }),
+    },
+    /** Runs the plugins' periodic work once (e.g. releasing held rewards). `start()` calls it on its timer. */
+    async tick() {
+      for (const plugin of rt.plugins) {
+        for (const hook of plugin.hooks?.tick ?? []) {
+          try {
+            await hook({ context: rt.context })
+          } catch (error) {
+            rt.reportError(error, `plugin ${plugin.id} tick`)
+          }
+        }
+      }
+    },
     /** Re-runs work a crash may have cut short (after-hooks of paid orders). Safe to call any time. */
     recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
     /** Runs the dispatcher, order expiry and recovery every `intervalMs` until `stop()`. */
@@ -166,6 +182,7 @@ export function createLoop(options: LoopOptions) {
         running = (async () => {
           await dispatchNotifications(rt)
           await expireDue(rt)
+          await loop.tick()
         })()
           .catch((error) => rt.reportError(error, 'background tick'))
           .finally(() => {

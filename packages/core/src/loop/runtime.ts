@@ -97,7 +97,14 @@ export function createRuntime(
     baseUrl,
     basePath,
     now,
-    context: { storage, now, newId, handle },
+    context: {
+      storage,
+      now,
+      newId,
+      handle,
+      event: (type, data, refs) => rt.event(type as LoopEventType, data, refs),
+      publish: (events) => rt.published({ events }),
+    },
     emitter: createEmitter((error, event) => onError(error, `listener for ${event.type}`)),
     templates: { ...defaultTemplates, ...options.notifications?.templates } as Record<
       NotificationTopic,

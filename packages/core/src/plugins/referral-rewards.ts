@@ -1,0 +1,115 @@
+import type { LoopContext, LoopPlugin, OrderHookState, RefundHookState } from '../contracts/plugin.js'
+import type { Effects } from '../contracts/storage.js'
+import type { Order } from '../domain/order.js'
+import type { Reward } from '../domain/share.js'
+import { loopError } from '../errors.js'
+
+/** What a sharer earns for one referred, paid order. */
+export type RewardRule =
+  | { type: 'fixed'; amount: number }
+  /** Basis points of the order total (500 = 5 %), rounded down to the minor unit. */
+  | { type: 'percent'; basisPoints: number }
+  | { type: 'coupon'; code: (input: { order: Order; sharerId: string }) => string }
+
+export interface ReferralRewardsOptions {
+  reward: RewardRule
+  /** How long a reward stays held (clawed back if the order is refunded meanwhile). Default 7 days. */
+  holdMs?: number
+  /** At most this many minor units of held + released rewards per sharer (per currency). */
+  capPerSharer?: number
+  /** A→B→A: B's reward is refused if A was referred by B within this window. Default 30 days. */
+  circularWindowMs?: number
+}
+
+function amountFor(rule: RewardRule, order: Order): number {
+  if (rule.type === 'fixed') return rule.amount
+  if (rule.type === 'percent') return Math.floor((order.total * rule.basisPoints) / 10_000)
+  return 0
+}
+
+/** True when the sharer was brought in by the buyer: rewarding would pay a circle. */
+async function isCircular(context: LoopContext, order: Order, sharerId: string, windowMs: number): Promise<boolean> {
+  const sharer = await context.storage.getCustomer({ id: sharerId })
+  if (sharer?.referredBy === order.customerId) return true
+  const since = context.now() - windowMs
+  const sharerOrders = await context.storage.listOrders({ customerId: sharerId, limit: 200 })
+  return sharerOrders.some((o) => o.createdAt >= since && o.attribution?.sharerId === order.customerId)
+}
+
+/**
+ * Referral rewards that follow the money: when an order attributed to a share is paid, the sharer
+ * accrues a reward (fixed, percentage or coupon), held for `holdMs` and clawed back if the order is
+ * refunded within it, then released by `loop.tick()`. Self-referrals and circles (A→B→A) earn
+ * nothing; `capPerSharer` bounds what one sharer can earn. Every step is in the event log.
+ *
+ * @example
+ * ```ts
+ * const loop = createLoop({
+ *   secret, baseUrl,
+ *   plugins: [referralRewards({ reward: { type: 'percent', basisPoints: 500 }, holdMs: 7 * 86_400_000, capPerSharer: 50_000 })],
+ * })
+ * ```
+ */
+export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
+  const rule = options.reward
+  if (rule.type === 'fixed' && (!Number.isSafeInteger(rule.amount) || rule.amount <= 0)) {
+    throw loopError('referral-rewards', 'configuration', 'A fixed reward is a positive integer of minor units.')
+  }
+  if (rule.type === 'percent' && (!Number.isInteger(rule.basisPoints) || rule.basisPoints <= 0 || rule.basisPoints > 10_000)) {
+    throw loopError('referral-rewards', 'configuration', '`basisPoints` is an integer from 1 to 10000.')
+  }
+  const holdMs = options.holdMs ?? 7 * 86_400_000
+  const circularWindowMs = options.circularWindowMs ?? 30 * 86_400_000
+
+  async function accrue({ context, order }: OrderHookState): Promise<void> {
+    const sharerId = order.attribution?.sharerId
+    if (!sharerId || sharerId === order.customerId) return
+    if (await isCircular(context, order, sharerId, circularWindowMs)) return
+    const now = context.now()
+    const reward: Reward = {
+      id: `rwd_${order.id}`,
+      sharerId,
+      orderId: order.id,
+      kind: rule.type === 'coupon' ? 'coupon' : 'amount',
+      amount: amountFor(rule, order),
+      currency: order.currency,
+      coupon: rule.type === 'coupon' ? rule.code({ order, sharerId }) : null,
+      status: 'held',
+      releaseAt: now + holdMs,
+      createdAt: now,
+      updatedAt: now,
+    }
+    if (reward.kind === 'amount' && reward.amount <= 0) return
+    const effects: Effects = {
+      events: [context.event('reward.accrued', { rewardId: reward.id, sharerId, kind: reward.kind, amount: reward.amount, currency: reward.currency, coupon: reward.coupon }, { customerId: sharerId, orderId: order.id })],
+    }
+    const { created, reward: stored } = await context.storage.createReward({
+      reward,
+      effects,
+      ...(options.capPerSharer !== undefined ? { capTotal: options.capPerSharer } : {}),
+    })
+    // The storage may cut the amount to the cap; the event must say what was really accrued.
+    if (created && stored) context.publish(effects.events!.map((e) => ({ ...e, data: { ...e.data, amount: stored.amount } })))
+  }
+
+  async function clawBack({ context, order }: RefundHookState): Promise<void> {
+    const rewards = await context.storage.listRewards({ orderId: order.id, status: 'held', limit: 10 })
+    for (const r of rewards) {
+      if (context.now() >= r.releaseAt) continue
+      const effects: Effects = { events: [context.event('reward.clawed_back', { rewardId: r.id, sharerId: r.sharerId, amount: r.amount }, { customerId: r.sharerId, orderId: order.id })] }
+      const { changed } = await context.storage.transitionReward({ id: r.id, from: ['held'], to: 'clawed_back', now: context.now(), effects })
+      if (changed) context.publish(effects.events!)
+    }
+  }
+
+  async function release({ context }: { context: LoopContext }): Promise<void> {
+    const due = await context.storage.listRewards({ status: 'held', dueBefore: context.now(), limit: 500 })
+    for (const r of due) {
+      const effects: Effects = { events: [context.event('reward.released', { rewardId: r.id, sharerId: r.sharerId, amount: r.amount }, { customerId: r.sharerId, orderId: r.orderId })] }
+      const { changed } = await context.storage.transitionReward({ id: r.id, from: ['held'], to: 'released', now: context.now(), effects })
+      if (changed) context.publish(effects.events!)
+    }
+  }
+
+  return { id: 'referral-rewards', hooks: { orderPaid: [accrue], refundSucceeded: [clawBack], tick: [release] } }
+}
