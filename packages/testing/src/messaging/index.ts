@@ -1,0 +1,128 @@
+import { type Customer, type MessagingAdapter, type RenderedMessage, isLoopError } from '@loopkit/core'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+/** What one test of {@link testMessagingAdapter} works with. */
+export interface MessagingHarness {
+  adapter: MessagingAdapter
+  /** A customer the channel can reach, with whatever consent it needs for a few sends. */
+  customer: Customer
+  /** A message the channel carries for that customer. */
+  message: RenderedMessage
+  /** What the channel delivered so far, oldest first. */
+  inbox(): Promise<unknown[]>
+  /** A message breaking the channel's own format rules, if it has any. */
+  invalidMessage?: RenderedMessage
+  /** True when the channel itself drops a repeated `dedupeKey` (WeChat `client_msg_id`). */
+  dedupes?: boolean
+}
+
+export interface TestMessagingAdapterOptions {
+  /** Shown in the `describe` title. */
+  name: string
+  /** Called before every test. */
+  setup: () => Promise<MessagingHarness>
+  /** Called after every test. */
+  teardown?: () => Promise<void>
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+}
+
+let seq = 0
+const key = () => `contract:${Date.now()}:${++seq}`
+
+/**
+ * The contract every `MessagingAdapter` meets: it reaches the customers it says it can, one send
+ * delivers one message, unreachable customers and invalid messages fail with a non-retryable
+ * `LoopError` (an invalid one already in `validate`, before anything is queued).
+ *
+ * @example
+ * ```ts
+ * testMessagingAdapter({
+ *   name: 'my-sms',
+ *   setup: async () => ({ adapter: mySms({ gateway }), customer, message, inbox: async () => gateway.sent }),
+ * })
+ * ```
+ */
+export function testMessagingAdapter(options: TestMessagingAdapterOptions): void {
+  describe(`messaging adapter contract: ${options.name}`, () => {
+    let current: MessagingHarness | null = null
+    const h = (): MessagingHarness => {
+      if (!current) throw new Error('[loopkit] [testing] The harness is only available inside a test.')
+      return current
+    }
+    beforeEach(async () => {
+      current = await options.setup()
+    })
+    afterEach(async () => {
+      current = null
+      await options.teardown?.()
+    })
+
+    it('has a non-empty channel id', () => {
+      expect(h().adapter.id).toMatch(/^\S+$/)
+    })
+
+    it('reaches the harness customer and not a customer without identities', () => {
+      expect(h().adapter.canReach({ customer: h().customer })).toBe(true)
+      expect(h().adapter.canReach({ customer: { ...h().customer, identities: [] } })).toBe(false)
+    })
+
+    it('accepts the harness message in validate and names a consent topic or none', () => {
+      expect(() => h().adapter.validate?.({ message: h().message })).not.toThrow()
+      const consent = h().adapter.consentFor?.({ message: h().message }) ?? null
+      if (consent !== null) expect(consent.topic.length).toBeGreaterThan(0)
+    })
+
+    it('delivers one message per send', async () => {
+      const before = (await h().inbox()).length
+      const result = await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey: key() })
+      expect(result.providerMessageId === null || typeof result.providerMessageId === 'string').toBe(true)
+      expect((await h().inbox()).length).toBe(before + 1)
+      await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey: key() })
+      expect((await h().inbox()).length).toBe(before + 2)
+    })
+
+    it('does not deliver a repeated dedupe key twice when the channel dedupes', async (ctx) => {
+      if (!h().dedupes) return ctx.skip('the channel does not dedupe by itself (the outbox does)')
+      const before = (await h().inbox()).length
+      const dedupeKey = key()
+      await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey })
+      await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey })
+      expect((await h().inbox()).length).toBe(before + 1)
+    })
+
+    it('fails a send to an unreachable customer with a non-retryable LoopError', async () => {
+      const before = (await h().inbox()).length
+      const error = await rejection(h().adapter.send({ customer: { ...h().customer, identities: [] }, message: h().message, dedupeKey: key() }))
+      expect(isLoopError(error)).toBe(true)
+      expect((error as { retryable: boolean }).retryable).toBe(false)
+      expect((await h().inbox()).length).toBe(before)
+    })
+
+    it('refuses an invalid message in validate and in send, delivering nothing', async (ctx) => {
+      const invalid = h().invalidMessage
+      if (!invalid) return ctx.skip('the channel has no format rules (no invalidMessage in the harness)')
+      let thrown: unknown = null
+      try {
+        h().adapter.validate?.({ message: invalid })
+      } catch (e) {
+        thrown = e
+      }
+      if (h().adapter.validate) {
+        expect(isLoopError(thrown)).toBe(true)
+        expect((thrown as { code: string }).code).toBe('message_invalid')
+      }
+      const before = (await h().inbox()).length
+      const error = await rejection(h().adapter.send({ customer: h().customer, message: invalid, dedupeKey: key() }))
+      expect(isLoopError(error)).toBe(true)
+      expect((error as { code: string }).code).toBe('message_invalid')
+      expect((error as { retryable: boolean }).retryable).toBe(false)
+      expect((await h().inbox()).length).toBe(before)
+    })
+  })
+}
