@@ -23,7 +23,7 @@ button:focus-visible,a:focus-visible,.dialog:focus-visible{outline:2px solid var
 .poster{display:block;width:100%;max-width:280px;margin:0 auto 12px;border-radius:4px;box-shadow:0 1px 6px rgba(0,0,0,.2)}
 .row{display:flex;gap:8px;justify-content:center}
 .guide{background:none;color:#fff;align-self:flex-start;margin:8px 12px 0 auto;text-align:right;padding-top:64px}
-.guide::before{content:"";position:absolute;top:8px;right:20px;width:48px;height:48px;border:solid #fff;border-width:4px 4px 0 0;transform:skew(-10deg) rotate(-10deg)}
+.guide::before{content:"↗";position:absolute;top:-4px;right:4px;font-size:64px;line-height:1}
 .guide h2{font-size:1.2em;margin:0;line-height:1.6}
 .guide .close{color:#fff;position:static;margin-top:24px;border:1px solid #fff;font-size:1em;padding:8px 16px}
 `
