@@ -1,0 +1,293 @@
+import { createPublicKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto'
+import type { SimulatorClock } from '../clock.js'
+import type { SimulatorContext, SimulatorHandler } from '../server.js'
+import { checkMerchantSignature } from './auth.js'
+import { encrypt, generateRsaKeyPair, randomPublicKeyId, randomSerial, type RsaKeyPair, wechatpayHeaders } from './crypto.js'
+import { createNotifier, type Delivery, type DeliveryOptions } from './notify.js'
+import * as routes from './routes.js'
+import { rfc3339, refundNoticeJson, type SimOrder, type SimRefund, transactionJson } from './state.js'
+
+/** Options of the WeChat Pay part of {@link wechatSimulator}. */
+export interface PaySimulatorOptions {
+  mchid?: string
+  /** Appids bound to the merchant; the first is the official account, the second (if any) the mini-program. */
+  appids?: string[]
+  /** 32 characters; generated when absent. */
+  apiV3Key?: string
+  /** The merchant's API key pair; generated (and exposed with its private key) when absent. */
+  merchant?: { serialNo: string; publicKey: string | KeyObject }
+  /**
+   * Real WeChat Pay only posts to HTTPS `notify_url`s. Set this to accept `http://127.0.0.1`,
+   * `http://localhost` and `http://[::1]` too, so callbacks reach a test server without TLS.
+   */
+  allowInsecureNotifyUrl?: boolean
+  /** Which key signs responses and callbacks: the WeChat Pay public key (default) or the platform certificate. */
+  signWith?: 'publicKey' | 'certificate'
+  /** Simulated ms from a refund request to its REFUND.* notification; default 5000. */
+  refundDelayMs?: number
+  /** Real ms to wait for the merchant's ACK; default 5000. */
+  notifyTimeoutMs?: number
+}
+
+export interface PaySimulatorShared {
+  clock: SimulatorClock
+  baseUrl: () => string
+}
+
+/** A merchant request as the simulator saw it. */
+export interface PayRequestRecord {
+  method: string
+  url: string
+  status: number
+  code: string | null
+}
+
+type FaultRule = { status: number; code: string; message: string; path: string | RegExp | null; times: number }
+
+export async function createPaySimulator(shared: PaySimulatorShared, options: PaySimulatorOptions = {}) {
+  const [merchantPair, platform, publicKeyMode] = await Promise.all([
+    options.merchant ? Promise.resolve(null) : generateRsaKeyPair(),
+    generateRsaKeyPair(),
+    generateRsaKeyPair(),
+  ])
+  const mchid = options.mchid ?? '1900000109'
+  const appids = options.appids ?? [`wx${randomBytes(8).toString('hex')}`, `wx${randomBytes(8).toString('hex')}`]
+  const apiV3Key = options.apiV3Key ?? randomBytes(16).toString('hex')
+  if (Buffer.byteLength(apiV3Key) !== 32) throw new Error('[loopkit] [wechat-simulator] `apiV3Key` must be 32 bytes.')
+  const merchantSerial = options.merchant?.serialNo ?? randomSerial()
+  const merchantPublicKey = options.merchant
+    ? typeof options.merchant.publicKey === 'string'
+      ? createPublicKey(options.merchant.publicKey)
+      : options.merchant.publicKey
+    : merchantPair!.publicKey
+
+  let certificate: { serial: string; pair: RsaKeyPair } = { serial: randomSerial(), pair: platform }
+  const publicKey = { id: randomPublicKeyId(), pair: publicKeyMode }
+  let signWith = options.signWith ?? 'publicKey'
+  let forgeNext = 0
+  const faults: FaultRule[] = []
+  const deliveries: Delivery[] = []
+  const requests: PayRequestRecord[] = []
+
+  const signer = () =>
+    signWith === 'publicKey' ? { key: publicKey.pair.privateKey, serial: publicKey.id } : { key: certificate.pair.privateKey, serial: certificate.serial }
+
+  const headersFor = (body: string | Uint8Array) => {
+    const { key, serial } = signer()
+    return wechatpayHeaders({ body, key, serial, nowMs: shared.clock.now(), requestId: randomUUID() })
+  }
+
+  const notifier = createNotifier({ clock: shared.clock, headers: headersFor, log: deliveries, timeoutMs: options.notifyTimeoutMs ?? 5000 })
+
+  async function notifyEvent(input: { type: string; summary: string; url: string; originalType: string; resource: unknown }, delivery: DeliveryOptions = {}) {
+    const id = randomUUID()
+    const body = JSON.stringify({
+      id,
+      create_time: rfc3339(shared.clock.now()),
+      resource_type: 'encrypt-resource',
+      event_type: input.type,
+      summary: input.summary,
+      resource: { original_type: input.originalType, ...encrypt(apiV3Key, JSON.stringify(input.resource), input.originalType) },
+    })
+    return { eventId: id, deliveries: await notifier.deliver({ id, type: input.type, url: input.url, body }, delivery) }
+  }
+
+  async function settle(refund: SimRefund, status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED', delivery: DeliveryOptions = {}) {
+    if (refund.status !== 'PROCESSING') return { eventId: null, deliveries: [] as Delivery[] }
+    refund.status = status
+    if (status === 'SUCCESS') refund.successTime = shared.clock.now()
+    const order = state.orders.get(refund.outTradeNo)!
+    const url = refund.notifyUrl ?? order.notifyUrl
+    const summary = status === 'SUCCESS' ? '退款成功' : status === 'CLOSED' ? '退款关闭' : '退款异常'
+    return notifyEvent({ type: `REFUND.${status}`, summary, url, originalType: 'refund', resource: refundNoticeJson(refund, mchid) }, delivery)
+  }
+
+  const state: routes.PayState = {
+    mchid,
+    appids,
+    baseUrl: shared.baseUrl,
+    now: shared.clock.now,
+    allowInsecureNotifyUrl: options.allowInsecureNotifyUrl ?? false,
+    orders: new Map(),
+    refunds: new Map(),
+    onRefundCreated: (refund) => {
+      shared.clock.schedule(shared.clock.now() + (options.refundDelayMs ?? 5000), async () => void (await settle(refund, 'SUCCESS')))
+    },
+  }
+
+  function findOrder(input: { outTradeNo?: string; prepayId?: string }): SimOrder {
+    const order = input.outTradeNo
+      ? state.orders.get(input.outTradeNo)
+      : [...state.orders.values()].find((o) => o.prepayId === input.prepayId)
+    if (!order) throw new Error(`[loopkit] [wechat-simulator] No order ${input.outTradeNo ?? input.prepayId}.`)
+    return order
+  }
+
+  async function payOrder(input: { outTradeNo?: string; prepayId?: string; openid?: string; notify?: boolean } & DeliveryOptions) {
+    const order = findOrder(input)
+    if (order.state !== 'NOTPAY') throw new Error(`[loopkit] [wechat-simulator] Order ${order.outTradeNo} is ${order.state}, not NOTPAY.`)
+    if (shared.clock.now() > order.timeExpire) throw new Error(`[loopkit] [wechat-simulator] Order ${order.outTradeNo} expired.`)
+    order.state = 'SUCCESS'
+    order.transactionId = routes.newTransactionId(shared.clock.now())
+    order.successTime = shared.clock.now()
+    order.payerOpenid = input.openid ?? order.payerOpenid ?? `o${randomBytes(14).toString('base64url')}`
+    if (input.notify === false) return { transactionId: order.transactionId, eventId: null, deliveries: [] as Delivery[] }
+    const sent = await notifyEvent(
+      { type: 'TRANSACTION.SUCCESS', summary: '支付成功', url: order.notifyUrl, originalType: 'transaction', resource: transactionJson(order) },
+      input,
+    )
+    return { transactionId: order.transactionId, ...sent }
+  }
+
+  async function route(req: Request, ctx: SimulatorContext, url: URL): Promise<routes.PayResult> {
+    const auth = checkMerchantSignature({
+      method: req.method,
+      rawUrl: ctx.rawUrl,
+      body: ctx.body,
+      authorization: req.headers.get('authorization'),
+      mchid,
+      serialNo: merchantSerial,
+      publicKey: merchantPublicKey,
+      nowMs: shared.clock.now(),
+    })
+    if (auth) return routes.toResult(auth)
+    const fault = faults.find((f) => f.path === null || (typeof f.path === 'string' ? url.pathname.startsWith(f.path) : f.path.test(url.pathname)))
+    if (fault) {
+      if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
+      return { status: fault.status, json: { code: fault.code, message: fault.message } }
+    }
+    let body: Record<string, any> = {}
+    if (req.method === 'POST') {
+      try {
+        body = JSON.parse(Buffer.from(ctx.body).toString('utf8'))
+      } catch {
+        return { status: 400, json: { code: 'PARAM_ERROR', message: '请求体不是合法的JSON' } }
+      }
+    }
+    const p = url.pathname
+    let m: RegExpExecArray | null
+    if (req.method === 'POST' && (m = /^\/v3\/pay\/transactions\/(jsapi|app|h5|native)$/.exec(p))) {
+      return routes.toResult(routes.prepay(state, m[1] as 'jsapi', body))
+    }
+    if (req.method === 'GET' && (m = /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/]+)$/.exec(p))) {
+      return routes.toResult(routes.query(state, m[1] as 'id', decodeURIComponent(m[2]!), url.searchParams.get('mchid')))
+    }
+    if (req.method === 'POST' && (m = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/.exec(p))) {
+      return routes.toResult(routes.close(state, decodeURIComponent(m[1]!), body))
+    }
+    if (req.method === 'POST' && p === '/v3/refund/domestic/refunds') return routes.toResult(routes.createRefund(state, body))
+    if (req.method === 'GET' && (m = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(p))) {
+      return routes.toResult(routes.queryRefund(state, decodeURIComponent(m[1]!)))
+    }
+    if (req.method === 'GET' && p === '/v3/certificates') {
+      return { status: 404, json: { code: 'RESOURCE_NOT_EXISTS', message: '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。' } }
+    }
+    return { status: 404, json: { code: 'NOT_FOUND', message: `No such API: ${req.method} ${p}` } }
+  }
+
+  const handler: SimulatorHandler = async (req, ctx) => {
+    const url = new URL(req.url)
+    if (url.pathname === '/_sim/pay') return buyerPage(url)
+    if (!url.pathname.startsWith('/v3/')) return null
+    const result = await route(req, ctx, url)
+    const text = result.json === undefined ? '' : JSON.stringify(result.json)
+    const headers: Record<string, string> = { ...headersFor(text), ...(text ? { 'Content-Type': 'application/json' } : {}) }
+    if (forgeNext > 0 && result.status < 300) {
+      forgeNext--
+      headers['Wechatpay-Signature'] = randomBytes(256).toString('base64')
+    }
+    requests.push({ method: req.method, url: ctx.rawUrl, status: result.status, code: (result.json as { code?: string } | undefined)?.code ?? null })
+    return new Response(text || null, { status: result.status, headers })
+  }
+
+  // The buyer's side of H5 (and a convenience for demos): opening the page pays the order.
+  async function buyerPage(url: URL): Promise<Response> {
+    const prepayId = url.searchParams.get('prepay_id') ?? undefined
+    const outTradeNo = url.searchParams.get('out_trade_no') ?? undefined
+    try {
+      await payOrder({ ...(prepayId ? { prepayId } : {}), ...(outTradeNo ? { outTradeNo } : {}) })
+    } catch (e) {
+      return new Response(`<!doctype html><p>${(e as Error).message}</p>`, { status: 409, headers: { 'Content-Type': 'text/html; charset=utf-8' } })
+    }
+    const back = url.searchParams.get('redirect_url')
+    if (back) return new Response(null, { status: 302, headers: { Location: back } })
+    return new Response('<!doctype html><p>支付成功 (simulated)</p>', { headers: { 'Content-Type': 'text/html; charset=utf-8' } })
+  }
+
+  const verifiers = (): Record<string, string> => ({
+    [certificate.serial]: certificate.pair.publicKeyPem,
+    [publicKey.id]: publicKey.pair.publicKeyPem,
+  })
+
+  const controls = {
+    mchid,
+    appid: appids[0]!,
+    miniProgramAppid: appids[1] ?? null,
+    appids,
+    apiV3Key,
+    merchant: { mchid, serialNo: merchantSerial, privateKey: merchantPair?.privateKeyPem ?? null },
+    /** The current platform certificate serial and its public key (PEM). */
+    get platformCertificate() {
+      return { serial: certificate.serial, publicKey: certificate.pair.publicKeyPem }
+    },
+    /** The WeChat Pay public key (`PUB_KEY_ID_…`) and its PEM. */
+    publicKey: { id: publicKey.id, pem: publicKey.pair.publicKeyPem },
+    /** Every key the simulator may sign with, by serial / key ID: pass as `verifiers`. */
+    verifiers,
+    /** Options for `wechatPayments()` that talk to this simulator (needs a generated merchant key). */
+    adapterOptions() {
+      if (!merchantPair) throw new Error('[loopkit] [wechat-simulator] adapterOptions() needs the simulator to generate the merchant key.')
+      return {
+        mchid,
+        appid: appids[0]!,
+        ...(appids[1] ? { miniProgramAppid: appids[1] } : {}),
+        privateKey: merchantPair.privateKeyPem,
+        serialNo: merchantSerial,
+        apiV3Key,
+        verifiers: verifiers(),
+        baseUrl: shared.baseUrl(),
+        now: shared.clock.now,
+      }
+    },
+    /** Switch the signing key: `publicKey` (PUB_KEY_ID_…) or `certificate` (platform certificate serial). */
+    signWith(kind: 'publicKey' | 'certificate') {
+      signWith = kind
+    },
+    /** Issue a new platform certificate key (new serial) and sign with it from now on. */
+    async rotateKeys() {
+      certificate = { serial: randomSerial(), pair: await generateRsaKeyPair() }
+      signWith = 'certificate'
+      return { serial: certificate.serial, publicKey: certificate.pair.publicKeyPem }
+    },
+    /** The buyer pays: the order becomes SUCCESS and TRANSACTION.SUCCESS is delivered (with retries). */
+    payOrder,
+    /** Settle a PROCESSING refund now (default SUCCESS) and deliver its REFUND.* notification. */
+    async settleRefund(input: { outRefundNo: string; status?: 'SUCCESS' | 'ABNORMAL' | 'CLOSED' } & DeliveryOptions) {
+      const refund = state.refunds.get(input.outRefundNo)
+      if (!refund) throw new Error(`[loopkit] [wechat-simulator] No refund ${input.outRefundNo}.`)
+      return settle(refund, input.status ?? 'SUCCESS', input)
+    },
+    /** Answer the next matching request(s) with this error (after the signature check). */
+    failNext(input: { status: number; code: string; message?: string; path?: string | RegExp; times?: number }) {
+      faults.push({ status: input.status, code: input.code, message: input.message ?? input.code, path: input.path ?? null, times: input.times ?? 1 })
+    },
+    /** The next successful response(s) carry an invalid signature, as a forged or tampered answer would. */
+    forgeNextResponse(times = 1) {
+      forgeNext += times
+    },
+    order: (outTradeNo: string) => {
+      const o = state.orders.get(outTradeNo)
+      return o ? (transactionJson(o) as Record<string, unknown>) : null
+    },
+    refund: (outRefundNo: string) => state.refunds.get(outRefundNo) ?? null,
+    /** Every notification POST so far. */
+    deliveries: deliveries as readonly Delivery[],
+    /** Every merchant API request so far. */
+    requests: requests as readonly PayRequestRecord[],
+    /** Event ids that exhausted the retry schedule without an ACK. */
+    exhausted: notifier.exhausted as readonly string[],
+  }
+  return { handler, controls }
+}
+
+export type PaySimulator = Awaited<ReturnType<typeof createPaySimulator>>['controls']
