@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { NewEvent, NewNotification, Order, Sku } from '@loopkit/core'
 import pg from 'pg'
 import { postgresStorage } from '../src/index.js'
 import type { PostgresStorage, PostgresStorageOptions } from '../src/index.js'
@@ -23,4 +24,64 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end()
   }
+}
+
+let counter = 0
+/** A unique id/number for fixtures (order numbers must match WeChat's `out_trade_no` rules). */
+export function uid(prefix: string): string {
+  counter += 1
+  return `${prefix}${Date.now().toString(36)}${counter.toString().padStart(6, '0')}${randomBytes(3).toString('hex')}`
+}
+
+export function sku(overrides: Partial<Sku> = {}): Sku {
+  return {
+    id: uid('sku_'),
+    title: 'Salted duck',
+    description: null,
+    imageUrl: null,
+    price: 8800,
+    currency: 'CNY',
+    stock: 10,
+    active: true,
+    ...overrides,
+  }
+}
+
+export function order(overrides: Partial<Order> & { skuId?: string; quantity?: number } = {}): Order {
+  const { skuId = 'duck', quantity = 1, ...rest } = overrides
+  const id = uid('ord_')
+  return {
+    id,
+    number: uid('N'),
+    customerId: 'cus_1',
+    lines: [{ skuId, title: 'Salted duck', quantity, unitPrice: 8800 }],
+    total: 8800 * quantity,
+    currency: 'CNY',
+    status: 'pending',
+    provider: 'sandbox',
+    idempotencyKey: null,
+    attribution: null,
+    refunded: 0,
+    providerRef: null,
+    createdAt: 1_000,
+    expiresAt: 901_000,
+    paidAt: null,
+    updatedAt: 1_000,
+    ...rest,
+  }
+}
+
+export function note(dedupeKey: string, overrides: Partial<NewNotification> = {}): NewNotification {
+  return {
+    id: uid('ntf_'),
+    dedupeKey,
+    channel: 'console',
+    customerId: 'cus_1',
+    message: { topic: 'order.paid', title: 'Paid', body: 'Your duck is on its way.', fields: {} },
+    ...overrides,
+  }
+}
+
+export function event(type: string, overrides: Partial<NewEvent> = {}): NewEvent {
+  return { id: uid('evt_'), type, at: 1_000, customerId: null, orderId: null, data: {}, ...overrides }
 }

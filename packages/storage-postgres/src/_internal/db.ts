@@ -96,8 +96,14 @@ export function toLoopError(e: unknown) {
   if (code === '23505') return loopError('postgres', 'conflict', `Duplicate: ${message}.`, { cause: e })
   return loopError('postgres', 'storage_error', `Query failed: ${message}.`, {
     cause: e,
-    retryable: code === undefined || code.startsWith('08') || RETRYABLE.has(code),
+    retryable: isTransient(code),
   })
+}
+
+/** Connection-level failures (a socket error has no SQLSTATE), shutdowns, overload, lost races. */
+function isTransient(code: string | undefined): boolean {
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return true
+  return code.startsWith('08') || code.startsWith('53') || code.startsWith('57P') || RETRYABLE.has(code)
 }
 
 export function quoteIdent(name: string): string {
