@@ -36,10 +36,10 @@ describe('wechatAccessToken: one token for every instance', () => {
   it('serves the cached token until shortly before it expires, then fetches once', async () => {
     const [a, b] = managers(2)
     const first = await a!.getToken()
-    env.sim.advance(7000_000)
+    await env.sim.advance(7000_000)
     expect(await b!.getToken()).toBe(first)
     expect(env.sim.calls('cgi-bin/stable_token')).toBe(1)
-    env.sim.advance(150_000) // past expiry minus the safety margin
+    await env.sim.advance(150_000) // past expiry minus the safety margin
     const [x, y] = await Promise.all([a!.getToken(), b!.getToken()])
     expect(x).toBe(y)
     expect(env.sim.calls('cgi-bin/stable_token')).toBe(2)
@@ -63,7 +63,7 @@ describe('wechatAccessToken: one token for every instance', () => {
     const before = await a!.getToken()
     expect(env.sim.calls('cgi-bin/token')).toBe(1)
     env.sim.rotateToken({ appid: env.sim.officialAccount.appid }) // e.g. a CMS sharing the appid
-    env.sim.advance(301_000) // the old token's five minutes of grace are over
+    await env.sim.advance(301_000) // the old token's five minutes of grace are over
     const results = await Promise.all([a!, b!, a!].map((m) => m.call<{ ticket: string }>({ path: 'cgi-bin/ticket/getticket', query: { type: 'jsapi' } })))
     expect(results.every((r) => typeof r.ticket === 'string')).toBe(true)
     const after = await b!.getToken()
@@ -87,7 +87,7 @@ describe('wechatAccessToken: one token for every instance', () => {
     const frozen = env.sim.now()
     const [a] = managers(1, { now: () => frozen })
     await a!.getToken()
-    env.sim.advance(7201_000)
+    await env.sim.advance(7201_000)
     const res = await a!.call<{ ticket: string }>({ path: 'cgi-bin/ticket/getticket', query: { type: 'jsapi' } })
     expect(res.ticket).toMatch(/^sim_ticket_/)
     expect(env.sim.calls('cgi-bin/stable_token')).toBe(2)

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { memoryStorage } from '@loopkit/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { testIdentityAdapter } from '../../testing/src/identity/index.js'
+import { testIdentityAdapter, wechatSimulator } from '@loopkit/testing'
 import { wechatLogin, wechatMiniProgramLogin } from '../src/index.js'
 import { startOpenSim } from './open-harness.js'
 
@@ -86,7 +86,7 @@ describe('wechatLogin (official-account web OAuth)', () => {
 
   it('refuses a code older than five minutes (40029) with unauthorized', async () => {
     const code = await codeFor('alice')
-    env.sim.advance(5 * 60_000 + 1000)
+    await env.sim.advance(5 * 60_000 + 1000)
     expect(await caught(login().exchangeCode({ code }))).toMatchObject({ code: 'unauthorized', providerCode: '40029' })
   })
 
@@ -157,7 +157,7 @@ describe('wechatMiniProgramLogin (jscode2session)', () => {
     await mp().exchangeCode({ code })
     expect(await caught(mp().exchangeCode({ code }))).toMatchObject({ code: 'unauthorized', providerCode: '40163' })
     const late = env.sim.miniProgramCode('alice')
-    env.sim.advance(301_000)
+    await env.sim.advance(301_000)
     expect(await caught(mp().exchangeCode({ code: late }))).toMatchObject({ code: 'unauthorized', providerCode: '40029' })
   })
 })
@@ -196,4 +196,23 @@ testIdentityAdapter({
   teardown: async () => {
     await shared?.close()
   },
+})
+
+describe('wechatSimulator() composition', () => {
+  it('serves the open platform next to Pay, on the shared clock', async () => {
+    const sim = await wechatSimulator({ timeScale: 0 })
+    try {
+      const app = sim.open.miniProgram
+      const adapter = wechatMiniProgramLogin({ appid: app.appid, secret: app.secret, baseUrl: sim.url })
+      const profile = await adapter.exchangeCode({ code: sim.open.miniProgramCode('alice') })
+      expect(profile.subject).toBe(sim.open.openid('alice', { appid: app.appid }))
+      const late = sim.open.miniProgramCode('bob')
+      const before = sim.now()
+      await sim.open.advance(301_000)
+      expect(sim.now() - before).toBe(301_000)
+      expect(await caught(adapter.exchangeCode({ code: late }))).toMatchObject({ code: 'unauthorized', providerCode: '40029' })
+    } finally {
+      await sim.close()
+    }
+  })
 })

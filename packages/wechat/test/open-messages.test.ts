@@ -1,6 +1,6 @@
 import { type Customer, type RenderedMessage, memoryStorage } from '@loopkit/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { testMessagingAdapter } from '../../testing/src/messaging/index.js'
+import { testMessagingAdapter } from '@loopkit/testing'
 import { type WechatMessagesOptions, wechatAccessToken, wechatMessages } from '../src/index.js'
 import { startOpenSim, T0 } from './open-harness.js'
 
@@ -176,7 +176,7 @@ describe('wechatMessages', () => {
         data: { thing1: '南京盐水鸭 礼盒装', character_string2: '20250106020000AbCdEfGhIj' },
       })
       // After WeChat's ten-minute window the same id is a new message.
-      env.sim.advance(10 * 60_000 + 1)
+      await env.sim.advance(10 * 60_000 + 1)
       await adapter.send({ customer: customer('alice'), message: shipped(), dedupeKey: 'order.fulfilled:ord_1:wechat' })
       expect(env.sim.messages).toHaveLength(2)
     })

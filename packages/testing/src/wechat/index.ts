@@ -1,10 +1,12 @@
 import { createSimulatorClock, type SimulatorClock } from './clock.js'
 import { createPaySimulator, type PaySimulatorOptions } from './pay/index.js'
+import { createOpenSimulator } from './open/index.js'
 import { type SimulatorHandler, startSimulatorServer } from './server.js'
 
 export { createSimulatorClock, type SimulatorClock } from './clock.js'
 export { startSimulatorServer, type SimulatorContext, type SimulatorHandler, type SimulatorServer } from './server.js'
 export * from './pay/index.js'
+export * from './open/index.js'
 
 /** Options of {@link wechatSimulator}. */
 export interface WechatSimulatorOptions {
@@ -45,6 +47,7 @@ export async function wechatSimulator(options: WechatSimulatorOptions = {}) {
   // Each part is `{ handler, controls }`; its controls appear on the result under the same name.
   const parts = {
     pay: await createPaySimulator(shared, options.pay),
+    open: createOpenSimulator(shared),
   }
   const handlers: SimulatorHandler[] = [...Object.values(parts).map((p) => p.handler), ...(options.handlers ?? [])]
   const server = await startSimulatorServer({ handlers })

@@ -12,8 +12,10 @@ export interface WechatOpenSimulatorOptions {
   apps?: SimApp[]
   /** Default: `alice`, `bob`, `snapshot` (a Moments snapshot visitor) and `refuser` (denies consent). */
   users?: SimUserInit[]
-  /** The base clock; `advance()` moves the simulator ahead of it. Default `Date.now`. */
+  /** The base clock. Default `Date.now`. */
   now?: () => number
+  /** Moves the base clock (a shared simulator clock); without it `advance()` offsets `now` locally. */
+  advance?: (ms: number) => Promise<void>
 }
 
 /** The WeChat open-platform half of the simulator: OAuth, mini-program login, tokens, tickets, messages. */
@@ -28,7 +30,7 @@ export interface WechatOpenSimulator {
   readonly messages: SimMessage[]
   now(): number
   /** Moves the simulator's clock forward (codes expire after 5 min, tokens after 2 h). */
-  advance(ms: number): void
+  advance(ms: number): Promise<void>
   addUser(init: SimUserInit): SimUser
   /** Who "opens" the next authorize page (or add `sim_user=<name>` to the authorize URL). */
   selectUser(name: string): void
@@ -143,8 +145,9 @@ export function wechatOpenSimulator(options: WechatOpenSimulatorOptions = {}): W
     },
     messages: state.messages,
     now: state.now,
-    advance(ms) {
-      offset += ms
+    async advance(ms) {
+      if (options.advance) await options.advance(ms)
+      else offset += ms
     },
     addUser(init) {
       const user = toUser(init)
@@ -193,4 +196,21 @@ export function wechatOpenSimulator(options: WechatOpenSimulatorOptions = {}): W
       return state.calls.get(path) ?? 0
     },
   }
+}
+
+/**
+ * The open-platform part of `wechatSimulator()`: shares its clock, answers its requests.
+ *
+ * @example
+ * ```ts
+ * const sim = await wechatSimulator({ timeScale: 0 })
+ * const code = sim.open.miniProgramCode('alice')
+ * ```
+ */
+export function createOpenSimulator(
+  shared: { clock: { now(): number; advance(ms: number): Promise<void> } },
+  options: Omit<WechatOpenSimulatorOptions, 'now' | 'advance'> = {},
+): { handler: (request: Request) => Promise<Response | null>; controls: WechatOpenSimulator } {
+  const controls = wechatOpenSimulator({ ...options, now: shared.clock.now, advance: shared.clock.advance })
+  return { handler: (request) => controls.handle(request), controls }
 }
