@@ -1,0 +1,60 @@
+import type { StorageAdapter } from '@loopkit/core'
+import { describe } from 'vitest'
+import { cacheCases } from './cache.js'
+import { catalogCases } from './catalog.js'
+import { type TestStorageAdapterOptions, useStorage } from './context.js'
+import { customerCases } from './customers.js'
+import { effectsCases } from './effects.js'
+import { eventCases } from './events.js'
+import { orderCases } from './orders.js'
+import { outboxCases } from './outbox.js'
+import { paymentCases } from './payments.js'
+import { refundCases } from './refunds.js'
+import { rewardCases } from './rewards.js'
+import { shareCases } from './shares.js'
+import { stockCases } from './stock.js'
+import { transitionCases } from './transitions.js'
+
+export type { TestStorageAdapterOptions } from './context.js'
+
+/**
+ * Declares the storage contract suite: a vitest `describe` block that proves a
+ * {@link StorageAdapter} does every operation atomically — no oversell under 1,000 concurrent
+ * buyers, webhooks applied exactly once, refunds and rewards within their limits, outbox leases
+ * that never overlap, locks with one winner. It uses only the public contract, so an adapter
+ * passes it unchanged or not at all.
+ *
+ * `create` is called before every test and must return an empty adapter; `destroy` (default:
+ * `storage.close()`) after every test.
+ *
+ * @example
+ * ```ts
+ * // test/storage.test.ts
+ * import { testStorageAdapter } from '@loopkit/testing'
+ * import { myStorage } from '../src/index.js'
+ *
+ * testStorageAdapter({
+ *   name: 'my-storage',
+ *   create: async () => myStorage({ url: process.env.DATABASE_URL!, schema: `t_${Date.now()}` }),
+ *   destroy: async (storage) => storage.close?.(),
+ * })
+ * ```
+ */
+export function testStorageAdapter(options: TestStorageAdapterOptions): void {
+  describe(`storage contract: ${options.name}`, () => {
+    const ctx = useStorage(options)
+    customerCases(ctx)
+    catalogCases(ctx)
+    orderCases(ctx)
+    transitionCases(ctx)
+    stockCases(ctx)
+    paymentCases(ctx)
+    refundCases(ctx)
+    shareCases(ctx)
+    rewardCases(ctx)
+    eventCases(ctx)
+    outboxCases(ctx)
+    cacheCases(ctx)
+    effectsCases(ctx)
+  })
+}
