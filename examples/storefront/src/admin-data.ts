@@ -1,0 +1,80 @@
+import type { Customer, Funnel, Loop, Notification, Order, Reward, Share } from '@loopkit/core'
+import type { FunnelStep } from './pages/funnel-chart.js'
+
+/** The event the shop writes to the loop's event log for a new browser on a shop page. */
+export const VISIT_EVENT = 'storefront.visited'
+
+export interface AdminData {
+  orders: Order[]
+  outbox: { counts: Record<Notification['status'], number>; rows: Notification[] }
+  shares: Array<Share & { visits: number }>
+  rewards: Reward[]
+  funnel: FunnelStep[]
+  /** Display names of every customer the tables mention. */
+  names: Map<string, string>
+}
+
+/** Counts events of one type in the log, a page at a time. */
+async function countEvents(loop: Loop, type: string): Promise<number> {
+  let count = 0
+  let after: number | undefined
+  for (;;) {
+    const page = await loop.analytics.events({ types: [type], limit: 1000, ...(after !== undefined ? { after } : {}) })
+    count += page.length
+    if (page.length < 1000) return count
+    after = page[page.length - 1]!.seq
+  }
+}
+
+/** The funnel the admin page draws: shop visits, then the loop's own counts. */
+export function funnelSteps(visits: number, f: Funnel): FunnelStep[] {
+  return [
+    { id: 'visits', zh: '访问', en: 'Visits', count: visits },
+    { id: 'logins', zh: '登录', en: 'Logins', count: f.logins },
+    { id: 'orders', zh: '下单', en: 'Orders', count: f.orders },
+    { id: 'paid', zh: '付款', en: 'Paid', count: f.paid },
+    { id: 'shares', zh: '分享', en: 'Shares', count: f.shares },
+    { id: 'share-visits', zh: '分享访问', en: 'Share visits', count: f.shareVisits },
+    { id: 'referred', zh: '推荐订单', en: 'Referred orders', count: f.referredOrders },
+  ]
+}
+
+/** Everything the admin page shows, read through the loop's programmatic API. */
+export async function adminData(loop: Loop): Promise<AdminData> {
+  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents] = await Promise.all([
+    loop.orders.list({ limit: 100 }),
+    loop.notify.list({ limit: 100 }),
+    loop.notify.list({ status: 'pending', limit: 1000 }),
+    loop.notify.list({ status: 'sent', limit: 1000 }),
+    loop.notify.list({ status: 'dead', limit: 1000 }),
+    loop.shares.list({ limit: 100 }),
+    loop.rewards.list({ limit: 100 }),
+    loop.analytics.funnel(),
+    countEvents(loop, VISIT_EVENT),
+    loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
+  ])
+  const visitsByShare = new Map<string, number>()
+  for (const e of visitEvents) {
+    const id = String(e.data.shareId)
+    visitsByShare.set(id, (visitsByShare.get(id) ?? 0) + 1)
+  }
+  const ids = new Set<string>()
+  for (const o of orders) {
+    ids.add(o.customerId)
+    if (o.attribution) ids.add(o.attribution.sharerId)
+  }
+  for (const n of rows) ids.add(n.customerId)
+  for (const s of shares) ids.add(s.customerId)
+  for (const r of rewards) ids.add(r.sharerId)
+  const customers = await Promise.all([...ids].map((id) => loop.customers.get(id)))
+  const names = new Map<string, string>()
+  for (const c of customers.filter((c): c is Customer => c !== null)) names.set(c.id, c.displayName ?? c.id)
+  return {
+    orders,
+    outbox: { counts: { pending: pending.length, sent: sent.length, dead: dead.length }, rows },
+    shares: shares.map((s) => ({ ...s, visits: visitsByShare.get(s.id) ?? 0 })),
+    rewards,
+    funnel: funnelSteps(visits, funnel),
+    names,
+  }
+}

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { createLoop, type Loop, memoryStorage, referralRewards } from '@loopkit/core'
+import { Hono } from 'hono'
+import { seedCatalog } from './catalog.js'
+import { t } from './html.js'
+import type { ModeAdapters, StorefrontMode } from './mode.js'
+import { errorPage } from './pages/layout.js'
+import { adminRoutes } from './routes/admin.js'
+import { assetRoutes } from './routes/assets.js'
+import { pageContext, type ShopDeps } from './routes/context.js'
+import { shopRoutes } from './routes/shop.js'
+import { sandboxMode } from './sandbox-mode.js'
+import { templates } from './templates.js'
+
+export interface StorefrontOptions {
+  /** The SQLite file. Default `examples/storefront/.data/storefront.db`. */
+  file?: string
+  /** Default 3000; `0` picks a free port. The shop listens on 127.0.0.1 only. */
+  port?: number
+  /** `sandbox` (default) or `wechat-sim` (the WeChat adapters against the local simulator). */
+  mode?: StorefrontMode
+  /** The loop secret (32+ characters). Default: one generated once and kept next to the database. */
+  secret?: string
+  /** How often the background dispatcher, order expiry and reward release run. Default 1000 ms. */
+  tickMs?: number
+  /** Requires HTTP basic auth (user `admin`) on `/admin` when set. */
+  adminPassword?: string | null
+  /** Where the shop's console lines go (messages sent by the console channel, errors). */
+  log?: (line: string) => void
+}
+
+export interface Storefront {
+  /** `http://127.0.0.1:<port>` */
+  url: string
+  mode: StorefrontMode
+  loop: Loop
+  /** Stops the background work, the HTTP server, the simulator (if any) and closes the database. */
+  close(): Promise<void>
+}
+
+export const defaultDataFile = fileURLToPath(new URL('../.data/storefront.db', import.meta.url))
+
+/** The loop secret: given, or generated once and kept beside the database so sessions survive restarts. */
+function loadSecret(file: string, given: string | undefined): string {
+  if (given) return given
+  const path = `${file}.secret`
+  try {
+    const stored = readFileSync(path, 'utf8').trim()
+    if (stored.length >= 32) return stored
+  } catch {
+    // No secret yet: make one below.
+  }
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 })
+  return secret
+}
+
+/** Starts listening first, so that port 0 is resolved before the loop needs its `baseUrl`. */
+function listen(port: number, handler: (request: Request) => Response | Promise<Response>): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: handler, port, hostname: '127.0.0.1' }) as Server
+    server.once('error', reject)
+    server.once('listening', () => {
+      server.off('error', reject)
+      resolve(server)
+    })
+  })
+}
+
+async function adaptersFor(mode: StorefrontMode, log: (line: string) => void, origin: string): Promise<ModeAdapters> {
+  if (mode === 'sandbox') return sandboxMode({ log })
+  const { wechatSimMode } = await import('./wechat-mode.js')
+  return wechatSimMode({ log, origin })
+}
+
+/**
+ * The Nanjing salted-duck shop: a Hono app on Node that mounts `loop.fetch` at `/loop/*` and
+ * renders the catalogue, product, checkout, order, messages and admin pages around it. The loop
+ * runs on SQLite with referral rewards, and `loop.start()` runs the outbox dispatcher, order
+ * expiry and reward release in the background.
+ *
+ * @example
+ * ```ts
+ * const shop = await createStorefront({ file: '/tmp/shop.db', port: 0 })
+ * console.log(shop.url) // http://127.0.0.1:41234
+ * await shop.close()
+ * ```
+ */
+export async function createStorefront(options: StorefrontOptions = {}): Promise<Storefront> {
+  const file = options.file ?? defaultDataFile
+  const mode = options.mode ?? 'sandbox'
+  const log = options.log ?? ((line: string) => console.log(line))
+  mkdirSync(dirname(file), { recursive: true })
+  const secret = loadSecret(file, options.secret)
+
+  let app: Hono | null = null
+  const server = await listen(options.port ?? 3000, (request) =>
+    app ? app.fetch(request) : new Response('Starting…', { status: 503, headers: { 'retry-after': '1' } }),
+  )
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  let adapters: ModeAdapters | null = null
+  let loop: Loop | null = null
+  try {
+    adapters = await adaptersFor(mode, log, origin)
+    loop = createLoop({
+      secret,
+      baseUrl: `${origin}/loop`,
+      storage: memoryStorage(),
+      payments: adapters.payments,
+      identity: adapters.identity,
+      messaging: adapters.messaging,
+      plugins: [
+        // 5 % of every referred order, held for 7 days (clawed back on refund), at most ¥200 per sharer.
+        referralRewards({ reward: { type: 'percent', basisPoints: 500 }, holdMs: 7 * 86_400_000, capPerSharer: 20_000 }),
+        ...adapters.plugins,
+      ],
+      notifications: { templates },
+      // A share link lands on the product page rather than the loop's default `/?sku=`.
+      shares: { target: ({ sku }) => (sku ? `/products/${encodeURIComponent(sku.id)}` : '/') },
+      onError: (error, where) => log(`[storefront] error in ${where}: ${String((error as Error)?.stack ?? error)}`),
+    })
+    await seedCatalog(loop, origin)
+  } catch (error) {
+    await loop?.close()
+    await adapters?.close()
+    server.close()
+    throw error
+  }
+
+  const deps: ShopDeps = { loop, origin, mode, loginProvider: adapters.loginProvider }
+  const hono = new Hono()
+  // The loop's cookies and redirects name 127.0.0.1: a browser on `localhost` is sent there first.
+  hono.use('*', async (c, next) => {
+    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && new URL(c.req.url).host !== new URL(origin).host) {
+      return c.redirect(`${origin}${c.req.path}${new URL(c.req.url).search}`, 307)
+    }
+    return next()
+  })
+  const mounted = loop
+  hono.all('/loop', (c) => mounted.fetch(c.req.raw))
+  hono.all('/loop/*', (c) => mounted.fetch(c.req.raw))
+  assetRoutes(hono)
+  shopRoutes(hono, deps)
+  adminRoutes(hono, { ...deps, adminPassword: options.adminPassword ?? null })
+  hono.notFound(async (c) => {
+    const ctx = await pageContext(deps, c)
+    return c.html(errorPage(ctx, { title: '404', message: t('页面不存在。', 'This page does not exist.'), path: '/' }), 404)
+  })
+  hono.onError((error, c) => {
+    log(`[storefront] ${c.req.method} ${c.req.path} failed: ${String(error.stack ?? error)}`)
+    return c.text('Internal error', 500)
+  })
+  app = hono
+  loop.start({ intervalMs: options.tickMs ?? 1000 })
+  if (adapters.banner) log(adapters.banner)
+
+  const running = adapters
+  return {
+    url: origin,
+    mode,
+    loop,
+    async close() {
+      await mounted.stop()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await running.close()
+      await mounted.close()
+    },
+  }
+}

@@ -1,0 +1,74 @@
+import { type Html, html, t } from '../html.js'
+
+/** Who is looking at a page, as `GET /loop/me` tells it (null: not logged in). */
+export interface Viewer {
+  id: string
+  displayName: string | null
+}
+
+/** What every page knows besides its own data. */
+export interface PageContext {
+  viewer: Viewer | null
+  /** The identity provider logins go through: `sandbox`, or `wechat` in the simulator mode. */
+  loginProvider: string
+  /** `sandbox` or `wechat-sim`, shown in the footer. */
+  mode: string
+  /** The share token the visitor arrived with, passed on to login so the referral sticks. */
+  share: string | null
+}
+
+/**
+ * The loop's login URL: it returns to `returnTo` on this site and carries the share token the visitor
+ * arrived with (the loop records who referred a new customer on their first login).
+ */
+export function loginHref(ctx: PageContext, returnTo: string): string {
+  const q = new URLSearchParams({ returnTo })
+  if (ctx.share) q.set('share', ctx.share)
+  return `/loop/login/${ctx.loginProvider}?${q}`
+}
+
+/** The page shell: header with navigation and login state, the content, a footer naming the mode. */
+export function layout(ctx: PageContext, input: { title: string; path: string; body: Html }): Html {
+  const viewer = ctx.viewer
+  return html`<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${input.title} · 金陵鸭铺 Jinling Duck Shop</title>
+<link rel="stylesheet" href="/assets/site.css">
+<link rel="icon" href="/images/salted-duck.svg">
+</head>
+<body>
+<header class="site"><div class="bar">
+  <a class="brand" href="/">金陵鸭铺<small>Jinling Duck Shop</small></a>
+  <nav class="row">
+    <a href="/">${t('商品', 'Shop')}</a>
+    <a href="/orders">${t('订单', 'Orders')}</a>
+    <a href="/messages">${t('消息', 'Messages')}</a>
+    <a href="/admin">${t('后台', 'Admin')}</a>
+  </nav>
+  ${
+    viewer
+      ? html`<span class="who" id="viewer">${viewer.displayName ?? viewer.id}</span>
+  <form method="post" action="/logout" style="margin:0"><button class="btn secondary" style="padding:.2rem .8rem;color:#f8efe2;border-color:#f8efe2">${t('退出', 'Log out')}</button></form>`
+      : html`<a class="btn" id="login" href="${loginHref(ctx, input.path)}">${t('登录', 'Log in')}</a>`
+  }
+</div></header>
+<main>
+${input.body}
+</main>
+<footer>Loopkit storefront example · ${t('模式', 'mode')}: <code id="mode">${ctx.mode}</code> ·
+${ctx.mode === 'sandbox' ? t('沙箱支付，不会扣款', 'sandbox payments: no money moves') : t('微信模拟器（本机）', 'WeChat simulator on loopback')}</footer>
+</body>
+</html>`
+}
+
+/** A page that says what went wrong, with the status the server answered. */
+export function errorPage(ctx: PageContext, input: { title: string; message: Html; path: string }): Html {
+  return layout(ctx, {
+    title: input.title,
+    path: input.path,
+    body: html`<h1>${input.title}</h1><p class="notice error">${input.message}</p><p><a href="/">${t('返回商品', 'Back to the shop')}</a></p>`,
+  })
+}

@@ -1,0 +1,58 @@
+/** The shop's stylesheet, served at `/assets/site.css`: paper, ink and osmanthus gold. */
+export const css = `
+:root{--ink:#2b211a;--muted:#7a6a5c;--paper:#faf6ef;--card:#fff;--line:#e7ddcf;--accent:#b5452b;--accent-ink:#fff;
+--gold:#d9a441;--ok:#2f7d4a;--warn:#b7791f;--bad:#b42318;--radius:12px;--loopkit-accent:#b5452b}
+*{box-sizing:border-box}
+body{margin:0;background:var(--paper);color:var(--ink);font:16px/1.55 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif}
+a{color:var(--accent)}
+.en{color:var(--muted);font-size:.9em}
+h1 .en,h2 .en,.btn .en,nav .en,th .en{font-size:.8em}
+header.site{background:var(--ink);color:#f8efe2}
+header.site .bar{max-width:1040px;margin:auto;display:flex;gap:1.2rem;align-items:center;padding:.7rem 1rem;flex-wrap:wrap}
+header.site a{color:#f8efe2;text-decoration:none}
+header.site .brand{font-weight:700;font-size:1.15rem;margin-right:auto}
+header.site .brand small{color:var(--gold);font-weight:400;margin-left:.4rem}
+header.site .en{color:#cdbca8}
+header.site .who{color:var(--gold)}
+main{max-width:1040px;margin:auto;padding:1.5rem 1rem 3rem}
+footer{max-width:1040px;margin:auto;padding:1rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1rem}
+.card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);overflow:hidden}
+.card .body{padding:.8rem 1rem 1rem}
+.card img,.hero img{display:block;width:100%;height:auto;aspect-ratio:3/2;object-fit:cover;background:#f3ece1}
+.card h2{font-size:1.05rem;margin:.1rem 0 .3rem}
+.card a{text-decoration:none;color:inherit}
+.price{font-weight:700;color:var(--accent);font-size:1.1rem}
+.stock{color:var(--muted);font-size:.85rem}
+.hero{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:1.5rem;align-items:start}
+@media (max-width:760px){.hero{grid-template-columns:1fr}}
+.hero img{border-radius:var(--radius);border:1px solid var(--line)}
+.panel{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1rem 1.2rem;margin:1rem 0}
+.btn{display:inline-block;border:0;border-radius:999px;padding:.6rem 1.3rem;font:inherit;font-weight:600;cursor:pointer;
+text-decoration:none;background:var(--accent);color:var(--accent-ink)}
+.btn .en{color:inherit;opacity:.8}
+.btn.secondary{background:transparent;color:var(--accent);border:1.5px solid var(--accent)}
+.btn[disabled]{opacity:.5;cursor:progress}
+.row{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}
+input[type=number]{width:5rem;padding:.45rem;border:1px solid var(--line);border-radius:8px;font:inherit}
+.notice{background:#fff7e6;border:1px solid #f3d9a8;border-radius:var(--radius);padding:.7rem 1rem;margin:0 0 1rem}
+.error{background:#fdecea;border-color:#f5c2bd;color:var(--bad)}
+.badge{display:inline-block;border-radius:999px;padding:.1rem .6rem;font-size:.8rem;font-weight:600;background:#eee;color:#444}
+.badge.paid,.badge.sent,.badge.fulfilled,.badge.released{background:#e3f3e8;color:var(--ok)}
+.badge.pending,.badge.held{background:#fff3d6;color:var(--warn)}
+.badge.dead,.badge.expired,.badge.cancelled,.badge.clawed_back,.badge.refunded{background:#fdecea;color:var(--bad)}
+table{width:100%;border-collapse:collapse;font-size:.92rem}
+th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{color:var(--muted);font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+code{font-size:.85em;background:#f3ece1;border-radius:4px;padding:.05rem .3rem}
+.messages{list-style:none;padding:0;margin:0}
+.messages li{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.8rem 1rem;margin:.6rem 0}
+.messages h3{margin:0 0 .2rem;font-size:1rem}
+.messages .meta{color:var(--muted);font-size:.8rem}
+.funnel text{font:13px system-ui,sans-serif;fill:var(--ink)}
+.funnel .count{font-weight:700}
+.tabs{display:flex;gap:.5rem;margin:.4rem 0 .8rem}
+.sections{display:grid;gap:1rem}
+loopkit-share-card{display:block;max-width:420px;margin-top:.6rem}
+`
