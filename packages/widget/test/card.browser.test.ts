@@ -7,7 +7,9 @@ import { startSite, type TestSite } from './_helpers/server.js'
 
 /** Scaling the picture blends neighbouring pixels a little. */
 function expectColour(actual: number[], expected: number[]): void {
-  actual.forEach((c, i) => expect(Math.abs(c - expected[i]!), `channel ${i} of ${actual}`).toBeLessThanOrEqual(4))
+  for (const [i, c] of actual.entries()) {
+    expect(Math.abs(c - expected[i]!), `channel ${i} of ${actual}`).toBeLessThanOrEqual(4)
+  }
 }
 
 let site: TestSite
@@ -30,10 +32,14 @@ describe('<loopkit-share-card> against a real loop', () => {
     await openCard(page, site.pageUrl({ token: share.token, lang: 'en' }))
     const card = page.locator('loopkit-share-card')
     await expect(card.locator('[part="title"]').textContent()).resolves.toBe('南京盐水鸭 Nanjing salted duck')
-    await expect(card.locator('[part="description"]').textContent()).resolves.toBe('Brined, poached and cooled — the Qinhuai way.')
+    await expect(card.locator('[part="description"]').textContent()).resolves.toBe(
+      'Brined, poached and cooled — the Qinhuai way.',
+    )
     await expect(card.locator('[part="price"]').textContent()).resolves.toBe('¥88.00')
     await card.locator('[part="image"]').evaluate((img: HTMLImageElement) => img.decode())
-    expect(await card.locator('[part="image"]').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(600)
+    expect(await card.locator('[part="image"]').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(
+      600,
+    )
     const buttons = await card.getByRole('group', { name: 'Share to' }).locator('button, a').allTextContents()
     expect(buttons).toEqual(['WeChat', 'Copy link', 'Weibo', 'QQ', 'Poster'])
     await card.screenshot({ path: `${artifacts}card-en.png` })
@@ -46,7 +52,13 @@ describe('<loopkit-share-card> against a real loop', () => {
     const page = await context.newPage()
     await openCard(page, site.pageUrl({ token: share.token }))
     const group = page.locator('loopkit-share-card').getByRole('group', { name: '分享到' })
-    expect(await group.locator('button, a').allTextContents()).toEqual(['微信', '复制链接', '微博', 'QQ', '生成海报'])
+    expect(await group.locator('button, a').allTextContents()).toEqual([
+      '微信',
+      '复制链接',
+      '微博',
+      'QQ',
+      '生成海报',
+    ])
     await page.locator('loopkit-share-card').screenshot({ path: `${artifacts}card-zh.png` })
     await page.locator('loopkit-share-card').evaluate((el) => el.setAttribute('lang', 'en'))
     await page.locator('loopkit-share-card').getByRole('button', { name: 'Copy link' }).waitFor()
@@ -63,7 +75,9 @@ describe('<loopkit-share-card> against a real loop', () => {
     await card.getByRole('button', { name: 'Copy link' }).click()
     await card.getByRole('status').filter({ hasText: 'Link copied' }).waitFor()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(share.link)
-    await expect.poll(() => events).toEqual([{ type: 'share.action', shareId: share.shareId, channel: 'copy' }])
+    await expect
+      .poll(() => events)
+      .toEqual([{ type: 'share.action', shareId: share.shareId, channel: 'copy' }])
     await context.close()
   })
 
@@ -71,7 +85,9 @@ describe('<loopkit-share-card> against a real loop', () => {
     const share = await site.share('duck')
     const context = await newContext(browser, { origin: site.origin })
     await context.addInitScript(() => {
-      Object.defineProperty(navigator.clipboard, 'writeText', { value: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) })
+      Object.defineProperty(navigator.clipboard, 'writeText', {
+        value: () => Promise.reject(new DOMException('denied', 'NotAllowedError')),
+      })
     })
     const page = await context.newPage()
     await openCard(page, site.pageUrl({ token: share.token, lang: 'en' }))
@@ -101,11 +117,17 @@ describe('<loopkit-share-card> against a real loop', () => {
 
     // Tab stays inside the dialog (its one control is the close button).
     await page.keyboard.press('Tab')
-    expect(await card.evaluate((el) => el.shadowRoot!.activeElement?.getAttribute('aria-label'))).toBe('Close')
+    expect(await card.evaluate((el) => el.shadowRoot!.activeElement?.getAttribute('aria-label'))).toBe(
+      'Close',
+    )
     await page.keyboard.press('Tab')
-    expect(await card.evaluate((el) => el.shadowRoot!.activeElement?.getAttribute('aria-label'))).toBe('Close')
+    expect(await card.evaluate((el) => el.shadowRoot!.activeElement?.getAttribute('aria-label'))).toBe(
+      'Close',
+    )
     await page.keyboard.press('Shift+Tab')
-    expect(await card.evaluate((el) => el.shadowRoot!.activeElement?.getAttribute('aria-label'))).toBe('Close')
+    expect(await card.evaluate((el) => el.shadowRoot!.activeElement?.getAttribute('aria-label'))).toBe(
+      'Close',
+    )
 
     await page.keyboard.press('Escape')
     await dialog.waitFor({ state: 'detached' })
@@ -127,7 +149,10 @@ describe('<loopkit-share-card> against a real loop', () => {
     await image.waitFor()
     await page.screenshot({ path: `${artifacts}poster-dialog.png` })
 
-    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('link', { name: 'Save image' }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('link', { name: 'Save image' }).click(),
+    ])
     expect(download.suggestedFilename()).toBe('poster.png')
     const saved = `${artifacts}poster.png`
     await download.saveAs(saved)
@@ -151,7 +176,10 @@ describe('<loopkit-share-card> against a real loop', () => {
     const image = card.getByRole('img', { name: 'Poster: Yuhua tea' })
     await image.waitFor()
     const src = await image.getAttribute('src')
-    const bytes = await page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url!)).arrayBuffer())), src)
+    const bytes = await page.evaluate(
+      async (url) => Array.from(new Uint8Array(await (await fetch(url!)).arrayBuffer())),
+      src,
+    )
     const poster = readQrPng(Buffer.from(bytes))
     expect(poster).toEqual({ width: 750, height: 1334, text: share.link })
     expectColour(pixelAt(Buffer.from(bytes), 10, 10), [0x07, 0xc1, 0x60]) // the accent instead of the picture

@@ -17,12 +17,22 @@ afterAll(async () => {
 
 /** Headless Chromium on Linux has no Web Share; this stands in for a phone's and records the calls. */
 function stubWebShare(): void {
-  const calls: Array<{ title?: string; text?: string; url?: string; files?: Array<{ name: string; type: string; size: number }> }> = []
+  const calls: Array<{
+    title?: string
+    text?: string
+    url?: string
+    files?: Array<{ name: string; type: string; size: number }>
+  }> = []
   ;(window as unknown as { shareCalls: typeof calls }).shareCalls = calls
-  Object.defineProperty(navigator, 'canShare', { value: (data: ShareData) => !data.files || data.files.every((f) => f.type === 'image/png') })
+  Object.defineProperty(navigator, 'canShare', {
+    value: (data: ShareData) => !data.files || data.files.every((f) => f.type === 'image/png'),
+  })
   Object.defineProperty(navigator, 'share', {
     value: async (data: ShareData) => {
-      calls.push({ ...data, files: data.files?.map((f) => ({ name: f.name, type: f.type, size: f.size })) } as never)
+      calls.push({
+        ...data,
+        files: data.files?.map((f) => ({ name: f.name, type: f.type, size: f.size })),
+      } as never)
     },
   })
 }
@@ -36,13 +46,19 @@ describe('share channels', () => {
     const card = page.locator('loopkit-share-card')
     const title = '南京盐水鸭 Nanjing salted duck'
 
-    const [weibo] = await Promise.all([context.waitForEvent('page'), card.getByRole('link', { name: 'Weibo' }).click()])
+    const [weibo] = await Promise.all([
+      context.waitForEvent('page'),
+      card.getByRole('link', { name: 'Weibo' }).click(),
+    ])
     await weibo.waitForLoadState()
     const weiboUrl = new URL(weibo.url())
     expect(weiboUrl.origin + weiboUrl.pathname).toBe('https://service.weibo.com/share/share.php')
     expect(Object.fromEntries(weiboUrl.searchParams)).toEqual({ url: share.link, title })
 
-    const [qq] = await Promise.all([context.waitForEvent('page'), card.getByRole('link', { name: 'QQ' }).click()])
+    const [qq] = await Promise.all([
+      context.waitForEvent('page'),
+      card.getByRole('link', { name: 'QQ' }).click(),
+    ])
     await qq.waitForLoadState()
     const qqUrl = new URL(qq.url())
     expect(qqUrl.origin + qqUrl.pathname).toBe('https://connect.qq.com/widget/shareqq/index.html')
@@ -62,7 +78,9 @@ describe('share channels', () => {
     await expect
       .poll(async () => {
         await more.click()
-        const calls = await page.evaluate(() => (window as unknown as { shareCalls: Array<{ files?: unknown[] }> }).shareCalls)
+        const calls = await page.evaluate(
+          () => (window as unknown as { shareCalls: Array<{ files?: unknown[] }> }).shareCalls,
+        )
         return calls.at(-1)?.files?.length ?? 0
       })
       .toBe(1)
@@ -94,7 +112,10 @@ describe('share channels', () => {
     await card.getByRole('button', { name: 'More…' }).click()
     await card.getByRole('button', { name: 'Copy link' }).click()
     for (const name of ['Weibo', 'QQ']) {
-      const [popup] = await Promise.all([context.waitForEvent('page'), card.getByRole('link', { name }).click()])
+      const [popup] = await Promise.all([
+        context.waitForEvent('page'),
+        card.getByRole('link', { name }).click(),
+      ])
       await popup.close()
     }
     await card.getByRole('button', { name: 'Poster' }).click()
@@ -121,18 +142,25 @@ describe('a card made from a `sku` for the logged-in viewer', () => {
     const context = await newContext(browser)
     const page = await context.newPage()
     const returnTo = new URL(site.pageUrl({ sku: 'duck', lang: 'en' }))
-    await page.goto(`${site.endpoint}/login/sandbox?returnTo=${encodeURIComponent(returnTo.pathname + returnTo.search)}`)
+    await page.goto(
+      `${site.endpoint}/login/sandbox?returnTo=${encodeURIComponent(returnTo.pathname + returnTo.search)}`,
+    )
     await page.locator('#sandbox-name').fill('Lin')
     await page.locator('#sandbox-login').click()
     await page.waitForURL(returnTo.href)
     const card = page.locator('loopkit-share-card')
     await card.locator('[part="card"]').waitFor()
-    const data = (await card.evaluate((el) => (el as HTMLElement & { card: unknown }).card)) as { shareId: string; link: string }
+    const data = (await card.evaluate((el) => (el as HTMLElement & { card: unknown }).card)) as {
+      shareId: string
+      link: string
+    }
     const shares = await site.loop.shares.list()
     const created = shares.find((s) => s.id === data.shareId)
     expect(created?.skuId).toBe('duck')
     // The share belongs to the customer the sandbox login created (it folds the name to lower case).
-    expect((await site.loop.customers.get(created!.customerId))?.identities).toEqual([expect.objectContaining({ provider: 'sandbox', subject: 'lin' })])
+    expect((await site.loop.customers.get(created!.customerId))?.identities).toEqual([
+      expect.objectContaining({ provider: 'sandbox', subject: 'lin' }),
+    ])
     expect(data.link).toMatch(new RegExp(`^${site.endpoint}/s/`))
     await context.close()
   })
@@ -142,12 +170,20 @@ describe('a card made from a `sku` for the logged-in viewer', () => {
     const page = await context.newPage()
     await page.addInitScript(() => {
       document.addEventListener('loopkit-share-error', (e) => {
-        ;(window as unknown as { errorCode: string }).errorCode = ((e as CustomEvent).detail.error as { code: string }).code
+        ;(window as unknown as { errorCode: string }).errorCode = (
+          (e as CustomEvent).detail.error as { code: string }
+        ).code
       })
     })
     await page.goto(site.pageUrl({ sku: 'duck', lang: 'en' }))
-    await page.locator('loopkit-share-card').getByRole('alert').filter({ hasText: 'Log in to share.' }).waitFor()
-    expect(await page.evaluate(() => (window as unknown as { errorCode: string }).errorCode)).toBe('unauthorized')
+    await page
+      .locator('loopkit-share-card')
+      .getByRole('alert')
+      .filter({ hasText: 'Log in to share.' })
+      .waitFor()
+    expect(await page.evaluate(() => (window as unknown as { errorCode: string }).errorCode)).toBe(
+      'unauthorized',
+    )
     await context.close()
   })
 })

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode'
 import { describe, expect, it } from 'vitest'
-import { encodeQr, qrSvg, type QrCode } from '../src/index.js'
+import { encodeQr, type QrCode, qrSvg } from '../src/index.js'
 import { gfMultiply, rsDivisor, rsRemainder } from '../src/qr/reed-solomon.js'
 import { readQrPixels } from './_helpers/qr-reader.js'
 
@@ -32,11 +32,13 @@ function random(seed: number): () => number {
   }
 }
 
-const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&()*+,;=% 分享链接盐水鸭'
+const alphabet =
+  'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&()*+,;=% 分享链接盐水鸭'
 
 function randomText(next: () => number, length: number): string {
   let text = ''
-  while (new TextEncoder().encode(text).length < length) text += alphabet[Math.floor(next() * alphabet.length)]
+  while (new TextEncoder().encode(text).length < length)
+    text += alphabet[Math.floor(next() * alphabet.length)]
   return text
 }
 
@@ -51,8 +53,12 @@ describe('Reed–Solomon over GF(256)', () => {
   })
 
   it('produces the error-correction codewords of ISO/IEC 18004 Annex I (1-M "01234567")', () => {
-    const data = [0x10, 0x20, 0x0c, 0x56, 0x61, 0x80, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11]
-    expect([...rsRemainder(data, rsDivisor(10))]).toEqual([0xa5, 0x24, 0xd4, 0xc1, 0xed, 0x36, 0xc7, 0x87, 0x2c, 0x55])
+    const data = [
+      0x10, 0x20, 0x0c, 0x56, 0x61, 0x80, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11,
+    ]
+    expect([...rsRemainder(data, rsDivisor(10))]).toEqual([
+      0xa5, 0x24, 0xd4, 0xc1, 0xed, 0x36, 0xc7, 0x87, 0x2c, 0x55,
+    ])
   })
 })
 
@@ -123,7 +129,11 @@ describe('encodeQr', () => {
   it('refuses text longer than version 40 holds with a LoopError-shaped error', () => {
     expect(encodeQr('x'.repeat(2331)).version).toBe(40)
     expect(() => encodeQr('x'.repeat(2332))).toThrow(
-      expect.objectContaining({ name: 'LoopError', code: 'invalid_input', message: expect.stringContaining('[loopkit] [widget]') }),
+      expect.objectContaining({
+        name: 'LoopError',
+        code: 'invalid_input',
+        message: expect.stringContaining('[loopkit] [widget]'),
+      }),
     )
   })
 })

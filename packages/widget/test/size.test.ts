@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 
@@ -10,7 +10,13 @@ async function minGzip(entry: { path?: string; contents?: string }): Promise<{ m
   const result = await build({
     ...(entry.path
       ? { entryPoints: [entry.path] }
-      : { stdin: { contents: entry.contents!, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'tsx' } }),
+      : {
+          stdin: {
+            contents: entry.contents!,
+            resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+            loader: 'tsx',
+          },
+        }),
     bundle: true,
     minify: true,
     format: 'esm',
@@ -28,7 +34,9 @@ async function minGzip(entry: { path?: string; contents?: string }): Promise<{ m
 describe('bundle size', () => {
   it(`keeps <loopkit-share-card> with its QR encoder within ${budget} bytes min+gzip`, async () => {
     const size = await minGzip({ path: fileURLToPath(new URL('../src/define.ts', import.meta.url)) })
-    console.log(`@loopkit/widget (define.ts, everything): ${size.min} B min, ${size.gzip} B min+gzip (budget ${budget})`)
+    console.log(
+      `@loopkit/widget (define.ts, everything): ${size.min} B min, ${size.gzip} B min+gzip (budget ${budget})`,
+    )
     expect(size.gzip).toBeLessThanOrEqual(budget)
   })
 

@@ -10,8 +10,14 @@ describe('server rendering', () => {
 
   it('refuses to mount outside a browser with a LoopError-shaped error', async () => {
     const { mountShareCard } = await import('../src/index.js')
-    expect(() => mountShareCard({} as Element, { endpoint: 'https://shop.example/loop', token: 't' })).toThrow(
-      expect.objectContaining({ name: 'LoopError', code: 'internal', message: expect.stringMatching(/^\[loopkit\] \[widget\] /) }),
+    expect(() =>
+      mountShareCard({} as Element, { endpoint: 'https://shop.example/loop', token: 't' }),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'LoopError',
+        code: 'internal',
+        message: expect.stringMatching(/^\[loopkit\] \[widget\] /),
+      }),
     )
   })
 

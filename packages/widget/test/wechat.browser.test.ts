@@ -1,7 +1,15 @@
 import { jsSdkSignature } from '@loopkit/wechat'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { artifacts, launch, newContext, openCard, recordEvents, wechatDesktopUa, wechatMobileUa } from './_helpers/browser.js'
+import {
+  artifacts,
+  launch,
+  newContext,
+  openCard,
+  recordEvents,
+  wechatDesktopUa,
+  wechatMobileUa,
+} from './_helpers/browser.js'
 import { startSite, TEST_APPID, TEST_TICKET, type TestSite } from './_helpers/server.js'
 
 let site: TestSite
@@ -56,18 +64,31 @@ describe('inside WeChat', () => {
     const page = await context.newPage()
     const url = `${site.pageUrl({ token: share.token })}#from-a-fragment`
     await openCard(page, url)
-    await expect.poll(async () => (await wxCalls(page)).map((c) => c.api)).toEqual([
-      'config',
-      'updateAppMessageShareData',
-      'updateTimelineShareData',
-    ])
+    await expect
+      .poll(async () => (await wxCalls(page)).map((c) => c.api))
+      .toEqual(['config', 'updateAppMessageShareData', 'updateTimelineShareData'])
     const [config, chat, timeline] = await wxCalls(page)
-    const { timestamp, nonceStr, signature, ...rest } = config!.args as { timestamp: number; nonceStr: string; signature: string }
-    expect(rest).toEqual({ debug: false, appId: TEST_APPID, jsApiList: ['updateAppMessageShareData', 'updateTimelineShareData'] })
+    const { timestamp, nonceStr, signature, ...rest } = config!.args as {
+      timestamp: number
+      nonceStr: string
+      signature: string
+    }
+    expect(rest).toEqual({
+      debug: false,
+      appId: TEST_APPID,
+      jsApiList: ['updateAppMessageShareData', 'updateTimelineShareData'],
+    })
     // The loop signed this very page, without its fragment, as WeChat will check it.
-    expect(signature).toBe(jsSdkSignature({ ticket: TEST_TICKET, nonceStr, timestamp, url: url.split('#')[0]! }))
+    expect(signature).toBe(
+      jsSdkSignature({ ticket: TEST_TICKET, nonceStr, timestamp, url: url.split('#')[0]! }),
+    )
     const imgUrl = `${site.origin}/img/duck.png`
-    expect(chat!.args).toEqual({ title: '南京盐水鸭 Nanjing salted duck', desc: 'Brined, poached and cooled — the Qinhuai way.', link: share.link, imgUrl })
+    expect(chat!.args).toEqual({
+      title: '南京盐水鸭 Nanjing salted duck',
+      desc: 'Brined, poached and cooled — the Qinhuai way.',
+      link: share.link,
+      imgUrl,
+    })
     expect(timeline!.args).toEqual({ title: '南京盐水鸭 Nanjing salted duck', link: share.link, imgUrl })
     await context.close()
   })

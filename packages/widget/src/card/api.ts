@@ -1,4 +1,4 @@
-import { widgetError, type WidgetErrorCode } from '../_internal/error.js'
+import { type WidgetErrorCode, widgetError } from '../_internal/error.js'
 
 /** What `GET {endpoint}/shares/{token}/card` answers. */
 export interface ShareCardData {
@@ -13,7 +13,15 @@ export interface ShareCardData {
 }
 
 /** The channels the card reports in its `share.action` events. */
-export type ShareChannel = 'wechat' | 'wechat-timeline' | 'qr' | 'web-share' | 'copy' | 'weibo' | 'qq' | 'poster'
+export type ShareChannel =
+  | 'wechat'
+  | 'wechat-timeline'
+  | 'qr'
+  | 'web-share'
+  | 'copy'
+  | 'weibo'
+  | 'qq'
+  | 'poster'
 
 /** What `GET {endpoint}/wechat/js-config?url=` answers: the arguments of `wx.config`. */
 export interface WechatJsConfig {
@@ -24,13 +32,22 @@ export interface WechatJsConfig {
   jsApiList: string[]
 }
 
-const codes: Record<number, WidgetErrorCode> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'unauthorized', 404: 'not_found' }
+const codes: Record<number, WidgetErrorCode> = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'unauthorized',
+  404: 'not_found',
+}
 
 async function request<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init)
   if (!response.ok) {
     const status = response.status
-    throw widgetError(codes[status] ?? 'provider_error', `${init?.method ?? 'GET'} ${new URL(url).pathname} answered ${status}.`, status)
+    throw widgetError(
+      codes[status] ?? 'provider_error',
+      `${init?.method ?? 'GET'} ${new URL(url).pathname} answered ${status}.`,
+      status,
+    )
   }
   return (await response.json()) as T
 }
@@ -71,7 +88,12 @@ export function postEvent(endpoint: string, shareId: string, channel: ShareChann
   const body = JSON.stringify({ type: 'share.action', shareId, channel })
   try {
     if (typeof fetch === 'function') {
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(() => {})
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        keepalive: true,
+      }).catch(() => {})
     } else {
       navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }))
     }

@@ -32,7 +32,8 @@ export interface MountShareCardOptions {
  * ```
  */
 export function mountShareCard(target: Element, options: MountShareCardOptions): ShareCardElement {
-  if (!defineShareCard()) throw widgetError('internal', '`mountShareCard` needs a browser: there is no `customElements` here.')
+  if (!defineShareCard())
+    throw widgetError('internal', '`mountShareCard` needs a browser: there is no `customElements` here.')
   const el = document.createElement('loopkit-share-card') as ShareCardElement
   const attrs: Array<[string, string | undefined]> = [
     ['endpoint', options.endpoint],

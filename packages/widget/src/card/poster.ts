@@ -56,7 +56,11 @@ function wrap(g: CanvasRenderingContext2D, text: string, width: number, maxLines
  * Draws the share poster: the product picture (cropped to a square), title, price and a QR code
  * of the share link, as a PNG.
  */
-export async function drawPoster(card: ShareCardData, imageUrl: string | null, style: PosterStyle): Promise<Blob> {
+export async function drawPoster(
+  card: ShareCardData,
+  imageUrl: string | null,
+  style: PosterStyle,
+): Promise<Blob> {
   const canvas = document.createElement('canvas')
   canvas.width = posterWidth
   canvas.height = posterHeight
@@ -67,7 +71,17 @@ export async function drawPoster(card: ShareCardData, imageUrl: string | null, s
   const img = imageUrl ? await loadImage(imageUrl) : null
   if (img) {
     const side = Math.min(img.naturalWidth, img.naturalHeight)
-    g.drawImage(img, (img.naturalWidth - side) / 2, (img.naturalHeight - side) / 2, side, side, 0, 0, posterWidth, posterWidth)
+    g.drawImage(
+      img,
+      (img.naturalWidth - side) / 2,
+      (img.naturalHeight - side) / 2,
+      side,
+      side,
+      0,
+      0,
+      posterWidth,
+      posterWidth,
+    )
   } else {
     g.fillStyle = style.accent
     g.fillRect(0, 0, posterWidth, posterWidth)
@@ -114,9 +128,15 @@ export async function drawPoster(card: ShareCardData, imageUrl: string | null, s
   g.font = `28px ${style.font}`
   g.textBaseline = 'middle'
   const captionLines = wrap(g, style.caption, x0 - left - 24, 2)
-  captionLines.forEach((line, i) => g.fillText(line, left, y0 + box / 2 + (i - (captionLines.length - 1) / 2) * 40))
+  captionLines.forEach((line, i) => {
+    g.fillText(line, left, y0 + box / 2 + (i - (captionLines.length - 1) / 2) * 40)
+  })
 
   return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('[loopkit] [widget] The poster could not be encoded.'))), 'image/png'),
+    canvas.toBlob(
+      (blob) =>
+        blob ? resolve(blob) : reject(new Error('[loopkit] [widget] The poster could not be encoded.')),
+      'image/png',
+    ),
   )
 }

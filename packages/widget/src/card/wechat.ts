@@ -46,7 +46,12 @@ export function loadWechatSdk(src: string): Promise<WechatJsSdk> {
  * page, then, once ready, the chat and Moments share data. Both must be set before the user taps
  * ···, which is why this runs as soon as the card loads.
  */
-export function configureWechat(wx: WechatJsSdk, config: WechatJsConfig, card: ShareCardData, imgUrl: string): void {
+export function configureWechat(
+  wx: WechatJsSdk,
+  config: WechatJsConfig,
+  card: ShareCardData,
+  imgUrl: string,
+): void {
   wx.config({ debug: false, ...config })
   wx.ready(() => {
     wx.updateAppMessageShareData({ title: card.title, desc: card.description, link: card.link, imgUrl })

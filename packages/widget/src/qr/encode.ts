@@ -5,8 +5,14 @@ import { rsDivisor, rsRemainder } from './reed-solomon.js'
 
 // ISO/IEC 18004 Table 9, error-correction level M only: error-correction codewords per block and
 // number of blocks, for versions 1–40.
-const eccPerBlock = [10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28]
-const blockCount = [1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49]
+const eccPerBlock = [
+  10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28, 28,
+  28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+]
+const blockCount = [
+  1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29,
+  31, 33, 35, 37, 38, 40, 43, 45, 47, 49,
+]
 
 /** An encoded QR symbol: `modules[y * size + x]` is 1 for a dark module. No quiet zone included. */
 export interface QrCode {
@@ -49,7 +55,10 @@ export function encodeQr(text: string, options: QrOptions = {}): QrCode {
   // 4 mode bits + character count (8 bits below version 10, 16 from there) + the bytes
   while (4 + (version < 10 ? 8 : 16) + bytes.length * 8 > dataCodewords(version) * 8) {
     if (++version > 40) {
-      throw widgetError('invalid_input', `Text of ${bytes.length} bytes is too long for a QR code (at most 2331).`)
+      throw widgetError(
+        'invalid_input',
+        `Text of ${bytes.length} bytes is too long for a QR code (at most 2331).`,
+      )
     }
   }
   const capacity = dataCodewords(version)

@@ -66,7 +66,11 @@ export function drawFunctionPatterns(g: Grid, version: number): void {
     setFunction(g, 6, i, i % 2 === 0)
     setFunction(g, i, 6, i % 2 === 0)
   }
-  for (const [cx, cy] of [[3, 3], [s - 4, 3], [3, s - 4]] as const) {
+  for (const [cx, cy] of [
+    [3, 3],
+    [s - 4, 3],
+    [3, s - 4],
+  ] as const) {
     for (let dy = -4; dy <= 4; dy++) {
       for (let dx = -4; dx <= 4; dx++) {
         const x = cx + dx

@@ -11,7 +11,9 @@ export const artifacts = fileURLToPath(new URL('../../../../.artifacts/widget/',
 /** Debian's Chromium, headless; install it with `apt-get install -y chromium`. */
 export async function launch(): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`The widget's browser tests need Chromium at ${executablePath}: run \`apt-get install -y chromium\`.`)
+    throw new Error(
+      `The widget's browser tests need Chromium at ${executablePath}: run \`apt-get install -y chromium\`.`,
+    )
   }
   await mkdir(artifacts, { recursive: true })
   return chromium.launch({
@@ -38,7 +40,10 @@ export const wechatDesktopUa =
  * A context whose requests never leave this machine (127.0.0.1 and localhost): Weibo's and QQ's share pages are answered by a
  * stub page (the tests only check the URL the card opened), anything else is aborted.
  */
-export async function newContext(browser: Browser, options: { userAgent?: string; locale?: string; origin?: string } = {}): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  options: { userAgent?: string; locale?: string; origin?: string } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: { width: 480, height: 900 },
     deviceScaleFactor: 1,
@@ -46,13 +51,18 @@ export async function newContext(browser: Browser, options: { userAgent?: string
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     acceptDownloads: true,
   })
-  if (options.origin) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: options.origin })
+  if (options.origin)
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: options.origin })
   await context.route(
     (url) => url.hostname !== '127.0.0.1' && url.hostname !== 'localhost',
     (route) => {
       const host = new URL(route.request().url()).hostname
       if (host === 'service.weibo.com' || host === 'connect.qq.com') {
-        return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>stub share page</title>' })
+        return route.fulfill({
+          status: 200,
+          contentType: 'text/html',
+          body: '<!doctype html><title>stub share page</title>',
+        })
       }
       return route.abort()
     },
@@ -70,7 +80,8 @@ export async function openCard(page: Page, url: string): Promise<void> {
 export function recordEvents(page: Page): Array<{ type: string; shareId: string; channel: string }> {
   const events: Array<{ type: string; shareId: string; channel: string }> = []
   page.on('request', (request) => {
-    if (request.method() === 'POST' && new URL(request.url()).pathname === '/loop/events') events.push(request.postDataJSON())
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/loop/events')
+      events.push(request.postDataJSON())
   })
   return events
 }

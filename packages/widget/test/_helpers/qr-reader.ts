@@ -1,7 +1,12 @@
 import jsQRImport from 'jsqr'
 import { PNG } from 'pngjs'
 
-type JsQR = (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: 'dontInvert' | 'attemptBoth' }) => { data: string } | null
+type JsQR = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  options?: { inversionAttempts?: 'dontInvert' | 'attemptBoth' },
+) => { data: string } | null
 
 // jsqr is a UMD bundle whose typings claim an ES default export; under NodeNext the default
 // import is the CommonJS module object, which may or may not carry `.default`.

@@ -1,13 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { consoleMessaging, createLoop, type Loop, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+import {
+  consoleMessaging,
+  createLoop,
+  type Loop,
+  memoryStorage,
+  sandboxIdentity,
+  sandboxPayments,
+} from '@loopkit/core'
 import { wechatAccessToken, wechatJsSdk } from '@loopkit/wechat'
 import { build } from 'esbuild'
 import { PNG } from 'pngjs'
 
 /** The jsapi_ticket the stubbed WeChat API hands out, so tests can recompute the signature. */
-export const TEST_TICKET = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
+export const TEST_TICKET =
+  'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
 export const TEST_APPID = 'wx0123456789abcdef'
 
 export interface TestSite {
@@ -60,7 +68,11 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
     else if (value !== undefined) headers.set(name, value)
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-  return new Request(`${origin}${req.url}`, { method: req.method!, headers, ...(hasBody ? { body: Buffer.concat(chunks) } : {}) })
+  return new Request(`${origin}${req.url}`, {
+    method: req.method!,
+    headers,
+    ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+  })
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
@@ -94,7 +106,8 @@ export async function startSite(): Promise<TestSite> {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin)
-    if (url.pathname.startsWith('/loop/') || url.pathname === '/loop') return send(res, await loop!.fetch(await toRequest(req, origin)))
+    if (url.pathname.startsWith('/loop/') || url.pathname === '/loop')
+      return send(res, await loop!.fetch(await toRequest(req, origin)))
     if (url.pathname === '/widget.js') {
       res.setHeader('content-type', 'text/javascript; charset=utf-8')
       return void res.end(widget)
@@ -106,7 +119,9 @@ export async function startSite(): Promise<TestSite> {
       return void res.end(image)
     }
     if (url.pathname === '/page') {
-      const attrs = [...url.searchParams].map(([k, v]) => ` ${k}="${v.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}"`).join('')
+      const attrs = [...url.searchParams]
+        .map(([k, v]) => ` ${k}="${v.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}"`)
+        .join('')
       res.setHeader('content-type', 'text/html; charset=utf-8')
       return void res.end(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Share card test</title><script type="module" src="/widget.js"></script>
@@ -120,8 +135,10 @@ export async function startSite(): Promise<TestSite> {
   // WeChat's token and ticket endpoints, answered in-process: nothing leaves the machine.
   const wechatApi = async (input: Request | URL | string) => {
     const url = String(input instanceof Request ? input.url : input)
-    if (url.includes('stable_token') || url.includes('/cgi-bin/token')) return Response.json({ access_token: 'ACCESS_TOKEN', expires_in: 7200 })
-    if (url.includes('/cgi-bin/ticket/getticket')) return Response.json({ errcode: 0, errmsg: 'ok', ticket: TEST_TICKET, expires_in: 7200 })
+    if (url.includes('stable_token') || url.includes('/cgi-bin/token'))
+      return Response.json({ access_token: 'ACCESS_TOKEN', expires_in: 7200 })
+    if (url.includes('/cgi-bin/ticket/getticket'))
+      return Response.json({ errcode: 0, errmsg: 'ok', ticket: TEST_TICKET, expires_in: 7200 })
     return Response.json({ errcode: 40001, errmsg: 'unexpected call in test' })
   }
   const storage = memoryStorage()
@@ -135,7 +152,12 @@ export async function startSite(): Promise<TestSite> {
     plugins: [
       wechatJsSdk({
         appid: TEST_APPID,
-        tokens: wechatAccessToken({ appid: TEST_APPID, secret: 'test-app-secret', storage, fetch: wechatApi }),
+        tokens: wechatAccessToken({
+          appid: TEST_APPID,
+          secret: 'test-app-secret',
+          storage,
+          fetch: wechatApi,
+        }),
       }),
     ],
   })
@@ -169,7 +191,9 @@ export async function startSite(): Promise<TestSite> {
     identity,
     pageUrl: (attrs) => `${origin}/page?${new URLSearchParams(attrs)}`,
     async share(skuId, name = `sharer ${++customers}`) {
-      const { customer } = await loop!.customers.login({ profile: { provider: 'sandbox', subject: name, displayName: name } })
+      const { customer } = await loop!.customers.login({
+        profile: { provider: 'sandbox', subject: name, displayName: name },
+      })
       const { token, link, share } = await loop!.shares.create({ customerId: customer.id, skuId })
       return { token, link, shareId: share.id }
     },
