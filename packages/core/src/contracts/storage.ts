@@ -214,7 +214,8 @@ export interface StorageAdapter {
   }): Promise<{ inserted: number }>
   /**
    * Leases up to `limit` pending rows due at `now` (and rows whose lease ran out) to `leaseToken`
-   * until `now + leaseMs`. Two concurrent claims never return the same row.
+   * until `now + leaseMs`, incrementing each row's `attempts` (a claim is an attempt, so a row whose
+   * dispatcher keeps crashing still runs out). Two concurrent claims never return the same row.
    */
   claimNotifications(input: {
     now: number

@@ -66,12 +66,13 @@ async function deliver(rt: Runtime, row: Notification): Promise<Outcome> {
     }
     const message = e ? `${e.code}: ${e.message}` : 'unexpected error'
     const retryable = e ? e.retryable : true
-    if (!retryable || row.attempts + 1 >= rt.config.maxAttempts) return { status: 'dead', error: message }
+    // `attempts` already counts this one: the claim increments it.
+    if (!retryable || row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
     const { baseMs, maxMs } = rt.config.backoff
     return {
       status: 'retry',
       error: message,
-      nextAttemptAt: rt.now() + backoffMs(row.attempts + 1, baseMs, maxMs),
+      nextAttemptAt: rt.now() + backoffMs(row.attempts, baseMs, maxMs),
     }
   }
 }
