@@ -1,3 +1,4 @@
+import { loopError } from '@loopkit/core'
 import type { Sku, StockReservation, StorageAdapter } from '@loopkit/core'
 import { skuCols } from './_internal/columns.js'
 import type { Db, Queryable } from './_internal/db.js'
@@ -5,9 +6,14 @@ import type { Db, Queryable } from './_internal/db.js'
 /** Sums quantities per SKU and sorts by id, so every transaction locks SKU rows in the same order. */
 export function normalizeReservations(items: readonly StockReservation[]): StockReservation[] {
   const bySku = new Map<string, number>()
-  for (const r of items) bySku.set(r.skuId, (bySku.get(r.skuId) ?? 0) + r.quantity)
+  for (const r of items) {
+    // A zero, negative or fractional quantity would *add* stock through `stock - $2`.
+    if (!Number.isSafeInteger(r.quantity) || r.quantity <= 0) {
+      throw loopError('postgres', 'invalid_input', `Reservation quantity must be a positive integer, got ${r.quantity}.`)
+    }
+    bySku.set(r.skuId, (bySku.get(r.skuId) ?? 0) + r.quantity)
+  }
   return [...bySku]
-    .filter(([, quantity]) => quantity > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([skuId, quantity]) => ({ skuId, quantity }))
 }

@@ -17,7 +17,8 @@ export function consentOps(db: Db): Pick<StorageAdapter, 'changeConsent'> {
           // `null` on either side means "not counted".
           const { rows } = await q.query<Consent>(
             `INSERT INTO ${s}.consents AS k (customer_id, channel, topic, remaining, granted_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, NULL)
+             SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bigint, NULL::bigint
+             WHERE EXISTS (SELECT 1 FROM ${s}.customers WHERE id = $1)
              ON CONFLICT (customer_id, channel, topic) DO UPDATE SET
                remaining = CASE
                  WHEN k.revoked_at IS NOT NULL THEN excluded.remaining
