@@ -59,7 +59,7 @@ function callback(input: { resource: Record<string, unknown>; apiV3Key?: string;
 }
 
 async function deliver(c: Callback) {
-  const request = new Request('https://shop.example/loop/webhooks/wechat', { method: 'POST', headers: c.headers, body: c.body })
+  const request = new Request('https://shop.example/loop/webhooks/wechat', { method: 'POST', headers: c.headers, body: new Uint8Array(c.body) })
   return loop.webhooks.handle({ provider: 'wechat', request })
 }
 

@@ -18,7 +18,7 @@ async function startReceiver(getAdapter: () => PaymentAdapter) {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
-    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))
+    const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]))
     const a = getAdapter()
     let response: Response
     try {

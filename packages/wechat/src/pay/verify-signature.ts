@@ -134,8 +134,12 @@ export function verifyWechatSignature(input: {
 }
 
 function rsaVerify(message: Buffer, key: KeyObject, signature: string): boolean {
+  const bytes = Buffer.from(signature, 'base64')
+  // Only canonical Base64: Node's decoder ignores stray characters and padding bits, and a
+  // signature WeChat produced never has them.
+  if (bytes.toString('base64') !== signature) return false
   try {
-    return verify('sha256', message, key, Buffer.from(signature, 'base64'))
+    return verify('sha256', message, key, bytes)
   } catch {
     return false
   }
