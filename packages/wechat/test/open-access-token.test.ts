@@ -20,7 +20,14 @@ function managers(count: number, extra: { mode?: 'stable' | 'classic'; now?: () 
   const storage = memoryStorage()
   const app = env.sim.officialAccount
   return Array.from({ length: count }, () =>
-    wechatAccessToken({ appid: app.appid, secret: app.secret, storage, baseUrl: env.url, now: extra.now ?? env.sim.now, ...(extra.mode ? { mode: extra.mode } : {}) }),
+    wechatAccessToken({
+      appid: app.appid,
+      secret: app.secret,
+      storage,
+      baseUrl: env.url,
+      now: extra.now ?? env.sim.now,
+      ...(extra.mode ? { mode: extra.mode } : {}),
+    }),
   )
 }
 
@@ -49,8 +56,12 @@ describe('wechatAccessToken: one token for every instance', () => {
     const ms = managers(3)
     env.sim.failNext({ path: 'cgi-bin/stable_token', status: 500 })
     const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => ms[i % 3]!.getToken()))
-    const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<string>).value)
-    const failed = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { code: string; retryable: boolean })
+    const ok = results
+      .filter((r) => r.status === 'fulfilled')
+      .map((r) => (r as PromiseFulfilledResult<string>).value)
+    const failed = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r as PromiseRejectedResult).reason as { code: string; retryable: boolean })
     // Only the callers sharing the failed fetch see its error; everybody else gets the retried token.
     expect(failed.length).toBe(4)
     for (const e of failed) expect([e.code, e.retryable]).toEqual(['provider_unavailable', true])
@@ -64,7 +75,11 @@ describe('wechatAccessToken: one token for every instance', () => {
     expect(env.sim.calls('cgi-bin/token')).toBe(1)
     env.sim.rotateToken({ appid: env.sim.officialAccount.appid }) // e.g. a CMS sharing the appid
     await env.sim.advance(301_000) // the old token's five minutes of grace are over
-    const results = await Promise.all([a!, b!, a!].map((m) => m.call<{ ticket: string }>({ path: 'cgi-bin/ticket/getticket', query: { type: 'jsapi' } })))
+    const results = await Promise.all(
+      [a!, b!, a!].map((m) =>
+        m.call<{ ticket: string }>({ path: 'cgi-bin/ticket/getticket', query: { type: 'jsapi' } }),
+      ),
+    )
     expect(results.every((r) => typeof r.ticket === 'string')).toBe(true)
     const after = await b!.getToken()
     expect(after).not.toBe(before)
@@ -88,7 +103,10 @@ describe('wechatAccessToken: one token for every instance', () => {
     const [a] = managers(1, { now: () => frozen })
     await a!.getToken()
     await env.sim.advance(7201_000)
-    const res = await a!.call<{ ticket: string }>({ path: 'cgi-bin/ticket/getticket', query: { type: 'jsapi' } })
+    const res = await a!.call<{ ticket: string }>({
+      path: 'cgi-bin/ticket/getticket',
+      query: { type: 'jsapi' },
+    })
     expect(res.ticket).toMatch(/^sim_ticket_/)
     expect(env.sim.calls('cgi-bin/stable_token')).toBe(2)
   })
@@ -108,12 +126,21 @@ describe('wechatAccessToken: errors', () => {
   it('maps -1 to a retryable provider_unavailable', async () => {
     const [a] = managers(1)
     env.sim.failNext({ path: 'cgi-bin/stable_token', errcode: -1, errmsg: 'system error' })
-    expect(await caught(a!.getToken())).toMatchObject({ code: 'provider_unavailable', retryable: true, providerCode: '-1' })
+    expect(await caught(a!.getToken())).toMatchObject({
+      code: 'provider_unavailable',
+      retryable: true,
+      providerCode: '-1',
+    })
   })
 
   it('reports a wrong secret as configuration, without the secret', async () => {
     const secret = 'wrong_secret_0123456789abcdef'
-    const m = wechatAccessToken({ appid: env.sim.officialAccount.appid, secret, storage: memoryStorage(), baseUrl: env.url })
+    const m = wechatAccessToken({
+      appid: env.sim.officialAccount.appid,
+      secret,
+      storage: memoryStorage(),
+      baseUrl: env.url,
+    })
     const error = await caught(m.getToken())
     expect(error).toMatchObject({ code: 'configuration', providerCode: '40125' })
     expect(inspect(error, { depth: 5 })).not.toContain(secret)
@@ -123,7 +150,11 @@ describe('wechatAccessToken: errors', () => {
     const app = env.sim.officialAccount
     const [a] = managers(1)
     const token = await a!.getToken()
-    env.sim.failNext({ path: 'cgi-bin/ticket/getticket', errcode: 40164, errmsg: `invalid ip, access_token=${token} secret=${app.secret}` })
+    env.sim.failNext({
+      path: 'cgi-bin/ticket/getticket',
+      errcode: 40164,
+      errmsg: `invalid ip, access_token=${token} secret=${app.secret}`,
+    })
     const error = await caught(a!.getTicket())
     expect(error).toMatchObject({ code: 'configuration', providerCode: '40164' })
     const printed = inspect(error, { depth: 5 }) + JSON.stringify(error)
@@ -134,7 +165,13 @@ describe('wechatAccessToken: errors', () => {
   it('reports an unreachable WeChat as retryable, without the URL (whose query has the secret)', async () => {
     const app = env.sim.officialAccount
     await env.close()
-    const m = wechatAccessToken({ appid: app.appid, secret: app.secret, storage: memoryStorage(), baseUrl: env.url, mode: 'classic' })
+    const m = wechatAccessToken({
+      appid: app.appid,
+      secret: app.secret,
+      storage: memoryStorage(),
+      baseUrl: env.url,
+      mode: 'classic',
+    })
     const error = await caught(m.getToken())
     expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true })
     expect(inspect(error, { depth: 5 })).not.toContain(app.secret)
@@ -142,7 +179,11 @@ describe('wechatAccessToken: errors', () => {
   })
 
   it('requires appid, secret and storage', () => {
-    expect(() => wechatAccessToken({ appid: '', secret: 's', storage: memoryStorage() })).toThrow(/Missing required option `appid`/)
-    expect(() => wechatAccessToken({ appid: 'wx1', secret: '', storage: memoryStorage() })).toThrow(/Missing required option `secret`/)
+    expect(() => wechatAccessToken({ appid: '', secret: 's', storage: memoryStorage() })).toThrow(
+      /Missing required option `appid`/,
+    )
+    expect(() => wechatAccessToken({ appid: 'wx1', secret: '', storage: memoryStorage() })).toThrow(
+      /Missing required option `secret`/,
+    )
   })
 })

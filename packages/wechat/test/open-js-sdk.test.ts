@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type LoopContext, isLoopError, memoryStorage } from '@loopkit/core'
+import { isLoopError, type LoopContext, memoryStorage } from '@loopkit/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { jsSdkSignature, wechatAccessToken, wechatJsSdk } from '../src/index.js'
 import { startOpenSim, T0 } from './open-harness.js'
@@ -9,21 +9,35 @@ const TICKET = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl
 
 describe('jsSdkSignature', () => {
   it('reproduces the official example with ?params=value', () => {
-    expect(jsSdkSignature({ ticket: TICKET, nonceStr: 'Wm3WZYTPz0wzccnW', timestamp: 1414587457, url: 'http://mp.weixin.qq.com?params=value' })).toBe(
-      '0f9de62fce790f9a083d5c99e95740ceb90c27ed',
-    )
+    expect(
+      jsSdkSignature({
+        ticket: TICKET,
+        nonceStr: 'Wm3WZYTPz0wzccnW',
+        timestamp: 1414587457,
+        url: 'http://mp.weixin.qq.com?params=value',
+      }),
+    ).toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed')
   })
 
   it('reproduces the older example without a query (no "/" added to the URL)', () => {
-    expect(jsSdkSignature({ ticket: TICKET, nonceStr: 'Wm3WZYTPz0wzccnW', timestamp: '1414587457', url: 'http://mp.weixin.qq.com' })).toBe(
-      'f4d90daf4b3bca3078ab155816175ba34c443a7b',
-    )
+    expect(
+      jsSdkSignature({
+        ticket: TICKET,
+        nonceStr: 'Wm3WZYTPz0wzccnW',
+        timestamp: '1414587457',
+        url: 'http://mp.weixin.qq.com',
+      }),
+    ).toBe('f4d90daf4b3bca3078ab155816175ba34c443a7b')
   })
 
   it('signs the URL without its fragment and without escaping the query', () => {
     const url = 'https://shop.example.com/p/duck?from=singlemessage&isappinstalled=0'
-    const expected = createHash('sha1').update(`jsapi_ticket=${TICKET}&noncestr=abc&timestamp=1&url=${url}`).digest('hex')
-    expect(jsSdkSignature({ ticket: TICKET, nonceStr: 'abc', timestamp: 1, url: `${url}#/cart?x=1` })).toBe(expected)
+    const expected = createHash('sha1')
+      .update(`jsapi_ticket=${TICKET}&noncestr=abc&timestamp=1&url=${url}`)
+      .digest('hex')
+    expect(jsSdkSignature({ ticket: TICKET, nonceStr: 'abc', timestamp: 1, url: `${url}#/cart?x=1` })).toBe(
+      expected,
+    )
   })
 })
 
@@ -37,13 +51,25 @@ describe('wechatJsSdk plugin: GET /wechat/js-config', () => {
   function setup(allowedOrigins?: string[]) {
     const storage = memoryStorage()
     const app = env.sim.officialAccount
-    const tokens = wechatAccessToken({ appid: app.appid, secret: app.secret, storage, baseUrl: env.url, now: env.sim.now })
+    const tokens = wechatAccessToken({
+      appid: app.appid,
+      secret: app.secret,
+      storage,
+      baseUrl: env.url,
+      now: env.sim.now,
+    })
     const plugin = wechatJsSdk({ appid: app.appid, tokens, ...(allowedOrigins ? { allowedOrigins } : {}) })
     const route = plugin.routes!.find((r) => r.path === '/wechat/js-config' && r.method === 'GET')!
-    const context = { storage, now: () => T0 + 1234, newId: (p: string) => `${p}_1` } as unknown as LoopContext
+    const context = {
+      storage,
+      now: () => T0 + 1234,
+      newId: (p: string) => `${p}_1`,
+    } as unknown as LoopContext
     const call = (pageUrl: string | null) =>
       route.handler({
-        request: new Request(`http://127.0.0.1/loop/wechat/js-config${pageUrl === null ? '' : `?url=${encodeURIComponent(pageUrl)}`}`),
+        request: new Request(
+          `http://127.0.0.1/loop/wechat/js-config${pageUrl === null ? '' : `?url=${encodeURIComponent(pageUrl)}`}`,
+        ),
         params: {},
         context,
         customerId: null,
@@ -63,7 +89,14 @@ describe('wechatJsSdk plugin: GET /wechat/js-config', () => {
     expect(body.timestamp).toBe(Math.floor((T0 + 1234) / 1000))
     expect(body.jsApiList).toEqual(['updateAppMessageShareData', 'updateTimelineShareData'])
     const ticket = await tokens.getTicket()
-    expect(body.signature).toBe(jsSdkSignature({ ticket, nonceStr: body.nonceStr as string, timestamp: body.timestamp as number, url: page }))
+    expect(body.signature).toBe(
+      jsSdkSignature({
+        ticket,
+        nonceStr: body.nonceStr as string,
+        timestamp: body.timestamp as number,
+        url: page,
+      }),
+    )
   })
 
   it('fetches the ticket once and serves it from the shared cache', async () => {
@@ -76,7 +109,13 @@ describe('wechatJsSdk plugin: GET /wechat/js-config', () => {
 
   it('refuses a page whose origin is not allowed with invalid_input (400)', async () => {
     const { call } = setup(['https://shop.example.com'])
-    for (const bad of ['https://evil.example/p', 'http://shop.example.com/p', 'https://shop.example.com.evil.example/', 'not a url', null]) {
+    for (const bad of [
+      'https://evil.example/p',
+      'http://shop.example.com/p',
+      'https://shop.example.com.evil.example/',
+      'not a url',
+      null,
+    ]) {
       const error = await call(bad).then(
         () => null,
         (e: unknown) => e,

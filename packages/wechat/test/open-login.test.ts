@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { memoryStorage } from '@loopkit/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { testIdentityAdapter, wechatSimulator } from '@loopkit/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wechatLogin, wechatMiniProgramLogin } from '../src/index.js'
 import { startOpenSim } from './open-harness.js'
 
@@ -22,7 +22,13 @@ afterEach(() => env.close())
 
 function login(scope?: 'snsapi_base' | 'snsapi_userinfo') {
   const app = env.sim.officialAccount
-  return wechatLogin({ appid: app.appid, secret: app.secret, baseUrl: env.url, authorizeBaseUrl: env.url, ...(scope ? { scope } : {}) })
+  return wechatLogin({
+    appid: app.appid,
+    secret: app.secret,
+    baseUrl: env.url,
+    authorizeBaseUrl: env.url,
+    ...(scope ? { scope } : {}),
+  })
 }
 
 /** Opens the authorize URL as WeChat's browser would and returns where it redirects. */
@@ -51,7 +57,9 @@ describe('wechatLogin (official-account web OAuth)', () => {
 
   it('refuses a state WeChat would not echo (outside [A-Za-z0-9] or over 128 bytes)', async () => {
     for (const state of ['a.b', 'x'.repeat(129), 'ab cd']) {
-      expect(await caught(login().authorizeUrl({ state, redirectUri: CALLBACK }))).toMatchObject({ code: 'invalid_input' })
+      expect(await caught(login().authorizeUrl({ state, redirectUri: CALLBACK }))).toMatchObject({
+        code: 'invalid_input',
+      })
     }
   })
 
@@ -59,13 +67,18 @@ describe('wechatLogin (official-account web OAuth)', () => {
     const back = await visit(await login().authorizeUrl({ state: STATE, redirectUri: CALLBACK }))
     expect(`${back.origin}${back.pathname}`).toBe(CALLBACK)
     expect(back.searchParams.get('state')).toBe(STATE)
-    const profile = await login().exchangeCode({ code: back.searchParams.get('code')!, redirectUri: CALLBACK })
+    const profile = await login().exchangeCode({
+      code: back.searchParams.get('code')!,
+      redirectUri: CALLBACK,
+    })
     // snsapi_base: openid only (the current docs return unionid only for snsapi_userinfo).
     expect(profile).toEqual({ provider: 'wechat', subject: env.sim.openid('alice') })
   })
 
   it('with snsapi_userinfo, returns nickname, avatar and unionid', async () => {
-    const profile = await login('snsapi_userinfo').exchangeCode({ code: await codeFor('alice', 'snsapi_userinfo') })
+    const profile = await login('snsapi_userinfo').exchangeCode({
+      code: await codeFor('alice', 'snsapi_userinfo'),
+    })
     expect(profile).toEqual({
       provider: 'wechat',
       subject: env.sim.openid('alice'),
@@ -87,18 +100,25 @@ describe('wechatLogin (official-account web OAuth)', () => {
   it('refuses a code older than five minutes (40029) with unauthorized', async () => {
     const code = await codeFor('alice')
     await env.sim.advance(5 * 60_000 + 1000)
-    expect(await caught(login().exchangeCode({ code }))).toMatchObject({ code: 'unauthorized', providerCode: '40029' })
+    expect(await caught(login().exchangeCode({ code }))).toMatchObject({
+      code: 'unauthorized',
+      providerCode: '40029',
+    })
   })
 
   it('a user who denies comes back with only the state', async () => {
     env.sim.selectUser('refuser')
-    const back = await visit(await login('snsapi_userinfo').authorizeUrl({ state: STATE, redirectUri: CALLBACK }))
+    const back = await visit(
+      await login('snsapi_userinfo').authorizeUrl({ state: STATE, redirectUri: CALLBACK }),
+    )
     expect([...back.searchParams.keys()]).toEqual(['state'])
     expect(back.searchParams.get('state')).toBe(STATE)
   })
 
   it('marks a Moments snapshot visitor as snapshot, without fetching userinfo', async () => {
-    const profile = await login('snsapi_userinfo').exchangeCode({ code: await codeFor('snapshot', 'snsapi_userinfo') })
+    const profile = await login('snsapi_userinfo').exchangeCode({
+      code: await codeFor('snapshot', 'snsapi_userinfo'),
+    })
     expect(profile.snapshot).toBe(true)
     expect(profile.displayName).toBeUndefined()
     expect(env.sim.calls('sns/userinfo')).toBe(0)
@@ -116,17 +136,29 @@ describe('wechatLogin (official-account web OAuth)', () => {
 describe('wechatMiniProgramLogin (jscode2session)', () => {
   function mp(storage = memoryStorage()) {
     const app = env.sim.miniProgram
-    return wechatMiniProgramLogin({ appid: app.appid, secret: app.secret, baseUrl: env.url, storage, now: env.sim.now })
+    return wechatMiniProgramLogin({
+      appid: app.appid,
+      secret: app.secret,
+      baseUrl: env.url,
+      storage,
+      now: env.sim.now,
+    })
   }
 
   it('exchanges a wx.login code for the openid and unionid, and nothing else', async () => {
     const profile = await mp().exchangeCode({ code: env.sim.miniProgramCode('alice') })
-    expect(profile).toEqual({ provider: 'wechat-mp', subject: env.sim.openid('alice', { appid: env.sim.miniProgram.appid }), unionId: 'union_alice' })
+    expect(profile).toEqual({
+      provider: 'wechat-mp',
+      subject: env.sim.openid('alice', { appid: env.sim.miniProgram.appid }),
+      unionId: 'union_alice',
+    })
   })
 
   it('merges with the official-account identity through the unionid', async () => {
     const storage = memoryStorage()
-    const web = await login('snsapi_userinfo').exchangeCode({ code: await codeFor('alice', 'snsapi_userinfo') })
+    const web = await login('snsapi_userinfo').exchangeCode({
+      code: await codeFor('alice', 'snsapi_userinfo'),
+    })
     const app = await mp(storage).exchangeCode({ code: env.sim.miniProgramCode('alice') })
     expect(web.subject).not.toBe(app.subject)
     const first = await storage.upsertCustomer({ id: 'cus_web', profile: web, now: env.sim.now() })
@@ -136,29 +168,47 @@ describe('wechatMiniProgramLogin (jscode2session)', () => {
     expect(second.customer.identities.map((i) => i.provider).sort()).toEqual(['wechat', 'wechat-mp'])
   })
 
-  it('keeps the session_key on the server and decrypts the user\'s encrypted data with it', async () => {
+  it("keeps the session_key on the server and decrypts the user's encrypted data with it", async () => {
     const storage = memoryStorage()
     const adapter = mp(storage)
     const profile = await adapter.exchangeCode({ code: env.sim.miniProgramCode('bob') })
-    const payload = env.sim.encryptUserData({ user: 'bob', data: { phoneNumber: '13800138000', countryCode: '86' } })
+    const payload = env.sim.encryptUserData({
+      user: 'bob',
+      data: { phoneNumber: '13800138000', countryCode: '86' },
+    })
     const data = await adapter.decrypt({ openid: profile.subject, ...payload })
-    expect(data).toMatchObject({ phoneNumber: '13800138000', watermark: { appid: env.sim.miniProgram.appid } })
-    expect(await caught(adapter.decrypt({ openid: 'o_someone_else', ...payload }))).toMatchObject({ code: 'unauthorized' })
+    expect(data).toMatchObject({
+      phoneNumber: '13800138000',
+      watermark: { appid: env.sim.miniProgram.appid },
+    })
+    expect(await caught(adapter.decrypt({ openid: 'o_someone_else', ...payload }))).toMatchObject({
+      code: 'unauthorized',
+    })
     const tampered = { ...payload, encryptedData: Buffer.from('x'.repeat(32)).toString('base64') }
-    expect(await caught(adapter.decrypt({ openid: profile.subject, ...tampered }))).toMatchObject({ code: 'invalid_input' })
+    expect(await caught(adapter.decrypt({ openid: profile.subject, ...tampered }))).toMatchObject({
+      code: 'invalid_input',
+    })
   })
 
   it('has no authorize URL', async () => {
-    expect(await caught(mp().authorizeUrl({ state: STATE, redirectUri: CALLBACK }))).toMatchObject({ code: 'invalid_input' })
+    expect(await caught(mp().authorizeUrl({ state: STATE, redirectUri: CALLBACK }))).toMatchObject({
+      code: 'invalid_input',
+    })
   })
 
   it('refuses a reused or expired code with unauthorized', async () => {
     const code = env.sim.miniProgramCode('alice')
     await mp().exchangeCode({ code })
-    expect(await caught(mp().exchangeCode({ code }))).toMatchObject({ code: 'unauthorized', providerCode: '40163' })
+    expect(await caught(mp().exchangeCode({ code }))).toMatchObject({
+      code: 'unauthorized',
+      providerCode: '40163',
+    })
     const late = env.sim.miniProgramCode('alice')
     await env.sim.advance(301_000)
-    expect(await caught(mp().exchangeCode({ code: late }))).toMatchObject({ code: 'unauthorized', providerCode: '40029' })
+    expect(await caught(mp().exchangeCode({ code: late }))).toMatchObject({
+      code: 'unauthorized',
+      providerCode: '40029',
+    })
   })
 })
 
@@ -169,12 +219,19 @@ testIdentityAdapter({
     shared = await startOpenSim()
     const sim = shared.sim
     const app = sim.officialAccount
-    const adapter = wechatLogin({ appid: app.appid, secret: app.secret, baseUrl: shared.url, authorizeBaseUrl: shared.url })
+    const adapter = wechatLogin({
+      appid: app.appid,
+      secret: app.secret,
+      baseUrl: shared.url,
+      authorizeBaseUrl: shared.url,
+    })
     return {
       adapter,
       redirectUri: CALLBACK,
       obtainCode: async () => {
-        const res = await fetch(await adapter.authorizeUrl({ state: STATE, redirectUri: CALLBACK }), { redirect: 'manual' })
+        const res = await fetch(await adapter.authorizeUrl({ state: STATE, redirectUri: CALLBACK }), {
+          redirect: 'manual',
+        })
         return new URL(res.headers.get('location')!).searchParams.get('code')!
       },
     }
@@ -190,7 +247,12 @@ testIdentityAdapter({
     shared = await startOpenSim()
     const sim = shared.sim
     const app = sim.miniProgram
-    const adapter = wechatMiniProgramLogin({ appid: app.appid, secret: app.secret, baseUrl: shared.url, storage: memoryStorage() })
+    const adapter = wechatMiniProgramLogin({
+      appid: app.appid,
+      secret: app.secret,
+      baseUrl: shared.url,
+      storage: memoryStorage(),
+    })
     return { adapter, obtainCode: async () => sim.miniProgramCode('alice') }
   },
   teardown: async () => {
@@ -210,7 +272,10 @@ describe('wechatSimulator() composition', () => {
       const before = sim.now()
       await sim.open.advance(301_000)
       expect(sim.now() - before).toBe(301_000)
-      expect(await caught(adapter.exchangeCode({ code: late }))).toMatchObject({ code: 'unauthorized', providerCode: '40029' })
+      expect(await caught(adapter.exchangeCode({ code: late }))).toMatchObject({
+        code: 'unauthorized',
+        providerCode: '40029',
+      })
     } finally {
       await sim.close()
     }

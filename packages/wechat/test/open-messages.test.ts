@@ -1,6 +1,6 @@
-import { type Customer, type RenderedMessage, memoryStorage } from '@loopkit/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Customer, memoryStorage, type RenderedMessage } from '@loopkit/core'
 import { testMessagingAdapter } from '@loopkit/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type WechatMessagesOptions, wechatAccessToken, wechatMessages } from '../src/index.js'
 import { startOpenSim, T0 } from './open-harness.js'
 
@@ -36,14 +36,35 @@ const TEMPLATES: WechatMessagesOptions['templates'] = {
 function setup(env: Env, overrides: Partial<WechatMessagesOptions> = {}) {
   const storage = memoryStorage()
   const { sim, url } = env
-  const oa = wechatAccessToken({ appid: sim.officialAccount.appid, secret: sim.officialAccount.secret, storage, baseUrl: url, now: sim.now })
-  const mp = wechatAccessToken({ appid: sim.miniProgram.appid, secret: sim.miniProgram.secret, storage, baseUrl: url, now: sim.now })
-  const adapter = wechatMessages({ officialAccount: { tokens: oa }, miniProgram: { tokens: mp }, templates: TEMPLATES, ...overrides })
+  const oa = wechatAccessToken({
+    appid: sim.officialAccount.appid,
+    secret: sim.officialAccount.secret,
+    storage,
+    baseUrl: url,
+    now: sim.now,
+  })
+  const mp = wechatAccessToken({
+    appid: sim.miniProgram.appid,
+    secret: sim.miniProgram.secret,
+    storage,
+    baseUrl: url,
+    now: sim.now,
+  })
+  const adapter = wechatMessages({
+    officialAccount: { tokens: oa },
+    miniProgram: { tokens: mp },
+    templates: TEMPLATES,
+    ...overrides,
+  })
   const customer = (user: string): Customer => ({
     id: `cus_${user}`,
     identities: [
       { provider: 'wechat', subject: sim.openid(user), unionId: `union_${user}` },
-      { provider: 'wechat-mp', subject: sim.openid(user, { appid: sim.miniProgram.appid }), unionId: `union_${user}` },
+      {
+        provider: 'wechat-mp',
+        subject: sim.openid(user, { appid: sim.miniProgram.appid }),
+        unionId: `union_${user}`,
+      },
     ],
     displayName: user,
     avatarUrl: null,
@@ -53,7 +74,13 @@ function setup(env: Env, overrides: Partial<WechatMessagesOptions> = {}) {
     createdAt: T0,
     updatedAt: T0,
   })
-  return { adapter, oa, mp, customer, mpOpenid: (user: string) => sim.openid(user, { appid: sim.miniProgram.appid }) }
+  return {
+    adapter,
+    oa,
+    mp,
+    customer,
+    mpOpenid: (user: string) => sim.openid(user, { appid: sim.miniProgram.appid }),
+  }
 }
 
 const paid = (title = '南京盐水鸭 礼盒装'): RenderedMessage => ({
@@ -90,9 +117,15 @@ describe('wechatMessages', () => {
       }
       expect(thrown).toMatchObject({ code: 'message_invalid', providerCode: '47003', retryable: false })
       expect((thrown as { issues: unknown[] }).issues).toEqual([
-        { path: ['fields', 'title'], message: '`thing1` (thing) must be at most 20 characters', code: '47003' },
+        {
+          path: ['fields', 'title'],
+          message: '`thing1` (thing) must be at most 20 characters',
+          code: '47003',
+        },
       ])
-      expect(await caught(adapter.send({ customer: customer('alice'), message: long, dedupeKey: 'k1' }))).toMatchObject({ code: 'message_invalid' })
+      expect(
+        await caught(adapter.send({ customer: customer('alice'), message: long, dedupeKey: 'k1' })),
+      ).toMatchObject({ code: 'message_invalid' })
       expect(env.sim.calls('cgi-bin/message/subscribe/send')).toBe(0)
     })
 
@@ -103,7 +136,11 @@ describe('wechatMessages', () => {
         mp.call({
           method: 'POST',
           path: 'cgi-bin/message/subscribe/send',
-          json: { touser: mpOpenid('alice'), template_id: 'tmpl_paid_Xy12', data: { thing1: { value: '南京盐水鸭 礼盒装 两只装 含酱料包 顺丰冷链' } } },
+          json: {
+            touser: mpOpenid('alice'),
+            template_id: 'tmpl_paid_Xy12',
+            data: { thing1: { value: '南京盐水鸭 礼盒装 两只装 含酱料包 顺丰冷链' } },
+          },
         }),
       )
       expect(error).toMatchObject({ code: 'message_invalid', providerCode: '47003', retryable: false })
@@ -112,16 +149,26 @@ describe('wechatMessages', () => {
 
     it('cuts a thing marked truncate to 20 characters instead', async () => {
       const { adapter, customer } = setup(env)
-      await adapter.send({ customer: customer('alice'), message: shipped('Nanjing salted duck, gift box of two'), dedupeKey: 'k-trunc' })
+      await adapter.send({
+        customer: customer('alice'),
+        message: shipped('Nanjing salted duck, gift box of two'),
+        dedupeKey: 'k-trunc',
+      })
       expect(env.sim.messages[0]!.data.thing1).toBe('Nanjing salted duck…')
       expect([...env.sim.messages[0]!.data.thing1!].length).toBe(20)
     })
 
     it('refuses a topic without a template and a field the message lacks', () => {
       const { adapter } = setup(env)
-      expect(() => adapter.validate!({ message: { ...paid(), topic: 'reward.accrued' } })).toThrow(/No WeChat template for topic `reward.accrued`/)
-      expect(() => adapter.validate!({ message: { ...paid(), fields: { title: 'x', amount: '¥1.00' } } })).toThrow(/takes `orderNumber`/)
-      expect(() => adapter.validate!({ message: { ...paid(), fields: { ...paid().fields, amount: 'USD 88.00' } } })).toThrow(/amount2/)
+      expect(() => adapter.validate!({ message: { ...paid(), topic: 'reward.accrued' } })).toThrow(
+        /No WeChat template for topic `reward.accrued`/,
+      )
+      expect(() =>
+        adapter.validate!({ message: { ...paid(), fields: { title: 'x', amount: '¥1.00' } } }),
+      ).toThrow(/takes `orderNumber`/)
+      expect(() =>
+        adapter.validate!({ message: { ...paid(), fields: { ...paid().fields, amount: 'USD 88.00' } } }),
+      ).toThrow(/amount2/)
     })
   })
 
@@ -129,7 +176,9 @@ describe('wechatMessages', () => {
     it('sends with the consent WeChat granted and maps 43101 to a non-retryable recipient_refused', async () => {
       const { adapter, customer, mpOpenid } = setup(env)
       expect(adapter.consentFor!({ message: paid() })).toEqual({ topic: 'order.paid' })
-      const refused = await caught(adapter.send({ customer: customer('alice'), message: paid(), dedupeKey: 'k1' }))
+      const refused = await caught(
+        adapter.send({ customer: customer('alice'), message: paid(), dedupeKey: 'k1' }),
+      )
       expect(refused).toMatchObject({ code: 'recipient_refused', providerCode: '43101', retryable: false })
       expect(env.sim.messages).toEqual([])
 
@@ -143,14 +192,20 @@ describe('wechatMessages', () => {
           openid: mpOpenid('alice'),
           user: 'alice',
           templateId: 'tmpl_paid_Xy12',
-          data: { thing1: '南京盐水鸭 礼盒装', amount2: '¥88.00', character_string3: '20250106020000AbCdEfGhIj' },
+          data: {
+            thing1: '南京盐水鸭 礼盒装',
+            amount2: '¥88.00',
+            character_string3: '20250106020000AbCdEfGhIj',
+          },
           page: 'pages/orders/index?no=20250106020000AbCdEfGhIj',
           msgid: Number(sent.providerMessageId),
           at: T0,
         },
       ])
       // A one-time grant is used up by one send.
-      expect(await caught(adapter.send({ customer: customer('alice'), message: paid(), dedupeKey: 'k3' }))).toMatchObject({ code: 'recipient_refused' })
+      expect(
+        await caught(adapter.send({ customer: customer('alice'), message: paid(), dedupeKey: 'k3' })),
+      ).toMatchObject({ code: 'recipient_refused' })
     })
 
     it('names the topic of a subscribe template, for recording wx.requestSubscribeMessage acceptances', () => {
@@ -164,8 +219,16 @@ describe('wechatMessages', () => {
     it('needs no consent, carries the url, and sets client_msg_id from the dedupe key so a retry is not sent twice', async () => {
       const { adapter, customer } = setup(env)
       expect(adapter.consentFor!({ message: shipped() })).toBeNull()
-      const first = await adapter.send({ customer: customer('alice'), message: shipped(), dedupeKey: 'order.fulfilled:ord_1:wechat' })
-      const again = await adapter.send({ customer: customer('alice'), message: shipped(), dedupeKey: 'order.fulfilled:ord_1:wechat' })
+      const first = await adapter.send({
+        customer: customer('alice'),
+        message: shipped(),
+        dedupeKey: 'order.fulfilled:ord_1:wechat',
+      })
+      const again = await adapter.send({
+        customer: customer('alice'),
+        message: shipped(),
+        dedupeKey: 'order.fulfilled:ord_1:wechat',
+      })
       expect(again.providerMessageId).toBe(first.providerMessageId)
       expect(env.sim.messages).toHaveLength(1)
       expect(env.sim.messages[0]).toMatchObject({
@@ -177,14 +240,20 @@ describe('wechatMessages', () => {
       })
       // After WeChat's ten-minute window the same id is a new message.
       await env.sim.advance(10 * 60_000 + 1)
-      await adapter.send({ customer: customer('alice'), message: shipped(), dedupeKey: 'order.fulfilled:ord_1:wechat' })
+      await adapter.send({
+        customer: customer('alice'),
+        message: shipped(),
+        dedupeKey: 'order.fulfilled:ord_1:wechat',
+      })
       expect(env.sim.messages).toHaveLength(2)
     })
 
     it('maps 45015 (outside the 48 h window) to a permanent failure', async () => {
       env.sim.addUser({ name: 'quiet', outsideWindow: true })
       const { adapter, customer } = setup(env)
-      expect(await caught(adapter.send({ customer: customer('quiet'), message: shipped(), dedupeKey: 'k' }))).toMatchObject({
+      expect(
+        await caught(adapter.send({ customer: customer('quiet'), message: shipped(), dedupeKey: 'k' })),
+      ).toMatchObject({
         code: 'forbidden',
         providerCode: '45015',
         retryable: false,
@@ -194,7 +263,9 @@ describe('wechatMessages', () => {
     it('maps a WeChat system error (-1) to a retryable failure', async () => {
       const { adapter, customer } = setup(env)
       env.sim.failNext({ path: 'cgi-bin/message/template/send', errcode: -1, errmsg: 'system error' })
-      expect(await caught(adapter.send({ customer: customer('alice'), message: shipped(), dedupeKey: 'k' }))).toMatchObject({
+      expect(
+        await caught(adapter.send({ customer: customer('alice'), message: shipped(), dedupeKey: 'k' })),
+      ).toMatchObject({
         code: 'provider_unavailable',
         retryable: true,
       })
@@ -213,17 +284,45 @@ describe('wechatMessages', () => {
       const both = setup(env).adapter
       expect(both.canReach({ customer: webOnly })).toBe(true)
       // Reachable on the channel, but this topic's template needs the other identity.
-      expect(await caught(both.send({ customer: webOnly, message: paid(), dedupeKey: 'k' }))).toMatchObject({ code: 'not_found', retryable: false })
+      expect(await caught(both.send({ customer: webOnly, message: paid(), dedupeKey: 'k' }))).toMatchObject({
+        code: 'not_found',
+        retryable: false,
+      })
     })
 
     it('refuses templates WeChat would reject, at construction', () => {
       const { oa } = setup(env)
-      const mk = (templates: WechatMessagesOptions['templates'], withMp = true) => () =>
-        wechatMessages({ officialAccount: { tokens: oa }, ...(withMp ? { miniProgram: { tokens: oa } } : {}), templates })
-      expect(mk({ t: { kind: 'subscribe', templateId: 'x', fields: { thing1: { type: 'amount', from: 'amount' } } } })).toThrow(/`thing1` is a `thing` in WeChat/)
-      expect(mk({ t: { kind: 'subscribe', templateId: 'x', fields: {} } }, false)).toThrow(/Missing required option `miniProgram`/)
-      expect(mk({ a: { kind: 'subscribe', templateId: 'x', fields: {} }, b: { kind: 'subscribe', templateId: 'x', fields: {} } })).toThrow(/share a subscribe template/)
-      expect(mk({ t: { kind: 'template', templateId: 'x', fields: { number1: { type: 'number', from: 'n', truncate: true } } } })).toThrow(/`truncate` only applies/)
+      const mk =
+        (templates: WechatMessagesOptions['templates'], withMp = true) =>
+        () =>
+          wechatMessages({
+            officialAccount: { tokens: oa },
+            ...(withMp ? { miniProgram: { tokens: oa } } : {}),
+            templates,
+          })
+      expect(
+        mk({
+          t: { kind: 'subscribe', templateId: 'x', fields: { thing1: { type: 'amount', from: 'amount' } } },
+        }),
+      ).toThrow(/`thing1` is a `thing` in WeChat/)
+      expect(mk({ t: { kind: 'subscribe', templateId: 'x', fields: {} } }, false)).toThrow(
+        /Missing required option `miniProgram`/,
+      )
+      expect(
+        mk({
+          a: { kind: 'subscribe', templateId: 'x', fields: {} },
+          b: { kind: 'subscribe', templateId: 'x', fields: {} },
+        }),
+      ).toThrow(/share a subscribe template/)
+      expect(
+        mk({
+          t: {
+            kind: 'template',
+            templateId: 'x',
+            fields: { number1: { type: 'number', from: 'n', truncate: true } },
+          },
+        }),
+      ).toThrow(/`truncate` only applies/)
     })
   })
 })
@@ -240,7 +339,13 @@ describe('wechatMessages contract', () => {
       const s = setup(env, { templates: { 'order.paid': TEMPLATES['order.paid']! } })
       env.sim.grantSubscription({ openid: s.mpOpenid('alice'), templateId: 'tmpl_paid_Xy12', count: 10 })
       const sim = env.sim
-      return { adapter: s.adapter, customer: s.customer('alice'), message: paid(), invalidMessage: paid('x'.repeat(21)), inbox: async () => sim.messages }
+      return {
+        adapter: s.adapter,
+        customer: s.customer('alice'),
+        message: paid(),
+        invalidMessage: paid('x'.repeat(21)),
+        inbox: async () => sim.messages,
+      }
     },
     teardown,
   })
@@ -251,7 +356,14 @@ describe('wechatMessages contract', () => {
       const s = setup(env, { templates: { 'order.fulfilled': TEMPLATES['order.fulfilled']! } })
       const sim = env.sim
       const invalid = { ...shipped(), fields: { ...shipped().fields, orderNumber: '订单 1' } }
-      return { adapter: s.adapter, customer: s.customer('alice'), message: shipped(), invalidMessage: invalid, dedupes: true, inbox: async () => sim.messages }
+      return {
+        adapter: s.adapter,
+        customer: s.customer('alice'),
+        message: shipped(),
+        invalidMessage: invalid,
+        dedupes: true,
+        inbox: async () => sim.messages,
+      }
     },
     teardown,
   })

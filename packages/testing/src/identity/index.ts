@@ -1,4 +1,4 @@
-import { type IdentityAdapter, type LoopErrorCode, isLoopError } from '@loopkit/core'
+import { type IdentityAdapter, isLoopError, type LoopErrorCode } from '@loopkit/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 /** What one test of {@link testIdentityAdapter} works with. */
@@ -79,7 +79,10 @@ export function testIdentityAdapter(options: TestIdentityAdapterOptions): void {
     })
 
     it('exchanges a fresh code for a profile of this provider', async () => {
-      const profile = await h().adapter.exchangeCode({ code: await h().obtainCode(), ...(h().redirectUri ? { redirectUri: h().redirectUri! } : {}) })
+      const profile = await h().adapter.exchangeCode({
+        code: await h().obtainCode(),
+        ...(h().redirectUri ? { redirectUri: h().redirectUri! } : {}),
+      })
       expect(profile.provider).toBe(h().adapter.id)
       expect(typeof profile.subject).toBe('string')
       expect(profile.subject.length).toBeGreaterThan(0)
@@ -105,7 +108,8 @@ export function testIdentityAdapter(options: TestIdentityAdapterOptions): void {
 
     it('returns only profile fields, never tokens or keys', async () => {
       const profile = await h().adapter.exchangeCode({ code: await h().obtainCode() })
-      for (const key of Object.keys(profile)) expect(PROFILE_KEYS.has(key), `unexpected profile field \`${key}\``).toBe(true)
+      for (const key of Object.keys(profile))
+        expect(PROFILE_KEYS.has(key), `unexpected profile field \`${key}\``).toBe(true)
     })
   })
 }

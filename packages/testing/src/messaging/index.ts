@@ -1,4 +1,4 @@
-import { type Customer, type MessagingAdapter, type RenderedMessage, isLoopError } from '@loopkit/core'
+import { type Customer, isLoopError, type MessagingAdapter, type RenderedMessage } from '@loopkit/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 /** What one test of {@link testMessagingAdapter} works with. */
@@ -80,7 +80,11 @@ export function testMessagingAdapter(options: TestMessagingAdapterOptions): void
 
     it('delivers one message per send', async () => {
       const before = (await h().inbox()).length
-      const result = await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey: key() })
+      const result = await h().adapter.send({
+        customer: h().customer,
+        message: h().message,
+        dedupeKey: key(),
+      })
       expect(result.providerMessageId === null || typeof result.providerMessageId === 'string').toBe(true)
       expect((await h().inbox()).length).toBe(before + 1)
       await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey: key() })
@@ -98,7 +102,13 @@ export function testMessagingAdapter(options: TestMessagingAdapterOptions): void
 
     it('fails a send to an unreachable customer with a non-retryable LoopError', async () => {
       const before = (await h().inbox()).length
-      const error = await rejection(h().adapter.send({ customer: { ...h().customer, identities: [] }, message: h().message, dedupeKey: key() }))
+      const error = await rejection(
+        h().adapter.send({
+          customer: { ...h().customer, identities: [] },
+          message: h().message,
+          dedupeKey: key(),
+        }),
+      )
       expect(isLoopError(error)).toBe(true)
       expect((error as { retryable: boolean }).retryable).toBe(false)
       expect((await h().inbox()).length).toBe(before)
@@ -118,7 +128,9 @@ export function testMessagingAdapter(options: TestMessagingAdapterOptions): void
         expect((thrown as { code: string }).code).toBe('message_invalid')
       }
       const before = (await h().inbox()).length
-      const error = await rejection(h().adapter.send({ customer: h().customer, message: invalid, dedupeKey: key() }))
+      const error = await rejection(
+        h().adapter.send({ customer: h().customer, message: invalid, dedupeKey: key() }),
+      )
       expect(isLoopError(error)).toBe(true)
       expect((error as { code: string }).code).toBe('message_invalid')
       expect((error as { retryable: boolean }).retryable).toBe(false)

@@ -1,4 +1,4 @@
-import { type StorageAdapter, isLoopError, loopError, requiredOptionError } from '@loopkit/core'
+import { isLoopError, loopError, requiredOptionError, type StorageAdapter } from '@loopkit/core'
 import { cachedValue, ttlFor } from './cached-value.js'
 import { TOKEN_ERRCODES } from './errors.js'
 import { type FetchLike, type WechatCall, wechatHttp } from './http.js'
@@ -89,7 +89,10 @@ export function wechatAccessToken(options: WechatAccessTokenOptions): WechatAcce
               path: 'cgi-bin/stable_token',
               json: { grant_type: 'client_credential', appid, secret, force_refresh: false },
             })
-          : await http.call<TokenAnswer>({ path: 'cgi-bin/token', query: { grant_type: 'client_credential', appid, secret } })
+          : await http.call<TokenAnswer>({
+              path: 'cgi-bin/token',
+              query: { grant_type: 'client_credential', appid, secret },
+            })
       return fresh(body.access_token, body.expires_in, 'access_token')
     },
   })
@@ -107,7 +110,11 @@ export function wechatAccessToken(options: WechatAccessTokenOptions): WechatAcce
 
   function call<T extends object>(input: Omit<WechatCall, 'secrets'>): Promise<T> {
     return withAccessToken((accessToken) =>
-      http.call<T>({ ...input, query: { ...input.query, access_token: accessToken }, secrets: [accessToken] }),
+      http.call<T>({
+        ...input,
+        query: { ...input.query, access_token: accessToken },
+        secrets: [accessToken],
+      }),
     )
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { type StorageAdapter, loopError } from '@loopkit/core'
+import { loopError, type StorageAdapter } from '@loopkit/core'
 
 export interface CachedValueOptions {
   storage: StorageAdapter
@@ -46,7 +46,13 @@ export function cachedValue(options: CachedValueOptions): CachedValue {
     for (let polls = 0; ; polls++) {
       const cached = await storage.cacheGet({ key, now: now() })
       if (cached !== null) return cached
-      const { stored } = await storage.cacheSet({ key: leaseKey, value: lease, ttlMs: leaseMs, now: now(), ifAbsent: true })
+      const { stored } = await storage.cacheSet({
+        key: leaseKey,
+        value: lease,
+        ttlMs: leaseMs,
+        now: now(),
+        ifAbsent: true,
+      })
       if (stored) {
         try {
           // Another holder may have finished between our read and our lease.
@@ -60,7 +66,12 @@ export function cachedValue(options: CachedValueOptions): CachedValue {
         }
       }
       if (polls >= maxPolls) {
-        throw loopError('wechat', 'provider_unavailable', `Timed out waiting for another instance to refresh the ${options.label}.`, { retryable: true })
+        throw loopError(
+          'wechat',
+          'provider_unavailable',
+          `Timed out waiting for another instance to refresh the ${options.label}.`,
+          { retryable: true },
+        )
       }
       await sleep(pollMs)
     }

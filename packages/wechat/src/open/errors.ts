@@ -70,8 +70,13 @@ export function wechatError(input: {
 }): LoopError {
   const mapped = table[input.errcode] ?? { code: 'provider_error', retryable: false }
   const errmsg = redact(String(input.errmsg ?? '').slice(0, 300), input.secrets ?? [])
-  return loopError('wechat', mapped.code, `${input.operation} failed: ${input.errcode} ${errmsg}`.trim() + '.', {
-    retryable: mapped.retryable,
-    providerCode: String(input.errcode),
-  })
+  return loopError(
+    'wechat',
+    mapped.code,
+    `${`${input.operation} failed: ${input.errcode} ${errmsg}`.trim()}.`,
+    {
+      retryable: mapped.retryable,
+      providerCode: String(input.errcode),
+    },
+  )
 }

@@ -57,24 +57,46 @@ export function wechatHttp(options: WechatHttpOptions): WechatHttp {
       } catch (error) {
         // ky's TimeoutError message and fetch's cause both embed the URL: keep only the kind.
         const kind = error instanceof Error ? error.name : 'Error'
-        throw loopError('wechat', 'provider_unavailable', `${input.path} failed: ${kind} (no answer from WeChat).`, { retryable: true })
+        throw loopError(
+          'wechat',
+          'provider_unavailable',
+          `${input.path} failed: ${kind} (no answer from WeChat).`,
+          { retryable: true },
+        )
       }
       if (!response.ok) {
         const retryable = response.status >= 500 || response.status === 429
-        throw loopError('wechat', retryable ? 'provider_unavailable' : 'provider_error', `${input.path} failed: HTTP ${response.status}.`, { retryable })
+        throw loopError(
+          'wechat',
+          retryable ? 'provider_unavailable' : 'provider_error',
+          `${input.path} failed: HTTP ${response.status}.`,
+          { retryable },
+        )
       }
       let body: unknown
       try {
         body = await response.json()
       } catch {
-        throw loopError('wechat', 'provider_error', `${input.path} failed: the answer is not JSON.`, { retryable: true })
+        throw loopError('wechat', 'provider_error', `${input.path} failed: the answer is not JSON.`, {
+          retryable: true,
+        })
       }
       if (typeof body !== 'object' || body === null) {
-        throw loopError('wechat', 'provider_error', `${input.path} failed: the answer is not a JSON object.`, { retryable: true })
+        throw loopError(
+          'wechat',
+          'provider_error',
+          `${input.path} failed: the answer is not a JSON object.`,
+          { retryable: true },
+        )
       }
       const { errcode, errmsg } = body as { errcode?: unknown; errmsg?: unknown }
       if (typeof errcode === 'number' && errcode !== 0) {
-        throw wechatError({ errcode, errmsg: typeof errmsg === 'string' ? errmsg : '', operation: input.path, secrets })
+        throw wechatError({
+          errcode,
+          errmsg: typeof errmsg === 'string' ? errmsg : '',
+          operation: input.path,
+          secrets,
+        })
       }
       return body as T
     },

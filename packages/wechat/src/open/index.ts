@@ -1,14 +1,18 @@
-export { wechatAccessToken, type WechatAccessToken, type WechatAccessTokenOptions } from './access-token.js'
+export { type WechatAccessToken, type WechatAccessTokenOptions, wechatAccessToken } from './access-token.js'
 export { wechatError } from './errors.js'
 export type { FetchLike } from './http.js'
-export { jsSdkSignature, wechatJsSdk, type WechatJsSdkOptions } from './js-sdk.js'
+export { jsSdkSignature, type WechatJsSdkOptions, wechatJsSdk } from './js-sdk.js'
 export { type KeywordType, keywordProblem } from './keywords.js'
-export { wechatLogin, type WechatLoginOptions, type WechatOAuthScope } from './login.js'
+export { type WechatLoginOptions, type WechatOAuthScope, wechatLogin } from './login.js'
 export {
-  wechatMessages,
   type WechatMessagesOptions,
   type WechatMessaging,
   type WechatTemplate,
   type WechatTemplateField,
+  wechatMessages,
 } from './messages.js'
-export { wechatMiniProgramLogin, type WechatMiniProgramLogin, type WechatMiniProgramLoginOptions } from './mini-program-login.js'
+export {
+  type WechatMiniProgramLogin,
+  type WechatMiniProgramLoginOptions,
+  wechatMiniProgramLogin,
+} from './mini-program-login.js'

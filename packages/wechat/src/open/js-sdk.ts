@@ -13,7 +13,12 @@ import type { WechatAccessToken } from './access-token.js'
  * // '0f9de62fce790f9a083d5c99e95740ceb90c27ed' with the official example ticket
  * ```
  */
-export function jsSdkSignature(input: { ticket: string; nonceStr: string; timestamp: number | string; url: string }): string {
+export function jsSdkSignature(input: {
+  ticket: string
+  nonceStr: string
+  timestamp: number | string
+  url: string
+}): string {
   const url = input.url.split('#')[0]!
   const string1 = `jsapi_ticket=${input.ticket}&noncestr=${input.nonceStr}&timestamp=${input.timestamp}&url=${url}`
   return createHash('sha1').update(string1, 'utf8').digest('hex')
@@ -57,7 +62,9 @@ function nonce(): string {
 export function wechatJsSdk(options: WechatJsSdkOptions): LoopPlugin {
   if (!options.appid) throw requiredOptionError('wechat', 'appid')
   if (!options.tokens) throw requiredOptionError('wechat', 'tokens')
-  const allowed = options.allowedOrigins ? new Set(options.allowedOrigins.map((o) => new URL(o).origin)) : null
+  const allowed = options.allowedOrigins
+    ? new Set(options.allowedOrigins.map((o) => new URL(o).origin))
+    : null
   const jsApiList = options.jsApiList ?? DEFAULT_APIS
 
   return {
@@ -68,15 +75,26 @@ export function wechatJsSdk(options: WechatJsSdkOptions): LoopPlugin {
         path: '/wechat/js-config',
         async handler({ request, context }) {
           const raw = new URL(request.url).searchParams.get('url')
-          if (!raw) throw loopError('wechat', 'invalid_input', 'Missing query parameter `url` (the page URL to sign).')
+          if (!raw)
+            throw loopError(
+              'wechat',
+              'invalid_input',
+              'Missing query parameter `url` (the page URL to sign).',
+            )
           let page: URL
           try {
             page = new URL(raw)
           } catch {
             throw loopError('wechat', 'invalid_input', 'The `url` to sign is not an absolute URL.')
           }
-          if (page.protocol !== 'http:' && page.protocol !== 'https:') throw loopError('wechat', 'invalid_input', 'Only http(s) pages can use the JS-SDK.')
-          if (allowed && !allowed.has(page.origin)) throw loopError('wechat', 'invalid_input', `The origin ${page.origin} is not allowed to use the JS-SDK.`)
+          if (page.protocol !== 'http:' && page.protocol !== 'https:')
+            throw loopError('wechat', 'invalid_input', 'Only http(s) pages can use the JS-SDK.')
+          if (allowed && !allowed.has(page.origin))
+            throw loopError(
+              'wechat',
+              'invalid_input',
+              `The origin ${page.origin} is not allowed to use the JS-SDK.`,
+            )
           const ticket = await options.tokens.getTicket()
           const timestamp = Math.floor(context.now() / 1000)
           const nonceStr = nonce()

@@ -29,15 +29,23 @@ const length = (value: string) => [...value].length
 
 type Rule = (value: string) => string | null
 
-const max = (n: number, what: string): Rule => (v) => (length(v) > n ? `must be at most ${n} ${what}` : null)
-const matches = (re: RegExp, what: string): Rule => (v) => (re.test(v) ? null : `must be ${what}`)
-const all = (...rules: Rule[]): Rule => (v) => {
-  for (const rule of rules) {
-    const problem = rule(v)
-    if (problem) return problem
+const max =
+  (n: number, what: string): Rule =>
+  (v) =>
+    length(v) > n ? `must be at most ${n} ${what}` : null
+const matches =
+  (re: RegExp, what: string): Rule =>
+  (v) =>
+    re.test(v) ? null : `must be ${what}`
+const all =
+  (...rules: Rule[]): Rule =>
+  (v) => {
+    for (const rule of rules) {
+      const problem = rule(v)
+      if (problem) return problem
+    }
+    return null
   }
-  return null
-}
 
 // From WeChat's keyword table (protocols §4.2).
 const rules: Record<KeywordType, Rule> = {
@@ -48,9 +56,15 @@ const rules: Record<KeywordType, Rule> = {
   character_string: matches(/^[\x21-\x7e]{1,32}$/, 'at most 32 digits, letters or symbols'),
   time: matches(TIME_VALUE, 'a 24-hour time, optionally with a date or a `~` range'),
   date: matches(DATE_VALUE, 'a date, optionally with a time or a `~` range'),
-  amount: matches(/^[¥￥$€£]?\d{1,10}(?:\.\d{1,2})?元?$/, 'a currency symbol and at most 10 digits (e.g. ¥12.80)'),
+  amount: matches(
+    /^[¥￥$€£]?\d{1,10}(?:\.\d{1,2})?元?$/,
+    'a currency symbol and at most 10 digits (e.g. ¥12.80)',
+  ),
   phone_number: all(max(17, 'characters'), matches(/^[\d+\-()# ]+$/, 'digits and phone symbols')),
-  car_number: all(max(8, 'characters'), matches(/^[\p{Script=Han}A-Za-z0-9](?:[A-Za-z0-9]*[\p{Script=Han}A-Za-z0-9])?$/u, 'a licence plate')),
+  car_number: all(
+    max(8, 'characters'),
+    matches(/^[\p{Script=Han}A-Za-z0-9](?:[A-Za-z0-9]*[\p{Script=Han}A-Za-z0-9])?$/u, 'a licence plate'),
+  ),
   name: (v) => {
     if (/\d/.test(v)) return 'must not contain digits'
     return HAN.test(v) ? max(10, 'characters when it contains Chinese')(v) : max(20, 'letters or symbols')(v)

@@ -56,7 +56,8 @@ export function wechatLogin(options: WechatLoginOptions): IdentityAdapter {
   const { appid, secret } = options
   const id = options.id ?? 'wechat'
   const defaultScope = options.scope ?? 'snsapi_base'
-  if (!SCOPES.has(defaultScope)) throw loopError('wechat', 'configuration', `Unknown scope \`${defaultScope}\`.`)
+  if (!SCOPES.has(defaultScope))
+    throw loopError('wechat', 'configuration', `Unknown scope \`${defaultScope}\`.`)
   const authorizeBase = (options.authorizeBaseUrl ?? 'https://open.weixin.qq.com').replace(/\/+$/, '')
   const http = wechatHttp({ baseUrl: options.baseUrl, fetch: options.fetch, secrets: [secret] })
 
@@ -64,12 +65,22 @@ export function wechatLogin(options: WechatLoginOptions): IdentityAdapter {
     id,
     async authorizeUrl({ state, redirectUri, scope }) {
       const chosen = scope ?? defaultScope
-      if (!SCOPES.has(chosen)) throw loopError('wechat', 'invalid_input', `Unknown scope \`${chosen}\`; use snsapi_base or snsapi_userinfo.`)
+      if (!SCOPES.has(chosen))
+        throw loopError(
+          'wechat',
+          'invalid_input',
+          `Unknown scope \`${chosen}\`; use snsapi_base or snsapi_userinfo.`,
+        )
       // WeChat echoes `state` only if it is [A-Za-z0-9] and at most 128 bytes.
       if (!/^[A-Za-z0-9]{0,128}$/.test(state)) {
-        throw loopError('wechat', 'invalid_input', 'The OAuth `state` must be at most 128 characters of [A-Za-z0-9].')
+        throw loopError(
+          'wechat',
+          'invalid_input',
+          'The OAuth `state` must be at most 128 characters of [A-Za-z0-9].',
+        )
       }
-      if (!/^https?:\/\//.test(redirectUri)) throw loopError('wechat', 'invalid_input', 'The `redirectUri` must be an absolute http(s) URL.')
+      if (!/^https?:\/\//.test(redirectUri))
+        throw loopError('wechat', 'invalid_input', 'The `redirectUri` must be an absolute http(s) URL.')
       // The parameter order is WeChat's own; some clients reject other orders.
       const query = [
         `appid=${encodeURIComponent(appid)}`,

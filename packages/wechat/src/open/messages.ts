@@ -1,42 +1,15 @@
 import { createHash } from 'node:crypto'
 import {
   type Customer,
-  type LoopIssue,
-  type MessagingAdapter,
-  type RenderedMessage,
   identityFor,
   loopError,
+  type MessagingAdapter,
+  type RenderedMessage,
 } from '@loopkit/core'
 import type { WechatAccessToken } from './access-token.js'
-import { type KeywordType, isKeywordType, keywordProblem, truncateThing, typeOfKey } from './keywords.js'
+import { checkTemplates, renderTemplate, type WechatTemplate } from './templates.js'
 
-export interface WechatTemplateField {
-  type: KeywordType
-  /**
-   * A key of the message's `fields`; `title`, `body` and `url` fall back to the message's own
-   * properties when `fields` has no such key.
-   */
-  from: string
-  /** `thing` only: cut to 20 characters (ending in `…`) instead of refusing the message. */
-  truncate?: boolean
-}
-
-/** How one topic is sent: an official-account template message or a mini-program subscribe message. */
-export type WechatTemplate =
-  | {
-      kind: 'template'
-      templateId: string
-      fields: Record<string, WechatTemplateField>
-      /** Open a mini-program page instead of the message's `url` (WeChat prefers it when both are set). */
-      miniprogram?: { appid: string; pagepath: string | ((message: RenderedMessage) => string) }
-    }
-  | {
-      kind: 'subscribe'
-      templateId: string
-      fields: Record<string, WechatTemplateField>
-      /** The mini-program page the message opens, e.g. `pages/order/index?id=…`. */
-      page?: string | ((message: RenderedMessage) => string)
-    }
+export type { WechatTemplate, WechatTemplateField } from './templates.js'
 
 export interface WechatMessagesOptions {
   /** The channel name; default `wechat`. */
@@ -63,39 +36,12 @@ interface SendAnswer {
   msgid?: number | string
 }
 
-const fromMessage = (message: RenderedMessage, from: string): string | undefined =>
-  message.fields[from] ?? (from === 'title' || from === 'body' || from === 'url' ? message[from] : undefined)
-
 // WeChat dedupes `openid + client_msg_id` for 10 minutes. Outbox keys are short and safe as they
 // are; anything else is hashed to a stable 32-character id.
 const clientMsgId = (dedupeKey: string) =>
-  /^[\w.:-]{1,64}$/.test(dedupeKey) ? dedupeKey : createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)
-
-function checkTemplates(options: WechatMessagesOptions): void {
-  const subscribeIds = new Map<string, string>()
-  for (const [topic, template] of Object.entries(options.templates)) {
-    const where = `template \`${topic}\``
-    if (!template.templateId) throw loopError('wechat', 'configuration', `Missing \`templateId\` in ${where}.`)
-    if (template.kind === 'template' && !options.officialAccount) {
-      throw loopError('wechat', 'configuration', `Missing required option \`officialAccount\` for ${where} (kind 'template').`)
-    }
-    if (template.kind === 'subscribe') {
-      if (!options.miniProgram) throw loopError('wechat', 'configuration', `Missing required option \`miniProgram\` for ${where} (kind 'subscribe').`)
-      // Consents are counted per topic and WeChat credits per template: sharing one would miscount.
-      const other = subscribeIds.get(template.templateId)
-      if (other) throw loopError('wechat', 'configuration', `Topics \`${other}\` and \`${topic}\` share a subscribe template; give each its own.`)
-      subscribeIds.set(template.templateId, topic)
-    }
-    for (const [key, field] of Object.entries(template.fields)) {
-      if (!isKeywordType(field.type)) throw loopError('wechat', 'configuration', `Unknown keyword type \`${field.type}\` for \`${key}\` in ${where}.`)
-      const named = typeOfKey(key)
-      if (named && named !== field.type) {
-        throw loopError('wechat', 'configuration', `Keyword \`${key}\` is a \`${named}\` in WeChat, not a \`${field.type}\` (${where}).`)
-      }
-      if (field.truncate && field.type !== 'thing') throw loopError('wechat', 'configuration', `\`truncate\` only applies to \`thing\` keywords (\`${key}\` in ${where}).`)
-    }
-  }
-}
+  /^[\w.:-]{1,64}$/.test(dedupeKey)
+    ? dedupeKey
+    : createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)
 
 /**
  * WeChat notifications: official-account template messages and mini-program subscribe messages,
@@ -126,29 +72,9 @@ export function wechatMessages(options: WechatMessagesOptions): WechatMessaging 
 
   function templateFor(message: RenderedMessage): WechatTemplate {
     const template = options.templates[message.topic]
-    if (!template) throw loopError('wechat', 'message_invalid', `No WeChat template for topic \`${message.topic}\`.`)
+    if (!template)
+      throw loopError('wechat', 'message_invalid', `No WeChat template for topic \`${message.topic}\`.`)
     return template
-  }
-
-  function render(template: WechatTemplate, message: RenderedMessage): Record<string, { value: string }> {
-    const data: Record<string, { value: string }> = {}
-    const issues: LoopIssue[] = []
-    for (const [key, field] of Object.entries(template.fields)) {
-      let value = fromMessage(message, field.from)
-      if (value === undefined) {
-        issues.push({ path: ['fields', field.from], message: `\`${key}\` takes \`${field.from}\`, which the message does not have` })
-        continue
-      }
-      if (field.truncate) value = truncateThing(value)
-      const problem = keywordProblem(field.type, value)
-      if (problem) issues.push({ path: ['fields', field.from], message: `\`${key}\` (${field.type}) ${problem}`, code: '47003' })
-      data[key] = { value }
-    }
-    if (issues.length > 0) {
-      const summary = issues.map((i) => i.message).join('; ')
-      throw loopError('wechat', 'message_invalid', `Topic \`${message.topic}\` breaks WeChat's keyword rules: ${summary}.`, { issues, providerCode: '47003' })
-    }
-    return data
   }
 
   const pick = (value: string | ((m: RenderedMessage) => string) | undefined, message: RenderedMessage) =>
@@ -156,28 +82,38 @@ export function wechatMessages(options: WechatMessagesOptions): WechatMessaging 
 
   function recipient(customer: Customer, provider: string, topic: string): string {
     const identity = identityFor(customer, provider)
-    if (!identity) throw loopError('wechat', 'not_found', `The customer has no \`${provider}\` identity to receive \`${topic}\`.`)
+    if (!identity)
+      throw loopError(
+        'wechat',
+        'not_found',
+        `The customer has no \`${provider}\` identity to receive \`${topic}\`.`,
+      )
     return identity.subject
   }
 
   return {
     id,
     canReach({ customer }) {
-      return (kinds.has('template') && identityFor(customer, oaIdentity) !== null) || (kinds.has('subscribe') && identityFor(customer, mpIdentity) !== null)
+      return (
+        (kinds.has('template') && identityFor(customer, oaIdentity) !== null) ||
+        (kinds.has('subscribe') && identityFor(customer, mpIdentity) !== null)
+      )
     },
     consentFor({ message }) {
       return options.templates[message.topic]?.kind === 'subscribe' ? { topic: message.topic } : null
     },
     validate({ message }) {
-      render(templateFor(message), message)
+      renderTemplate(templateFor(message), message)
     },
     topicFor({ templateId }) {
-      const found = Object.entries(options.templates).find(([, t]) => t.kind === 'subscribe' && t.templateId === templateId)
+      const found = Object.entries(options.templates).find(
+        ([, t]) => t.kind === 'subscribe' && t.templateId === templateId,
+      )
       return found ? found[0] : null
     },
     async send({ customer, message, dedupeKey }) {
       const template = templateFor(message)
-      const data = render(template, message)
+      const data = renderTemplate(template, message)
       let answer: SendAnswer
       if (template.kind === 'template') {
         const oa = options.officialAccount!

@@ -1,5 +1,11 @@
 import { createDecipheriv } from 'node:crypto'
-import { type IdentityAdapter, type IdentityProfile, type StorageAdapter, loopError, requiredOptionError } from '@loopkit/core'
+import {
+  type IdentityAdapter,
+  type IdentityProfile,
+  loopError,
+  requiredOptionError,
+  type StorageAdapter,
+} from '@loopkit/core'
 import { type FetchLike, wechatHttp } from './http.js'
 
 export interface WechatMiniProgramLoginOptions {
@@ -61,7 +67,11 @@ export function wechatMiniProgramLogin(options: WechatMiniProgramLoginOptions): 
   return {
     id,
     async authorizeUrl() {
-      throw loopError('wechat', 'invalid_input', 'A mini-program has no authorize URL: post the `wx.login()` code to `/login/wechat-mp/code`.')
+      throw loopError(
+        'wechat',
+        'invalid_input',
+        'A mini-program has no authorize URL: post the `wx.login()` code to `/login/wechat-mp/code`.',
+      )
     },
 
     async exchangeCode({ code }) {
@@ -74,7 +84,12 @@ export function wechatMiniProgramLogin(options: WechatMiniProgramLoginOptions): 
         throw loopError('wechat', 'provider_error', 'sns/jscode2session answered without an openid.')
       }
       if (storage && session.session_key) {
-        await storage.cacheSet({ key: keyFor(session.openid), value: session.session_key, ttlMs: options.sessionKeyTtlMs ?? 86_400_000, now: now() })
+        await storage.cacheSet({
+          key: keyFor(session.openid),
+          value: session.session_key,
+          ttlMs: options.sessionKeyTtlMs ?? 86_400_000,
+          now: now(),
+        })
       }
       const profile: IdentityProfile = { provider: id, subject: session.openid }
       if (session.unionid) profile.unionId = session.unionid
@@ -84,17 +99,31 @@ export function wechatMiniProgramLogin(options: WechatMiniProgramLoginOptions): 
     async decrypt({ openid, encryptedData, iv }) {
       if (!storage) throw requiredOptionError('wechat', 'storage')
       const sessionKey = await storage.cacheGet({ key: keyFor(openid), now: now() })
-      if (!sessionKey) throw loopError('wechat', 'unauthorized', 'No session key for this user: log in again with `wx.login()`.')
+      if (!sessionKey)
+        throw loopError(
+          'wechat',
+          'unauthorized',
+          'No session key for this user: log in again with `wx.login()`.',
+        )
       let data: Record<string, unknown>
       try {
-        const decipher = createDecipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), Buffer.from(iv, 'base64'))
+        const decipher = createDecipheriv(
+          'aes-128-cbc',
+          Buffer.from(sessionKey, 'base64'),
+          Buffer.from(iv, 'base64'),
+        )
         const plain = Buffer.concat([decipher.update(Buffer.from(encryptedData, 'base64')), decipher.final()])
         data = JSON.parse(plain.toString('utf8')) as Record<string, unknown>
       } catch {
-        throw loopError('wechat', 'invalid_input', 'The encrypted data does not decrypt with this user\'s session key.')
+        throw loopError(
+          'wechat',
+          'invalid_input',
+          "The encrypted data does not decrypt with this user's session key.",
+        )
       }
       const watermark = data.watermark as { appid?: unknown } | undefined
-      if (watermark?.appid !== appid) throw loopError('wechat', 'invalid_input', 'The encrypted data was made for another appid.')
+      if (watermark?.appid !== appid)
+        throw loopError('wechat', 'invalid_input', 'The encrypted data was made for another appid.')
       return data
     },
   }

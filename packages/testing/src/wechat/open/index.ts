@@ -2,7 +2,17 @@ import { createCipheriv, randomBytes } from 'node:crypto'
 import { subscribeSend, templateSend } from './messages.js'
 import { authorize, jscode2session, oauthAccessToken, sessionKey, userinfo } from './oauth.js'
 import { takeFault } from './reply.js'
-import { random, openidOf, type SimApp, type SimMessage, type SimState, type SimUser, type SimUserInit, toUser, userByOpenid } from './state.js'
+import {
+  openidOf,
+  random,
+  type SimApp,
+  type SimMessage,
+  type SimState,
+  type SimUser,
+  type SimUserInit,
+  toUser,
+  userByOpenid,
+} from './state.js'
 import { checkApp, classicToken, getTicket, stableToken } from './tokens.js'
 
 export type { SimApp, SimMessage, SimUser, SimUserInit } from './state.js'
@@ -41,7 +51,10 @@ export interface WechatOpenSimulator {
   /** Grants `count` one-time sends of a subscribe template, as `wx.requestSubscribeMessage` acceptances do. */
   grantSubscription(input: { openid: string; templateId: string; count?: number }): void
   /** What `wx.getUserInfo`/`getPhoneNumber` hand the client: `data` encrypted with the user's session key. */
-  encryptUserData(input: { user: string; data: Record<string, unknown>; appid?: string }): { encryptedData: string; iv: string }
+  encryptUserData(input: { user: string; data: Record<string, unknown>; appid?: string }): {
+    encryptedData: string
+    iv: string
+  }
   /** As if another system sharing the appid called `cgi-bin/token`: our classic token dies 300 s later. */
   rotateToken(input: { appid: string }): void
   /** The next call to `path` (`cgi-bin/stable_token`) fails with this errcode, or this HTTP status. */
@@ -119,7 +132,8 @@ export function wechatOpenSimulator(options: WechatOpenSimulatorOptions = {}): W
   const miniProgram = apps.find((a) => a.kind === 'mini-program')
   const appOf = (appid: string | undefined, fallback: SimApp | undefined, what: string): SimApp => {
     const app = appid ? state.apps.get(appid) : fallback
-    if (!app) throw new Error(`[loopkit] [testing] The simulator has no ${appid ? `app \`${appid}\`` : what}.`)
+    if (!app)
+      throw new Error(`[loopkit] [testing] The simulator has no ${appid ? `app \`${appid}\`` : what}.`)
     return app
   }
   const userOf = (name: string): SimUser => {
@@ -163,7 +177,13 @@ export function wechatOpenSimulator(options: WechatOpenSimulatorOptions = {}): W
     miniProgramCode(user, opts) {
       const app = appOf(opts?.appid, miniProgram, 'mini-program')
       const code = random(24)
-      state.codes.set(code, { appid: app.appid, user: userOf(user).name, scope: 'jscode', issuedAt: state.now(), used: false })
+      state.codes.set(code, {
+        appid: app.appid,
+        user: userOf(user).name,
+        scope: 'jscode',
+        issuedAt: state.now(),
+        used: false,
+      })
       return code
     },
     grantSubscription({ openid, templateId, count = 1 }) {
@@ -176,20 +196,30 @@ export function wechatOpenSimulator(options: WechatOpenSimulatorOptions = {}): W
       const app = appOf(appid, miniProgram, 'mini-program')
       const key = Buffer.from(sessionKey(state, app.appid, userOf(user).name), 'base64')
       const iv = randomBytes(16)
-      const plain = JSON.stringify({ ...data, watermark: { appid: app.appid, timestamp: Math.floor(state.now() / 1000) } })
+      const plain = JSON.stringify({
+        ...data,
+        watermark: { appid: app.appid, timestamp: Math.floor(state.now() / 1000) },
+      })
       const cipher = createCipheriv('aes-128-cbc', key, iv)
       const encrypted = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
       return { encryptedData: encrypted.toString('base64'), iv: iv.toString('base64') }
     },
     rotateToken({ appid }) {
       const app = checkApp(state, appid, state.apps.get(appid)?.secret)
-      if (app instanceof Response) throw new Error(`[loopkit] [testing] The simulator has no app \`${appid}\`.`)
-      const url = new URL(`http://sim/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${encodeURIComponent(app.secret)}`)
+      if (app instanceof Response)
+        throw new Error(`[loopkit] [testing] The simulator has no app \`${appid}\`.`)
+      const url = new URL(
+        `http://sim/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${encodeURIComponent(app.secret)}`,
+      )
       classicToken(state, url)
     },
     failNext(input) {
       const queue = state.faults.get(input.path) ?? []
-      queue.push('status' in input ? { status: input.status } : { errcode: input.errcode, errmsg: input.errmsg ?? 'system error' })
+      queue.push(
+        'status' in input
+          ? { status: input.status }
+          : { errcode: input.errcode, errmsg: input.errmsg ?? 'system error' },
+      )
       state.faults.set(input.path, queue)
     },
     calls(path) {

@@ -10,8 +10,10 @@ function dataProblem(data: unknown): { data: Record<string, string> } | Response
   const flat: Record<string, string> = {}
   for (const [key, entry] of Object.entries(data as Record<string, unknown>)) {
     const value = (entry as { value?: unknown } | null)?.value
-    if (typeof value !== 'string' || value.trim() === '') return fail(47003, `argument invalid! data.${key}.value is empty`)
-    if (/^thing\d+$/.test(key) && [...value].length > 20) return fail(47003, `argument invalid! data.${key}.value invalid`)
+    if (typeof value !== 'string' || value.trim() === '')
+      return fail(47003, `argument invalid! data.${key}.value is empty`)
+    if (/^thing\d+$/.test(key) && [...value].length > 20)
+      return fail(47003, `argument invalid! data.${key}.value invalid`)
     flat[key] = value
   }
   return { data: flat }
@@ -40,10 +42,12 @@ export async function templateSend(state: SimState, request: Request, url: URL):
   const checked = dataProblem(body.data)
   if (checked instanceof Response) return checked
   if (user.outsideWindow) return fail(45015, 'response out of time limit or subscription is canceled')
-  const clientMsgId = typeof body.client_msg_id === 'string' && body.client_msg_id ? body.client_msg_id : undefined
+  const clientMsgId =
+    typeof body.client_msg_id === 'string' && body.client_msg_id ? body.client_msg_id : undefined
   const dedupeKey = clientMsgId ? `${app.appid}:${openid}:${clientMsgId}` : null
   const earlier = dedupeKey ? state.sentByClientMsgId.get(dedupeKey) : undefined
-  if (earlier && state.now() - earlier.at < DEDUPE_MS) return ok({ errcode: 0, errmsg: 'ok', msgid: earlier.msgid })
+  if (earlier && state.now() - earlier.at < DEDUPE_MS)
+    return ok({ errcode: 0, errmsg: 'ok', msgid: earlier.msgid })
   const msgid = record(state, {
     kind: 'template',
     appid: app.appid,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { fail, ok } from './reply.js'
-import { CODE_TTL_MS, type SimState, TOKEN_TTL_MS, openidOf, random } from './state.js'
+import { CODE_TTL_MS, openidOf, random, type SimState, TOKEN_TTL_MS } from './state.js'
 import { checkApp } from './tokens.js'
 
-const page = (status: number, text: string) => new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+const page = (status: number, text: string) =>
+  new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 
 /**
  * `GET /connect/oauth2/authorize`: instead of a consent page, redirects straight back for the
@@ -20,10 +21,12 @@ export function authorize(state: SimState, url: URL): Response {
   if (!redirect) return page(400, 'errcode=10011 redirect_uri empty')
   const scope = q.get('scope')
   if (!scope) return page(400, 'errcode=10010 scope empty')
-  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') return page(400, 'errcode=10005 no scope permission')
+  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
+    return page(400, 'errcode=10005 no scope permission')
   if (q.get('response_type') !== 'code') return page(400, 'errcode=10005 response_type must be code')
   const stateParam = q.get('state') ?? ''
-  if (!/^[A-Za-z0-9]{0,128}$/.test(stateParam)) return page(400, 'errcode=10013 state must be [A-Za-z0-9], at most 128 bytes')
+  if (!/^[A-Za-z0-9]{0,128}$/.test(stateParam))
+    return page(400, 'errcode=10013 state must be [A-Za-z0-9], at most 128 bytes')
   const name = q.get('sim_user') ?? state.selected
   const user = name ? state.users.get(name) : undefined
   if (!user) return page(400, 'simulator: no user selected (call selectUser or add sim_user=)')
@@ -63,7 +66,12 @@ export function oauthAccessToken(state: SimState, url: URL): Response {
   if (issued instanceof Response) return issued
   const user = state.users.get(issued.user)!
   const accessToken = `sim_sns_${random(48)}`
-  state.snsTokens.set(accessToken, { appid: app.appid, user: user.name, scope: issued.scope, expiresAt: state.now() + TOKEN_TTL_MS })
+  state.snsTokens.set(accessToken, {
+    appid: app.appid,
+    user: user.name,
+    scope: issued.scope,
+    expiresAt: state.now() + TOKEN_TTL_MS,
+  })
   return ok({
     access_token: accessToken,
     expires_in: TOKEN_TTL_MS / 1000,
@@ -71,7 +79,9 @@ export function oauthAccessToken(state: SimState, url: URL): Response {
     openid: openidOf(app.appid, user.name),
     scope: issued.scope,
     ...(user.snapshot ? { is_snapshotuser: 1 } : {}),
-    ...(issued.scope === 'snsapi_userinfo' && user.unionId && !user.snapshot ? { unionid: user.unionId } : {}),
+    ...(issued.scope === 'snsapi_userinfo' && user.unionId && !user.snapshot
+      ? { unionid: user.unionId }
+      : {}),
   })
 }
 
@@ -80,7 +90,8 @@ export function userinfo(state: SimState, url: URL): Response {
   const q = url.searchParams
   const token = q.get('access_token')
   const t = token ? state.snsTokens.get(token) : undefined
-  if (!t || state.now() >= t.expiresAt) return fail(40001, 'invalid credential, access_token is invalid or not latest')
+  if (!t || state.now() >= t.expiresAt)
+    return fail(40001, 'invalid credential, access_token is invalid or not latest')
   const openid = openidOf(t.appid, t.user)
   if (q.get('openid') !== openid) return fail(40003, 'invalid openid')
   if (t.scope !== 'snsapi_userinfo') return fail(48001, 'api unauthorized')

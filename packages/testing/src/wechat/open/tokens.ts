@@ -1,5 +1,5 @@
 import { fail, jsonBody, ok } from './reply.js'
-import { GRACE_MS, type IssuedToken, type SimApp, type SimState, TOKEN_TTL_MS, random } from './state.js'
+import { GRACE_MS, type IssuedToken, random, type SimApp, type SimState, TOKEN_TTL_MS } from './state.js'
 
 /** Checks appid and secret the way the token endpoints do; returns the app or the error answer. */
 export function checkApp(state: SimState, appid: unknown, secret: unknown): SimApp | Response {
@@ -57,13 +57,24 @@ export async function stableToken(state: SimState, request: Request): Promise<Re
   if (app instanceof Response) return app
   const slot = state.latest.get(`${app.appid}:stable`)
   const current = slot ? state.tokens.get(slot.current) : undefined
-  if (body.force_refresh !== true && slot && current && current.revokedAt === null && current.expiresAt - state.now() > GRACE_MS) {
+  if (
+    body.force_refresh !== true &&
+    slot &&
+    current &&
+    current.revokedAt === null &&
+    current.expiresAt - state.now() > GRACE_MS
+  ) {
     return answer(state, slot.current)
   }
   if (body.force_refresh !== true && slot) {
     // Normal-mode renewal keeps the old token valid until its own end.
     const token = `sim_stable_${random(48)}`
-    state.tokens.set(token, { appid: app.appid, flavour: 'stable', expiresAt: state.now() + TOKEN_TTL_MS, revokedAt: null })
+    state.tokens.set(token, {
+      appid: app.appid,
+      flavour: 'stable',
+      expiresAt: state.now() + TOKEN_TTL_MS,
+      revokedAt: null,
+    })
     state.latest.set(`${app.appid}:stable`, { current: token, previous: slot.current })
     return answer(state, token)
   }
@@ -78,7 +89,10 @@ export function checkToken(state: SimState, url: URL, kind?: SimApp['kind']): Si
   if (!t) return fail(40014, 'invalid access_token')
   const now = state.now()
   if (t.revokedAt !== null && now >= t.revokedAt) {
-    return fail(40001, 'invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken')
+    return fail(
+      40001,
+      'invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken',
+    )
   }
   if (now >= t.expiresAt) return fail(42001, 'access_token expired')
   const app = state.apps.get(t.appid)!
@@ -97,5 +111,10 @@ export function getTicket(state: SimState, url: URL): Response {
     t = { ticket: `sim_ticket_${random(60)}`, expiresAt: now + TOKEN_TTL_MS }
     state.tickets.set(app.appid, t)
   }
-  return ok({ errcode: 0, errmsg: 'ok', ticket: t.ticket, expires_in: Math.floor((t.expiresAt - now) / 1000) })
+  return ok({
+    errcode: 0,
+    errmsg: 'ok',
+    ticket: t.ticket,
+    expires_in: Math.floor((t.expiresAt - now) / 1000),
+  })
 }
