@@ -5,7 +5,7 @@ const PEM = /-----BEGIN ([A-Z0-9 ]+)-----/
 
 /** Env vars often carry PEM with literal `\n`; keys pasted from a portal often lose their armor. */
 function unescape(text: string): string {
-  return text.includes('\\n') ? text.replace(/\\r?\\n/g, '\n') : text
+  return text.includes('\\n') ? text.replace(/(?:\\r)?\\n/g, '\n') : text
 }
 
 function derBody(text: string): Buffer | null {
