@@ -149,6 +149,16 @@ describe('<loopkit-share-card> against a real loop', () => {
     await image.waitFor()
     await page.screenshot({ path: `${artifacts}poster-dialog.png` })
 
+    // The focus starts on the first control and Tab cycles between Save and Close only.
+    const focused = () => card.evaluate((el) => el.shadowRoot!.activeElement?.textContent)
+    expect(await focused()).toBe('Save image')
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('×')
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('Save image')
+    await page.keyboard.press('Shift+Tab')
+    expect(await focused()).toBe('×')
+
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       dialog.getByRole('link', { name: 'Save image' }).click(),
@@ -184,6 +194,36 @@ describe('<loopkit-share-card> against a real loop', () => {
     expect(poster).toEqual({ width: 750, height: 1334, text: share.link })
     expectColour(pixelAt(Buffer.from(bytes), 10, 10), [0x07, 0xc1, 0x60]) // the accent instead of the picture
     await writeFile(`${artifacts}poster-no-picture.png`, Buffer.from(bytes))
+    await context.close()
+  })
+
+  it('takes its colours and corners from CSS custom properties set outside the shadow root', async () => {
+    const share = await site.share('tea')
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await page.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const style = document.createElement('style')
+        style.textContent =
+          'loopkit-share-card{--loopkit-accent:#cc0000;--loopkit-radius:0px;--loopkit-font:serif}'
+        document.head.append(style)
+      })
+    })
+    await openCard(page, site.pageUrl({ token: share.token, lang: 'en' }))
+    const card = page.locator('loopkit-share-card')
+    const look = await card.locator('[part="card"]').evaluate((el) => {
+      const price = getComputedStyle(el.querySelector('[part="price"]')!)
+      return { price: price.color, font: price.fontFamily, radius: getComputedStyle(el).borderTopLeftRadius }
+    })
+    expect(look).toEqual({ price: 'rgb(204, 0, 0)', font: 'serif', radius: '0px' })
+    // The poster uses the accent too (here in place of the picture the canvas may not read).
+    await card.getByRole('button', { name: 'Poster' }).click()
+    const src = await card.getByRole('img', { name: 'Poster: Yuhua tea' }).getAttribute('src')
+    const bytes = await page.evaluate(
+      async (url) => Array.from(new Uint8Array(await (await fetch(url!)).arrayBuffer())),
+      src,
+    )
+    expectColour(pixelAt(Buffer.from(bytes), 10, 10), [0xcc, 0, 0])
     await context.close()
   })
 })

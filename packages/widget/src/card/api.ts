@@ -1,6 +1,17 @@
 import { type WidgetErrorCode, widgetError } from '../_internal/error.js'
 
-/** What `GET {endpoint}/shares/{token}/card` answers. */
+/**
+ * What `GET {endpoint}/shares/{token}/card` answers, and what `el.card` holds once loaded.
+ *
+ * @example
+ * ```ts
+ * const card: ShareCardData = {
+ *   shareId: 'shr_…', token: 'mznM…', title: 'Nanjing salted duck', description: 'Brined and poached.',
+ *   imageUrl: 'https://shop.example/duck.jpg', price: { amount: 8800, currency: 'CNY', display: '¥88.00' },
+ *   link: 'https://shop.example/loop/s/mznM…',
+ * }
+ * ```
+ */
 export interface ShareCardData {
   shareId: string
   token: string

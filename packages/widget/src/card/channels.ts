@@ -78,21 +78,25 @@ export const channels: Record<
         body.replaceChildren(h('p', {}, cx.t.error))
         return
       }
+      if (!body.isConnected) return // closed while drawing
       url = URL.createObjectURL(file)
       const shareImage = () => {
         cx.track('web-share')
         navigator.share({ files: [file], title: data.title }).catch(ignore)
       }
+      const save = h('a', { class: 'btn primary', href: url, download: 'poster.png' }, cx.t.save)
       body.replaceChildren(
         h('img', { class: 'poster', part: 'poster', src: url, alt: `${cx.t.poster}: ${data.title}` }),
         h(
           'div',
           { class: 'row' },
-          h('a', { class: 'btn primary', href: url, download: 'poster.png' }, cx.t.save),
+          save,
           navigator.canShare?.({ files: [file] }) &&
             h('button', { type: 'button', onclick: shareImage }, cx.t.shareImage),
         ),
       )
+      // The dialog opened with nothing to focus but itself; now the main action is there.
+      if ((body.getRootNode() as ShadowRoot).activeElement?.getAttribute('role') === 'dialog') save.focus()
     })
   },
 }

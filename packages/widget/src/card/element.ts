@@ -1,7 +1,16 @@
 import type { ShareCardData } from './api.js'
 import { type CardController, createController } from './controller.js'
 
-/** The `<loopkit-share-card>` element's own API, beyond `HTMLElement`. */
+/**
+ * The `<loopkit-share-card>` element's own API, beyond `HTMLElement`.
+ *
+ * @example
+ * ```ts
+ * const el = document.querySelector('loopkit-share-card') as ShareCardElement
+ * el.addEventListener('loopkit-share', () => console.log('shared', el.card?.title))
+ * el.setAttribute('token', nextToken) // loads the other share's card
+ * ```
+ */
 export interface ShareCardElement extends HTMLElement {
   /** The loaded card, or `null` while loading or after a failure. */
   readonly card: ShareCardData | null
