@@ -126,4 +126,11 @@ describe('wechatJsSdk plugin: GET /wechat/js-config', () => {
     }
     expect(env.sim.calls('cgi-bin/ticket/getticket')).toBe(0)
   })
+
+  it('refuses an invalid allowed origin at construction', () => {
+    const tokens = wechatAccessToken({ appid: 'wx1', secret: 's', storage: memoryStorage() })
+    expect(() => wechatJsSdk({ appid: 'wx1', tokens, allowedOrigins: ['shop.example.com'] })).toThrow(
+      /invalid origin/,
+    )
+  })
 })

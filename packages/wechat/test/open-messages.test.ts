@@ -248,6 +248,29 @@ describe('wechatMessages', () => {
       expect(env.sim.messages).toHaveLength(2)
     })
 
+    it('opens a mini-program page from a template message when configured', async () => {
+      const { adapter, customer } = setup(env, {
+        templates: {
+          'order.fulfilled': {
+            ...TEMPLATES['order.fulfilled']!,
+            kind: 'template',
+            miniprogram: {
+              appid: env.sim.miniProgram.appid,
+              pagepath: (m) => `pages/orders/index?no=${m.fields.orderNumber}`,
+            },
+          },
+        },
+      })
+      await adapter.send({ customer: customer('alice'), message: shipped(), dedupeKey: 'k-mp' })
+      expect(env.sim.messages[0]).toMatchObject({
+        url: 'https://shop.example.com/orders/ord_1',
+        miniprogram: {
+          appid: env.sim.miniProgram.appid,
+          pagepath: 'pages/orders/index?no=20250106020000AbCdEfGhIj',
+        },
+      })
+    })
+
     it('maps 45015 (outside the 48 h window) to a permanent failure', async () => {
       env.sim.addUser({ name: 'quiet', outsideWindow: true })
       const { adapter, customer } = setup(env)

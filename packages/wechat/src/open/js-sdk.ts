@@ -40,6 +40,14 @@ export interface WechatJsSdkOptions {
 const DEFAULT_APIS = ['updateAppMessageShareData', 'updateTimelineShareData']
 const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
+function originOf(value: string): string {
+  try {
+    return new URL(value).origin
+  } catch {
+    throw loopError('wechat', 'configuration', `\`allowedOrigins\` has an invalid origin: ${value}.`)
+  }
+}
+
 function nonce(): string {
   // 16 characters; the 62-symbol alphabet's bias from `% 62` is irrelevant for a nonce.
   return Array.from(randomBytes(16), (b) => NONCE_ALPHABET[b % NONCE_ALPHABET.length]).join('')
@@ -62,9 +70,7 @@ function nonce(): string {
 export function wechatJsSdk(options: WechatJsSdkOptions): LoopPlugin {
   if (!options.appid) throw requiredOptionError('wechat', 'appid')
   if (!options.tokens) throw requiredOptionError('wechat', 'tokens')
-  const allowed = options.allowedOrigins
-    ? new Set(options.allowedOrigins.map((o) => new URL(o).origin))
-    : null
+  const allowed = options.allowedOrigins ? new Set(options.allowedOrigins.map(originOf)) : null
   const jsApiList = options.jsApiList ?? DEFAULT_APIS
 
   return {

@@ -78,7 +78,15 @@ export function isKeywordType(type: string): type is KeywordType {
   return Object.hasOwn(rules, type)
 }
 
-/** What is wrong with `value` as a `type` keyword, or null when WeChat will accept it. */
+/**
+ * What is wrong with `value` as a `type` keyword, or null when WeChat will accept it.
+ *
+ * @example
+ * ```ts
+ * keywordProblem('thing', '南京盐水鸭') // null
+ * keywordProblem('amount', 'USD 12.80') // 'must be a currency symbol and at most 10 digits (e.g. ¥12.80)'
+ * ```
+ */
 export function keywordProblem(type: KeywordType, value: string): string | null {
   if (value.trim() === '') return 'must not be empty'
   return rules[type](value)

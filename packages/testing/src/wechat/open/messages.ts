@@ -19,6 +19,12 @@ function dataProblem(data: unknown): { data: Record<string, string> } | Response
   return { data: flat }
 }
 
+const isMiniprogram = (v: unknown): v is { appid: string; pagepath: string } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { appid?: unknown }).appid === 'string' &&
+  typeof (v as { pagepath?: unknown }).pagepath === 'string'
+
 function record(state: SimState, message: Omit<SimMessage, 'msgid' | 'at'>): number {
   const msgid = state.nextMsgid++
   state.messages.push({ ...message, msgid, at: state.now() })
@@ -56,6 +62,9 @@ export async function templateSend(state: SimState, request: Request, url: URL):
     templateId: body.template_id,
     data: checked.data,
     ...(typeof body.url === 'string' ? { url: body.url } : {}),
+    ...(isMiniprogram(body.miniprogram)
+      ? { miniprogram: { appid: body.miniprogram.appid, pagepath: body.miniprogram.pagepath } }
+      : {}),
     ...(clientMsgId ? { clientMsgId } : {}),
   })
   if (dedupeKey) state.sentByClientMsgId.set(dedupeKey, { msgid, at: state.now() })

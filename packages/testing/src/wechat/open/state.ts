@@ -37,6 +37,8 @@ export interface SimMessage {
   /** Keyword values, flattened (`{ thing1: '…' }`). */
   data: Record<string, string>
   url?: string
+  /** Template messages that open a mini-program page. */
+  miniprogram?: { appid: string; pagepath: string }
   page?: string
   clientMsgId?: string
   msgid: number
