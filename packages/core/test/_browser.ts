@@ -12,7 +12,10 @@ export function browser(handler: (request: Request) => Promise<Response>, origin
     }
   }
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  async function request(path: string, init: RequestInit & { json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
+  async function request(
+    path: string,
+    init: RequestInit & { json?: unknown; form?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers = new Headers(init.headers)
     if (jar.size) headers.set('cookie', cookie())
     let body = init.body
@@ -29,7 +32,10 @@ export function browser(handler: (request: Request) => Promise<Response>, origin
     return res
   }
   /** Requests and follows redirects while they stay under the loop (returns the last response and the final location). */
-  async function follow(path: string, init: Parameters<typeof request>[1] = {}): Promise<{ res: Response; location: string }> {
+  async function follow(
+    path: string,
+    init: Parameters<typeof request>[1] = {},
+  ): Promise<{ res: Response; location: string }> {
     let res = await request(path, init)
     let location = path
     for (let i = 0; i < 10 && res.status >= 300 && res.status < 400; i++) {
@@ -50,7 +56,11 @@ export async function sandboxLogin(b: ReturnType<typeof browser>, name: string, 
   const page = new URL(start.headers.get('location')!)
   const posted = await b.request(page.pathname, {
     method: 'POST',
-    form: { name, state: page.searchParams.get('state')!, redirect_uri: page.searchParams.get('redirect_uri')! },
+    form: {
+      name,
+      state: page.searchParams.get('state')!,
+      redirect_uri: page.searchParams.get('redirect_uri')!,
+    },
   })
   const callback = new URL(posted.headers.get('location')!)
   const done = await b.request(callback.pathname + callback.search)

@@ -1,13 +1,34 @@
-import { consoleMessaging, createLoop, memoryStorage, sandboxIdentity, sandboxPayments, type LoopOptions } from '@loopkit/core'
+import {
+  consoleMessaging,
+  createLoop,
+  type LoopOptions,
+  memoryStorage,
+  sandboxIdentity,
+  sandboxPayments,
+} from '@loopkit/core'
 
 export const SECRET = 'test-secret-test-secret-test-secret-0001'
 
-export const duck = { id: 'duck', title: 'Nanjing salted duck', description: '盐水鸭', imageUrl: null, price: 8800, currency: 'CNY', stock: 100, active: true }
+export const duck = {
+  id: 'duck',
+  title: 'Nanjing salted duck',
+  description: '盐水鸭',
+  imageUrl: null,
+  price: 8800,
+  currency: 'CNY',
+  stock: 100,
+  active: true,
+}
 
 /** A memory-backed loop with sandbox adapters, a quiet recording channel and a controllable clock. */
 export function testLoop(overrides: Partial<LoopOptions> = {}) {
   let time = Date.parse('2026-11-25T08:00:00Z')
-  const clock = { now: () => time, advance: (ms: number) => (time += ms) }
+  const clock = {
+    now: () => time,
+    advance: (ms: number) => {
+      time += ms
+    },
+  }
   const sandbox = sandboxPayments({ now: clock.now })
   const identity = sandboxIdentity({ now: clock.now })
   const messages = consoleMessaging({ log: () => {} })
@@ -22,6 +43,8 @@ export function testLoop(overrides: Partial<LoopOptions> = {}) {
     ...overrides,
   })
   /** A customer created through the identity flow, without a browser. */
-  const customer = async (name: string) => (await loop.customers.login({ profile: { provider: 'sandbox', subject: name, displayName: name } })).customer
+  const customer = async (name: string) =>
+    (await loop.customers.login({ profile: { provider: 'sandbox', subject: name, displayName: name } }))
+      .customer
   return { loop, sandbox, identity, messages, clock, customer }
 }

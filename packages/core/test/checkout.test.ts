@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
 import { isLoopError } from '@loopkit/core'
+import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 
 describe('checkout', () => {
@@ -8,7 +8,9 @@ describe('checkout', () => {
     await loop.catalog.put({ ...duck, stock: 100 })
     const buyers = await Promise.all(Array.from({ length: 50 }, (_, i) => customer(`buyer${i}`)))
     const results = await Promise.allSettled(
-      Array.from({ length: 1000 }, (_, i) => loop.checkout({ customerId: buyers[i % 50]!.id, lines: [{ skuId: 'duck', quantity: 1 }] })),
+      Array.from({ length: 1000 }, (_, i) =>
+        loop.checkout({ customerId: buyers[i % 50]!.id, lines: [{ skuId: 'duck', quantity: 1 }] }),
+      ),
     )
     const created = results.filter((r) => r.status === 'fulfilled')
     const refused = results.filter((r) => r.status === 'rejected')
@@ -22,7 +24,11 @@ describe('checkout', () => {
     const { loop, customer } = testLoop()
     await loop.catalog.put(duck)
     const c = await customer('ann')
-    const input = { customerId: c.id, lines: [{ skuId: 'duck', quantity: 3 }], idempotencyKey: 'cart-0001-ann' }
+    const input = {
+      customerId: c.id,
+      lines: [{ skuId: 'duck', quantity: 3 }],
+      idempotencyKey: 'cart-0001-ann',
+    }
     const [x, y] = await Promise.all([loop.checkout(input), loop.checkout(input)])
     expect(x.order.id).toBe(y.order.id)
     expect([x.created, y.created].sort()).toEqual([false, true])
@@ -34,10 +40,20 @@ describe('checkout', () => {
     await loop.catalog.put(duck)
     await loop.catalog.put({ ...duck, id: 'banya', title: '板鸭', price: 12_050, stock: null })
     const c = await customer('ben')
-    const { order } = await loop.checkout({ customerId: c.id, lines: [{ skuId: 'duck', quantity: 1 }, { skuId: 'banya', quantity: 2 }, { skuId: 'duck', quantity: 1 }] })
+    const { order } = await loop.checkout({
+      customerId: c.id,
+      lines: [
+        { skuId: 'duck', quantity: 1 },
+        { skuId: 'banya', quantity: 2 },
+        { skuId: 'duck', quantity: 1 },
+      ],
+    })
     expect(order.total).toBe(2 * 8800 + 2 * 12_050)
     expect(order.number).toMatch(/^[0-9A-Za-z_\-|*]{6,32}$/)
-    expect(order.lines.map((l) => [l.skuId, l.quantity])).toEqual([['duck', 2], ['banya', 2]])
+    expect(order.lines.map((l) => [l.skuId, l.quantity])).toEqual([
+      ['duck', 2],
+      ['banya', 2],
+    ])
   })
 
   it('refuses bad input with invalid_input and changes nothing', async () => {
@@ -54,8 +70,12 @@ describe('checkout', () => {
     ]) {
       await expect(loop.checkout(bad)).rejects.toMatchObject({ name: 'LoopError', code: 'invalid_input' })
     }
-    await expect(loop.checkout({ customerId: c.id, lines: [{ skuId: 'ghost', quantity: 1 }] })).rejects.toMatchObject({ code: 'not_found' })
-    await expect(loop.checkout({ customerId: 'cus_nobody', lines: [{ skuId: 'duck', quantity: 1 }] })).rejects.toMatchObject({ code: 'unauthorized' })
+    await expect(
+      loop.checkout({ customerId: c.id, lines: [{ skuId: 'ghost', quantity: 1 }] }),
+    ).rejects.toMatchObject({ code: 'not_found' })
+    await expect(
+      loop.checkout({ customerId: 'cus_nobody', lines: [{ skuId: 'duck', quantity: 1 }] }),
+    ).rejects.toMatchObject({ code: 'unauthorized' })
     expect((await loop.catalog.get('duck'))?.stock).toBe(100)
     expect(await loop.orders.list()).toHaveLength(0)
   })
@@ -79,12 +99,28 @@ describe('checkout', () => {
 
   it('beforeCheckout hooks can refuse a checkout', async () => {
     const { loop, customer } = testLoop({
-      plugins: [{ id: 'vip', hooks: { beforeCheckout: [({ customer: c }) => { if (!c.tags.includes('vip')) throw Object.assign(new Error('vip only'), { name: 'LoopError', code: 'forbidden' }) }] } }],
+      plugins: [
+        {
+          id: 'vip',
+          hooks: {
+            beforeCheckout: [
+              ({ customer: c }) => {
+                if (!c.tags.includes('vip'))
+                  throw Object.assign(new Error('vip only'), { name: 'LoopError', code: 'forbidden' })
+              },
+            ],
+          },
+        },
+      ],
     })
     await loop.catalog.put(duck)
     const c = await customer('eve')
-    await expect(loop.checkout({ customerId: c.id, lines: [{ skuId: 'duck', quantity: 1 }] })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(
+      loop.checkout({ customerId: c.id, lines: [{ skuId: 'duck', quantity: 1 }] }),
+    ).rejects.toMatchObject({ code: 'forbidden' })
     await loop.customers.tag({ id: c.id, add: ['vip'] })
-    await expect(loop.checkout({ customerId: c.id, lines: [{ skuId: 'duck', quantity: 1 }] })).resolves.toBeTruthy()
+    await expect(
+      loop.checkout({ customerId: c.id, lines: [{ skuId: 'duck', quantity: 1 }] }),
+    ).resolves.toBeTruthy()
   })
 })

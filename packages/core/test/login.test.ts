@@ -28,7 +28,15 @@ describe('login', () => {
     const { loop } = testLoop()
     const b = browser(loop.fetch)
     const start = new URL((await b.request('/loop/login/sandbox?returnTo=/p?x=1')).headers.get('location')!)
-    const refused = await b.request(start.pathname, { method: 'POST', form: { name: 'x', deny: '1', state: start.searchParams.get('state')!, redirect_uri: start.searchParams.get('redirect_uri')! } })
+    const refused = await b.request(start.pathname, {
+      method: 'POST',
+      form: {
+        name: 'x',
+        deny: '1',
+        state: start.searchParams.get('state')!,
+        redirect_uri: start.searchParams.get('redirect_uri')!,
+      },
+    })
     const cb = new URL(refused.headers.get('location')!)
     const res = await b.request(cb.pathname + cb.search)
     expect(res.headers.get('location')).toBe('/p?x=1&login=denied')
@@ -40,7 +48,9 @@ describe('login', () => {
     const b = browser(loop.fetch)
     const start = new URL((await b.request('/loop/login/sandbox')).headers.get('location')!)
     clock.advance(10 * 60_000 + 1)
-    const res = await b.request(`/loop/login/sandbox/callback?code=x&state=${start.searchParams.get('state')}`)
+    const res = await b.request(
+      `/loop/login/sandbox/callback?code=x&state=${start.searchParams.get('state')}`,
+    )
     expect(res.status).toBe(410)
   })
 
@@ -51,15 +61,24 @@ describe('login', () => {
     const res = await b.request('/loop/login/sandbox/code', { method: 'POST', json: { code } })
     expect(res.status).toBe(200)
     expect((await b.request('/loop/me')).status).toBe(200)
-    const reused = await browser(loop.fetch).request('/loop/login/sandbox/code', { method: 'POST', json: { code } })
+    const reused = await browser(loop.fetch).request('/loop/login/sandbox/code', {
+      method: 'POST',
+      json: { code },
+    })
     expect(reused.status).toBe(401)
   })
 
   it('the same person logging in twice is one customer; identities with the same unionId merge', async () => {
     const { loop } = testLoop()
-    const first = await loop.customers.login({ profile: { provider: 'wechat', subject: 'openid-oa', unionId: 'u1' } })
-    const again = await loop.customers.login({ profile: { provider: 'wechat', subject: 'openid-oa', unionId: 'u1' } })
-    const mp = await loop.customers.login({ profile: { provider: 'wechat-mp', subject: 'openid-mp', unionId: 'u1' } })
+    const first = await loop.customers.login({
+      profile: { provider: 'wechat', subject: 'openid-oa', unionId: 'u1' },
+    })
+    const again = await loop.customers.login({
+      profile: { provider: 'wechat', subject: 'openid-oa', unionId: 'u1' },
+    })
+    const mp = await loop.customers.login({
+      profile: { provider: 'wechat-mp', subject: 'openid-mp', unionId: 'u1' },
+    })
     expect(first.created).toBe(true)
     expect(again).toMatchObject({ created: false, customer: { id: first.customer.id } })
     expect(mp.customer.id).toBe(first.customer.id)

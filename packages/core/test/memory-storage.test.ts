@@ -1,5 +1,5 @@
-import { testStorageAdapter } from '../../testing/src/index.js'
 import { describe, expect, it } from 'vitest'
+import { testStorageAdapter } from '../../testing/src/index.js'
 import { memoryStorage } from '../src/adapters/memory-storage/index.js'
 
 testStorageAdapter({ name: 'memoryStorage', create: async () => memoryStorage() })

@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest'
 import { backoffMs, LoopError, type MessagingAdapter, type SendInput } from '@loopkit/core'
+import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 
 /** A channel whose next sends fail as scripted, then succeed. */
-function flakyChannel(script: Array<'ok' | 'transient' | 'permanent' | 'refused'>, consentTopic: string | null = null) {
+function flakyChannel(
+  script: Array<'ok' | 'transient' | 'permanent' | 'refused'>,
+  consentTopic: string | null = null,
+) {
   const delivered: SendInput[] = []
   const adapter: MessagingAdapter & { delivered: SendInput[] } = {
     id: 'flaky',
@@ -11,9 +14,12 @@ function flakyChannel(script: Array<'ok' | 'transient' | 'permanent' | 'refused'
     consentFor: () => (consentTopic ? { topic: consentTopic } : null),
     async send(input) {
       const step = script.shift() ?? 'ok'
-      if (step === 'transient') throw new LoopError({ code: 'provider_unavailable', message: 'busy', retryable: true })
-      if (step === 'permanent') throw new LoopError({ code: 'message_invalid', message: 'bad', retryable: false })
-      if (step === 'refused') throw new LoopError({ code: 'recipient_refused', message: '43101', retryable: false })
+      if (step === 'transient')
+        throw new LoopError({ code: 'provider_unavailable', message: 'busy', retryable: true })
+      if (step === 'permanent')
+        throw new LoopError({ code: 'message_invalid', message: 'bad', retryable: false })
+      if (step === 'refused')
+        throw new LoopError({ code: 'recipient_refused', message: '43101', retryable: false })
       delivered.push(input)
       return { providerMessageId: `m${delivered.length}` }
     },
@@ -53,7 +59,10 @@ describe('the outbox dispatcher', () => {
     expect(await permanent.loop.notify.dispatch()).toMatchObject({ dead: 1 })
     expect(await permanent.loop.notify.list({ status: 'dead' })).toHaveLength(1)
 
-    const transient = testLoop({ messaging: [flakyChannel(Array(10).fill('transient'))], notifications: { maxAttempts: 3, backoff: { baseMs: 10, maxMs: 10 } } })
+    const transient = testLoop({
+      messaging: [flakyChannel(Array(10).fill('transient'))],
+      notifications: { maxAttempts: 3, backoff: { baseMs: 10, maxMs: 10 } },
+    })
     await paidOrder(transient)
     for (let i = 0; i < 3; i++) {
       await transient.loop.notify.dispatch()
@@ -102,7 +111,11 @@ describe('the outbox dispatcher', () => {
       const { order } = await t.loop.checkout({ customerId: b.id, lines: [{ skuId: 'duck', quantity: 1 }] })
       await t.loop.fetch(await t.sandbox.pay({ orderNumber: order.number }))
     }
-    await Promise.all([t.loop.notify.dispatch({ limit: 7 }), t.loop.notify.dispatch({ limit: 7 }), t.loop.notify.dispatch({ limit: 7 })])
+    await Promise.all([
+      t.loop.notify.dispatch({ limit: 7 }),
+      t.loop.notify.dispatch({ limit: 7 }),
+      t.loop.notify.dispatch({ limit: 7 }),
+    ])
     await t.loop.notify.dispatch()
     const keys = channel.delivered.map((d) => d.dedupeKey)
     expect(keys).toHaveLength(20)
@@ -135,18 +148,34 @@ describe('refunds', () => {
   it('full and partial refunds; the sum never exceeds what was paid, also concurrently', async () => {
     const t = testLoop()
     const { order } = await paidOrder(t)
-    const partial = await t.loop.refunds.create({ orderId: order.id, amount: 3000, idempotencyKey: 'refund-0001' })
+    const partial = await t.loop.refunds.create({
+      orderId: order.id,
+      amount: 3000,
+      idempotencyKey: 'refund-0001',
+    })
     expect(partial.status).toBe('succeeded')
-    expect((await t.loop.orders.get(order.id))).toMatchObject({ status: 'partially_refunded', refunded: 3000 })
-    const again = await t.loop.refunds.create({ orderId: order.id, amount: 3000, idempotencyKey: 'refund-0001' })
+    expect(await t.loop.orders.get(order.id)).toMatchObject({ status: 'partially_refunded', refunded: 3000 })
+    const again = await t.loop.refunds.create({
+      orderId: order.id,
+      amount: 3000,
+      idempotencyKey: 'refund-0001',
+    })
     expect(again.id).toBe(partial.id)
-    const racing = await Promise.allSettled(Array.from({ length: 5 }, () => t.loop.refunds.create({ orderId: order.id, amount: 2000 })))
+    const racing = await Promise.allSettled(
+      Array.from({ length: 5 }, () => t.loop.refunds.create({ orderId: order.id, amount: 2000 })),
+    )
     expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(2)
-    expect(racing.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'refund_exceeds_paid')).toBe(true)
+    expect(
+      racing
+        .filter((r) => r.status === 'rejected')
+        .every((r) => (r as PromiseRejectedResult).reason.code === 'refund_exceeds_paid'),
+    ).toBe(true)
     expect(await t.loop.orders.get(order.id)).toMatchObject({ status: 'partially_refunded', refunded: 7000 })
     await t.loop.refunds.create({ orderId: order.id })
     expect(await t.loop.orders.get(order.id)).toMatchObject({ status: 'refunded', refunded: 8800 })
-    await expect(t.loop.refunds.create({ orderId: order.id, amount: 1 })).rejects.toMatchObject({ code: 'invalid_transition' })
+    await expect(t.loop.refunds.create({ orderId: order.id, amount: 1 })).rejects.toMatchObject({
+      code: 'invalid_transition',
+    })
     await t.loop.notify.dispatch()
     const topics = t.messages.sent.map((m) => m.message.topic)
     expect(topics.filter((x) => x === 'order.refunded')).toHaveLength(4)
@@ -157,6 +186,8 @@ describe('refunds', () => {
     await t.loop.catalog.put(duck)
     const c = await t.customer('x')
     const { order } = await t.loop.checkout({ customerId: c.id, lines: [{ skuId: 'duck', quantity: 1 }] })
-    await expect(t.loop.refunds.create({ orderId: order.id })).rejects.toMatchObject({ code: 'invalid_transition' })
+    await expect(t.loop.refunds.create({ orderId: order.id })).rejects.toMatchObject({
+      code: 'invalid_transition',
+    })
   })
 })

@@ -1,11 +1,13 @@
+import { type ReferralRewardsOptions, referralRewards } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
-import { referralRewards, type ReferralRewardsOptions } from '@loopkit/core'
 import { duck, testLoop } from './_setup.js'
 
 const DAY = 86_400_000
 
 async function world(options: Partial<ReferralRewardsOptions> = {}) {
-  const t = testLoop({ plugins: [referralRewards({ reward: { type: 'fixed', amount: 500 }, holdMs: 7 * DAY, ...options })] })
+  const t = testLoop({
+    plugins: [referralRewards({ reward: { type: 'fixed', amount: 500 }, holdMs: 7 * DAY, ...options })],
+  })
   await t.loop.catalog.put(duck)
   /** `buyer` opens `sharer`'s share link, then buys and pays. */
   const buyThrough = async (sharerId: string | null, buyerId: string, quantity = 1) => {
@@ -27,7 +29,9 @@ describe('referral rewards', () => {
     const a = await customer('a')
     const b = await customer('b')
     const order = await buyThrough(a.id, b.id)
-    expect(await loop.rewards.list({ sharerId: a.id })).toEqual([expect.objectContaining({ orderId: order.id, amount: 500, status: 'held' })])
+    expect(await loop.rewards.list({ sharerId: a.id })).toEqual([
+      expect.objectContaining({ orderId: order.id, amount: 500, status: 'held' }),
+    ])
     expect(await loop.analytics.events({ types: ['reward.accrued'], customerId: a.id })).toHaveLength(1)
     await loop.tick()
     expect((await loop.rewards.list({ sharerId: a.id }))[0]!.status).toBe('held')

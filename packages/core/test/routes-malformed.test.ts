@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { browser, sandboxLogin } from './_browser.js'
 import { duck, testLoop } from './_setup.js'
 
-type Case = [name: string, method: string, path: string, body: { json?: unknown; text?: string; type?: string } | null, status: number, code: string]
+type Case = [
+  name: string,
+  method: string,
+  path: string,
+  body: { json?: unknown; text?: string; type?: string } | null,
+  status: number,
+  code: string,
+]
 
 describe('every route answers malformed input with a 4xx and a stable code, and changes nothing', async () => {
   const { loop } = testLoop()
@@ -11,8 +18,15 @@ describe('every route answers malformed input with a 4xx and a stable code, and 
   await sandboxLogin(a, 'Alice')
   const other = browser(loop.fetch)
   await sandboxLogin(other, 'Mallory')
-  const { order } = (await (await other.request('/loop/checkout', { method: 'POST', json: { lines: [{ skuId: 'duck', quantity: 1 }] } })).json()) as { order: { id: string } }
-  const { token } = (await (await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck' } })).json()) as { token: string }
+  const { order } = (await (
+    await other.request('/loop/checkout', {
+      method: 'POST',
+      json: { lines: [{ skuId: 'duck', quantity: 1 }] },
+    })
+  ).json()) as { order: { id: string } }
+  const { token } = (await (
+    await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck' } })
+  ).json()) as { token: string }
   const edited = token.slice(0, 11) + (token[11] === 'a' ? 'b' : 'a') + token.slice(12)
 
   const cases: Case[] = [
@@ -20,33 +34,169 @@ describe('every route answers malformed input with a 4xx and a stable code, and 
     ['outside the base path', 'GET', '/elsewhere', null, 404, 'not_found'],
     ['wrong method', 'DELETE', '/loop/checkout', null, 405, 'invalid_input'],
     ['unknown login provider', 'GET', '/loop/login/nope', null, 404, 'not_found'],
-    ['open redirect in returnTo', 'GET', '/loop/login/sandbox?returnTo=https://evil.example/', null, 400, 'invalid_input'],
-    ['protocol-relative returnTo', 'GET', '/loop/login/sandbox?returnTo=//evil.example/', null, 400, 'invalid_input'],
+    [
+      'open redirect in returnTo',
+      'GET',
+      '/loop/login/sandbox?returnTo=https://evil.example/',
+      null,
+      400,
+      'invalid_input',
+    ],
+    [
+      'protocol-relative returnTo',
+      'GET',
+      '/loop/login/sandbox?returnTo=//evil.example/',
+      null,
+      400,
+      'invalid_input',
+    ],
     ['callback without state', 'GET', '/loop/login/sandbox/callback?code=x', null, 400, 'invalid_input'],
-    ['callback with a forged state', 'GET', `/loop/login/sandbox/callback?code=x&state=${'A'.repeat(24)}${'0'.repeat(16)}`, null, 410, 'expired'],
-    ['code login, not JSON', 'POST', '/loop/login/sandbox/code', { text: 'code=1', type: 'text/plain' }, 415, 'invalid_input'],
-    ['code login, broken JSON', 'POST', '/loop/login/sandbox/code', { text: '{"code":', type: 'application/json' }, 400, 'invalid_input'],
-    ['code login, wrong type', 'POST', '/loop/login/sandbox/code', { json: { code: 42 } }, 400, 'invalid_input'],
-    ['code login, invalid code', 'POST', '/loop/login/sandbox/code', { json: { code: 'not-a-code' } }, 401, 'unauthorized'],
-    ['checkout, lines not a list', 'POST', '/loop/checkout', { json: { lines: 'duck' } }, 400, 'invalid_input'],
-    ['checkout, unknown field', 'POST', '/loop/checkout', { json: { lines: [{ skuId: 'duck', quantity: 1 }], total: 1 } }, 400, 'invalid_input'],
-    ['checkout, zero quantity', 'POST', '/loop/checkout', { json: { lines: [{ skuId: 'duck', quantity: 0 }] } }, 400, 'invalid_input'],
-    ['checkout, unknown sku', 'POST', '/loop/checkout', { json: { lines: [{ skuId: 'ghost', quantity: 1 }] } }, 404, 'not_found'],
-    ['checkout, too many', 'POST', '/loop/checkout', { json: { lines: [{ skuId: 'duck', quantity: 101 }] } }, 409, 'out_of_stock'],
-    ['checkout, not JSON', 'POST', '/loop/checkout', { text: 'lines=duck', type: 'application/x-www-form-urlencoded' }, 415, 'invalid_input'],
+    [
+      'callback with a forged state',
+      'GET',
+      `/loop/login/sandbox/callback?code=x&state=${'A'.repeat(24)}${'0'.repeat(16)}`,
+      null,
+      410,
+      'expired',
+    ],
+    [
+      'code login, not JSON',
+      'POST',
+      '/loop/login/sandbox/code',
+      { text: 'code=1', type: 'text/plain' },
+      415,
+      'invalid_input',
+    ],
+    [
+      'code login, broken JSON',
+      'POST',
+      '/loop/login/sandbox/code',
+      { text: '{"code":', type: 'application/json' },
+      400,
+      'invalid_input',
+    ],
+    [
+      'code login, wrong type',
+      'POST',
+      '/loop/login/sandbox/code',
+      { json: { code: 42 } },
+      400,
+      'invalid_input',
+    ],
+    [
+      'code login, invalid code',
+      'POST',
+      '/loop/login/sandbox/code',
+      { json: { code: 'not-a-code' } },
+      401,
+      'unauthorized',
+    ],
+    [
+      'checkout, lines not a list',
+      'POST',
+      '/loop/checkout',
+      { json: { lines: 'duck' } },
+      400,
+      'invalid_input',
+    ],
+    [
+      'checkout, unknown field',
+      'POST',
+      '/loop/checkout',
+      { json: { lines: [{ skuId: 'duck', quantity: 1 }], total: 1 } },
+      400,
+      'invalid_input',
+    ],
+    [
+      'checkout, zero quantity',
+      'POST',
+      '/loop/checkout',
+      { json: { lines: [{ skuId: 'duck', quantity: 0 }] } },
+      400,
+      'invalid_input',
+    ],
+    [
+      'checkout, unknown sku',
+      'POST',
+      '/loop/checkout',
+      { json: { lines: [{ skuId: 'ghost', quantity: 1 }] } },
+      404,
+      'not_found',
+    ],
+    [
+      'checkout, too many',
+      'POST',
+      '/loop/checkout',
+      { json: { lines: [{ skuId: 'duck', quantity: 101 }] } },
+      409,
+      'out_of_stock',
+    ],
+    [
+      'checkout, not JSON',
+      'POST',
+      '/loop/checkout',
+      { text: 'lines=duck', type: 'application/x-www-form-urlencoded' },
+      415,
+      'invalid_input',
+    ],
     ['order of another customer', 'GET', `/loop/orders/${order.id}`, null, 404, 'not_found'],
     ['unknown order', 'GET', '/loop/orders/ord_nope', null, 404, 'not_found'],
-    ['webhook for an unknown provider', 'POST', '/loop/webhooks/nope', { text: '{}', type: 'application/json' }, 404, 'not_found'],
-    ['unsigned webhook', 'POST', '/loop/webhooks/sandbox', { text: '{"id":"x"}', type: 'application/json' }, 401, 'signature_invalid'],
+    [
+      'webhook for an unknown provider',
+      'POST',
+      '/loop/webhooks/nope',
+      { text: '{}', type: 'application/json' },
+      404,
+      'not_found',
+    ],
+    [
+      'unsigned webhook',
+      'POST',
+      '/loop/webhooks/sandbox',
+      { text: '{"id":"x"}', type: 'application/json' },
+      401,
+      'signature_invalid',
+    ],
     ['share of an unknown sku', 'POST', '/loop/shares', { json: { skuId: 'ghost' } }, 404, 'not_found'],
-    ['share with a bad channel', 'POST', '/loop/shares', { json: { skuId: 'duck', channel: 'Bad Channel!' } }, 400, 'invalid_input'],
+    [
+      'share with a bad channel',
+      'POST',
+      '/loop/shares',
+      { json: { skuId: 'duck', channel: 'Bad Channel!' } },
+      400,
+      'invalid_input',
+    ],
     ['garbage share link', 'GET', '/loop/s/garbage', null, 404, 'not_found'],
     ['edited share link', 'GET', `/loop/s/${edited}`, null, 404, 'not_found'],
     ['card of an edited token', 'GET', `/loop/shares/${edited}/card`, null, 404, 'not_found'],
-    ['client event of a wrong type', 'POST', '/loop/events', { json: { type: 'order.paid', shareId: 'x', channel: 'qr' } }, 400, 'invalid_input'],
-    ['client event for an unknown share', 'POST', '/loop/events', { json: { type: 'share.action', shareId: 'nope', channel: 'qr' } }, 404, 'not_found'],
+    [
+      'client event of a wrong type',
+      'POST',
+      '/loop/events',
+      { json: { type: 'order.paid', shareId: 'x', channel: 'qr' } },
+      400,
+      'invalid_input',
+    ],
+    [
+      'client event for an unknown share',
+      'POST',
+      '/loop/events',
+      { json: { type: 'share.action', shareId: 'nope', channel: 'qr' } },
+      404,
+      'not_found',
+    ],
     ['sandbox pay page of an unknown order', 'GET', '/loop/sandbox/pay/nope', null, 404, 'not_found'],
-    ['sandbox login redirecting elsewhere', 'POST', '/loop/sandbox/login', { text: 'name=x&state=s&redirect_uri=https://evil.example/cb', type: 'application/x-www-form-urlencoded' }, 400, 'invalid_input'],
+    [
+      'sandbox login redirecting elsewhere',
+      'POST',
+      '/loop/sandbox/login',
+      {
+        text: 'name=x&state=s&redirect_uri=https://evil.example/cb',
+        type: 'application/x-www-form-urlencoded',
+      },
+      400,
+      'invalid_input',
+    ],
   ]
 
   const snapshot = async () => ({
@@ -77,7 +227,14 @@ describe('every route answers malformed input with a 4xx and a stable code, and 
 
   it('requires a session where a customer is needed', async () => {
     const anon = browser(loop.fetch)
-    for (const [method, path] of [['GET', '/loop/me'], ['POST', '/loop/checkout'], ['GET', '/loop/orders'], ['GET', `/loop/orders/${order.id}`], ['POST', '/loop/shares'], ['GET', '/loop/notifications']] as const) {
+    for (const [method, path] of [
+      ['GET', '/loop/me'],
+      ['POST', '/loop/checkout'],
+      ['GET', '/loop/orders'],
+      ['GET', `/loop/orders/${order.id}`],
+      ['POST', '/loop/shares'],
+      ['GET', '/loop/notifications'],
+    ] as const) {
       const res = await anon.request(path, method === 'POST' ? { method, json: {} } : { method })
       expect(res.status, `${method} ${path}`).toBe(401)
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized')
@@ -85,7 +242,11 @@ describe('every route answers malformed input with a 4xx and a stable code, and 
   })
 
   it('a tampered session cookie is no session', async () => {
-    const forged = await loop.fetch(new Request('http://shop.test/loop/me', { headers: { cookie: `lk_session=${encodeURIComponent(`${order.id}.99999999999999.AAAA`)}` } }))
+    const forged = await loop.fetch(
+      new Request('http://shop.test/loop/me', {
+        headers: { cookie: `lk_session=${encodeURIComponent(`${order.id}.99999999999999.AAAA`)}` },
+      }),
+    )
     expect(forged.status).toBe(401)
   })
 })

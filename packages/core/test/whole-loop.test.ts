@@ -1,5 +1,12 @@
+import {
+  consoleMessaging,
+  createLoop,
+  type LoopPlugin,
+  memoryStorage,
+  sandboxIdentity,
+  sandboxPayments,
+} from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
-import { consoleMessaging, createLoop, memoryStorage, sandboxIdentity, sandboxPayments, type LoopPlugin } from '@loopkit/core'
 import { browser, sandboxLogin } from './_browser.js'
 
 function setup() {
@@ -28,12 +35,24 @@ function setup() {
   return { loop, sandbox, messages, rewardCalls }
 }
 
-const duck = { id: 'duck', title: 'Nanjing salted duck', description: '盐水鸭', imageUrl: null, price: 8800, currency: 'CNY', stock: 10, active: true }
+const duck = {
+  id: 'duck',
+  title: 'Nanjing salted duck',
+  description: '盐水鸭',
+  imageUrl: null,
+  price: 8800,
+  currency: 'CNY',
+  stock: 10,
+  active: true,
+}
 
 async function buy(b: ReturnType<typeof browser>, skuId: string) {
   const res = await b.request('/loop/checkout', { method: 'POST', json: { lines: [{ skuId, quantity: 1 }] } })
   expect(res.status).toBe(201)
-  const { order, action } = (await res.json()) as { order: { id: string; number: string }; action: { type: string; url: string } }
+  const { order, action } = (await res.json()) as {
+    order: { id: string; number: string }
+    action: { type: string; url: string }
+  }
   expect(action.type).toBe('redirect')
   // The buyer presses "Pay" on the sandbox page; the sandbox delivers its webhook to the loop.
   const pay = await b.request(new URL(action.url).pathname, { method: 'POST' })
@@ -54,15 +73,24 @@ describe('the whole loop through loop.fetch', () => {
     const alice = me.customer.id
 
     const orderA = await buy(a, 'duck')
-    const statusA = (await (await a.request(`/loop/orders/${orderA.id}`)).json()) as { order: { status: string } }
+    const statusA = (await (await a.request(`/loop/orders/${orderA.id}`)).json()) as {
+      order: { status: string }
+    }
     expect(statusA.order.status).toBe('paid')
 
     await loop.notify.dispatch()
-    const inboxA = (await (await a.request('/loop/notifications')).json()) as { notifications: Array<{ status: string; message: { topic: string } }> }
-    expect(inboxA.notifications).toEqual([expect.objectContaining({ status: 'sent', message: expect.objectContaining({ topic: 'order.paid' }) })])
+    const inboxA = (await (await a.request('/loop/notifications')).json()) as {
+      notifications: Array<{ status: string; message: { topic: string } }>
+    }
+    expect(inboxA.notifications).toEqual([
+      expect.objectContaining({ status: 'sent', message: expect.objectContaining({ topic: 'order.paid' }) }),
+    ])
     expect(messages.sent.map((m) => m.customerId)).toEqual([alice])
 
-    const shareRes = await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck', channel: 'wechat' } })
+    const shareRes = await a.request('/loop/shares', {
+      method: 'POST',
+      json: { skuId: 'duck', channel: 'wechat' },
+    })
     expect(shareRes.status).toBe(201)
     const { link, token } = (await shareRes.json()) as { link: string; token: string }
     expect(token.length).toBeLessThanOrEqual(32)
@@ -85,7 +113,14 @@ describe('the whole loop through loop.fetch', () => {
     expect(rewardCalls).toHaveLength(1)
 
     const funnel = await loop.analytics.funnel()
-    expect(funnel).toMatchObject({ logins: 2, orders: 2, paid: 2, shares: 1, shareVisits: 1, referredOrders: 1 })
+    expect(funnel).toMatchObject({
+      logins: 2,
+      orders: 2,
+      paid: 2,
+      shares: 1,
+      shareVisits: 1,
+      referredOrders: 1,
+    })
     expect((await loop.catalog.get('duck'))?.stock).toBe(8)
   })
 })
@@ -96,7 +131,10 @@ describe('webhook inbox', () => {
     await ctx.loop.catalog.put(duck)
     const b = browser(ctx.loop.fetch)
     await sandboxLogin(b, 'Carol')
-    const res = await b.request('/loop/checkout', { method: 'POST', json: { lines: [{ skuId: 'duck', quantity: 2 }] } })
+    const res = await b.request('/loop/checkout', {
+      method: 'POST',
+      json: { lines: [{ skuId: 'duck', quantity: 2 }] },
+    })
     const { order } = (await res.json()) as { order: { id: string; number: string } }
     return { ...ctx, order }
   }
@@ -110,7 +148,9 @@ describe('webhook inbox', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(204))
     expect(paidEvents).toEqual([order.id])
     expect(await loop.analytics.events({ types: ['order.paid'] })).toHaveLength(1)
-    expect(await loop.notify.list({ customerId: (await loop.orders.get(order.id))!.customerId })).toHaveLength(1)
+    expect(
+      await loop.notify.list({ customerId: (await loop.orders.get(order.id))!.customerId }),
+    ).toHaveLength(1)
   })
 
   it('a forged signature is rejected and changes nothing', async () => {
@@ -126,7 +166,9 @@ describe('webhook inbox', () => {
 
   it('a stale signature is rejected', async () => {
     const { loop, sandbox, order } = await pendingOrder()
-    const res = await loop.fetch(await sandbox.pay({ orderNumber: order.number, at: Date.now() - 10 * 60_000 }))
+    const res = await loop.fetch(
+      await sandbox.pay({ orderNumber: order.number, at: Date.now() - 10 * 60_000 }),
+    )
     expect(res.status).toBe(401)
     expect((await loop.orders.get(order.id))?.status).toBe('pending')
   })
@@ -138,14 +180,23 @@ describe('webhook inbox', () => {
     expect((await loop.orders.get(order.id))?.status).toBe('pending')
     const suspicious = await loop.analytics.events({ types: ['payment.suspicious'] })
     expect(suspicious).toHaveLength(1)
-    expect(suspicious[0]!.data).toMatchObject({ reason: 'amount_mismatch', received: { amount: 1, currency: 'CNY' } })
+    expect(suspicious[0]!.data).toMatchObject({
+      reason: 'amount_mismatch',
+      received: { amount: 1, currency: 'CNY' },
+    })
   })
 
   it('a payment for an order that expired meanwhile is refunded, not applied: no oversell', async () => {
     const { loop, sandbox, order } = await pendingOrder()
     const webhook = await sandbox.pay({ orderNumber: order.number })
     const stored = (await loop.orders.get(order.id))!
-    await loop.storage.transitionOrder({ id: order.id, from: ['pending'], to: 'expired', releaseStock: true, now: stored.expiresAt })
+    await loop.storage.transitionOrder({
+      id: order.id,
+      from: ['pending'],
+      to: 'expired',
+      releaseStock: true,
+      now: stored.expiresAt,
+    })
     const res = await loop.fetch(webhook)
     expect(res.status).toBe(204)
     expect((await loop.orders.get(order.id))?.status).toBe('expired')

@@ -1,5 +1,5 @@
-import type { MessagingAdapter, SendInput } from '../contracts/messaging.js'
 import { randomBase62 } from '../_internal/ids.js'
+import type { MessagingAdapter, SendInput } from '../contracts/messaging.js'
 
 export interface ConsoleMessagingOptions {
   /** Channel name. Default `console`. */

@@ -1,9 +1,9 @@
+import { randomBase62 } from '../_internal/ids.js'
+import { mac, safeEqual } from '../_internal/sign.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
 import type { LoopRoute } from '../contracts/plugin.js'
 import type { IdentityProfile } from '../domain/customer.js'
 import { loopError } from '../errors.js'
-import { randomBase62 } from '../_internal/ids.js'
-import { mac, safeEqual } from '../_internal/sign.js'
 
 export interface SandboxIdentityOptions {
   secret?: string
@@ -12,7 +12,7 @@ export interface SandboxIdentityOptions {
   now?: () => number
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const NAME = /^[\p{L}\p{N}_ .-]{1,32}$/u
 
 /**
@@ -51,7 +51,7 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
         const html = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Sandbox login</title><body style="font-family:system-ui;max-width:28rem;margin:3rem auto">
 <h1>Sandbox login</h1><form method="post"><label>Your name <input name="name" id="sandbox-name" required maxlength="32" autofocus></label>
-<input type="hidden" name="state" value="${escape(state)}"><input type="hidden" name="redirect_uri" value="${escape(redirectUri)}">
+<input type="hidden" name="state" value="${escapeHtml(state)}"><input type="hidden" name="redirect_uri" value="${escapeHtml(redirectUri)}">
 <button type="submit" id="sandbox-login">Log in</button> <button type="submit" name="deny" value="1">Refuse</button></form></body>`
         return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })
       },

@@ -8,7 +8,7 @@ interface PayPageAdapter {
   pay(input: { orderNumber: string }): Promise<Request>
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The sandbox's pay page: a button that pays and delivers the webhook to the loop in-process. */
 export function sandboxPayRoutes(adapter: PayPageAdapter): LoopRoute[] {
@@ -21,7 +21,7 @@ export function sandboxPayRoutes(adapter: PayPageAdapter): LoopRoute[] {
         if (!info) throw loopError('sandbox', 'not_found', 'No such sandbox payment.')
         const html = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Sandbox payment</title><body style="font-family:system-ui;max-width:28rem;margin:3rem auto">
-<h1>Sandbox payment</h1><p>Order <code>${escape(params.number!)}</code>: <strong>${escape(info.currency)} ${escape(info.amount)}</strong> (${escape(info.status)})</p>
+<h1>Sandbox payment</h1><p>Order <code>${escapeHtml(params.number!)}</code>: <strong>${escapeHtml(info.currency)} ${escapeHtml(info.amount)}</strong> (${escapeHtml(info.status)})</p>
 <form method="post"><button type="submit" id="sandbox-pay" style="font-size:1.2rem;padding:.6rem 1.4rem">Pay</button></form>
 <p><small>No money moves: this is Loopkit's sandbox provider.</small></p></body>`
         return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })

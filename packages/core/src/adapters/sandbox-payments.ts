@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto'
+import { randomBase62 } from '../_internal/ids.js'
+import { safeEqual } from '../_internal/sign.js'
 import type {
   CreatePaymentInput,
   PaymentAdapter,
@@ -6,10 +8,8 @@ import type {
   RefundInput,
   WebhookEvent,
 } from '../contracts/payment.js'
-import { loopError } from '../errors.js'
-import { randomBase62 } from '../_internal/ids.js'
-import { safeEqual } from '../_internal/sign.js'
 import { formatMinor } from '../domain/money.js'
+import { loopError } from '../errors.js'
 import { sandboxPayRoutes } from './sandbox-pay-page.js'
 
 /** The sandbox webhook signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, like Stripe's. */

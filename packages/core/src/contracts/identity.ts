@@ -1,5 +1,5 @@
-import type { LoopRoute } from './plugin.js'
 import type { IdentityProfile } from '../domain/customer.js'
+import type { LoopRoute } from './plugin.js'
 
 /**
  * A way to log in. The loop signs and stores the `state`; the adapter only builds the provider's

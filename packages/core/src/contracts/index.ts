@@ -1,5 +1,5 @@
-export type * from './storage.js'
-export type * from './payment.js'
 export type * from './identity.js'
 export type * from './messaging.js'
+export type * from './payment.js'
 export type * from './plugin.js'
+export type * from './storage.js'

@@ -1,6 +1,6 @@
-import type { LoopRoute } from './plugin.js'
 import type { Customer } from '../domain/customer.js'
 import type { Order, Refund } from '../domain/order.js'
+import type { LoopRoute } from './plugin.js'
 
 /** What the buyer's client does next to pay. */
 export type PaymentAction =

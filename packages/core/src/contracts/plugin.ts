@@ -12,7 +12,11 @@ export interface LoopContext {
   /** The loop's own handler, for adapters that deliver to the loop in-process (the sandbox). */
   handle(request: Request): Promise<Response>
   /** An event-log entry stamped with the loop's clock, to pass in a storage call's `effects`. */
-  event(type: string, data: Record<string, unknown>, refs?: { customerId?: string | null; orderId?: string | null }): NewEvent
+  event(
+    type: string,
+    data: Record<string, unknown>,
+    refs?: { customerId?: string | null; orderId?: string | null },
+  ): NewEvent
   /** Tells `loop.on` listeners about events a plugin committed. */
   publish(events: NewEvent[]): void
 }

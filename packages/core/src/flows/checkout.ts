@@ -1,9 +1,9 @@
+import { newId, newOrderNumber } from '../_internal/ids.js'
 import type { PaymentAction } from '../contracts/payment.js'
 import type { Attribution, Order, OrderLine } from '../domain/order.js'
 import { loopError } from '../errors.js'
-import { newId, newOrderNumber } from '../_internal/ids.js'
-import { routeUrl, type Runtime } from '../loop/runtime.js'
-import { checkoutInput, parseInput, type CheckoutInput } from '../schemas.js'
+import { type Runtime, routeUrl } from '../loop/runtime.js'
+import { type CheckoutInput, checkoutInput, parseInput } from '../schemas.js'
 
 export interface CheckoutResult {
   order: Order

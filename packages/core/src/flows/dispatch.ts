@@ -1,7 +1,7 @@
+import { randomBase62 } from '../_internal/ids.js'
 import type { Effects } from '../contracts/storage.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
-import { randomBase62 } from '../_internal/ids.js'
 import type { Runtime } from '../loop/runtime.js'
 
 export interface DispatchResult {

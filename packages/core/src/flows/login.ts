@@ -1,15 +1,15 @@
+import { newId } from '../_internal/ids.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError } from '../errors.js'
-import { newId } from '../_internal/ids.js'
-import { routeUrl, type Runtime } from '../loop/runtime.js'
-import { verifyShareToken } from '../security/share-token.js'
+import { type Runtime, routeUrl } from '../loop/runtime.js'
 import {
   claimLoginState,
   completeLoginState,
   issueLoginState,
   readLoginState,
 } from '../security/login-state.js'
+import { verifyShareToken } from '../security/share-token.js'
 
 function identityAdapter(rt: Runtime, provider: string) {
   const adapter = rt.identity.get(provider)

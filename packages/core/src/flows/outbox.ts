@@ -1,6 +1,6 @@
+import { newId } from '../_internal/ids.js'
 import type { Customer } from '../domain/customer.js'
 import type { NewNotification } from '../domain/notification.js'
-import { newId } from '../_internal/ids.js'
 import type { NotificationInput, NotificationTopic } from '../loop/options.js'
 import type { Runtime } from '../loop/runtime.js'
 

@@ -1,10 +1,10 @@
 import type { PaymentAdapter, WebhookEvent } from '../contracts/payment.js'
 import type { Effects } from '../contracts/storage.js'
 import type { Order } from '../domain/order.js'
-import { isLoopError, loopError, type LoopError } from '../errors.js'
+import { isLoopError, type LoopError, loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
-import { outboxFor } from './outbox.js'
 import { runOrderPaidHooks } from './hooks.js'
+import { outboxFor } from './outbox.js'
 import { settleRefundResult } from './refund.js'
 
 export type WebhookOutcome =

@@ -1,4 +1,4 @@
-import { isLoopError, loopError, type LoopError } from '../errors.js'
+import { isLoopError, type LoopError, loopError } from '../errors.js'
 
 /** A JSON error response with the `{ error: { code, message, issues? } }` body. */
 export function errorResponse(error: LoopError): Response {

@@ -3,9 +3,9 @@ import type { Runtime } from '../loop/runtime.js'
 import {
   openSession,
   parseCookies,
+  SESSION_COOKIE,
   sealSession,
   serializeCookie,
-  SESSION_COOKIE,
   VISITOR_COOKIE,
 } from '../security/session.js'
 

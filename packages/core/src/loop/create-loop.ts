@@ -1,10 +1,10 @@
 import type { Sku } from '../domain/catalog.js'
-import type { Customer } from '../domain/customer.js'
+import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { funnel } from '../flows/analytics.js'
-import { checkout, type CheckoutResult } from '../flows/checkout.js'
-import { dispatchNotifications, type DispatchResult } from '../flows/dispatch.js'
+import { type CheckoutResult, checkout } from '../flows/checkout.js'
+import { type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
 import { recoverHooks } from '../flows/hooks.js'
 import { cancelOrder, expireDue, fulfilOrder, reconcile } from '../flows/lifecycle.js'
 import { beginLogin, loginWithProfile } from '../flows/login.js'
@@ -12,7 +12,6 @@ import { createRefund } from '../flows/refund.js'
 import { createShare, shareCard, visitShare } from '../flows/share.js'
 import { handleWebhook } from '../flows/webhook.js'
 import { createHandler } from '../http/handler.js'
-import type { IdentityProfile } from '../domain/customer.js'
 import type { LoopEventType, LoopListener } from './events.js'
 import type { LoopOptions } from './options.js'
 import { createRuntime } from './runtime.js'
@@ -157,8 +156,20 @@ export function createLoop(options: LoopOptions) {
       ) => rt.storage.listEvents({ ...input, limit: input.limit ?? 100 }),
     },
     rewards: {
-      list: (input: { sharerId?: string; orderId?: string; status?: 'held' | 'released' | 'clawed_back'; limit?: number } = {}) =>
-        rt.storage.listRewards({ limit: input.limit ?? 100, ...(input.sharerId ? { sharerId: input.sharerId } : {}), ...(input.orderId ? { orderId: input.orderId } : {}), ...(input.status ? { status: input.status } : {}) }),
+      list: (
+        input: {
+          sharerId?: string
+          orderId?: string
+          status?: 'held' | 'released' | 'clawed_back'
+          limit?: number
+        } = {},
+      ) =>
+        rt.storage.listRewards({
+          limit: input.limit ?? 100,
+          ...(input.sharerId ? { sharerId: input.sharerId } : {}),
+          ...(input.orderId ? { orderId: input.orderId } : {}),
+          ...(input.status ? { status: input.status } : {}),
+        }),
     },
     /** Runs the plugins' periodic work once (e.g. releasing held rewards). `start()` calls it on its timer. */
     async tick() {

@@ -11,8 +11,8 @@ import type { LoopContext, LoopPlugin } from '../contracts/plugin.js'
 import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError, requiredOptionError } from '../errors.js'
-import { createEmitter, type LoopEmitter, type LoopEventType } from './events.js'
 import { defaultTemplates } from './default-templates.js'
+import { createEmitter, type LoopEmitter, type LoopEventType } from './events.js'
 import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
 
 /** Everything the flows share: resolved options, adapters by id, keys, clock, emitter. */

@@ -28,7 +28,12 @@ function amountFor(rule: RewardRule, order: Order): number {
 }
 
 /** True when the sharer was brought in by the buyer: rewarding would pay a circle. */
-async function isCircular(context: LoopContext, order: Order, sharerId: string, windowMs: number): Promise<boolean> {
+async function isCircular(
+  context: LoopContext,
+  order: Order,
+  sharerId: string,
+  windowMs: number,
+): Promise<boolean> {
   const sharer = await context.storage.getCustomer({ id: sharerId })
   if (sharer?.referredBy === order.customerId) return true
   const since = context.now() - windowMs
@@ -53,9 +58,16 @@ async function isCircular(context: LoopContext, order: Order, sharerId: string, 
 export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
   const rule = options.reward
   if (rule.type === 'fixed' && (!Number.isSafeInteger(rule.amount) || rule.amount <= 0)) {
-    throw loopError('referral-rewards', 'configuration', 'A fixed reward is a positive integer of minor units.')
+    throw loopError(
+      'referral-rewards',
+      'configuration',
+      'A fixed reward is a positive integer of minor units.',
+    )
   }
-  if (rule.type === 'percent' && (!Number.isInteger(rule.basisPoints) || rule.basisPoints <= 0 || rule.basisPoints > 10_000)) {
+  if (
+    rule.type === 'percent' &&
+    (!Number.isInteger(rule.basisPoints) || rule.basisPoints <= 0 || rule.basisPoints > 10_000)
+  ) {
     throw loopError('referral-rewards', 'configuration', '`basisPoints` is an integer from 1 to 10000.')
   }
   const holdMs = options.holdMs ?? 7 * 86_400_000
@@ -81,7 +93,20 @@ export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
     }
     if (reward.kind === 'amount' && reward.amount <= 0) return
     const effects: Effects = {
-      events: [context.event('reward.accrued', { rewardId: reward.id, sharerId, kind: reward.kind, amount: reward.amount, currency: reward.currency, coupon: reward.coupon }, { customerId: sharerId, orderId: order.id })],
+      events: [
+        context.event(
+          'reward.accrued',
+          {
+            rewardId: reward.id,
+            sharerId,
+            kind: reward.kind,
+            amount: reward.amount,
+            currency: reward.currency,
+            coupon: reward.coupon,
+          },
+          { customerId: sharerId, orderId: order.id },
+        ),
+      ],
     }
     const { created, reward: stored } = await context.storage.createReward({
       reward,
@@ -89,15 +114,30 @@ export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
       ...(options.capPerSharer !== undefined ? { capTotal: options.capPerSharer } : {}),
     })
     // The storage may cut the amount to the cap; the event must say what was really accrued.
-    if (created && stored) context.publish(effects.events!.map((e) => ({ ...e, data: { ...e.data, amount: stored.amount } })))
+    if (created && stored)
+      context.publish(effects.events!.map((e) => ({ ...e, data: { ...e.data, amount: stored.amount } })))
   }
 
   async function clawBack({ context, order }: RefundHookState): Promise<void> {
     const rewards = await context.storage.listRewards({ orderId: order.id, status: 'held', limit: 10 })
     for (const r of rewards) {
       if (context.now() >= r.releaseAt) continue
-      const effects: Effects = { events: [context.event('reward.clawed_back', { rewardId: r.id, sharerId: r.sharerId, amount: r.amount }, { customerId: r.sharerId, orderId: order.id })] }
-      const { changed } = await context.storage.transitionReward({ id: r.id, from: ['held'], to: 'clawed_back', now: context.now(), effects })
+      const effects: Effects = {
+        events: [
+          context.event(
+            'reward.clawed_back',
+            { rewardId: r.id, sharerId: r.sharerId, amount: r.amount },
+            { customerId: r.sharerId, orderId: order.id },
+          ),
+        ],
+      }
+      const { changed } = await context.storage.transitionReward({
+        id: r.id,
+        from: ['held'],
+        to: 'clawed_back',
+        now: context.now(),
+        effects,
+      })
       if (changed) context.publish(effects.events!)
     }
   }
@@ -105,11 +145,28 @@ export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
   async function release({ context }: { context: LoopContext }): Promise<void> {
     const due = await context.storage.listRewards({ status: 'held', dueBefore: context.now(), limit: 500 })
     for (const r of due) {
-      const effects: Effects = { events: [context.event('reward.released', { rewardId: r.id, sharerId: r.sharerId, amount: r.amount }, { customerId: r.sharerId, orderId: r.orderId })] }
-      const { changed } = await context.storage.transitionReward({ id: r.id, from: ['held'], to: 'released', now: context.now(), effects })
+      const effects: Effects = {
+        events: [
+          context.event(
+            'reward.released',
+            { rewardId: r.id, sharerId: r.sharerId, amount: r.amount },
+            { customerId: r.sharerId, orderId: r.orderId },
+          ),
+        ],
+      }
+      const { changed } = await context.storage.transitionReward({
+        id: r.id,
+        from: ['held'],
+        to: 'released',
+        now: context.now(),
+        effects,
+      })
       if (changed) context.publish(effects.events!)
     }
   }
 
-  return { id: 'referral-rewards', hooks: { orderPaid: [accrue], refundSucceeded: [clawBack], tick: [release] } }
+  return {
+    id: 'referral-rewards',
+    hooks: { orderPaid: [accrue], refundSucceeded: [clawBack], tick: [release] },
+  }
 }

@@ -1,6 +1,6 @@
+import { createHmac } from 'node:crypto'
 import { randomBase62 } from '../_internal/ids.js'
 import { safeEqual } from '../_internal/sign.js'
-import { createHmac } from 'node:crypto'
 import type { StorageAdapter } from '../contracts/storage.js'
 
 /** What a login carries through the provider's redirect. */

@@ -1,5 +1,5 @@
-import { checkout } from '../../flows/checkout.js'
 import { loopError } from '../../errors.js'
+import { checkout } from '../../flows/checkout.js'
 import { checkoutBody, parseInput } from '../../schemas.js'
 import { json, readJson } from '../respond.js'
 import { visitorKey } from '../session.js'
