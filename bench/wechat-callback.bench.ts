@@ -3,13 +3,29 @@
 // same work written directly against node:crypto, and by the `wechatpay-node-v3` npm package,
 // measured in the same run on the same callback. Run:
 //   node --conditions=@loopkit/source --import tsx bench/run.ts wechat-callback
-import { createCipheriv, createDecipheriv, generateKeyPairSync, type KeyObject, randomBytes, sign, verify } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto'
 import { createRequire } from 'node:module'
 import { wechatPayments } from '../packages/wechat/src/index.js'
 
 const require = createRequire(new URL('../packages/wechat/package.json', import.meta.url))
-const WechatPay = require('wechatpay-node-v3') as new (options: Record<string, unknown>) => {
-  verifySign(input: { timestamp: string; nonce: string; body: string; serial: string; signature: string }): Promise<boolean>
+const WechatPay = require('wechatpay-node-v3') as new (
+  options: Record<string, unknown>,
+) => {
+  verifySign(input: {
+    timestamp: string
+    nonce: string
+    body: string
+    serial: string
+    signature: string
+  }): Promise<boolean>
   decipher_gcm(ciphertext: string, aad: string, nonce: string, key: string): unknown
 }
 ;(WechatPay as unknown as { certificates: Record<string, string> }).certificates ??= {}
@@ -38,7 +54,11 @@ function makeCallback(platformKey: KeyObject) {
   const nonce = randomBytes(6).toString('hex')
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(API_V3_KEY), Buffer.from(nonce))
   cipher.setAAD(Buffer.from('transaction'))
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(transaction)), cipher.final(), cipher.getAuthTag()]).toString('base64')
+  const ciphertext = Buffer.concat([
+    cipher.update(JSON.stringify(transaction)),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]).toString('base64')
   const body = Buffer.from(
     JSON.stringify({
       id: 'EV-2018022511223320873',
@@ -46,12 +66,22 @@ function makeCallback(platformKey: KeyObject) {
       resource_type: 'encrypt-resource',
       event_type: 'TRANSACTION.SUCCESS',
       summary: '支付成功',
-      resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: 'transaction', nonce },
+      resource: {
+        original_type: 'transaction',
+        algorithm: 'AEAD_AES_256_GCM',
+        ciphertext,
+        associated_data: 'transaction',
+        nonce,
+      },
     }),
   )
   const ts = String(NOW_S)
   const headerNonce = randomBytes(16).toString('hex')
-  const signature = sign('sha256', Buffer.concat([Buffer.from(`${ts}\n${headerNonce}\n`), body, Buffer.from('\n')]), platformKey).toString('base64')
+  const signature = sign(
+    'sha256',
+    Buffer.concat([Buffer.from(`${ts}\n${headerNonce}\n`), body, Buffer.from('\n')]),
+    platformKey,
+  ).toString('base64')
   const headers = new Headers({
     'Wechatpay-Timestamp': ts,
     'Wechatpay-Nonce': headerNonce,
@@ -79,7 +109,9 @@ async function opsPerSecond(fn: Handler, ms: number): Promise<number> {
 
 export default async function run(): Promise<void> {
   const { privateKey: platformKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString()
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
   const { body, headers } = makeCallback(platformKey)
 
@@ -92,7 +124,8 @@ export default async function run(): Promise<void> {
     verifiers: { [SERIAL]: publicPem },
     now: () => NOW_S * 1000,
   })
-  const ours: Handler = () => adapter.parseWebhook({ body, headers, url: 'https://shop.example/loop/webhooks/wechat' })
+  const ours: Handler = () =>
+    adapter.parseWebhook({ body, headers, url: 'https://shop.example/loop/webhooks/wechat' })
 
   // The same checks by hand: headers, window, serial lookup, RSA verify, AES-GCM with tag, JSON,
   // merchant/app check — the floor any implementation pays.
@@ -111,14 +144,23 @@ export default async function run(): Promise<void> {
     const d = createDecipheriv('aes-256-gcm', aesKey, Buffer.from(n.resource.nonce))
     d.setAuthTag(data.subarray(data.length - 16))
     d.setAAD(Buffer.from(n.resource.associated_data))
-    const tx = JSON.parse(Buffer.concat([d.update(data.subarray(0, data.length - 16)), d.final()]).toString('utf8'))
+    const tx = JSON.parse(
+      Buffer.concat([d.update(data.subarray(0, data.length - 16)), d.final()]).toString('utf8'),
+    )
     if (tx.mchid !== MCHID || tx.appid !== APPID) throw new Error('invalid')
     return tx
   }
 
   // wechatpay-node-v3 2.2.1: verifySign (certificate map pre-filled, so no network) + decipher_gcm.
   // It checks no timestamp window and its decipher never calls final(), so it skips the GCM tag check.
-  const pay = new WechatPay({ appid: APPID, mchid: MCHID, publicKey: Buffer.from('unused'), privateKey: Buffer.from(merchant), serial_no: 'X', key: API_V3_KEY })
+  const pay = new WechatPay({
+    appid: APPID,
+    mchid: MCHID,
+    publicKey: Buffer.from('unused'),
+    privateKey: Buffer.from(merchant),
+    serial_no: 'X',
+    key: API_V3_KEY,
+  })
   ;(WechatPay as unknown as { certificates: Record<string, string> }).certificates[SERIAL] = publicPem
   const peer: Handler = async () => {
     const text = Buffer.from(body).toString('utf8')
@@ -138,11 +180,19 @@ export default async function run(): Promise<void> {
   const event = (await ours()) as { kind: string; amount: number }
   const tx = (await raw()) as { amount: { total: number } }
   const peerTx = (await peer()) as { amount: { total: number } }
-  if (event.kind !== 'payment.succeeded' || event.amount !== tx.amount.total || peerTx.amount.total !== tx.amount.total) {
+  if (
+    event.kind !== 'payment.succeeded' ||
+    event.amount !== tx.amount.total ||
+    peerTx.amount.total !== tx.amount.total
+  ) {
     throw new Error('bench implementations disagree')
   }
 
-  const impls = [['ours', ours], ['raw', raw], ['peer', peer]] as const
+  const impls = [
+    ['ours', ours],
+    ['raw', raw],
+    ['peer', peer],
+  ] as const
   for (const [, fn] of impls) await opsPerSecond(fn, 300) // warm-up
   // Short interleaved bursts: load from other processes on a shared 2-core machine hits the three
   // alike, and each round's ratio compares neighbours in time. Medians over the rounds.
@@ -160,7 +210,9 @@ export default async function run(): Promise<void> {
   const o = median(results.ours)
   const r = median(results.raw)
   const p = median(results.peer)
-  console.log(`callbacks/s (medians of ${ROUNDS} interleaved rounds, RSA-2048, Node ${process.versions.node})`)
+  console.log(
+    `callbacks/s (medians of ${ROUNDS} interleaved rounds, RSA-2048, Node ${process.versions.node})`,
+  )
   console.log(`  @loopkit/wechat parseWebhook : ${o.toFixed(0)}`)
   console.log(`  raw node:crypto              : ${r.toFixed(0)}`)
   console.log(`  wechatpay-node-v3 2.2.1      : ${p.toFixed(0)}  (no timestamp check, no GCM tag check)`)

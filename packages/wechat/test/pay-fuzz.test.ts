@@ -27,7 +27,12 @@ const pools: Record<'wrongKey' | 'staleSigned' | 'wrongMerchant' | 'wrongAppid' 
   amount: [],
 }
 
-function callback(input: { resource: Record<string, unknown>; apiV3Key?: string; timestamp?: number; eventId?: string }): Callback {
+function callback(input: {
+  resource: Record<string, unknown>
+  apiV3Key?: string
+  timestamp?: number
+  eventId?: string
+}): Callback {
   const enc = encryptResource({
     apiV3Key: input.apiV3Key ?? sim.pay.apiV3Key,
     plaintext: JSON.stringify(input.resource),
@@ -45,7 +50,11 @@ function callback(input: { resource: Record<string, unknown>; apiV3Key?: string;
   )
   const ts = String(input.timestamp ?? Math.floor(sim.now() / 1000))
   const nonce = randomBytes(16).toString('hex')
-  const signature = sign('sha256', Buffer.concat([Buffer.from(`${ts}\n${nonce}\n`), body, Buffer.from('\n')]), K2_PRIVATE_KEY).toString('base64')
+  const signature = sign(
+    'sha256',
+    Buffer.concat([Buffer.from(`${ts}\n${nonce}\n`), body, Buffer.from('\n')]),
+    K2_PRIVATE_KEY,
+  ).toString('base64')
   return {
     body,
     headers: {
@@ -59,7 +68,11 @@ function callback(input: { resource: Record<string, unknown>; apiV3Key?: string;
 }
 
 async function deliver(c: Callback) {
-  const request = new Request('https://shop.example/loop/webhooks/wechat', { method: 'POST', headers: c.headers, body: new Uint8Array(c.body) })
+  const request = new Request('https://shop.example/loop/webhooks/wechat', {
+    method: 'POST',
+    headers: c.headers,
+    body: new Uint8Array(c.body),
+  })
   return loop.webhooks.handle({ provider: 'wechat', request })
 }
 
@@ -77,9 +90,25 @@ beforeAll(async () => {
     payments: [adapter],
     now: () => sim.now(),
   })
-  await loop.catalog.put({ id: 'duck', title: '盐水鸭', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 10, active: true })
-  const { customer } = await loop.customers.login({ profile: { provider: 'wechat', subject: 'oFuzzBuyer000000000000000000' } })
-  const result = await loop.checkout({ customerId: customer.id, lines: [{ skuId: 'duck', quantity: 1 }], provider: 'wechat', method: 'jsapi' })
+  await loop.catalog.put({
+    id: 'duck',
+    title: '盐水鸭',
+    description: null,
+    imageUrl: null,
+    price: 8800,
+    currency: 'CNY',
+    stock: 10,
+    active: true,
+  })
+  const { customer } = await loop.customers.login({
+    profile: { provider: 'wechat', subject: 'oFuzzBuyer000000000000000000' },
+  })
+  const result = await loop.checkout({
+    customerId: customer.id,
+    lines: [{ skuId: 'duck', quantity: 1 }],
+    provider: 'wechat',
+    method: 'jsapi',
+  })
   order = result.order
   await sim.pay.payOrder({ outTradeNo: order.number, notify: false })
   const tx = sim.pay.order(order.number)!
@@ -90,7 +119,9 @@ beforeAll(async () => {
     pools.staleSigned.push(callback({ resource: tx, timestamp: now + (i % 2 ? 1 : -1) * (301 + i * 997) }))
     pools.wrongMerchant.push(callback({ resource: { ...tx, mchid: `19${i}0000001` } }))
     pools.wrongAppid.push(callback({ resource: { ...tx, appid: `wx000000000000000${i}` } }))
-    pools.amount.push(callback({ resource: { ...tx, amount: { total: 8800 + i + 1, payer_total: 1, currency: 'CNY' } } }))
+    pools.amount.push(
+      callback({ resource: { ...tx, amount: { total: 8800 + i + 1, payer_total: 1, currency: 'CNY' } } }),
+    )
   }
 })
 afterAll(async () => {
@@ -98,23 +129,48 @@ afterAll(async () => {
   await sim?.close()
 })
 
-const headerNames = ['Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Serial', 'Wechatpay-Signature'] as const
+const headerNames = [
+  'Wechatpay-Timestamp',
+  'Wechatpay-Nonce',
+  'Wechatpay-Serial',
+  'Wechatpay-Signature',
+] as const
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('bodyBit' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ kind: fc.constant('sigBit' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('tsShift' as const), delta: fc.integer({ min: -300, max: 300 }).filter((d) => d !== 0) }),
+  fc.record({
+    kind: fc.constant('tsShift' as const),
+    delta: fc.integer({ min: -300, max: 300 }).filter((d) => d !== 0),
+  }),
   fc.record({ kind: fc.constant('nonce' as const), text: fc.string({ minLength: 1, maxLength: 40 }) }),
   fc.record({
     kind: fc.constant('serial' as const),
     // `null`: the simulator's real public-key ID, a configured key that did not sign this.
-    serial: fc.oneof(fc.constant(null), fc.string({ unit: fc.constantFrom(...'0123456789ABCDEF'), minLength: 1, maxLength: 40 }), fc.constant('PUB_KEY_ID_0000')),
+    serial: fc.oneof(
+      fc.constant(null),
+      fc.string({ unit: fc.constantFrom(...'0123456789ABCDEF'), minLength: 1, maxLength: 40 }),
+      fc.constant('PUB_KEY_ID_0000'),
+    ),
   }),
   fc.record({ kind: fc.constant('drop' as const), header: fc.constantFrom(...headerNames) }),
   fc.record({ kind: fc.constant('probe' as const), tail: fc.base64String({ maxLength: 344 }) }),
-  fc.record({ kind: fc.constant('stale' as const), seconds: fc.integer({ min: 301, max: 10_000_000 }), sign: fc.constantFrom(1, -1) }),
+  fc.record({
+    kind: fc.constant('stale' as const),
+    seconds: fc.integer({ min: 301, max: 10_000_000 }),
+    sign: fc.constantFrom(1, -1),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() }),
-  fc.record({ kind: fc.constantFrom('wrongKey' as const, 'staleSigned' as const, 'wrongMerchant' as const, 'wrongAppid' as const, 'amount' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constantFrom(
+      'wrongKey' as const,
+      'staleSigned' as const,
+      'wrongMerchant' as const,
+      'wrongAppid' as const,
+      'amount' as const,
+    ),
+    pick: fc.nat(),
+  }),
 )
 
 type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never
@@ -141,7 +197,8 @@ function mutate(m: Mutation): Callback {
       headers['Wechatpay-Nonce'] = m.text.replace(/[^\x21-\x7e]/g, 'x')
       break
     case 'serial':
-      headers['Wechatpay-Serial'] = m.serial === null ? sim.pay.publicKey.id : m.serial === A3_SERIAL ? 'PUB_KEY_ID_1' : m.serial
+      headers['Wechatpay-Serial'] =
+        m.serial === null ? sim.pay.publicKey.id : m.serial === A3_SERIAL ? 'PUB_KEY_ID_1' : m.serial
       break
     case 'drop':
       delete headers[m.header]
@@ -190,6 +247,9 @@ describe('forged and mutated WeChat Pay callbacks (fast-check, 10,000 runs)', ()
     expect(first.outcome).toMatchObject({ status: 'processed', orderId: order.id })
     expect(first.response.status).toBe(204)
     expect((await deliver(genuine)).outcome.status).toBe('duplicate')
-    expect((await loop.orders.get(order.id))!).toMatchObject({ status: 'paid', providerRef: sim.pay.order(order.number)!.transaction_id })
+    expect((await loop.orders.get(order.id))!).toMatchObject({
+      status: 'paid',
+      providerRef: sim.pay.order(order.number)!.transaction_id,
+    })
   })
 })

@@ -1,8 +1,20 @@
 import { createPrivateKey, createPublicKey, verify } from 'node:crypto'
 import { isLoopError } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
-import { mapWechatPayError, wechatPayments, type WechatPaymentsOptions, wechatWebhookResponse } from '../src/index.js'
-import { A3_CERTIFICATE, A3_SERIAL, K1_PRIVATE_KEY, K1_PUBLIC_KEY, K1_SERIAL, K2_PRIVATE_KEY } from './pay-keys.js'
+import {
+  mapWechatPayError,
+  type WechatPaymentsOptions,
+  wechatPayments,
+  wechatWebhookResponse,
+} from '../src/index.js'
+import {
+  A3_CERTIFICATE,
+  A3_SERIAL,
+  K1_PRIVATE_KEY,
+  K1_PUBLIC_KEY,
+  K1_SERIAL,
+  K2_PRIVATE_KEY,
+} from './pay-keys.js'
 
 const APIV3 = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6'
 const base: WechatPaymentsOptions = {
@@ -26,7 +38,9 @@ function thrown(fn: () => unknown): { code: string; message: string } {
 
 describe('wechatPayments options are validated at construction', () => {
   it('names a missing option', () => {
-    expect(thrown(() => wechatPayments({ ...base, mchid: '' })).message).toBe('[loopkit] [wechat] Missing required option `mchid`.')
+    expect(thrown(() => wechatPayments({ ...base, mchid: '' })).message).toBe(
+      '[loopkit] [wechat] Missing required option `mchid`.',
+    )
   })
 
   it('requires a 32-byte APIv3 key and never echoes it', () => {
@@ -49,7 +63,9 @@ describe('wechatPayments options are validated at construction', () => {
     const e = thrown(() => wechatPayments({ ...base, privateKey: garbage }))
     expect(e.message).toMatch(/PKCS#8.*PKCS#1/)
     expect(e.message).not.toContain(bare.slice(0, 40))
-    expect(thrown(() => wechatPayments({ ...base, privateKey: A3_CERTIFICATE })).message).toContain('not a private key')
+    expect(thrown(() => wechatPayments({ ...base, privateKey: A3_CERTIFICATE })).message).toContain(
+      'not a private key',
+    )
   })
 
   it('normalizes the merchant serial to uppercase hex and refuses non-hex', () => {
@@ -58,11 +74,25 @@ describe('wechatPayments options are validated at construction', () => {
   })
 
   it('checks verifiers: certificate under its own serial, public keys by PUB_KEY_ID_, no private keys, not empty', () => {
-    expect(thrown(() => wechatPayments({ ...base, verifiers: { ABCDEF: A3_CERTIFICATE } })).message).toContain('D7CE59D1F522D701')
-    expect(thrown(() => wechatPayments({ ...base, verifiers: { PUB_KEY_ID_01: K2_PRIVATE_KEY } })).message).toContain('private key')
+    expect(
+      thrown(() => wechatPayments({ ...base, verifiers: { ABCDEF: A3_CERTIFICATE } })).message,
+    ).toContain('D7CE59D1F522D701')
+    expect(
+      thrown(() => wechatPayments({ ...base, verifiers: { PUB_KEY_ID_01: K2_PRIVATE_KEY } })).message,
+    ).toContain('private key')
     expect(thrown(() => wechatPayments({ ...base, verifiers: {} })).code).toBe('configuration')
-    expect(thrown(() => wechatPayments({ ...base, verifiers: { 'what?': K1_PUBLIC_KEY } })).code).toBe('configuration')
-    expect(() => wechatPayments({ ...base, verifiers: { [A3_SERIAL.toLowerCase()]: A3_CERTIFICATE, PUB_KEY_ID_0114232134912410000000000000: K1_PUBLIC_KEY } })).not.toThrow()
+    expect(thrown(() => wechatPayments({ ...base, verifiers: { 'what?': K1_PUBLIC_KEY } })).code).toBe(
+      'configuration',
+    )
+    expect(() =>
+      wechatPayments({
+        ...base,
+        verifiers: {
+          [A3_SERIAL.toLowerCase()]: A3_CERTIFICATE,
+          PUB_KEY_ID_0114232134912410000000000000: K1_PUBLIC_KEY,
+        },
+      }),
+    ).not.toThrow()
   })
 })
 
@@ -80,7 +110,10 @@ describe('outgoing requests are signed on the exact bytes sent', () => {
       },
     })
     expect(await adapter.queryPayment({ orderNumber: 'A|B*C-d_123' })).toBeNull()
-    await expect(adapter.closePayment!({ orderNumber: 'A|B*C-d_123' })).rejects.toMatchObject({ code: 'not_found', providerCode: 'ORDER_NOT_EXIST' })
+    await expect(adapter.closePayment!({ orderNumber: 'A|B*C-d_123' })).rejects.toMatchObject({
+      code: 'not_found',
+      providerCode: 'ORDER_NOT_EXIST',
+    })
     expect(seen).toHaveLength(2)
     for (const { req, body } of seen) {
       const auth = req.headers.get('authorization')!
@@ -92,7 +125,14 @@ describe('outgoing requests are signed on the exact bytes sent', () => {
       expect(req.headers.get('user-agent')).toMatch(/loopkit/)
       const url = new URL(req.url)
       const message = `${req.method}\n${url.pathname}${url.search}\n${items.timestamp}\n${items.nonce_str}\n${body}\n`
-      expect(verify('sha256', Buffer.from(message), createPublicKey(K1_PUBLIC_KEY), Buffer.from(items.signature!, 'base64'))).toBe(true)
+      expect(
+        verify(
+          'sha256',
+          Buffer.from(message),
+          createPublicKey(K1_PUBLIC_KEY),
+          Buffer.from(items.signature!, 'base64'),
+        ),
+      ).toBe(true)
     }
     expect(new URL(seen[0]!.req.url).pathname).toBe('/v3/pay/transactions/out-trade-no/A%7CB*C-d_123')
     expect(new URL(seen[0]!.req.url).search).toBe('?mchid=1900007291')
@@ -109,13 +149,23 @@ describe('outgoing requests are signed on the exact bytes sent', () => {
         return Response.json({ code: 'SYSTEMERROR', message: '系统错误' }, { status: 500 })
       },
     })
-    await expect(adapter.queryPayment({ orderNumber: 'ORDER123' })).rejects.toMatchObject({ code: 'provider_unavailable', retryable: true })
+    await expect(adapter.queryPayment({ orderNumber: 'ORDER123' })).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      retryable: true,
+    })
     expect(calls).toBe(3)
   })
 
   it('a network failure is provider_unavailable and retryable', async () => {
-    const adapter = wechatPayments({ ...base, retry: 0, fetch: async () => Promise.reject(new TypeError('connect ECONNREFUSED')) })
-    await expect(adapter.queryPayment({ orderNumber: 'ORDER123' })).rejects.toMatchObject({ code: 'provider_unavailable', retryable: true })
+    const adapter = wechatPayments({
+      ...base,
+      retry: 0,
+      fetch: async () => Promise.reject(new TypeError('connect ECONNREFUSED')),
+    })
+    await expect(adapter.queryPayment({ orderNumber: 'ORDER123' })).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      retryable: true,
+    })
   })
 })
 
@@ -145,9 +195,14 @@ describe('vendor errors map in one place, both spellings', () => {
 describe('webhookResponse', () => {
   it('acknowledges with 204 and refuses with 4xx/5xx {"code":"FAIL"}', async () => {
     expect(wechatWebhookResponse({ ok: true }).status).toBe(204)
-    const bad = wechatWebhookResponse({ ok: false, error: { code: 'signature_invalid', message: 'bad signature' } })
+    const bad = wechatWebhookResponse({
+      ok: false,
+      error: { code: 'signature_invalid', message: 'bad signature' },
+    })
     expect(bad.status).toBe(401)
     expect(await bad.json()).toEqual({ code: 'FAIL', message: 'bad signature' })
-    expect(wechatWebhookResponse({ ok: false, error: { code: 'storage_error', message: 'down' } }).status).toBe(500)
+    expect(
+      wechatWebhookResponse({ ok: false, error: { code: 'storage_error', message: 'down' } }).status,
+    ).toBe(500)
   })
 })

@@ -26,12 +26,19 @@ async function startReceiver(getAdapter: () => PaymentAdapter) {
         failNext--
         throw Object.assign(new Error('database is down'), { code: 'storage_error' })
       }
-      const event = await a.parseWebhook({ body: new Uint8Array(Buffer.concat(chunks)), headers, url: req.url ?? '/' })
+      const event = await a.parseWebhook({
+        body: new Uint8Array(Buffer.concat(chunks)),
+        headers,
+        url: req.url ?? '/',
+      })
       accepted.push(event)
       response = a.webhookResponse!({ ok: true })
     } catch (e) {
       rejected.push((e as { code?: string }).code ?? 'error')
-      response = a.webhookResponse!({ ok: false, error: { code: (e as { code: string }).code, message: (e as Error).message } })
+      response = a.webhookResponse!({
+        ok: false,
+        error: { code: (e as { code: string }).code, message: (e as Error).message },
+      })
     }
     res.writeHead(response.status, Object.fromEntries(response.headers))
     res.end(Buffer.from(await response.arrayBuffer()))
@@ -41,7 +48,9 @@ async function startReceiver(getAdapter: () => PaymentAdapter) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/loop/webhooks/wechat`,
     accepted,
     rejected,
-    failNext: (n: number) => void (failNext = n),
+    failNext: (n: number) => {
+      failNext = n
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   }
 }
@@ -82,7 +91,18 @@ const customer: Customer = {
 }
 
 function refundOf(o: Order, amount: number, number: string): Refund {
-  return { id: `ref_${number}`, orderId: o.id, number, amount, currency: 'CNY', reason: '不想要了', status: 'pending', providerRef: null, createdAt: 0, updatedAt: 0 }
+  return {
+    id: `ref_${number}`,
+    orderId: o.id,
+    number,
+    amount,
+    currency: 'CNY',
+    reason: '不想要了',
+    status: 'pending',
+    providerRef: null,
+    createdAt: 0,
+    updatedAt: 0,
+  }
 }
 
 beforeAll(async () => {
@@ -96,7 +116,14 @@ afterAll(async () => {
 })
 
 const create = (o: Order, method = 'jsapi', extra: { clientIp?: string; returnUrl?: string } = {}) =>
-  adapter.createPayment({ order: o, customer, method, notifyUrl: receiver.url, description: '南京盐水鸭 1 只', ...extra })
+  adapter.createPayment({
+    order: o,
+    customer,
+    method,
+    notifyUrl: receiver.url,
+    description: '南京盐水鸭 1 只',
+    ...extra,
+  })
 
 describe('wechatPayments against the simulator', () => {
   it('JSAPI: prepay, client params, pay, notification accepted once, query says succeeded', async () => {
@@ -109,11 +136,21 @@ describe('wechatPayments against the simulator', () => {
     expect(params.package).toMatch(/^prepay_id=wx\d{14}/)
     expect(params.timeStamp).toBe(String(Math.floor(sim.now() / 1000)))
 
-    expect(await adapter.queryPayment({ orderNumber: o.number })).toMatchObject({ status: 'pending', orderNumber: o.number })
+    expect(await adapter.queryPayment({ orderNumber: o.number })).toMatchObject({
+      status: 'pending',
+      orderNumber: o.number,
+    })
     const paid = await sim.pay.payOrder({ outTradeNo: o.number })
     expect(paid.deliveries.map((d) => [d.kind, d.status])).toEqual([['genuine', 204]])
     const event = receiver.accepted.at(-1)!
-    expect(event).toMatchObject({ kind: 'payment.succeeded', orderNumber: o.number, providerRef: paid.transactionId, amount: 8800, currency: 'CNY', eventId: paid.eventId })
+    expect(event).toMatchObject({
+      kind: 'payment.succeeded',
+      orderNumber: o.number,
+      providerRef: paid.transactionId,
+      amount: 8800,
+      currency: 'CNY',
+      eventId: paid.eventId,
+    })
     const q = await adapter.queryPayment({ orderNumber: o.number })
     expect(q).toMatchObject({ status: 'succeeded', amount: 8800, providerRef: paid.transactionId })
     expect(await adapter.queryPayment({ orderNumber: o.number, providerRef: paid.transactionId })).toEqual(q)
@@ -122,23 +159,42 @@ describe('wechatPayments against the simulator', () => {
   it('mini-program, Native, H5 and APP give the action each client needs', async () => {
     const mini = await create(order(), 'miniprogram')
     expect((mini.action as { params: Record<string, string> }).params.appId).toBe(sim.pay.miniProgramAppid)
-    expect(await create(order(), 'native')).toMatchObject({ action: { type: 'qr', codeUrl: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) } })
+    expect(await create(order(), 'native')).toMatchObject({
+      action: { type: 'qr', codeUrl: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) },
+    })
     await expect(create(order(), 'h5')).rejects.toMatchObject({ code: 'invalid_input' })
-    const h5 = await create(order(), 'h5', { clientIp: '203.0.113.7', returnUrl: 'https://shop.example/orders/1' })
-    expect(h5.action).toMatchObject({ type: 'redirect', url: expect.stringContaining('redirect_url=https%3A%2F%2Fshop.example%2Forders%2F1') })
+    const h5 = await create(order(), 'h5', {
+      clientIp: '203.0.113.7',
+      returnUrl: 'https://shop.example/orders/1',
+    })
+    expect(h5.action).toMatchObject({
+      type: 'redirect',
+      url: expect.stringContaining('redirect_url=https%3A%2F%2Fshop.example%2Forders%2F1'),
+    })
     const app = await create(order(), 'app')
-    expect((app.action as { params: Record<string, string> }).params).toMatchObject({ package: 'Sign=WXPay', partnerid: sim.pay.mchid })
+    expect((app.action as { params: Record<string, string> }).params).toMatchObject({
+      package: 'Sign=WXPay',
+      partnerid: sim.pay.mchid,
+    })
   })
 
   it('repeating a prepay with the same order is idempotent; a paid order cannot be prepaid or closed', async () => {
     const o = order()
     const a = await create(o)
     const b = await create(o)
-    expect((b.action as { params: Record<string, string> }).params.package).toBe((a.action as { params: Record<string, string> }).params.package)
-    await expect(create({ ...o, total: 1 })).rejects.toMatchObject({ code: 'conflict', providerCode: 'OUT_TRADE_NO_USED' })
+    expect((b.action as { params: Record<string, string> }).params.package).toBe(
+      (a.action as { params: Record<string, string> }).params.package,
+    )
+    await expect(create({ ...o, total: 1 })).rejects.toMatchObject({
+      code: 'conflict',
+      providerCode: 'OUT_TRADE_NO_USED',
+    })
     await sim.pay.payOrder({ outTradeNo: o.number })
     await expect(create(o)).rejects.toMatchObject({ code: 'invalid_transition', providerCode: 'ORDERPAID' })
-    await expect(adapter.closePayment!({ orderNumber: o.number })).rejects.toMatchObject({ code: 'invalid_transition', providerCode: 'ORDERPAID' })
+    await expect(adapter.closePayment!({ orderNumber: o.number })).rejects.toMatchObject({
+      code: 'invalid_transition',
+      providerCode: 'ORDERPAID',
+    })
   })
 
   it('close: 204, then the order cannot be paid; unknown orders query as null', async () => {
@@ -156,17 +212,31 @@ describe('wechatPayments against the simulator', () => {
     await create(o)
     await sim.pay.payOrder({ outTradeNo: o.number })
     const r1 = refundOf(o, 3000, `${o.number}R1`)
-    expect(await adapter.refund({ order: o, refund: r1, notifyUrl: receiver.url })).toMatchObject({ status: 'pending', providerRef: expect.any(String) })
+    expect(await adapter.refund({ order: o, refund: r1, notifyUrl: receiver.url })).toMatchObject({
+      status: 'pending',
+      providerRef: expect.any(String),
+    })
     const again = await adapter.refund({ order: o, refund: r1, notifyUrl: receiver.url })
     expect(again.providerRef).toBe(sim.pay.refund(r1.number)!.refundId)
-    await expect(adapter.refund({ order: o, refund: refundOf(o, 7001, `${o.number}R2`), notifyUrl: receiver.url })).rejects.toMatchObject({ code: 'invalid_input' })
+    await expect(
+      adapter.refund({ order: o, refund: refundOf(o, 7001, `${o.number}R2`), notifyUrl: receiver.url }),
+    ).rejects.toMatchObject({ code: 'invalid_input' })
     expect(await adapter.queryPayment({ orderNumber: o.number })).toMatchObject({ status: 'refunded' })
     await sim.advance(5000)
-    expect(receiver.accepted.at(-1)).toMatchObject({ kind: 'refund.succeeded', orderNumber: o.number, refundNumber: r1.number, amount: 3000 })
+    expect(receiver.accepted.at(-1)).toMatchObject({
+      kind: 'refund.succeeded',
+      orderNumber: o.number,
+      refundNumber: r1.number,
+      amount: 3000,
+    })
     const r2 = refundOf(o, 7000, `${o.number}R2`)
     await adapter.refund({ order: o, refund: r2, notifyUrl: receiver.url })
     await sim.pay.settleRefund({ outRefundNo: r2.number, status: 'ABNORMAL' })
-    expect(receiver.accepted.at(-1)).toMatchObject({ kind: 'refund.failed', refundNumber: r2.number, amount: 7000 })
+    expect(receiver.accepted.at(-1)).toMatchObject({
+      kind: 'refund.failed',
+      refundNumber: r2.number,
+      amount: 7000,
+    })
   })
 
   it('an unacknowledged callback is retried on the 15s/15s/30s/3m… schedule with the same event id', async () => {
@@ -181,7 +251,12 @@ describe('wechatPayments against the simulator', () => {
     await sim.advance(15_000)
     await sim.advance(30_000)
     const mine = sim.pay.deliveries.filter((d) => d.eventId === paid.eventId)
-    expect(mine.map((d) => [d.attempt, d.status])).toEqual([[0, 500], [1, 500], [2, 500], [3, 204]])
+    expect(mine.map((d) => [d.attempt, d.status])).toEqual([
+      [0, 500],
+      [1, 500],
+      [2, 500],
+      [3, 204],
+    ])
     expect(receiver.accepted.filter((e) => e.eventId === paid.eventId)).toHaveLength(1)
   })
 
@@ -199,7 +274,9 @@ describe('wechatPayments against the simulator', () => {
       ['duplicate', 204],
     ])
     expect(receiver.rejected.slice(before)).toEqual(['signature_invalid'])
-    expect(new Set(receiver.accepted.filter((e) => e.eventId === paid.eventId).map((e) => e.eventId)).size).toBe(1)
+    expect(
+      new Set(receiver.accepted.filter((e) => e.eventId === paid.eventId).map((e) => e.eventId)).size,
+    ).toBe(1)
   })
 
   it('verifies in both key modes and after rotation only with the new key configured', async () => {
@@ -222,24 +299,47 @@ describe('wechatPayments against the simulator', () => {
     sim.pay.forgeNextResponse()
     await expect(adapter.queryPayment({ orderNumber: 'NOSUCHORDER2' })).resolves.toBeNull()
     sim.pay.forgeNextResponse()
-    await expect(create(order())).rejects.toMatchObject({ code: 'signature_invalid', message: expect.stringContaining('treated as forged') })
+    await expect(create(order())).rejects.toMatchObject({
+      code: 'signature_invalid',
+      message: expect.stringContaining('treated as forged'),
+    })
   })
 
   it('maps vendor errors; retries SYSTEM_ERROR on repeatable requests only once per retry', async () => {
-    sim.pay.failNext({ status: 500, code: 'SYSTEMERROR', message: '系统错误', path: '/v3/pay/transactions/out-trade-no' })
+    sim.pay.failNext({
+      status: 500,
+      code: 'SYSTEMERROR',
+      message: '系统错误',
+      path: '/v3/pay/transactions/out-trade-no',
+    })
     expect(await adapter.queryPayment({ orderNumber: 'NOSUCHORDER3' })).toBeNull()
     sim.pay.failNext({ status: 500, code: 'SYSTEM_ERROR', message: '系统错误', times: 2 })
-    await expect(adapter.queryPayment({ orderNumber: 'NOSUCHORDER4' })).rejects.toMatchObject({ code: 'provider_unavailable', retryable: true, providerCode: 'SYSTEM_ERROR' })
+    await expect(adapter.queryPayment({ orderNumber: 'NOSUCHORDER4' })).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      retryable: true,
+      providerCode: 'SYSTEM_ERROR',
+    })
     sim.pay.failNext({ status: 429, code: 'FREQUENCY_LIMITED', message: '频率超限' })
-    await expect(adapter.queryPayment({ orderNumber: 'NOSUCHORDER5' })).rejects.toMatchObject({ code: 'rate_limited', retryable: true })
+    await expect(adapter.queryPayment({ orderNumber: 'NOSUCHORDER5' })).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryable: true,
+    })
   })
 
   it('a wrong merchant key is refused with 401 SIGN_ERROR, as WeChat does', async () => {
     const { generateKeyPairSync } = await import('node:crypto')
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString()
     const wrong = wechatPayments({ ...sim.pay.adapterOptions(), privateKey: other })
-    await expect(wrong.queryPayment({ orderNumber: 'NOSUCHORDER6' })).rejects.toMatchObject({ code: 'configuration', providerCode: 'SIGN_ERROR' })
+    await expect(wrong.queryPayment({ orderNumber: 'NOSUCHORDER6' })).rejects.toMatchObject({
+      code: 'configuration',
+      providerCode: 'SIGN_ERROR',
+    })
     const skewed = wechatPayments({ ...sim.pay.adapterOptions(), now: () => sim.now() - 301_000 })
-    await expect(skewed.queryPayment({ orderNumber: 'NOSUCHORDER7' })).rejects.toMatchObject({ providerCode: 'SIGN_ERROR', message: expect.stringContaining('5分钟') })
+    await expect(skewed.queryPayment({ orderNumber: 'NOSUCHORDER7' })).rejects.toMatchObject({
+      providerCode: 'SIGN_ERROR',
+      message: expect.stringContaining('5分钟'),
+    })
   })
 })

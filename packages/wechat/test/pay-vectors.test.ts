@@ -1,20 +1,34 @@
 // Published vectors of protocols.md §1.13, byte for byte. V6/V7 (AES-GCM certificate vectors) are
 // referenced by the doc but not given in it, so they are not here; V8's real-format notification
 // covers the AES path negatively (its key is 16 bytes) and round trips cover it positively.
-import { createDecipheriv, createPrivateKey, createPublicKey, sign, verify, X509Certificate } from 'node:crypto'
+import {
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  verify,
+  X509Certificate,
+} from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
+  appPayParams,
   authorizationHeader,
   createVerifiers,
   decryptResource,
   jsapiPayParams,
-  appPayParams,
   requestSignatureMessage,
+  responseSignatureMessage,
   signRequest,
   verifyWechatSignature,
-  responseSignatureMessage,
 } from '../src/index.js'
-import { A3_CERTIFICATE, A3_SERIAL, K1_PRIVATE_KEY, K1_PUBLIC_KEY, K1_SERIAL, K2_PRIVATE_KEY } from './pay-keys.js'
+import {
+  A3_CERTIFICATE,
+  A3_SERIAL,
+  K1_PRIVATE_KEY,
+  K1_PUBLIC_KEY,
+  K1_SERIAL,
+  K2_PRIVATE_KEY,
+} from './pay-keys.js'
 
 const ts = 1554208460
 const nonce = '593BEC0C930BF1AFEB40B4A08C8FB242'
@@ -36,10 +50,14 @@ const V9_SIGNATURE =
 describe('request signatures (V1–V3, K1)', () => {
   it('V1: signs the official JSAPI prepay example and builds its Authorization header', () => {
     const parts = { method: 'POST', url: '/v3/pay/transactions/jsapi', timestamp: ts, nonce, body: V1_BODY }
-    expect(requestSignatureMessage(parts)).toBe(`POST\n/v3/pay/transactions/jsapi\n1554208460\n${nonce}\n${V1_BODY}\n`)
+    expect(requestSignatureMessage(parts)).toBe(
+      `POST\n/v3/pay/transactions/jsapi\n1554208460\n${nonce}\n${V1_BODY}\n`,
+    )
     const signature = signRequest({ ...parts, privateKey: K1_PRIVATE_KEY })
     expect(signature).toBe(V1_SIGNATURE)
-    expect(authorizationHeader({ mchid: '1900007291', nonce, timestamp: ts, serialNo: K1_SERIAL, signature })).toBe(
+    expect(
+      authorizationHeader({ mchid: '1900007291', nonce, timestamp: ts, serialNo: K1_SERIAL, signature }),
+    ).toBe(
       `WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="${nonce}",timestamp="1554208460",serial_no="${K1_SERIAL}",signature="${V1_SIGNATURE}"`,
     )
   })
@@ -58,14 +76,34 @@ describe('request signatures (V1–V3, K1)', () => {
 
   it('V3: signs the close-order request', () => {
     const url = '/v3/pay/transactions/out-trade-no/1217752501201407033233368018/close'
-    expect(signRequest({ method: 'POST', url, timestamp: ts, nonce, body: '{"mchid":"1900007291"}', privateKey: K1_PRIVATE_KEY })).toBe(V3_SIGNATURE)
+    expect(
+      signRequest({
+        method: 'POST',
+        url,
+        timestamp: ts,
+        nonce,
+        body: '{"mchid":"1900007291"}',
+        privateKey: K1_PRIVATE_KEY,
+      }),
+    ).toBe(V3_SIGNATURE)
   })
 
   it('accepts the same key as PKCS#1 and refuses a certificate passed as the private key', () => {
     const pkcs1 = createPrivateKey(K1_PRIVATE_KEY).export({ format: 'pem', type: 'pkcs1' }).toString()
     expect(pkcs1).toContain('BEGIN RSA PRIVATE KEY')
-    expect(signRequest({ method: 'POST', url: '/v3/pay/transactions/jsapi', timestamp: ts, nonce, body: V1_BODY, privateKey: pkcs1 })).toBe(V1_SIGNATURE)
-    expect(() => signRequest({ method: 'GET', url: '/', timestamp: ts, nonce, body: '', privateKey: A3_CERTIFICATE })).toThrow(/certificate, not a private key/)
+    expect(
+      signRequest({
+        method: 'POST',
+        url: '/v3/pay/transactions/jsapi',
+        timestamp: ts,
+        nonce,
+        body: V1_BODY,
+        privateKey: pkcs1,
+      }),
+    ).toBe(V1_SIGNATURE)
+    expect(() =>
+      signRequest({ method: 'GET', url: '/', timestamp: ts, nonce, body: '', privateKey: A3_CERTIFICATE }),
+    ).toThrow(/certificate, not a private key/)
   })
 })
 
@@ -73,7 +111,11 @@ describe('client pay parameters (V4, V5, K1)', () => {
   const common = { timestamp: ts, nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS', privateKey: K1_PRIVATE_KEY }
 
   it('V4: JSAPI / mini-program paySign; signType RSA is not signed; timeStamp in seconds', () => {
-    const params = jsapiPayParams({ ...common, appId: 'wxd678efh567hg6787', prepayId: 'wx201410272009395522657a690389285100' })
+    const params = jsapiPayParams({
+      ...common,
+      appId: 'wxd678efh567hg6787',
+      prepayId: 'wx201410272009395522657a690389285100',
+    })
     expect(params).toEqual({
       appId: 'wxd678efh567hg6787',
       timeStamp: '1554208460',
@@ -85,7 +127,12 @@ describe('client pay parameters (V4, V5, K1)', () => {
   })
 
   it('V5: APP sign covers the raw prepay id, package is Sign=WXPay', () => {
-    const params = appPayParams({ ...common, appId: 'wxd678efh567hg6787', mchid: '1900007291', prepayId: 'wx201410272009395522657a690389285100' })
+    const params = appPayParams({
+      ...common,
+      appId: 'wxd678efh567hg6787',
+      mchid: '1900007291',
+      prepayId: 'wx201410272009395522657a690389285100',
+    })
     expect(params.sign).toBe(V5_SIGN)
     expect(params.package).toBe('Sign=WXPay')
     expect(params.partnerid).toBe('1900007291')
@@ -98,29 +145,52 @@ describe('V9: wechatpay-go signer vector (K2) and its certificate (A.3)', () => 
     expect(signature).toBe(V9_SIGNATURE)
     const cert = new X509Certificate(A3_CERTIFICATE)
     expect(cert.serialNumber).toBe(A3_SERIAL)
-    expect(verify('sha256', Buffer.from('source'), cert.publicKey, Buffer.from(V9_SIGNATURE, 'base64'))).toBe(true)
+    expect(verify('sha256', Buffer.from('source'), cert.publicKey, Buffer.from(V9_SIGNATURE, 'base64'))).toBe(
+      true,
+    )
   })
 })
 
 describe('V10: header and message formats', () => {
   it('builds the mock-signer Authorization header exactly', () => {
-    const message = requestSignatureMessage({ method: 'GET', url: '/v3/certificates', timestamp: 1624523846, nonce: 'A1B2C3D4E5F6G7', body: '' })
+    const message = requestSignatureMessage({
+      method: 'GET',
+      url: '/v3/certificates',
+      timestamp: 1624523846,
+      nonce: 'A1B2C3D4E5F6G7',
+      body: '',
+    })
     expect(message).toBe('GET\n/v3/certificates\n1624523846\nA1B2C3D4E5F6G7\n\n')
     expect(
-      authorizationHeader({ scheme: 'WECHATPAY2-Mock', mchid: '1234567890', nonce: 'A1B2C3D4E5F6G7', timestamp: 1624523846, serialNo: '0123456789ABC', signature: `Sign:${message}` }),
+      authorizationHeader({
+        scheme: 'WECHATPAY2-Mock',
+        mchid: '1234567890',
+        nonce: 'A1B2C3D4E5F6G7',
+        timestamp: 1624523846,
+        serialNo: '0123456789ABC',
+        signature: `Sign:${message}`,
+      }),
     ).toBe(
       'WECHATPAY2-Mock mchid="1234567890",nonce_str="A1B2C3D4E5F6G7",timestamp="1624523846",serial_no="0123456789ABC",signature="Sign:GET\n/v3/certificates\n1624523846\nA1B2C3D4E5F6G7\n\n"',
     )
   })
 
   it('uses a body ending in a newline verbatim', () => {
-    expect(requestSignatureMessage({ method: 'POST', url: '/v3/certificates', timestamp: 1624523846, nonce: 'A1B2C3D4E5F6G7', body: 'Hello World!\n' })).toBe(
-      'POST\n/v3/certificates\n1624523846\nA1B2C3D4E5F6G7\nHello World!\n\n',
-    )
+    expect(
+      requestSignatureMessage({
+        method: 'POST',
+        url: '/v3/certificates',
+        timestamp: 1624523846,
+        nonce: 'A1B2C3D4E5F6G7',
+        body: 'Hello World!\n',
+      }),
+    ).toBe('POST\n/v3/certificates\n1624523846\nA1B2C3D4E5F6G7\nHello World!\n\n')
   })
 
   it('an empty response body gives TS\\nNONCE\\n\\n; a missing Request-ID is allowed', () => {
-    expect(responseSignatureMessage({ timestamp: '1624523846', nonce: 'N', body: new Uint8Array() }).toString()).toBe('1624523846\nN\n\n')
+    expect(
+      responseSignatureMessage({ timestamp: '1624523846', nonce: 'N', body: new Uint8Array() }).toString(),
+    ).toBe('1624523846\nN\n\n')
   })
 })
 
@@ -139,22 +209,35 @@ describe('V8: wechatpay-go real-format notification', () => {
   const now = 1624523846 * 1000
 
   it('verifies with the A.3 certificate at clock 1624523846', () => {
-    expect(verifyWechatSignature({ headers, body, verifiers, now })).toMatchObject({ serial: A3_SERIAL, timestamp: 1624523846, requestId: null })
+    expect(verifyWechatSignature({ headers, body, verifiers, now })).toMatchObject({
+      serial: A3_SERIAL,
+      timestamp: 1624523846,
+      requestId: null,
+    })
   })
 
   it('fails 301 s later, with one changed byte, or with another key under the same serial', () => {
-    expect(() => verifyWechatSignature({ headers, body, verifiers, now: now + 301_000 })).toThrow(expect.objectContaining({ code: 'timestamp_out_of_window' }))
+    expect(() => verifyWechatSignature({ headers, body, verifiers, now: now + 301_000 })).toThrow(
+      expect.objectContaining({ code: 'timestamp_out_of_window' }),
+    )
     const tampered = Buffer.from(body)
     tampered[10] = tampered[10]! ^ 1
-    expect(() => verifyWechatSignature({ headers, body: tampered, verifiers, now })).toThrow(expect.objectContaining({ code: 'signature_invalid' }))
+    expect(() => verifyWechatSignature({ headers, body: tampered, verifiers, now })).toThrow(
+      expect.objectContaining({ code: 'signature_invalid' }),
+    )
     const wrong = new Map([[A3_SERIAL, createPublicKey(K1_PUBLIC_KEY)]])
-    expect(() => verifyWechatSignature({ headers, body, verifiers: wrong, now })).toThrow(expect.objectContaining({ code: 'signature_invalid' }))
+    expect(() => verifyWechatSignature({ headers, body, verifiers: wrong, now })).toThrow(
+      expect.objectContaining({ code: 'signature_invalid' }),
+    )
   })
 
   it('its 16-byte test APIv3 key is refused by the AES-256 path (while AES-128 shows the vector is real)', () => {
     const resource = JSON.parse(body.toString()).resource
     expect(() => decryptResource({ apiV3Key: 'testMchAPIv3Key0', resource })).toThrow(
-      expect.objectContaining({ code: 'configuration', message: expect.stringContaining('exactly 32 bytes') }),
+      expect.objectContaining({
+        code: 'configuration',
+        message: expect.stringContaining('exactly 32 bytes'),
+      }),
     )
     const data = Buffer.from(resource.ciphertext, 'base64')
     const d = createDecipheriv('aes-128-gcm', Buffer.from('testMchAPIv3Key0'), Buffer.from(resource.nonce))

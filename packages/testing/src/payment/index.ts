@@ -67,7 +67,13 @@ function expectCode(error: unknown, codes: LoopErrorCode[]): void {
 let counter = 0
 
 /** A pending order valid for every provider (WeChat `out_trade_no` rules). */
-export function testOrder(input: { customer: Customer; total?: number; currency?: string; now?: number; provider: string }): Order {
+export function testOrder(input: {
+  customer: Customer
+  total?: number
+  currency?: string
+  now?: number
+  provider: string
+}): Order {
   const now = input.now ?? Date.now()
   const total = input.total ?? 8800
   const number = `${newOrderNumber(now).slice(0, 22)}${String(counter++ % 100).padStart(2, '0')}`
@@ -118,7 +124,10 @@ function defaultForge(webhook: RawWebhook): RawWebhook {
     headers.set(name, `${value.slice(0, i)}${c}${value.slice(i + 1)}`)
     forged = true
   })
-  if (!forged) throw new Error('[loopkit] [testing] No *signature* header to forge: pass `forgeSignature` in the harness.')
+  if (!forged)
+    throw new Error(
+      '[loopkit] [testing] No *signature* header to forge: pass `forgeSignature` in the harness.',
+    )
   return { ...webhook, headers }
 }
 
@@ -180,8 +189,13 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
         clientIp: '203.0.113.7',
         description: 'Contract test item',
       })
-    const parse = (w: RawWebhook) => h().adapter.parseWebhook({ body: w.body, headers: w.headers, url: w.url ?? h().notifyUrl })
-    async function paid(total?: number): Promise<{ order: Order; webhook: RawWebhook; event: Extract<WebhookEvent, { kind: 'payment.succeeded' }> }> {
+    const parse = (w: RawWebhook) =>
+      h().adapter.parseWebhook({ body: w.body, headers: w.headers, url: w.url ?? h().notifyUrl })
+    async function paid(total?: number): Promise<{
+      order: Order
+      webhook: RawWebhook
+      event: Extract<WebhookEvent, { kind: 'payment.succeeded' }>
+    }> {
       const o = order(total)
       await create(o)
       const webhook = await h().payOrder({ orderNumber: o.number })
@@ -197,7 +211,8 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
     it('createPayment returns an action the client can follow', async () => {
       const { action, providerRef } = await create(order())
       expect(ACTION_TYPES).toContain(action.type)
-      if (action.type === 'jsapi' || action.type === 'app') expect(Object.keys(action.params).length).toBeGreaterThan(0)
+      if (action.type === 'jsapi' || action.type === 'app')
+        expect(Object.keys(action.params).length).toBeGreaterThan(0)
       if (action.type === 'qr') expect(action.codeUrl).toMatch(/\S/)
       if (action.type === 'redirect') expect(() => new URL(action.url)).not.toThrow()
       if (action.type === 'form') expect(action.html).toMatch(/<form/i)
@@ -212,13 +227,23 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
       const webhook = await h().payOrder({ orderNumber: o.number })
       expect(webhook.body.length).toBeGreaterThan(0)
       const after = await h().adapter.queryPayment({ orderNumber: o.number })
-      expect(after).toMatchObject({ status: 'succeeded', orderNumber: o.number, amount: 1234, currency: o.currency })
+      expect(after).toMatchObject({
+        status: 'succeeded',
+        orderNumber: o.number,
+        amount: 1234,
+        currency: o.currency,
+      })
       expect(typeof after!.providerRef).toBe('string')
     })
 
     it('parses the genuine webhook into payment.succeeded for that order and amount, with a stable eventId', async () => {
       const { order: o, webhook, event } = await paid(4321)
-      expect(event).toMatchObject({ kind: 'payment.succeeded', orderNumber: o.number, amount: 4321, currency: o.currency })
+      expect(event).toMatchObject({
+        kind: 'payment.succeeded',
+        orderNumber: o.number,
+        amount: 4321,
+        currency: o.currency,
+      })
       expect(event.eventId).toMatch(/\S/)
       expect(Number.isFinite(event.paidAt)).toBe(true)
       const again = await parse(webhook)
@@ -240,9 +265,10 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
 
     it('rejects a webhook without its signature headers', async () => {
       const { webhook } = await paid()
-      expectCode(await rejection(parse({ ...webhook, headers: new Headers({ 'content-type': 'application/json' }) })), [
-        'signature_invalid',
-      ])
+      expectCode(
+        await rejection(parse({ ...webhook, headers: new Headers({ 'content-type': 'application/json' }) })),
+        ['signature_invalid'],
+      )
     })
 
     it('refunds are idempotent by refund number and cannot exceed the order', async () => {
@@ -253,8 +279,14 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
       const repeat = await h().adapter.refund({ order: o, refund: r1, notifyUrl: h().notifyUrl })
       expect(repeat.providerRef).toBe(first.providerRef)
       const tooMuch = testRefund(o, 6001, 'R2')
-      expect(await rejection(h().adapter.refund({ order: o, refund: tooMuch, notifyUrl: h().notifyUrl }))).not.toBeNull()
-      const rest = await h().adapter.refund({ order: o, refund: testRefund(o, 6000, 'R3'), notifyUrl: h().notifyUrl })
+      expect(
+        await rejection(h().adapter.refund({ order: o, refund: tooMuch, notifyUrl: h().notifyUrl })),
+      ).not.toBeNull()
+      const rest = await h().adapter.refund({
+        order: o,
+        refund: testRefund(o, 6000, 'R3'),
+        notifyUrl: h().notifyUrl,
+      })
       expect(['pending', 'succeeded']).toContain(rest.status)
       expect(rest.providerRef).not.toBe(first.providerRef)
     })
@@ -273,7 +305,9 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
       const respond = h().adapter.webhookResponse
       if (!respond) return ctx.skip('the adapter uses the default webhook response')
       expect(respond({ ok: true }).status).toBeLessThan(300)
-      expect(respond({ ok: false, error: { code: 'signature_invalid', message: 'bad' } }).status).toBeGreaterThanOrEqual(400)
+      expect(
+        respond({ ok: false, error: { code: 'signature_invalid', message: 'bad' } }).status,
+      ).toBeGreaterThanOrEqual(400)
     })
   })
 }

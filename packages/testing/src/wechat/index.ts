@@ -1,12 +1,17 @@
 import { createSimulatorClock, type SimulatorClock } from './clock.js'
-import { createPaySimulator, type PaySimulatorOptions } from './pay/index.js'
 import { createOpenSimulator } from './open/index.js'
+import { createPaySimulator, type PaySimulatorOptions } from './pay/index.js'
 import { type SimulatorHandler, startSimulatorServer } from './server.js'
 
 export { createSimulatorClock, type SimulatorClock } from './clock.js'
-export { startSimulatorServer, type SimulatorContext, type SimulatorHandler, type SimulatorServer } from './server.js'
-export * from './pay/index.js'
 export * from './open/index.js'
+export * from './pay/index.js'
+export {
+  type SimulatorContext,
+  type SimulatorHandler,
+  type SimulatorServer,
+  startSimulatorServer,
+} from './server.js'
 
 /** Options of {@link wechatSimulator}. */
 export interface WechatSimulatorOptions {
@@ -41,7 +46,10 @@ export interface SimulatorShared {
  * ```
  */
 export async function wechatSimulator(options: WechatSimulatorOptions = {}) {
-  const clock = createSimulatorClock({ ...(options.start !== undefined ? { start: options.start } : {}), timeScale: options.timeScale ?? 1 })
+  const clock = createSimulatorClock({
+    ...(options.start !== undefined ? { start: options.start } : {}),
+    timeScale: options.timeScale ?? 1,
+  })
   let url = ''
   const shared: SimulatorShared = { clock, baseUrl: () => url }
   // Each part is `{ handler, controls }`; its controls appear on the result under the same name.
@@ -49,7 +57,10 @@ export async function wechatSimulator(options: WechatSimulatorOptions = {}) {
     pay: await createPaySimulator(shared, options.pay),
     open: createOpenSimulator(shared),
   }
-  const handlers: SimulatorHandler[] = [...Object.values(parts).map((p) => p.handler), ...(options.handlers ?? [])]
+  const handlers: SimulatorHandler[] = [
+    ...Object.values(parts).map((p) => p.handler),
+    ...(options.handlers ?? []),
+  ]
   const server = await startSimulatorServer({ handlers })
   url = server.url
   const controls = Object.fromEntries(Object.entries(parts).map(([name, p]) => [name, p.controls])) as {

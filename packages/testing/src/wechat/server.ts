@@ -51,7 +51,9 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  * await server.close()
  * ```
  */
-export async function startSimulatorServer(options: { handlers: readonly SimulatorHandler[] }): Promise<SimulatorServer> {
+export async function startSimulatorServer(options: {
+  handlers: readonly SimulatorHandler[]
+}): Promise<SimulatorServer> {
   let baseUrl = ''
   const server = createServer((req, res) => {
     void (async () => {
@@ -74,9 +76,21 @@ export async function startSimulatorServer(options: { handlers: readonly Simulat
           const response = await handler(request, ctx)
           if (response) return await send(res, response)
         }
-        await send(res, Response.json({ code: 'NOT_FOUND', message: `No simulator route for ${method} ${rawUrl}` }, { status: 404 }))
+        await send(
+          res,
+          Response.json(
+            { code: 'NOT_FOUND', message: `No simulator route for ${method} ${rawUrl}` },
+            { status: 404 },
+          ),
+        )
       } catch (e) {
-        await send(res, Response.json({ code: 'SYSTEM_ERROR', message: `Simulator error: ${(e as Error).message}` }, { status: 500 }))
+        await send(
+          res,
+          Response.json(
+            { code: 'SYSTEM_ERROR', message: `Simulator error: ${(e as Error).message}` },
+            { status: 500 },
+          ),
+        )
       }
     })()
   })

@@ -1,4 +1,4 @@
-import { type LoopErrorCode, type LoopErrorInit, loopError, type LoopError } from '@loopkit/core'
+import { type LoopError, type LoopErrorCode, type LoopErrorInit, loopError } from '@loopkit/core'
 
 /** A `LoopError` scoped to `[wechat]`: `[loopkit] [wechat] message`. */
 export function wechatError(

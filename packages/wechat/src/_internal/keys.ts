@@ -4,13 +4,15 @@ import { wechatError } from './errors.js'
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----/
 
 /** Env vars often carry PEM with literal `\n`; keys pasted from a portal often lose their armor. */
-function unescape(text: string): string {
+function unescapeNewlines(text: string): string {
   return text.includes('\\n') ? text.replace(/(?:\\r)?\\n/g, '\n') : text
 }
 
 function derBody(text: string): Buffer | null {
   const compact = text.replace(/\s+/g, '')
-  return /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.length > 100 ? Buffer.from(compact, 'base64') : null
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.length > 100
+    ? Buffer.from(compact, 'base64')
+    : null
 }
 
 /**
@@ -23,7 +25,7 @@ export function readPrivateKey(input: string | KeyObject, option = 'privateKey')
     if (input.type !== 'private') throw wechatError('configuration', `\`${option}\` must be a private key.`)
     return input
   }
-  const text = unescape(input).trim()
+  const text = unescapeNewlines(input).trim()
   const label = PEM.exec(text)?.[1]
   if (label === 'CERTIFICATE' || label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY') {
     throw wechatError(
@@ -56,7 +58,10 @@ export function readPrivateKey(input: string | KeyObject, option = 'privateKey')
     )
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw wechatError('configuration', `\`${option}\` must be an RSA key, got ${key.asymmetricKeyType ?? 'unknown'}.`)
+    throw wechatError(
+      'configuration',
+      `\`${option}\` must be an RSA key, got ${key.asymmetricKeyType ?? 'unknown'}.`,
+    )
   }
   return key
 }
@@ -66,22 +71,30 @@ export function readPrivateKey(input: string | KeyObject, option = 'privateKey')
  * (`BEGIN PUBLIC KEY`, the `PUB_KEY_ID_…` mode). Returns the public key and, for a certificate, its
  * serial (uppercase hex) so the caller can check it against the map key.
  */
-export function readVerifier(input: string | KeyObject, option: string): { key: KeyObject; serial: string | null } {
+export function readVerifier(
+  input: string | KeyObject,
+  option: string,
+): { key: KeyObject; serial: string | null } {
   if (typeof input !== 'string') {
     if (input.type !== 'public') throw wechatError('configuration', `\`${option}\` must be a public key.`)
     return { key: input, serial: null }
   }
-  const text = unescape(input).trim()
+  const text = unescapeNewlines(input).trim()
   const label = PEM.exec(text)?.[1]
-  if (label && label.includes('PRIVATE')) {
-    throw wechatError('configuration', `\`${option}\` holds a private key; it needs the WeChat Pay platform certificate or public key.`)
+  if (label?.includes('PRIVATE')) {
+    throw wechatError(
+      'configuration',
+      `\`${option}\` holds a private key; it needs the WeChat Pay platform certificate or public key.`,
+    )
   }
   try {
     if (label === 'CERTIFICATE') {
       const cert = new X509Certificate(text)
       return { key: cert.publicKey, serial: normalizeHexSerial(cert.serialNumber) }
     }
-    const key = label ? createPublicKey(text) : createPublicKey({ key: derBody(text) ?? Buffer.alloc(0), format: 'der', type: 'spki' })
+    const key = label
+      ? createPublicKey(text)
+      : createPublicKey({ key: derBody(text) ?? Buffer.alloc(0), format: 'der', type: 'spki' })
     return { key, serial: null }
   } catch (e) {
     throw wechatError(

@@ -1,6 +1,6 @@
-import ky, { HTTPError, TimeoutError } from 'ky'
 import type { LoopError } from '@loopkit/core'
 import { isLoopError } from '@loopkit/core'
+import ky, { HTTPError, TimeoutError } from 'ky'
 import { wechatError } from '../_internal/errors.js'
 import { randomNonce, unixSeconds } from '../_internal/nonce.js'
 import { mapWechatPayError } from './error-map.js'
@@ -74,7 +74,13 @@ export function createPayClient(options: ResolvedOptions): PayClient {
               })
               request.headers.set(
                 'Authorization',
-                authorizationHeader({ mchid: options.mchid, nonce, timestamp, serialNo: options.serialNo, signature }),
+                authorizationHeader({
+                  mchid: options.mchid,
+                  nonce,
+                  timestamp,
+                  serialNo: options.serialNo,
+                  signature,
+                }),
               )
             },
           ],
@@ -85,18 +91,31 @@ export function createPayClient(options: ResolvedOptions): PayClient {
     }
     const bytes = new Uint8Array(await response.arrayBuffer())
     try {
-      verifyWechatSignature({ headers: response.headers, body: bytes, verifiers: options.verifiers, now: options.now() })
+      verifyWechatSignature({
+        headers: response.headers,
+        body: bytes,
+        verifiers: options.verifiers,
+        now: options.now(),
+      })
     } catch (e) {
       const reason = isLoopError(e) ? e.message.replace(/^\[loopkit\] \[wechat\] /, '') : String(e)
-      throw wechatError('signature_invalid', `A ${response.status} response from WeChat Pay failed verification and is treated as forged: ${reason}`, {
-        cause: e,
-      })
+      throw wechatError(
+        'signature_invalid',
+        `A ${response.status} response from WeChat Pay failed verification and is treated as forged: ${reason}`,
+        {
+          cause: e,
+        },
+      )
     }
     if (bytes.length === 0) return { status: response.status, data: null }
     try {
       return { status: response.status, data: JSON.parse(Buffer.from(bytes).toString('utf8')) as T }
     } catch (e) {
-      throw wechatError('provider_error', `WeChat Pay answered ${response.status} with a body that is not JSON.`, { cause: e })
+      throw wechatError(
+        'provider_error',
+        `WeChat Pay answered ${response.status} with a body that is not JSON.`,
+        { cause: e },
+      )
     }
   }
 }
@@ -109,14 +128,25 @@ async function toLoopError(error: unknown): Promise<LoopError> {
     } catch {
       // An error page that is not JSON: the status alone decides.
     }
-    return mapWechatPayError({ status: error.response.status, code: vendor?.code ?? null, message: vendor?.message ?? null })
+    return mapWechatPayError({
+      status: error.response.status,
+      code: vendor?.code ?? null,
+      message: vendor?.message ?? null,
+    })
   }
   if (isLoopError(error)) return error
   if (error instanceof TimeoutError) {
-    return wechatError('provider_unavailable', 'WeChat Pay did not answer in time.', { retryable: true, cause: error })
+    return wechatError('provider_unavailable', 'WeChat Pay did not answer in time.', {
+      retryable: true,
+      cause: error,
+    })
   }
-  return wechatError('provider_unavailable', `Could not reach WeChat Pay: ${(error as Error)?.message ?? String(error)}`, {
-    retryable: true,
-    cause: error,
-  })
+  return wechatError(
+    'provider_unavailable',
+    `Could not reach WeChat Pay: ${(error as Error)?.message ?? String(error)}`,
+    {
+      retryable: true,
+      cause: error,
+    },
+  )
 }

@@ -1,10 +1,10 @@
 import type { CreatePaymentInput, CreatePaymentOutput } from '@loopkit/core'
 import { orderNumberPattern } from '@loopkit/core'
 import { wechatError } from '../_internal/errors.js'
+import { unixSeconds } from '../_internal/nonce.js'
 import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
 import { appPayParams, jsapiPayParams } from './pay-sign.js'
-import { unixSeconds } from '../_internal/nonce.js'
 import { rfc3339China } from './time.js'
 
 /** The ways to pay with WeChat that `createPayment({ method })` accepts. */
@@ -26,9 +26,13 @@ function clip(text: string, max: number): string {
 }
 
 function pickMethod(input: CreatePaymentInput): WechatPayMethod {
-  const method = input.method ?? (input.customer.identities.some((i) => i.provider === 'wechat') ? 'jsapi' : 'native')
+  const method =
+    input.method ?? (input.customer.identities.some((i) => i.provider === 'wechat') ? 'jsapi' : 'native')
   if (!(wechatPayMethods as readonly string[]).includes(method)) {
-    throw wechatError('invalid_input', `Unknown WeChat Pay method \`${method}\`; use one of ${wechatPayMethods.join(', ')}.`)
+    throw wechatError(
+      'invalid_input',
+      `Unknown WeChat Pay method \`${method}\`; use one of ${wechatPayMethods.join(', ')}.`,
+    )
   }
   return method as WechatPayMethod
 }
@@ -42,17 +46,30 @@ export async function createWechatPayment(
   const method = pickMethod(input)
   const { order } = input
   if (order.currency !== 'CNY') {
-    throw wechatError('invalid_input', `WeChat Pay domestic merchants settle in CNY only, order ${order.number} is in ${order.currency}.`)
+    throw wechatError(
+      'invalid_input',
+      `WeChat Pay domestic merchants settle in CNY only, order ${order.number} is in ${order.currency}.`,
+    )
   }
   if (!orderNumberPattern.test(order.number)) {
-    throw wechatError('invalid_input', `Order number \`${order.number}\` is not a valid \`out_trade_no\` (6–32 of [0-9A-Za-z_-|*]).`)
+    throw wechatError(
+      'invalid_input',
+      `Order number \`${order.number}\` is not a valid \`out_trade_no\` (6–32 of [0-9A-Za-z_-|*]).`,
+    )
   }
   if (!Number.isSafeInteger(order.total) || order.total <= 0) {
-    throw wechatError('invalid_input', `WeChat Pay needs a positive integer amount in fen, got ${order.total}.`)
+    throw wechatError(
+      'invalid_input',
+      `WeChat Pay needs a positive integer amount in fen, got ${order.total}.`,
+    )
   }
   const appid =
     method === 'miniprogram' ? options.miniProgramAppid : method === 'app' ? options.appAppid : options.appid
-  if (!appid) throw wechatError('configuration', 'Missing required option `miniProgramAppid` for mini-program payments.')
+  if (!appid)
+    throw wechatError(
+      'configuration',
+      'Missing required option `miniProgramAppid` for mini-program payments.',
+    )
 
   const body: Record<string, unknown> = {
     appid,
@@ -67,12 +84,16 @@ export async function createWechatPayment(
   if (method === 'jsapi' || method === 'miniprogram') {
     const openid = options.payerOpenid({ customer: input.customer, method, appid })
     if (!openid) {
-      throw wechatError('invalid_input', `A ${method} payment needs the buyer's WeChat openid: log the customer in with WeChat first.`)
+      throw wechatError(
+        'invalid_input',
+        `A ${method} payment needs the buyer's WeChat openid: log the customer in with WeChat first.`,
+      )
     }
     body.payer = { openid }
   }
   if (method === 'h5') {
-    if (!input.clientIp) throw wechatError('invalid_input', 'An h5 payment needs `clientIp` (scene_info.payer_client_ip).')
+    if (!input.clientIp)
+      throw wechatError('invalid_input', 'An h5 payment needs `clientIp` (scene_info.payer_client_ip).')
     body.scene_info = { payer_client_ip: input.clientIp, h5_info: { type: 'Wap' } }
   } else if (input.clientIp) {
     body.scene_info = { payer_client_ip: input.clientIp }
@@ -88,19 +109,35 @@ export async function createWechatPayment(
   })
   const nowSeconds = unixSeconds(options.now())
   if (method === 'native') {
-    if (!data?.code_url) throw wechatError('provider_error', 'WeChat Pay answered a Native prepay without `code_url`.')
+    if (!data?.code_url)
+      throw wechatError('provider_error', 'WeChat Pay answered a Native prepay without `code_url`.')
     return { providerRef: null, action: { type: 'qr', codeUrl: data.code_url } }
   }
   if (method === 'h5') {
-    if (!data?.h5_url) throw wechatError('provider_error', 'WeChat Pay answered an H5 prepay without `h5_url`.')
-    const url = input.returnUrl ? `${data.h5_url}&redirect_url=${encodeURIComponent(input.returnUrl)}` : data.h5_url
+    if (!data?.h5_url)
+      throw wechatError('provider_error', 'WeChat Pay answered an H5 prepay without `h5_url`.')
+    const url = input.returnUrl
+      ? `${data.h5_url}&redirect_url=${encodeURIComponent(input.returnUrl)}`
+      : data.h5_url
     return { providerRef: null, action: { type: 'redirect', url } }
   }
-  if (!data?.prepay_id) throw wechatError('provider_error', 'WeChat Pay answered a prepay without `prepay_id`.')
+  if (!data?.prepay_id)
+    throw wechatError('provider_error', 'WeChat Pay answered a prepay without `prepay_id`.')
   if (method === 'app') {
-    const params = appPayParams({ appId: appid, mchid: options.mchid, prepayId: data.prepay_id, privateKey: options.privateKey, timestamp: nowSeconds })
+    const params = appPayParams({
+      appId: appid,
+      mchid: options.mchid,
+      prepayId: data.prepay_id,
+      privateKey: options.privateKey,
+      timestamp: nowSeconds,
+    })
     return { providerRef: null, action: { type: 'app', params: { ...params } } }
   }
-  const params = jsapiPayParams({ appId: appid, prepayId: data.prepay_id, privateKey: options.privateKey, timestamp: nowSeconds })
+  const params = jsapiPayParams({
+    appId: appid,
+    prepayId: data.prepay_id,
+    privateKey: options.privateKey,
+    timestamp: nowSeconds,
+  })
   return { providerRef: null, action: { type: 'jsapi', params: { ...params } } }
 }

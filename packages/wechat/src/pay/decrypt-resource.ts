@@ -26,7 +26,8 @@ const TAG_BYTES = 16
  */
 export function apiV3SecretKey(apiV3Key: string | Uint8Array | KeyObject): KeyObject {
   if (apiV3Key instanceof KeyObject) {
-    if (apiV3Key.type !== 'secret' || apiV3Key.symmetricKeySize !== 32) throw apiV3KeyLengthError(apiV3Key.symmetricKeySize ?? 0)
+    if (apiV3Key.type !== 'secret' || apiV3Key.symmetricKeySize !== 32)
+      throw apiV3KeyLengthError(apiV3Key.symmetricKeySize ?? 0)
     return apiV3Key
   }
   const bytes = typeof apiV3Key === 'string' ? Buffer.from(apiV3Key, 'utf8') : Buffer.from(apiV3Key)
@@ -35,7 +36,10 @@ export function apiV3SecretKey(apiV3Key: string | Uint8Array | KeyObject): KeyOb
 }
 
 function apiV3KeyLengthError(length: number) {
-  return wechatError('configuration', `\`apiV3Key\` must be exactly 32 bytes (UTF-8), got ${length}: AEAD_AES_256_GCM needs a 256-bit key.`)
+  return wechatError(
+    'configuration',
+    `\`apiV3Key\` must be exactly 32 bytes (UTF-8), got ${length}: AEAD_AES_256_GCM needs a 256-bit key.`,
+  )
 }
 
 /**
@@ -48,7 +52,10 @@ function apiV3KeyLengthError(length: number) {
  * const json = decryptResource({ apiV3Key, resource: body.resource })
  * ```
  */
-export function decryptResource(input: { apiV3Key: string | Uint8Array | KeyObject; resource: EncryptedResource }): string {
+export function decryptResource(input: {
+  apiV3Key: string | Uint8Array | KeyObject
+  resource: EncryptedResource
+}): string {
   const key = apiV3SecretKey(input.apiV3Key)
   const { resource } = input
   if (resource.algorithm !== 'AEAD_AES_256_GCM') {
@@ -57,15 +64,25 @@ export function decryptResource(input: { apiV3Key: string | Uint8Array | KeyObje
   const nonce = Buffer.from(String(resource.nonce ?? ''), 'utf8')
   const data = Buffer.from(String(resource.ciphertext ?? ''), 'base64')
   if (nonce.length !== 12 || data.length < TAG_BYTES) {
-    throw wechatError('signature_invalid', 'Malformed encrypted resource (nonce must be 12 bytes, ciphertext at least the 16-byte tag).')
+    throw wechatError(
+      'signature_invalid',
+      'Malformed encrypted resource (nonce must be 12 bytes, ciphertext at least the 16-byte tag).',
+    )
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES))
     decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'))
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]).toString('utf8')
+    return Buffer.concat([
+      decipher.update(data.subarray(0, data.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8')
   } catch (e) {
-    throw wechatError('signature_invalid', 'Could not decrypt the callback resource: wrong APIv3 key or tampered ciphertext.', { cause: e })
+    throw wechatError(
+      'signature_invalid',
+      'Could not decrypt the callback resource: wrong APIv3 key or tampered ciphertext.',
+      { cause: e },
+    )
   }
 }
 

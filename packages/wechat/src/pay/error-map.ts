@@ -53,13 +53,22 @@ function byStatus(status: number): Mapping {
  * mapWechatPayError({ status: 500, code: 'SYSTEMERROR', message: '系统错误' }).retryable // true
  * ```
  */
-export function mapWechatPayError(input: { status: number; code?: string | null; message?: string | null; cause?: unknown }): LoopError {
+export function mapWechatPayError(input: {
+  status: number
+  code?: string | null
+  message?: string | null
+  cause?: unknown
+}): LoopError {
   const vendor = typeof input.code === 'string' && input.code ? input.code : null
   const mapping = (vendor && byVendorCode[vendor.toUpperCase().replace(/_/g, '')]) || byStatus(input.status)
   const said = input.message ? `: ${printable(input.message, 200, true)}` : ''
-  return wechatError(mapping.code, `WeChat Pay answered ${input.status}${vendor ? ` ${printable(vendor)}` : ''}${said}`, {
-    retryable: mapping.retryable ?? false,
-    ...(vendor ? { providerCode: vendor } : {}),
-    ...(input.cause === undefined ? {} : { cause: input.cause }),
-  })
+  return wechatError(
+    mapping.code,
+    `WeChat Pay answered ${input.status}${vendor ? ` ${printable(vendor)}` : ''}${said}`,
+    {
+      retryable: mapping.retryable ?? false,
+      ...(vendor ? { providerCode: vendor } : {}),
+      ...(input.cause === undefined ? {} : { cause: input.cause }),
+    },
+  )
 }

@@ -43,7 +43,11 @@ export interface WechatPaymentsOptions {
    * The payer's openid for JSAPI / mini-program payments. Defaults to the customer's identity
    * `wechat` (JSAPI) and `wechat-miniprogram`, then `wechat` (mini-program).
    */
-  payerOpenid?: (input: { customer: Customer; method: 'jsapi' | 'miniprogram'; appid: string }) => string | null
+  payerOpenid?: (input: {
+    customer: Customer
+    method: 'jsapi' | 'miniprogram'
+    appid: string
+  }) => string | null
 }
 
 export interface ResolvedOptions {
@@ -67,7 +71,13 @@ export interface ResolvedOptions {
 
 const defaultUserAgent = `loopkit-wechat/0.1 (node ${process.versions.node})`
 
-function defaultPayerOpenid({ customer, method }: { customer: Customer; method: 'jsapi' | 'miniprogram' }): string | null {
+function defaultPayerOpenid({
+  customer,
+  method,
+}: {
+  customer: Customer
+  method: 'jsapi' | 'miniprogram'
+}): string | null {
   const order = method === 'miniprogram' ? ['wechat-miniprogram', 'wechat'] : ['wechat']
   for (const provider of order) {
     const identity = customer.identities.find((i) => i.provider === provider)
@@ -83,7 +93,10 @@ export function resolveOptions(options: WechatPaymentsOptions): ResolvedOptions 
   }
   const serialNo = normalizeHexSerial(options.serialNo)
   if (!serialNo) {
-    throw wechatError('configuration', '`serialNo` must be the merchant API certificate serial in hex (as `openssl x509 -noout -serial` prints it), not decimal.')
+    throw wechatError(
+      'configuration',
+      '`serialNo` must be the merchant API certificate serial in hex (as `openssl x509 -noout -serial` prints it), not decimal.',
+    )
   }
   const baseUrl = (options.baseUrl ?? 'https://api.mch.weixin.qq.com').replace(/\/+$/, '')
   try {

@@ -45,7 +45,10 @@ function decryptJson<T>(options: ResolvedOptions, n: WechatNotification): T {
 
 function checkMerchant(options: ResolvedOptions, mchid: unknown): void {
   if (mchid !== options.mchid) {
-    throw wechatError('forbidden', `Notification is for merchant \`${printable(String(mchid))}\`, not the configured \`mchid\`; nothing was accepted.`)
+    throw wechatError(
+      'forbidden',
+      `Notification is for merchant \`${printable(String(mchid))}\`, not the configured \`mchid\`; nothing was accepted.`,
+    )
   }
 }
 
@@ -54,21 +57,41 @@ function checkMerchant(options: ResolvedOptions, mchid: unknown): void {
  * resource, checks it is for this merchant and app, and normalizes it. The `amount` returned is the
  * order total in fen for the loop to compare with the stored order.
  */
-export function parseWechatWebhook(options: ResolvedOptions, input: { body: Uint8Array; headers: Headers }): WebhookEvent {
+export function parseWechatWebhook(
+  options: ResolvedOptions,
+  input: { body: Uint8Array; headers: Headers },
+): WebhookEvent {
   if (!(input.body instanceof Uint8Array)) {
-    throw wechatError('invalid_input', 'parseWebhook needs the raw body bytes (Uint8Array); a re-serialized object cannot be verified.')
+    throw wechatError(
+      'invalid_input',
+      'parseWebhook needs the raw body bytes (Uint8Array); a re-serialized object cannot be verified.',
+    )
   }
-  verifyWechatSignature({ headers: input.headers, body: input.body, verifiers: options.verifiers, now: options.now() })
+  verifyWechatSignature({
+    headers: input.headers,
+    body: input.body,
+    verifiers: options.verifiers,
+    now: options.now(),
+  })
   const n = parseEnvelope(input.body)
 
   if (n.event_type === 'TRANSACTION.SUCCESS') {
     const tx = decryptJson<WechatTransaction>(options, n)
     checkMerchant(options, tx.mchid)
-    if (tx.appid !== options.appid && tx.appid !== options.miniProgramAppid && tx.appid !== options.appAppid) {
-      throw wechatError('forbidden', `Notification is for appid \`${printable(String(tx.appid))}\`, not a configured one; nothing was accepted.`)
+    if (
+      tx.appid !== options.appid &&
+      tx.appid !== options.miniProgramAppid &&
+      tx.appid !== options.appAppid
+    ) {
+      throw wechatError(
+        'forbidden',
+        `Notification is for appid \`${printable(String(tx.appid))}\`, not a configured one; nothing was accepted.`,
+      )
     }
     if (tx.trade_state !== 'SUCCESS' || !tx.transaction_id || typeof tx.out_trade_no !== 'string') {
-      invalid(`TRANSACTION.SUCCESS notification ${printable(n.id)} has trade_state ${printable(String(tx.trade_state))} or lacks ids.`)
+      invalid(
+        `TRANSACTION.SUCCESS notification ${printable(n.id)} has trade_state ${printable(String(tx.trade_state))} or lacks ids.`,
+      )
     }
     const amount = tx.amount?.total
     if (!Number.isSafeInteger(amount)) invalid('TRANSACTION.SUCCESS notification lacks `amount.total`.')
@@ -87,7 +110,11 @@ export function parseWechatWebhook(options: ResolvedOptions, input: { body: Uint
   if (refundKind) {
     const r = decryptJson<WechatRefundNotice>(options, n)
     checkMerchant(options, r.mchid)
-    if (typeof r.out_trade_no !== 'string' || typeof r.out_refund_no !== 'string' || !Number.isSafeInteger(r.amount?.refund)) {
+    if (
+      typeof r.out_trade_no !== 'string' ||
+      typeof r.out_refund_no !== 'string' ||
+      !Number.isSafeInteger(r.amount?.refund)
+    ) {
       invalid(`${n.event_type} notification ${printable(n.id)} lacks order, refund number or amount.`)
     }
     return {
@@ -101,14 +128,21 @@ export function parseWechatWebhook(options: ResolvedOptions, input: { body: Uint
     }
   }
 
-  return { kind: 'ignored', eventId: n.id, reason: `WeChat Pay event ${printable(n.event_type)} is not handled by Loopkit.` }
+  return {
+    kind: 'ignored',
+    eventId: n.id,
+    reason: `WeChat Pay event ${printable(n.event_type)} is not handled by Loopkit.`,
+  }
 }
 
 /**
  * WeChat Pay's acknowledgement: `204` when accepted; otherwise a 4xx/5xx JSON
  * `{"code":"FAIL","message":"…"}` so WeChat retries on its schedule.
  */
-export function wechatWebhookResponse(input: { ok: boolean; error?: { code: string; message: string } }): Response {
+export function wechatWebhookResponse(input: {
+  ok: boolean
+  error?: { code: string; message: string }
+}): Response {
   if (input.ok) return new Response(null, { status: 204 })
   const code = input.error?.code
   const status =

@@ -1,6 +1,6 @@
 import { type KeyObject, sign } from 'node:crypto'
-import { randomNonce, unixSeconds } from '../_internal/nonce.js'
 import { readPrivateKey } from '../_internal/keys.js'
+import { randomNonce, unixSeconds } from '../_internal/nonce.js'
 
 /** Parameters for `WeixinJSBridge.invoke('getBrandWCPayRequest', …)` and `wx.requestPayment(…)`. */
 export interface JsapiPayParams {

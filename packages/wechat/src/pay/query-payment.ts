@@ -49,16 +49,26 @@ export async function queryWechatPayment(
   }
   if (!tx) throw wechatError('provider_error', 'WeChat Pay answered a query with an empty body.')
   if (tx.mchid !== options.mchid) {
-    throw wechatError('forbidden', `WeChat Pay answered with a transaction of merchant ${tx.mchid}, not the configured \`mchid\`.`)
+    throw wechatError(
+      'forbidden',
+      `WeChat Pay answered with a transaction of merchant ${tx.mchid}, not the configured \`mchid\`.`,
+    )
   }
   if (tx.out_trade_no !== input.orderNumber) {
-    throw wechatError('conflict', `Transaction ${input.providerRef ?? ''} belongs to order ${tx.out_trade_no}, not ${input.orderNumber}.`)
+    throw wechatError(
+      'conflict',
+      `Transaction ${input.providerRef ?? ''} belongs to order ${tx.out_trade_no}, not ${input.orderNumber}.`,
+    )
   }
   return toProviderPayment(tx)
 }
 
 /** Closes an unpaid order (`204`). Closing a closed order is a no-op; a paid one is `invalid_transition` (`ORDERPAID`). */
-export async function closeWechatPayment(options: ResolvedOptions, client: PayClient, input: { orderNumber: string }): Promise<void> {
+export async function closeWechatPayment(
+  options: ResolvedOptions,
+  client: PayClient,
+  input: { orderNumber: string },
+): Promise<void> {
   try {
     await client({
       method: 'POST',

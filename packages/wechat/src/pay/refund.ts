@@ -25,7 +25,11 @@ function clipBytes(text: string, max: number): string {
  * Requests a full or partial refund. `out_refund_no` is the refund's number, so repeating the call
  * (after a timeout, a crash, a retry) refunds once: WeChat answers with the existing refund.
  */
-export async function refundWechatPayment(options: ResolvedOptions, client: PayClient, input: RefundInput): Promise<RefundOutput> {
+export async function refundWechatPayment(
+  _options: ResolvedOptions,
+  client: PayClient,
+  input: RefundInput,
+): Promise<RefundOutput> {
   const { order, refund } = input
   if (!Number.isSafeInteger(refund.amount) || refund.amount <= 0 || refund.amount > order.total) {
     throw wechatError('invalid_input', `Refund amount must be 1..${order.total} fen, got ${refund.amount}.`)
@@ -37,10 +41,19 @@ export async function refundWechatPayment(options: ResolvedOptions, client: PayC
     notify_url: input.notifyUrl,
     amount: { refund: refund.amount, total: order.total, currency: 'CNY' },
   }
-  const { data } = await client<WechatRefund>({ method: 'POST', path: '/v3/refund/domestic/refunds', json: body, repeatable: true })
-  if (!data?.refund_id || !data.status) throw wechatError('provider_error', 'WeChat Pay answered a refund without `refund_id`/`status`.')
+  const { data } = await client<WechatRefund>({
+    method: 'POST',
+    path: '/v3/refund/domestic/refunds',
+    json: body,
+    repeatable: true,
+  })
+  if (!data?.refund_id || !data.status)
+    throw wechatError('provider_error', 'WeChat Pay answered a refund without `refund_id`/`status`.')
   if (data.out_refund_no !== refund.number) {
-    throw wechatError('conflict', `WeChat Pay answered refund ${data.out_refund_no} for request ${refund.number}.`)
+    throw wechatError(
+      'conflict',
+      `WeChat Pay answered refund ${data.out_refund_no} for request ${refund.number}.`,
+    )
   }
   const status = statusOf[data.status]
   if (!status) throw wechatError('provider_error', `Unknown refund status \`${String(data.status)}\`.`)

@@ -46,5 +46,11 @@ export interface WechatNotification {
   resource_type: string
   event_type: string
   summary?: string
-  resource: { original_type?: string; algorithm: string; ciphertext: string; associated_data?: string; nonce: string }
+  resource: {
+    original_type?: string
+    algorithm: string
+    ciphertext: string
+    associated_data?: string
+    nonce: string
+  }
 }

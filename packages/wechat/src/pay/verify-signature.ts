@@ -33,7 +33,10 @@ export function createVerifiers(input: Readonly<Record<string, string | KeyObjec
     else {
       const hex = normalizeHexSerial(rawId)
       if (!hex) {
-        throw wechatError('configuration', `\`verifiers\` keys must be a platform certificate serial (hex) or a \`PUB_KEY_ID_…\`, got \`${printable(rawId)}\`.`)
+        throw wechatError(
+          'configuration',
+          `\`verifiers\` keys must be a platform certificate serial (hex) or a \`PUB_KEY_ID_…\`, got \`${printable(rawId)}\`.`,
+        )
       }
       id = hex
     }
@@ -41,11 +44,15 @@ export function createVerifiers(input: Readonly<Record<string, string | KeyObjec
     if (serial !== null && !sameSerial(serial, id)) {
       throw wechatError('configuration', `\`${option}\` is the certificate with serial ${serial}, not ${id}.`)
     }
-    if (key.asymmetricKeyType !== 'rsa') throw wechatError('configuration', `\`${option}\` must be an RSA key.`)
+    if (key.asymmetricKeyType !== 'rsa')
+      throw wechatError('configuration', `\`${option}\` must be an RSA key.`)
     map.set(id, key)
   }
   if (map.size === 0) {
-    throw wechatError('configuration', 'Missing required option `verifiers` (the WeChat Pay public key and/or platform certificates, by serial).')
+    throw wechatError(
+      'configuration',
+      'Missing required option `verifiers` (the WeChat Pay public key and/or platform certificates, by serial).',
+    )
   }
   return map
 }
@@ -59,7 +66,11 @@ export function createVerifiers(input: Readonly<Record<string, string | KeyObjec
  * responseSignatureMessage({ timestamp: '1722850421', nonce: 'd824f2e0…', body: rawBytes })
  * ```
  */
-export function responseSignatureMessage(input: { timestamp: string; nonce: string; body: Uint8Array | string }): Buffer {
+export function responseSignatureMessage(input: {
+  timestamp: string
+  nonce: string
+  body: Uint8Array | string
+}): Buffer {
   const head = Buffer.from(`${input.timestamp}\n${input.nonce}\n`, 'utf8')
   const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body
   return Buffer.concat([head, body, NEWLINE])
@@ -118,18 +129,31 @@ export function verifyWechatSignature(input: {
     throw wechatError('signature_invalid', `Missing WeChat Pay signature header(s): ${missing.join(', ')}.`)
   }
   if (!/^\d{1,12}$/.test(timestamp)) {
-    throw wechatError('signature_invalid', `\`Wechatpay-Timestamp\` is not Unix seconds: \`${printable(timestamp)}\`.`)
+    throw wechatError(
+      'signature_invalid',
+      `\`Wechatpay-Timestamp\` is not Unix seconds: \`${printable(timestamp)}\`.`,
+    )
   }
   const ts = Number(timestamp)
   const skew = Math.abs(Math.floor(input.now / 1000) - ts)
   if (skew > (input.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS)) {
-    throw wechatError('timestamp_out_of_window', `\`Wechatpay-Timestamp\` is ${skew} s away from now (limit ${input.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS} s).`)
+    throw wechatError(
+      'timestamp_out_of_window',
+      `\`Wechatpay-Timestamp\` is ${skew} s away from now (limit ${input.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS} s).`,
+    )
   }
   const key = input.verifiers.get(serial) ?? input.verifiers.get(normalizeHexSerial(serial) ?? '')
   if (!key) {
-    throw wechatError('signature_invalid', `Unknown \`Wechatpay-Serial\` \`${printable(serial)}\`: add that platform certificate or public key to \`verifiers\`.`)
+    throw wechatError(
+      'signature_invalid',
+      `Unknown \`Wechatpay-Serial\` \`${printable(serial)}\`: add that platform certificate or public key to \`verifiers\`.`,
+    )
   }
-  if (signature.startsWith(PROBE_SIGNATURE_PREFIX) || !rsaVerify(responseSignatureMessage({ timestamp, nonce, body: input.body }), key, signature)) throw wechatError('signature_invalid', 'WeChat Pay signature does not verify.')
+  if (
+    signature.startsWith(PROBE_SIGNATURE_PREFIX) ||
+    !rsaVerify(responseSignatureMessage({ timestamp, nonce, body: input.body }), key, signature)
+  )
+    throw wechatError('signature_invalid', 'WeChat Pay signature does not verify.')
   return { serial, timestamp: ts, nonce, requestId: header(input.headers, 'Request-ID') }
 }
 

@@ -16,9 +16,8 @@ export function parseAuthorization(header: string | null): Record<string, string
   if (!m) return null
   const items: Record<string, string> = {}
   const re = /\s*([a-z_]+)="([^"]*)"\s*(?:,|$)/gy
-  let match: RegExpExecArray | null
   let consumed = 0
-  while ((match = re.exec(m[1]!)) !== null) {
+  for (let match = re.exec(m[1]!); match !== null; match = re.exec(m[1]!)) {
     items[match[1]!] = match[2]!
     consumed = re.lastIndex
     if (consumed >= m[1]!.length) break
@@ -42,13 +41,29 @@ export function checkMerchantSignature(input: {
   nowMs: number
 }): PayError | null {
   const items = parseAuthorization(input.authorization)
-  if (!items || !items.mchid || !items.nonce_str || !items.timestamp || !items.serial_no || !items.signature) {
+  if (
+    !items ||
+    !items.mchid ||
+    !items.nonce_str ||
+    !items.timestamp ||
+    !items.serial_no ||
+    !items.signature
+  ) {
     return { status: 401, code: 'SIGN_ERROR', message: AUTH_FORMAT_ERROR }
   }
-  if (items.mchid !== input.mchid) return { status: 401, code: 'SIGN_ERROR', message: '商户号不存在或与签名不匹配' }
-  if (items.serial_no !== input.serialNo) return { status: 401, code: 'SIGN_ERROR', message: '商户证书序列号有误。请使用签名私钥匹配的证书序列号' }
-  if (!/^\d{1,12}$/.test(items.timestamp) || Math.abs(Math.floor(input.nowMs / 1000) - Number(items.timestamp)) > 300) {
-    return { status: 401, code: 'SIGN_ERROR', message: 'Http头Authorization中的timestamp与发起请求的时间不得超过5分钟' }
+  if (items.mchid !== input.mchid)
+    return { status: 401, code: 'SIGN_ERROR', message: '商户号不存在或与签名不匹配' }
+  if (items.serial_no !== input.serialNo)
+    return { status: 401, code: 'SIGN_ERROR', message: '商户证书序列号有误。请使用签名私钥匹配的证书序列号' }
+  if (
+    !/^\d{1,12}$/.test(items.timestamp) ||
+    Math.abs(Math.floor(input.nowMs / 1000) - Number(items.timestamp)) > 300
+  ) {
+    return {
+      status: 401,
+      code: 'SIGN_ERROR',
+      message: 'Http头Authorization中的timestamp与发起请求的时间不得超过5分钟',
+    }
   }
   const message = Buffer.concat([
     Buffer.from(`${input.method}\n${input.rawUrl}\n${items.timestamp}\n${items.nonce_str}\n`),

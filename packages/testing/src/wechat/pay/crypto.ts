@@ -1,6 +1,14 @@
 // The simulator's own implementation of WeChat Pay's cryptography, written against the protocol
 // notes rather than reusing @loopkit/wechat, so the adapter is checked by independent code.
-import { createCipheriv, createHash, generateKeyPair, type KeyObject, randomBytes, sign, verify } from 'node:crypto'
+import {
+  createCipheriv,
+  createHash,
+  generateKeyPair,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto'
 import { promisify } from 'node:util'
 
 const generate = promisify(generateKeyPair)
@@ -57,15 +65,29 @@ export function encrypt(apiV3Key: string, plaintext: string, associatedData: str
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(nonce, 'utf8'))
   cipher.setAAD(Buffer.from(associatedData, 'utf8'))
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
-  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: data.toString('base64'), associated_data: associatedData, nonce }
+  return {
+    algorithm: 'AEAD_AES_256_GCM',
+    ciphertext: data.toString('base64'),
+    associated_data: associatedData,
+    nonce,
+  }
 }
 
 /** The five `Wechatpay-*` headers (and `Request-ID`) that sign a body with a platform key. */
-export function wechatpayHeaders(input: { body: Uint8Array | string; key: KeyObject; serial: string; nowMs: number; requestId: string }) {
+export function wechatpayHeaders(input: {
+  body: Uint8Array | string
+  key: KeyObject
+  serial: string
+  nowMs: number
+  requestId: string
+}) {
   const timestamp = String(Math.floor(input.nowMs / 1000))
   const nonce = randomAlnum(32)
   const body = typeof input.body === 'string' ? Buffer.from(input.body) : Buffer.from(input.body)
-  const signature = rsaSign(Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), body, Buffer.from('\n')]), input.key)
+  const signature = rsaSign(
+    Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), body, Buffer.from('\n')]),
+    input.key,
+  )
   return {
     'Request-ID': input.requestId,
     'Wechatpay-Nonce': nonce,

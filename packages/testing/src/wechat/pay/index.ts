@@ -1,2 +1,7 @@
-export { createPaySimulator, type PaySimulator, type PaySimulatorOptions, type PayRequestRecord } from './simulator.js'
-export { NOTIFY_RETRY_SCHEDULE_MS, type Delivery, type DeliveryOptions } from './notify.js'
+export { type Delivery, type DeliveryOptions, NOTIFY_RETRY_SCHEDULE_MS } from './notify.js'
+export {
+  createPaySimulator,
+  type PayRequestRecord,
+  type PaySimulator,
+  type PaySimulatorOptions,
+} from './simulator.js'

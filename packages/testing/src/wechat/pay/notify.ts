@@ -56,8 +56,18 @@ export function createNotifier(input: {
 
   async function post(event: NotificationEvent, attempt: number, kind: Delivery['kind']): Promise<Delivery> {
     const headers = input.headers(event.body)
-    if (kind === 'probe') headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${randomBytes(192).toString('base64')}`
-    const record: Delivery = { eventId: event.id, eventType: event.type, url: event.url, attempt, kind, at: input.clock.now(), status: null, acked: false }
+    if (kind === 'probe')
+      headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${randomBytes(192).toString('base64')}`
+    const record: Delivery = {
+      eventId: event.id,
+      eventType: event.type,
+      url: event.url,
+      attempt,
+      kind,
+      at: input.clock.now(),
+      status: null,
+      acked: false,
+    }
     try {
       const res = await fetch(event.url, {
         method: 'POST',
@@ -79,15 +89,19 @@ export function createNotifier(input: {
     const out: Delivery[] = []
     if (n === 0 && options.probe) out.push(await post(event, 0, 'probe'))
     const copies = n === 0 ? Math.max(1, options.concurrent ?? 1) : 1
-    const first = await Promise.all(Array.from({ length: copies }, (_, i) => post(event, n, i === 0 ? 'genuine' : 'concurrent')))
+    const first = await Promise.all(
+      Array.from({ length: copies }, (_, i) => post(event, n, i === 0 ? 'genuine' : 'concurrent')),
+    )
     out.push(...first)
     if (first.some((d) => d.acked)) {
-      for (let i = 0; i < (n === 0 ? (options.duplicates ?? 0) : 0); i++) out.push(await post(event, n, 'duplicate'))
+      for (let i = 0; i < (n === 0 ? (options.duplicates ?? 0) : 0); i++)
+        out.push(await post(event, n, 'duplicate'))
       return out
     }
     const wait = NOTIFY_RETRY_SCHEDULE_MS[n]
     if (wait === undefined) exhausted.push(event.id)
-    else input.clock.schedule(input.clock.now() + wait, async () => void (await attempt(event, n + 1, options)))
+    else
+      input.clock.schedule(input.clock.now() + wait, async () => void (await attempt(event, n + 1, options)))
     return out
   }
 

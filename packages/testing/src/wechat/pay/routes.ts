@@ -23,7 +23,12 @@ export interface PayState {
 }
 
 const DAY = 86_400_000
-const tradeTypes: Record<TradeKind, SimOrder['tradeType']> = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' }
+const tradeTypes: Record<TradeKind, SimOrder['tradeType']> = {
+  jsapi: 'JSAPI',
+  app: 'APP',
+  h5: 'MWEB',
+  native: 'NATIVE',
+}
 
 function err(status: number, code: string, message: string): PayError {
   return { status, code, message }
@@ -50,12 +55,14 @@ function prepayAnswer(o: SimOrder): PayResult {
 export function prepay(state: PayState, kind: TradeKind, body: Record<string, any>): PayResult | PayError {
   const invalid = checkPrepayBody(kind, body, state.allowInsecureNotifyUrl)
   if (invalid) return invalid
-  if (body.mchid !== state.mchid || !state.appids.includes(body.appid)) return err(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配')
+  if (body.mchid !== state.mchid || !state.appids.includes(body.appid))
+    return err(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配')
   const now = state.now()
   const params = canonical({ kind, ...body })
   const existing = state.orders.get(body.out_trade_no)
   if (existing) {
-    if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return err(400, 'ORDERPAID', '该订单已支付')
+    if (existing.state === 'SUCCESS' || existing.state === 'REFUND')
+      return err(400, 'ORDERPAID', '该订单已支付')
     if (existing.state === 'CLOSED') return err(400, 'ORDER_CLOSED', '该订单已关闭')
     // "若未超过支付结束时间，则可使用原参数重新请求下单接口，以获取当前订单最新的prepay_id".
     if (existing.params !== params) return err(403, 'OUT_TRADE_NO_USED', '商户订单号重复')
@@ -85,10 +92,7 @@ export function prepay(state: PayState, kind: TradeKind, body: Record<string, an
     params,
     prepayId,
     codeUrl: kind === 'native' ? `weixin://wxpay/bizpayurl?pr=${randomBytes(6).toString('base64url')}` : null,
-    h5Url:
-      kind === 'h5'
-        ? `${state.baseUrl()}/_sim/pay?prepay_id=${prepayId}&package=${digits(10)}`
-        : null,
+    h5Url: kind === 'h5' ? `${state.baseUrl()}/_sim/pay?prepay_id=${prepayId}&package=${digits(10)}` : null,
     state: 'NOTPAY',
     transactionId: null,
     successTime: null,
@@ -98,11 +102,18 @@ export function prepay(state: PayState, kind: TradeKind, body: Record<string, an
   return prepayAnswer(order)
 }
 
-export function query(state: PayState, by: 'out-trade-no' | 'id', id: string, mchid: string | null): PayResult | PayError {
+export function query(
+  state: PayState,
+  by: 'out-trade-no' | 'id',
+  id: string,
+  mchid: string | null,
+): PayResult | PayError {
   if (!mchid) return err(400, 'PARAM_ERROR', '输入源“/query/mchid”为必填字段')
   if (mchid !== state.mchid) return err(400, 'MCH_NOT_EXISTS', '商户号不存在')
   const order =
-    by === 'out-trade-no' ? state.orders.get(id) : [...state.orders.values()].find((o) => o.transactionId === id)
+    by === 'out-trade-no'
+      ? state.orders.get(id)
+      : [...state.orders.values()].find((o) => o.transactionId === id)
   if (!order) return err(404, 'ORDER_NOT_EXIST', '订单不存在')
   return { status: 200, json: transactionJson(order) }
 }
@@ -134,13 +145,15 @@ export function createRefund(state: PayState, body: Record<string, any>): PayRes
     }
     return { status: 200, json: refundJson(existing) }
   }
-  if (order.state !== 'SUCCESS' && order.state !== 'REFUND') return err(400, 'INVALID_REQUEST', '订单未支付，不能退款')
+  if (order.state !== 'SUCCESS' && order.state !== 'REFUND')
+    return err(400, 'INVALID_REQUEST', '订单未支付，不能退款')
   if (body.amount.total !== order.total) return err(400, 'PARAM_ERROR', '订单金额与原订单金额不一致')
   const refunded = order.refunds
     .map((no) => state.refunds.get(no)!)
     .filter((r) => r.status !== 'CLOSED' && r.status !== 'ABNORMAL')
     .reduce((sum, r) => sum + r.refund, 0)
-  if (refunded + body.amount.refund > order.total) return err(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额')
+  if (refunded + body.amount.refund > order.total)
+    return err(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额')
   if (order.refunds.length >= 50) return err(403, 'RULE_LIMIT', '部分退款次数已达上限(50)')
   const refund: SimRefund = {
     refundId: `50${digits(30)}`,

@@ -2,10 +2,17 @@ import { createPublicKey, type KeyObject, randomBytes, randomUUID } from 'node:c
 import type { SimulatorClock } from '../clock.js'
 import type { SimulatorContext, SimulatorHandler } from '../server.js'
 import { checkMerchantSignature } from './auth.js'
-import { encrypt, generateRsaKeyPair, randomPublicKeyId, randomSerial, type RsaKeyPair, wechatpayHeaders } from './crypto.js'
+import {
+  encrypt,
+  generateRsaKeyPair,
+  type RsaKeyPair,
+  randomPublicKeyId,
+  randomSerial,
+  wechatpayHeaders,
+} from './crypto.js'
 import { createNotifier, type Delivery, type DeliveryOptions } from './notify.js'
 import * as routes from './routes.js'
-import { rfc3339, refundNoticeJson, type SimOrder, type SimRefund, transactionJson } from './state.js'
+import { refundNoticeJson, rfc3339, type SimOrder, type SimRefund, transactionJson } from './state.js'
 
 /** Options of the WeChat Pay part of {@link wechatSimulator}. */
 export interface PaySimulatorOptions {
@@ -42,7 +49,13 @@ export interface PayRequestRecord {
   code: string | null
 }
 
-type FaultRule = { status: number; code: string; message: string; path: string | RegExp | null; times: number }
+type FaultRule = {
+  status: number
+  code: string
+  message: string
+  path: string | RegExp | null
+  times: number
+}
 
 export async function createPaySimulator(shared: PaySimulatorShared, options: PaySimulatorOptions = {}) {
   const [merchantPair, platform, publicKeyMode] = await Promise.all([
@@ -51,9 +64,13 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     generateRsaKeyPair(),
   ])
   const mchid = options.mchid ?? '1900000109'
-  const appids = options.appids ?? [`wx${randomBytes(8).toString('hex')}`, `wx${randomBytes(8).toString('hex')}`]
+  const appids = options.appids ?? [
+    `wx${randomBytes(8).toString('hex')}`,
+    `wx${randomBytes(8).toString('hex')}`,
+  ]
   const apiV3Key = options.apiV3Key ?? randomBytes(16).toString('hex')
-  if (Buffer.byteLength(apiV3Key) !== 32) throw new Error('[loopkit] [wechat-simulator] `apiV3Key` must be 32 bytes.')
+  if (Buffer.byteLength(apiV3Key) !== 32)
+    throw new Error('[loopkit] [wechat-simulator] `apiV3Key` must be 32 bytes.')
   const merchantSerial = options.merchant?.serialNo ?? randomSerial()
   const merchantPublicKey = options.merchant
     ? typeof options.merchant.publicKey === 'string'
@@ -70,16 +87,26 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
   const requests: PayRequestRecord[] = []
 
   const signer = () =>
-    signWith === 'publicKey' ? { key: publicKey.pair.privateKey, serial: publicKey.id } : { key: certificate.pair.privateKey, serial: certificate.serial }
+    signWith === 'publicKey'
+      ? { key: publicKey.pair.privateKey, serial: publicKey.id }
+      : { key: certificate.pair.privateKey, serial: certificate.serial }
 
   const headersFor = (body: string | Uint8Array) => {
     const { key, serial } = signer()
     return wechatpayHeaders({ body, key, serial, nowMs: shared.clock.now(), requestId: randomUUID() })
   }
 
-  const notifier = createNotifier({ clock: shared.clock, headers: headersFor, log: deliveries, timeoutMs: options.notifyTimeoutMs ?? 5000 })
+  const notifier = createNotifier({
+    clock: shared.clock,
+    headers: headersFor,
+    log: deliveries,
+    timeoutMs: options.notifyTimeoutMs ?? 5000,
+  })
 
-  async function notifyEvent(input: { type: string; summary: string; url: string; originalType: string; resource: unknown }, delivery: DeliveryOptions = {}) {
+  async function notifyEvent(
+    input: { type: string; summary: string; url: string; originalType: string; resource: unknown },
+    delivery: DeliveryOptions = {},
+  ) {
     const id = randomUUID()
     const body = JSON.stringify({
       id,
@@ -87,19 +114,38 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       resource_type: 'encrypt-resource',
       event_type: input.type,
       summary: input.summary,
-      resource: { original_type: input.originalType, ...encrypt(apiV3Key, JSON.stringify(input.resource), input.originalType) },
+      resource: {
+        original_type: input.originalType,
+        ...encrypt(apiV3Key, JSON.stringify(input.resource), input.originalType),
+      },
     })
-    return { eventId: id, deliveries: await notifier.deliver({ id, type: input.type, url: input.url, body }, delivery) }
+    return {
+      eventId: id,
+      deliveries: await notifier.deliver({ id, type: input.type, url: input.url, body }, delivery),
+    }
   }
 
-  async function settle(refund: SimRefund, status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED', delivery: DeliveryOptions = {}) {
+  async function settle(
+    refund: SimRefund,
+    status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED',
+    delivery: DeliveryOptions = {},
+  ) {
     if (refund.status !== 'PROCESSING') return { eventId: null, deliveries: [] as Delivery[] }
     refund.status = status
     if (status === 'SUCCESS') refund.successTime = shared.clock.now()
     const order = state.orders.get(refund.outTradeNo)!
     const url = refund.notifyUrl ?? order.notifyUrl
     const summary = status === 'SUCCESS' ? '退款成功' : status === 'CLOSED' ? '退款关闭' : '退款异常'
-    return notifyEvent({ type: `REFUND.${status}`, summary, url, originalType: 'refund', resource: refundNoticeJson(refund, mchid) }, delivery)
+    return notifyEvent(
+      {
+        type: `REFUND.${status}`,
+        summary,
+        url,
+        originalType: 'refund',
+        resource: refundNoticeJson(refund, mchid),
+      },
+      delivery,
+    )
   }
 
   const state: routes.PayState = {
@@ -111,7 +157,10 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     orders: new Map(),
     refunds: new Map(),
     onRefundCreated: (refund) => {
-      shared.clock.schedule(shared.clock.now() + (options.refundDelayMs ?? 5000), async () => void (await settle(refund, 'SUCCESS')))
+      shared.clock.schedule(
+        shared.clock.now() + (options.refundDelayMs ?? 5000),
+        async () => void (await settle(refund, 'SUCCESS')),
+      )
     },
   }
 
@@ -119,21 +168,33 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     const order = input.outTradeNo
       ? state.orders.get(input.outTradeNo)
       : [...state.orders.values()].find((o) => o.prepayId === input.prepayId)
-    if (!order) throw new Error(`[loopkit] [wechat-simulator] No order ${input.outTradeNo ?? input.prepayId}.`)
+    if (!order)
+      throw new Error(`[loopkit] [wechat-simulator] No order ${input.outTradeNo ?? input.prepayId}.`)
     return order
   }
 
-  async function payOrder(input: { outTradeNo?: string; prepayId?: string; openid?: string; notify?: boolean } & DeliveryOptions) {
+  async function payOrder(
+    input: { outTradeNo?: string; prepayId?: string; openid?: string; notify?: boolean } & DeliveryOptions,
+  ) {
     const order = findOrder(input)
-    if (order.state !== 'NOTPAY') throw new Error(`[loopkit] [wechat-simulator] Order ${order.outTradeNo} is ${order.state}, not NOTPAY.`)
-    if (shared.clock.now() > order.timeExpire) throw new Error(`[loopkit] [wechat-simulator] Order ${order.outTradeNo} expired.`)
+    if (order.state !== 'NOTPAY')
+      throw new Error(`[loopkit] [wechat-simulator] Order ${order.outTradeNo} is ${order.state}, not NOTPAY.`)
+    if (shared.clock.now() > order.timeExpire)
+      throw new Error(`[loopkit] [wechat-simulator] Order ${order.outTradeNo} expired.`)
     order.state = 'SUCCESS'
     order.transactionId = routes.newTransactionId(shared.clock.now())
     order.successTime = shared.clock.now()
     order.payerOpenid = input.openid ?? order.payerOpenid ?? `o${randomBytes(14).toString('base64url')}`
-    if (input.notify === false) return { transactionId: order.transactionId, eventId: null, deliveries: [] as Delivery[] }
+    if (input.notify === false)
+      return { transactionId: order.transactionId, eventId: null, deliveries: [] as Delivery[] }
     const sent = await notifyEvent(
-      { type: 'TRANSACTION.SUCCESS', summary: '支付成功', url: order.notifyUrl, originalType: 'transaction', resource: transactionJson(order) },
+      {
+        type: 'TRANSACTION.SUCCESS',
+        summary: '支付成功',
+        url: order.notifyUrl,
+        originalType: 'transaction',
+        resource: transactionJson(order),
+      },
       input,
     )
     return { transactionId: order.transactionId, ...sent }
@@ -151,7 +212,11 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       nowMs: shared.clock.now(),
     })
     if (auth) return routes.toResult(auth)
-    const fault = faults.find((f) => f.path === null || (typeof f.path === 'string' ? url.pathname.startsWith(f.path) : f.path.test(url.pathname)))
+    const fault = faults.find(
+      (f) =>
+        f.path === null ||
+        (typeof f.path === 'string' ? url.pathname.startsWith(f.path) : f.path.test(url.pathname)),
+    )
     if (fault) {
       if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
       return { status: fault.status, json: { code: fault.code, message: fault.message } }
@@ -165,22 +230,30 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       }
     }
     const p = url.pathname
-    let m: RegExpExecArray | null
-    if (req.method === 'POST' && (m = /^\/v3\/pay\/transactions\/(jsapi|app|h5|native)$/.exec(p))) {
-      return routes.toResult(routes.prepay(state, m[1] as 'jsapi', body))
+    const at = (method: string, re: RegExp) => (req.method === method ? re.exec(p) : null)
+    const prepay = at('POST', /^\/v3\/pay\/transactions\/(jsapi|app|h5|native)$/)
+    if (prepay) return routes.toResult(routes.prepay(state, prepay[1] as 'jsapi', body))
+    const query = at('GET', /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/]+)$/)
+    if (query) {
+      const by = query[1] as 'id' | 'out-trade-no'
+      return routes.toResult(
+        routes.query(state, by, decodeURIComponent(query[2]!), url.searchParams.get('mchid')),
+      )
     }
-    if (req.method === 'GET' && (m = /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/]+)$/.exec(p))) {
-      return routes.toResult(routes.query(state, m[1] as 'id', decodeURIComponent(m[2]!), url.searchParams.get('mchid')))
-    }
-    if (req.method === 'POST' && (m = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/.exec(p))) {
-      return routes.toResult(routes.close(state, decodeURIComponent(m[1]!), body))
-    }
-    if (req.method === 'POST' && p === '/v3/refund/domestic/refunds') return routes.toResult(routes.createRefund(state, body))
-    if (req.method === 'GET' && (m = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(p))) {
-      return routes.toResult(routes.queryRefund(state, decodeURIComponent(m[1]!)))
-    }
+    const close = at('POST', /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/)
+    if (close) return routes.toResult(routes.close(state, decodeURIComponent(close[1]!), body))
+    if (at('POST', /^\/v3\/refund\/domestic\/refunds$/))
+      return routes.toResult(routes.createRefund(state, body))
+    const refund = at('GET', /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/)
+    if (refund) return routes.toResult(routes.queryRefund(state, decodeURIComponent(refund[1]!)))
     if (req.method === 'GET' && p === '/v3/certificates') {
-      return { status: 404, json: { code: 'RESOURCE_NOT_EXISTS', message: '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。' } }
+      return {
+        status: 404,
+        json: {
+          code: 'RESOURCE_NOT_EXISTS',
+          message: '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。',
+        },
+      }
     }
     return { status: 404, json: { code: 'NOT_FOUND', message: `No such API: ${req.method} ${p}` } }
   }
@@ -191,12 +264,20 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     if (!url.pathname.startsWith('/v3/')) return null
     const result = await route(req, ctx, url)
     const text = result.json === undefined ? '' : JSON.stringify(result.json)
-    const headers: Record<string, string> = { ...headersFor(text), ...(text ? { 'Content-Type': 'application/json' } : {}) }
+    const headers: Record<string, string> = {
+      ...headersFor(text),
+      ...(text ? { 'Content-Type': 'application/json' } : {}),
+    }
     if (forgeNext > 0 && result.status < 300) {
       forgeNext--
       headers['Wechatpay-Signature'] = randomBytes(256).toString('base64')
     }
-    requests.push({ method: req.method, url: ctx.rawUrl, status: result.status, code: (result.json as { code?: string } | undefined)?.code ?? null })
+    requests.push({
+      method: req.method,
+      url: ctx.rawUrl,
+      status: result.status,
+      code: (result.json as { code?: string } | undefined)?.code ?? null,
+    })
     return new Response(text || null, { status: result.status, headers })
   }
 
@@ -207,11 +288,16 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     try {
       await payOrder({ ...(prepayId ? { prepayId } : {}), ...(outTradeNo ? { outTradeNo } : {}) })
     } catch (e) {
-      return new Response(`<!doctype html><p>${(e as Error).message}</p>`, { status: 409, headers: { 'Content-Type': 'text/html; charset=utf-8' } })
+      return new Response(`<!doctype html><p>${(e as Error).message}</p>`, {
+        status: 409,
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      })
     }
     const back = url.searchParams.get('redirect_url')
     if (back) return new Response(null, { status: 302, headers: { Location: back } })
-    return new Response('<!doctype html><p>支付成功 (simulated)</p>', { headers: { 'Content-Type': 'text/html; charset=utf-8' } })
+    return new Response('<!doctype html><p>支付成功 (simulated)</p>', {
+      headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    })
   }
 
   const verifiers = (): Record<string, string> => ({
@@ -236,7 +322,10 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     verifiers,
     /** Options for `wechatPayments()` that talk to this simulator (needs a generated merchant key). */
     adapterOptions() {
-      if (!merchantPair) throw new Error('[loopkit] [wechat-simulator] adapterOptions() needs the simulator to generate the merchant key.')
+      if (!merchantPair)
+        throw new Error(
+          '[loopkit] [wechat-simulator] adapterOptions() needs the simulator to generate the merchant key.',
+        )
       return {
         mchid,
         appid: appids[0]!,
@@ -262,14 +351,28 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     /** The buyer pays: the order becomes SUCCESS and TRANSACTION.SUCCESS is delivered (with retries). */
     payOrder,
     /** Settle a PROCESSING refund now (default SUCCESS) and deliver its REFUND.* notification. */
-    async settleRefund(input: { outRefundNo: string; status?: 'SUCCESS' | 'ABNORMAL' | 'CLOSED' } & DeliveryOptions) {
+    async settleRefund(
+      input: { outRefundNo: string; status?: 'SUCCESS' | 'ABNORMAL' | 'CLOSED' } & DeliveryOptions,
+    ) {
       const refund = state.refunds.get(input.outRefundNo)
       if (!refund) throw new Error(`[loopkit] [wechat-simulator] No refund ${input.outRefundNo}.`)
       return settle(refund, input.status ?? 'SUCCESS', input)
     },
     /** Answer the next matching request(s) with this error (after the signature check). */
-    failNext(input: { status: number; code: string; message?: string; path?: string | RegExp; times?: number }) {
-      faults.push({ status: input.status, code: input.code, message: input.message ?? input.code, path: input.path ?? null, times: input.times ?? 1 })
+    failNext(input: {
+      status: number
+      code: string
+      message?: string
+      path?: string | RegExp
+      times?: number
+    }) {
+      faults.push({
+        status: input.status,
+        code: input.code,
+        message: input.message ?? input.code,
+        path: input.path ?? null,
+        times: input.times ?? 1,
+      })
     },
     /** The next successful response(s) carry an invalid signature, as a forged or tampered answer would. */
     forgeNextResponse(times = 1) {
