@@ -57,10 +57,11 @@ export function orderOps(db: Db): Ops {
           )
           return { order: prior[0]!, created: false }
         }
-        const failed = await reserveStock(q, s, items)
-        // Throwing rolls back the order row and any line already reserved.
-        if (failed.length > 0) throw outOfStock(failed)
         await writeEffects(q, db, { effects, now: order.createdAt })
+        // Stock last: a hot SKU's row lock is then held only from this statement to COMMIT. Throwing
+        // rolls back the order row, the effects and any line already reserved.
+        const failed = await reserveStock(q, s, items)
+        if (failed.length > 0) throw outOfStock(failed)
         return { order: { ...order }, created: true }
       })
     },
@@ -125,8 +126,8 @@ export function orderOps(db: Db): Ops {
           return { order: current[0] ?? null, changed: false }
         }
         const { reserved, ...order } = row
-        if (release) await releaseStock(q, s, reserved)
         await writeEffects(q, db, { effects, now })
+        if (release) await releaseStock(q, s, reserved) // last, for the same reason as in createOrder
         return { order, changed: true }
       })
     },

@@ -61,6 +61,7 @@ describe('four processes sharing one PostgreSQL schema', () => {
   it(`sell exactly ${UNITS} of ${UNITS} units to ${BUYERS} buyers, then deliver every notification once`, async () => {
     const duck = await storage.putSku({ sku: sku({ id: 'duck', stock: UNITS }) })
 
+    const t0 = performance.now()
     const per = BUYERS / WORKERS
     const buyers = await Promise.all(
       Array.from({ length: WORKERS }, (_, w) => worker({ role: 'checkout', skuId: duck.id, first: w * per, count: per })),
@@ -75,6 +76,7 @@ describe('four processes sharing one PostgreSQL schema', () => {
     )
     expect(orders[0]).toEqual({ n: UNITS, units: UNITS, paid: UNITS })
 
+    const t1 = performance.now()
     const dispatchers = await Promise.all(
       Array.from({ length: WORKERS }, () => worker({ role: 'dispatch', skuId: duck.id, outDir })),
     )
@@ -87,6 +89,7 @@ describe('four processes sharing one PostgreSQL schema', () => {
     expect(delivered).toHaveLength(UNITS)
     expect(new Set(delivered)).toEqual(new Set(outbox.map((n) => n.dedupeKey)))
     expect(dispatchers.reduce((n, d) => n + d.sent!, 0)).toBe(UNITS)
+    console.log(`checkout ${Math.round(t1 - t0)} ms, dispatch ${Math.round(performance.now() - t1)} ms`)
     console.log(`sent per dispatcher: ${dispatchers.map((d) => d.sent).join(', ')}`)
   }, 240_000)
 })

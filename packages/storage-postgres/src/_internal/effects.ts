@@ -7,8 +7,8 @@ export function eventsLockKey(schema: string): string {
 }
 
 /**
- * Writes outbox rows (skipping taken dedupe keys) and events in one statement, as the last write
- * of a transaction. Returns how many outbox rows were new.
+ * Writes outbox rows (skipping taken dedupe keys) and events in one statement. Returns how many
+ * outbox rows were new.
  *
  * Why the shared advisory lock: a `bigserial` is handed out at insert time but becomes visible at
  * commit, so a reader tailing `seq > n` could see 8 while 7 is still in flight, and never see 7.
@@ -16,7 +16,11 @@ export function eventsLockKey(schema: string): string {
  * a `seq`, and hold it to commit; `listEvents` briefly takes it exclusively to read a high-water
  * mark below which every `seq` is committed or rolled back. The CTE chain forces the order: the
  * outbox insert runs first (it may wait on a concurrent insert of the same dedupe key), then the
- * lock, then the events — so no writer waits on a row while holding the lock.
+ * lock, then the events. A writer may still wait on a row after this (the stock update comes
+ * last, to keep hot-row locks short), but never on one held by a transaction that is itself
+ * waiting for this lock: only SKU rows are locked after it, always in id order, by transactions
+ * that already hold it or need nothing more. Should a reader ever close a cycle anyway, Postgres
+ * reports a deadlock and the transaction is retried.
  */
 export async function writeEffects(
   q: Queryable,
