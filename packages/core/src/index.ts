@@ -29,7 +29,7 @@ export { backoffMs } from './flows/dispatch.js'
 export type { CreatedShare, ShareCard } from './flows/share.js'
 export type { WebhookOutcome } from './flows/webhook.js'
 export { createLoop, type Loop } from './loop/create-loop.js'
-export type { LoopEvent, LoopEventType, LoopListener } from './loop/events.js'
+export type { LoopEvent, LoopEventData, LoopEventType, LoopListener } from './loop/events.js'
 export type {
   LoopOptions,
   NotificationInput,

@@ -41,7 +41,7 @@ export function createLoop(options: LoopOptions) {
     /** The Web-standard handler. Mount it at the path of `baseUrl`. */
     fetch: handle,
     /** Observe an event (after it is committed). Returns the unsubscribe function. A throwing listener is contained. */
-    on(type: LoopEventType | '*', listener: LoopListener): () => void {
+    on<K extends LoopEventType>(type: K | '*', listener: LoopListener<K>): () => void {
       return rt.emitter.on(type, listener)
     },
     storage: rt.storage,

@@ -1,52 +1,79 @@
 import mittModule from 'mitt'
 import type { NewEvent } from '../domain/event.js'
-
-/** What listeners receive: the event as written to the log (its `seq` is assigned by storage). */
-export type LoopEvent = NewEvent
+import type { Attribution } from '../domain/order.js'
 
 // mitt's typings are CommonJS-flavoured while its ESM build has a real default export.
 const mitt = ((mittModule as unknown as { default?: unknown }).default ??
   mittModule) as unknown as typeof import('mitt').default
 
-/** The event types the loop emits; `data` of each is described in the event reference. */
-export type LoopEventType =
-  | 'customer.created'
-  | 'customer.logged_in'
-  | 'order.created'
-  | 'order.paid'
-  | 'order.fulfilled'
-  | 'order.cancelled'
-  | 'order.expired'
-  | 'order.refunded'
-  | 'refund.requested'
-  | 'refund.failed'
-  | 'payment.suspicious'
-  | 'payment.late'
-  | 'webhook.rejected'
-  | 'share.created'
-  | 'share.visited'
-  | 'share.action'
-  | 'notification.sent'
-  | 'notification.retry'
-  | 'notification.dead'
-  | 'reward.accrued'
-  | 'reward.released'
-  | 'reward.clawed_back'
-  | 'hooks.completed'
+type NotificationData = {
+  notificationId: string
+  channel: string
+  topic: string
+  dedupeKey: string
+  error?: string
+}
+type RewardData = { rewardId: string; sharerId: string; amount: number }
+
+/** The `data` of each event type the loop writes to its log and emits. */
+export interface LoopEventData {
+  'customer.created': { provider: string; referredBy: string | null }
+  'customer.logged_in': { provider: string }
+  'order.created': { number: string; total: number; currency: string; attribution: Attribution | null }
+  'order.paid': {
+    number: string
+    provider: string
+    providerRef: string
+    total: number
+    currency: string
+    attribution: Attribution | null
+    /** Present when the payment was found by querying the provider rather than by webhook. */
+    source?: 'query'
+  }
+  'order.fulfilled': { number: string }
+  'order.cancelled': { number: string }
+  'order.expired': { number: string }
+  /** `number` is the refund's number. */
+  'order.refunded': { number: string; amount: number; currency: string }
+  'refund.requested': { number: string; amount: number }
+  'refund.failed': { number: string; amount: number }
+  'payment.suspicious': { reason: string; [detail: string]: unknown }
+  'payment.late': { number: string; status: string; providerRef: string; amount: number }
+  'webhook.rejected': { provider: string; code: string }
+  'share.created': { shareId: string; skuId: string | null; channel: string | null }
+  'share.visited': { shareId: string; sharerId: string; via?: 'login' }
+  'share.action': { shareId: string; channel: string; sharerId: string }
+  'notification.sent': NotificationData
+  'notification.retry': NotificationData
+  'notification.dead': NotificationData
+  'reward.accrued': RewardData & { kind: 'amount' | 'coupon'; currency: string; coupon: string | null }
+  'reward.released': RewardData
+  'reward.clawed_back': RewardData
+  'hooks.completed': { hook: string }
+}
+
+/** The event types the loop emits. */
+export type LoopEventType = keyof LoopEventData
+
+/** What listeners receive: the event as written to the log (its `seq` is assigned by storage). */
+export type LoopEvent<K extends LoopEventType = LoopEventType> = Omit<NewEvent, 'type' | 'data'> & {
+  type: K
+  data: LoopEventData[K]
+}
 
 /** A listener; it receives the persisted event-log record. */
-export type LoopListener = (event: LoopEvent) => void
+export type LoopListener<K extends LoopEventType = LoopEventType> = (event: LoopEvent<K>) => void
 
 /**
  * mitt, wrapped so that a throwing listener cannot break the loop (mitt stops at the first throw):
  * each listener runs in its own try/catch and failures go to `onListenerError`.
  */
-export function createEmitter(onListenerError: (error: unknown, event: LoopEvent) => void) {
-  const bus = mitt<Record<string, LoopEvent>>()
+export function createEmitter(onListenerError: (error: unknown, event: NewEvent) => void) {
+  const bus = mitt<Record<string, NewEvent>>()
   return {
-    on(type: LoopEventType | '*', listener: LoopListener): () => void {
+    on<K extends LoopEventType>(type: K | '*', listener: LoopListener<K>): () => void {
       const safe = (a: unknown, b?: unknown) => {
-        const event = (type === '*' ? b : a) as LoopEvent
+        const event = (type === '*' ? b : a) as LoopEvent<K>
         try {
           listener(event)
         } catch (error) {
@@ -57,7 +84,7 @@ export function createEmitter(onListenerError: (error: unknown, event: LoopEvent
       else bus.on(type, safe)
       return () => (type === '*' ? bus.off('*', safe as never) : bus.off(type, safe))
     },
-    emit(events: readonly LoopEvent[]): void {
+    emit(events: readonly NewEvent[]): void {
       for (const e of events) bus.emit(e.type, e)
     },
   }

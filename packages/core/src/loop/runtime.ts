@@ -12,7 +12,7 @@ import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError, requiredOptionError } from '../errors.js'
 import { defaultTemplates } from './default-templates.js'
-import { createEmitter, type LoopEmitter, type LoopEventType } from './events.js'
+import { createEmitter, type LoopEmitter, type LoopEventData, type LoopEventType } from './events.js'
 import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
 
 /** Everything the flows share: resolved options, adapters by id, keys, clock, emitter. */
@@ -40,9 +40,9 @@ export interface Runtime {
   }
   options: LoopOptions
   /** An event for the log, stamped with the clock. */
-  event(
-    type: LoopEventType,
-    data: Record<string, unknown>,
+  event<K extends LoopEventType>(
+    type: K,
+    data: LoopEventData[K],
     refs?: { customerId?: string | null; orderId?: string | null },
   ): NewEvent
   /** Emits the events of a committed change to listeners. */
@@ -102,7 +102,7 @@ export function createRuntime(
       now,
       newId,
       handle,
-      event: (type, data, refs) => rt.event(type as LoopEventType, data, refs),
+      event: (type, data, refs) => rt.event(type as LoopEventType, data as never, refs),
       publish: (events) => rt.published({ events }),
     },
     emitter: createEmitter((error, event) => onError(error, `listener for ${event.type}`)),
@@ -121,6 +121,7 @@ export function createRuntime(
     },
     options,
     event(type, data, refs = {}) {
+      // The log stores plain records; the type map above is what keeps emitters honest.
       return {
         id: newId('evt'),
         type,
