@@ -126,18 +126,22 @@ export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResul
     ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
     ...(input.clientIp ? { clientIp: input.clientIp } : {}),
   })
-  await rt.storage.savePayment({
-    payment: {
-      id: `pay_${order.id}_${adapter.id}`,
-      orderId: order.id,
-      provider: adapter.id,
-      providerRef: payment.providerRef,
-      amount: order.total,
-      currency: order.currency,
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-    },
-  })
+  // A payment attempt is recorded when the provider gave it a reference (WeChat's prepay_id); the
+  // paid transition writes the payment in any case, so a provider without one costs no extra write.
+  if (payment.providerRef) {
+    await rt.storage.savePayment({
+      payment: {
+        id: `pay_${order.id}_${adapter.id}`,
+        orderId: order.id,
+        provider: adapter.id,
+        providerRef: payment.providerRef,
+        amount: order.total,
+        currency: order.currency,
+        status: 'pending',
+        createdAt: now,
+        updatedAt: now,
+      },
+    })
+  }
   return { order, action: payment.action, created }
 }
