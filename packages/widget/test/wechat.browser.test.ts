@@ -44,7 +44,10 @@ function stubWx(): void {
     ready(fn: () => void) {
       ready.push(fn)
     },
-    error() {},
+    error(fn: (result: { errMsg: string }) => void) {
+      if (location.search.includes('bad-signature'))
+        setTimeout(() => fn({ errMsg: 'config:invalid signature' }), 10)
+    },
     updateAppMessageShareData(args: Record<string, unknown>) {
       calls.push({ api: 'updateAppMessageShareData', args })
     },
@@ -128,6 +131,26 @@ describe('inside WeChat', () => {
     await card.getByRole('button', { name: 'WeChat' }).click()
     await card.getByRole('dialog', { name: 'Scan with WeChat to share' }).waitFor()
     expect(await wxCalls(page)).toEqual([])
+    await context.close()
+  })
+
+  it('reports WeChat refusing the configuration as a `loopkit-share-error` and keeps the card', async () => {
+    const share = await site.share('duck')
+    const context = await newContext(browser, { userAgent: wechatMobileUa })
+    await context.addInitScript(stubWx)
+    await context.addInitScript(() => {
+      document.addEventListener('loopkit-share-error', (e) => {
+        ;(window as unknown as { wxError: string }).wxError = (
+          (e as CustomEvent).detail.error as Error
+        ).message
+      })
+    })
+    const page = await context.newPage()
+    await openCard(page, `${site.pageUrl({ token: share.token, lang: 'en' })}&bad-signature=1`)
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { wxError?: string }).wxError))
+      .toBe('[loopkit] [widget] WeChat refused wx.config: config:invalid signature.')
+    await page.locator('loopkit-share-card').getByRole('button', { name: 'WeChat friend' }).waitFor()
     await context.close()
   })
 })

@@ -142,7 +142,7 @@ export function createController(host: HTMLElement, root: ShadowRoot): CardContr
         loadWechatSdk(attr('wx-sdk') || defaultWechatSdk),
         fetchJsConfig(endpoint(), location.href),
       ])
-        .then(([wx, config]) => configureWechat(wx, config, data, image ?? ''))
+        .then(([wx, config]) => configureWechat(wx, config, data, image ?? '', (e) => fail(e, false)))
         .catch((error: unknown) => fail(error, false))
     }
   }

@@ -1,3 +1,4 @@
+import { widgetError } from '../_internal/error.js'
 import type { ShareCardData, WechatJsConfig } from './api.js'
 
 /** The subset of the WeChat JS-SDK (`jweixin-1.6.0.js`) the card calls. */
@@ -51,8 +52,14 @@ export function configureWechat(
   config: WechatJsConfig,
   card: ShareCardData,
   imgUrl: string,
+  onError: (error: Error) => void,
 ): void {
   wx.config({ debug: false, ...config })
+  // `config:invalid signature` and friends arrive here, not as exceptions.
+  wx.error?.((result) => {
+    const message = (result as { errMsg?: unknown } | null)?.errMsg
+    onError(widgetError('provider_error', `WeChat refused wx.config: ${String(message ?? 'unknown error')}.`))
+  })
   wx.ready(() => {
     wx.updateAppMessageShareData({ title: card.title, desc: card.description, link: card.link, imgUrl })
     wx.updateTimelineShareData({ title: card.title, link: card.link, imgUrl })
