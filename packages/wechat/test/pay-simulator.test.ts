@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Customer, Order, PaymentAdapter, Refund, WebhookEvent } from '@loopkit/core'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { wechatPayments } from '../src/index.js'
 
 let sim: WechatSimulator
@@ -297,8 +297,8 @@ describe('wechatPayments against the simulator', () => {
 
   it('treats a 2xx with a bad signature as forged', async () => {
     sim.pay.forgeNextResponse()
+    // Error answers are not trusted either way; the forged signature waits for the next 2xx.
     await expect(adapter.queryPayment({ orderNumber: 'NOSUCHORDER2' })).resolves.toBeNull()
-    sim.pay.forgeNextResponse()
     await expect(create(order())).rejects.toMatchObject({
       code: 'signature_invalid',
       message: expect.stringContaining('treated as forged'),
@@ -341,5 +341,76 @@ describe('wechatPayments against the simulator', () => {
       providerCode: 'SIGN_ERROR',
       message: expect.stringContaining('5分钟'),
     })
+  })
+
+  it("JSAPI needs the buyer's WeChat openid; Native does not", async () => {
+    const guest: Customer = {
+      ...customer,
+      id: 'cus_guest',
+      identities: [{ provider: 'sandbox', subject: 'guest' }],
+    }
+    const o = order()
+    await expect(
+      adapter.createPayment({
+        order: o,
+        customer: guest,
+        method: 'jsapi',
+        notifyUrl: receiver.url,
+        description: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('openid') })
+    const native = await adapter.createPayment({
+      order: o,
+      customer: guest,
+      notifyUrl: receiver.url,
+      description: 'x',
+    })
+    expect(native.action.type).toBe('qr')
+  })
+
+  it('opening the H5 link is the buyer paying: the order is paid and the callback delivered', async () => {
+    const o = order()
+    const { action } = await create(o, 'h5', { clientIp: '203.0.113.7' })
+    const page = await fetch((action as { url: string }).url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('支付成功')
+    expect(receiver.accepted.at(-1)).toMatchObject({ kind: 'payment.succeeded', orderNumber: o.number })
+  })
+})
+
+describe('compressed time', () => {
+  it('with timeScale 1000 the retry schedule runs by itself in real milliseconds', async () => {
+    const fast = await wechatSimulator({ timeScale: 1000, pay: { allowInsecureNotifyUrl: true } })
+    const fastAdapter = wechatPayments(fast.pay.adapterOptions())
+    const fastReceiver = await startReceiver(() => fastAdapter)
+    try {
+      const o = order()
+      await fastAdapter.createPayment({
+        order: { ...o, createdAt: fast.now(), expiresAt: fast.now() + 3_600_000 },
+        customer,
+        notifyUrl: fastReceiver.url,
+        description: 'x',
+      })
+      fastReceiver.failNext(4)
+      const paid = await fast.pay.payOrder({ outTradeNo: o.number })
+      // 15 s + 15 s + 30 s + 3 min of simulated time: a quarter of a real second.
+      await vi.waitFor(
+        () =>
+          expect(
+            fast.pay.deliveries.filter((d) => d.eventId === paid.eventId).map((d) => [d.attempt, d.acked]),
+          ).toEqual([
+            [0, false],
+            [1, false],
+            [2, false],
+            [3, false],
+            [4, true],
+          ]),
+        { timeout: 10_000 },
+      )
+      expect(fastReceiver.accepted.filter((e) => e.eventId === paid.eventId)).toHaveLength(1)
+    } finally {
+      await fastReceiver.close()
+      await fast.close()
+    }
   })
 })
