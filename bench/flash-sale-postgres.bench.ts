@@ -1,0 +1,201 @@
+// A flash sale on PostgreSQL: 20,000 units, 24,000 checkout attempts through the public loop API
+// (createLoop + postgresStorage: checkout, then the sandbox payment webhook through loop.fetch,
+// which writes the order.paid outbox row), against the same three writes per order done with raw
+// `pg` (decrement stock, insert order, insert outbox row, one transaction) in the same run.
+// Prints orders/s, p50/p99 latency per attempt, oversold (must be 0), and the ratio. Run:
+//   node --conditions=@loopkit/source --import tsx bench/run.ts postgres
+// Scale with BENCH_UNITS (default 20000); the server is LOOPKIT_TEST_POSTGRES_URL or the local test db.
+import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
+import type { Pool, PoolClient } from 'pg'
+import { createLoop, isLoopError, sandboxPayments } from '../packages/core/src/index.js'
+import { postgresStorage } from '../packages/storage-postgres/src/index.js'
+
+const require = createRequire(new URL('../packages/storage-postgres/package.json', import.meta.url))
+const pg = require('pg') as typeof import('pg')
+
+const URL_ = process.env.LOOPKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const UNITS = Number(process.env.BENCH_UNITS ?? 20_000)
+const ATTEMPTS = Math.round(UNITS * 1.2)
+const BUYERS = Math.max(1, Math.round(UNITS / 10))
+const CONCURRENCY = 32
+const POOL = 16
+
+interface Run {
+  ms: number
+  sold: number
+  soldOut: number
+  latencies: number[]
+  statements: number
+}
+
+/** Runs `attempt(i)` for i < ATTEMPTS with CONCURRENCY in flight; times each and the whole. */
+async function drive(attempt: (i: number) => Promise<'sold' | 'sold_out'>): Promise<Omit<Run, 'statements'>> {
+  const latencies: number[] = []
+  let sold = 0
+  let soldOut = 0
+  let next = 0
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ATTEMPTS) {
+        const i = next++
+        const t = performance.now()
+        if ((await attempt(i)) === 'sold') sold++
+        else soldOut++
+        latencies.push(performance.now() - t)
+      }
+    }),
+  )
+  return { ms: performance.now() - t0, sold, soldOut, latencies }
+}
+
+/** Counts statements sent by every client of `pool` (to report statements per order). */
+function countStatements(pool: Pool): () => number {
+  let n = 0
+  pool.on('connect', (client: PoolClient) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown
+    ;(client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      n++
+      return query(...args)
+    }
+  })
+  return () => n
+}
+
+async function loopRun(schema: string): Promise<Run & { stock: number; orders: number; paid: number; outbox: number }> {
+  const storage = postgresStorage({ connectionString: URL_, max: POOL }, { schema })
+  const statements = countStatements(storage.pool)
+  const sandbox = sandboxPayments()
+  const loop = createLoop({
+    secret: randomBytes(24).toString('base64url'),
+    baseUrl: 'http://127.0.0.1:3000/loop',
+    storage,
+    payments: [sandbox],
+    messaging: [{ id: 'console', canReach: () => true, send: async () => ({ providerMessageId: null }) }],
+  })
+  try {
+    await loop.catalog.put({
+      id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null,
+      price: 8800, currency: 'CNY', stock: UNITS, active: true,
+    })
+    // Buyers log in before the sale opens (not timed).
+    const buyers: string[] = []
+    for (let b = 0; b < BUYERS; b += CONCURRENCY) {
+      const batch = Array.from({ length: Math.min(CONCURRENCY, BUYERS - b) }, (_, k) =>
+        loop.customers.login({ profile: { provider: 'sandbox', subject: `buyer-${b + k}` } }),
+      )
+      for (const { customer } of await Promise.all(batch)) buyers.push(customer.id)
+    }
+    const before = statements()
+    const run = await drive(async (i) => {
+      try {
+        const { order } = await loop.checkout({
+          customerId: buyers[i % BUYERS]!,
+          lines: [{ skuId: 'duck', quantity: 1 }],
+          provider: 'sandbox',
+          idempotencyKey: `flash-sale-attempt-${i}`,
+        })
+        const res = await loop.fetch(await sandbox.pay({ orderNumber: order.number }))
+        if (!res.ok) throw new Error(`webhook answered ${res.status}`)
+        return 'sold'
+      } catch (e) {
+        if (isLoopError(e) && e.code === 'out_of_stock') return 'sold_out'
+        throw e
+      }
+    })
+    const { rows } = await storage.pool.query(
+      `SELECT (SELECT stock FROM "${schema}".skus WHERE id = 'duck')::int AS stock,
+              (SELECT count(*) FROM "${schema}".orders)::int AS orders,
+              (SELECT count(*) FROM "${schema}".orders WHERE status = 'paid')::int AS paid,
+              (SELECT count(*) FROM "${schema}".notifications)::int AS outbox`,
+    )
+    return { ...run, statements: statements() - before, ...rows[0] }
+  } finally {
+    await storage.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {})
+    await storage.close()
+  }
+}
+
+async function rawRun(schema: string): Promise<Run & { stock: number; orders: number; outbox: number }> {
+  const pool = new pg.Pool({ connectionString: URL_, max: POOL })
+  const s = `"${schema}"`
+  await pool.query(`CREATE SCHEMA ${s};
+    CREATE TABLE ${s}.skus (id text PRIMARY KEY, stock bigint NOT NULL CHECK (stock >= 0));
+    CREATE TABLE ${s}.orders (id text PRIMARY KEY, number text UNIQUE NOT NULL, customer_id text NOT NULL,
+      sku_id text NOT NULL, quantity int NOT NULL, total bigint NOT NULL, status text NOT NULL, created_at bigint NOT NULL);
+    CREATE TABLE ${s}.outbox (id text PRIMARY KEY, dedupe_key text UNIQUE NOT NULL, customer_id text NOT NULL,
+      message jsonb NOT NULL, status text NOT NULL, next_attempt_at bigint NOT NULL);
+    INSERT INTO ${s}.skus VALUES ('duck', ${UNITS});`)
+  const statements = countStatements(pool)
+  try {
+    const run = await drive(async (i) => {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const taken = await client.query(`UPDATE ${s}.skus SET stock = stock - 1 WHERE id = 'duck' AND stock >= 1`)
+        if (taken.rowCount === 0) {
+          await client.query('ROLLBACK')
+          return 'sold_out'
+        }
+        const id = `ord_${i}`
+        const now = Date.now()
+        await client.query(`INSERT INTO ${s}.orders VALUES ($1, $2, $3, 'duck', 1, 8800, 'paid', $4)`, [
+          id, `N${i}`, `buyer-${i % BUYERS}`, now,
+        ])
+        await client.query(`INSERT INTO ${s}.outbox VALUES ($1, $2, $3, $4, 'pending', $5)`, [
+          `ntf_${i}`, `order.paid:${id}`, `buyer-${i % BUYERS}`, JSON.stringify({ topic: 'order.paid', title: 'Paid' }), now,
+        ])
+        await client.query('COMMIT')
+        return 'sold'
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw e
+      } finally {
+        client.release()
+      }
+    })
+    const { rows } = await pool.query(
+      `SELECT (SELECT stock FROM ${s}.skus)::int AS stock, (SELECT count(*) FROM ${s}.orders)::int AS orders,
+              (SELECT count(*) FROM ${s}.outbox)::int AS outbox`,
+    )
+    return { ...run, statements: statements(), ...rows[0] }
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => {})
+    await pool.end()
+  }
+}
+
+function pct(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+}
+
+function line(name: string, r: Run, oversold: number): string {
+  const rate = r.sold / (r.ms / 1000)
+  return (
+    `${name.padEnd(34)} ${String(r.sold).padStart(6)} orders in ${(r.ms / 1000).toFixed(1).padStart(5)} s` +
+    ` = ${rate.toFixed(0).padStart(5)} orders/s | p50 ${pct(r.latencies, 50).toFixed(1)} ms, p99 ${pct(r.latencies, 99).toFixed(1)} ms` +
+    ` | sold out ${r.soldOut} | oversold ${oversold} | ${(r.statements / r.sold).toFixed(1)} statements/order`
+  )
+}
+
+export default async function run(): Promise<void> {
+  const tag = randomBytes(4).toString('hex')
+  console.log(`${UNITS} units, ${ATTEMPTS} attempts, ${CONCURRENCY} in flight, pool of ${POOL}, one Node process`)
+
+  const raw = await rawRun(`bench_raw_${tag}`)
+  const rawOversold = Math.max(0, raw.orders - UNITS) + Math.max(0, -raw.stock)
+  console.log(line('raw pg (3 writes, 1 transaction)', raw, rawOversold))
+
+  const loop = await loopRun(`bench_loop_${tag}`)
+  const oversold = Math.max(0, loop.orders - UNITS) + Math.max(0, -loop.stock)
+  console.log(line('loop (checkout + paid webhook)', loop, oversold))
+  if (loop.paid !== loop.sold || loop.outbox !== loop.sold || loop.stock !== UNITS - loop.sold) {
+    console.log(`  inconsistent: paid ${loop.paid}, outbox ${loop.outbox}, stock ${loop.stock}, sold ${loop.sold}`)
+  }
+
+  const ratio = (raw.sold / raw.ms) / (loop.sold / loop.ms)
+  console.log(`ratio: the loop sells at ${(1 / ratio).toFixed(2)}× the raw-pg rate (raw pg is ${ratio.toFixed(1)}× faster)`)
+  if (oversold !== 0 || rawOversold !== 0) throw new Error(`oversold: loop ${oversold}, raw ${rawOversold}`)
+}
