@@ -31,9 +31,11 @@ export interface SimulatorShared {
 }
 
 /**
- * A WeChat server on loopback for tests and demos: WeChat Pay API v3 (signed requests checked,
- * responses and callbacks signed, APIv3-encrypted notifications with the real retry schedule) on
- * `127.0.0.1` with a random port. Point an adapter's `baseUrl` at `url` and change nothing else.
+ * A WeChat server on loopback for tests and demos, on `127.0.0.1` with a random port: WeChat Pay
+ * API v3 under `sim.pay` (signed requests checked, responses and callbacks signed, APIv3-encrypted
+ * notifications on the real retry schedule) and the open platform under `sim.open` (OAuth, tokens,
+ * tickets, messages). Point an adapter's `baseUrl` at `url` and change nothing else. Both parts
+ * share one clock: `timeScale` compresses time, `advance()` jumps it.
  *
  * @example
  * ```ts
