@@ -250,3 +250,32 @@ describe('every route answers malformed input with a 4xx and a stable code, and 
     expect(forged.status).toBe(401)
   })
 })
+
+describe('CORS', () => {
+  it('answers preflights and adds credentials headers only for configured origins', async () => {
+    const { loop } = testLoop({ cors: { origins: ['https://shop.example'] } })
+    const pre = await loop.fetch(
+      new Request('http://shop.test/loop/events', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example' },
+      }),
+    )
+    expect(pre.status).toBe(204)
+    expect(pre.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+    const card = await loop.fetch(
+      new Request('http://shop.test/loop/catalog', { headers: { origin: 'https://shop.example' } }),
+    )
+    expect(card.headers.get('access-control-allow-credentials')).toBe('true')
+    const evil = await loop.fetch(
+      new Request('http://shop.test/loop/catalog', { headers: { origin: 'https://evil.example' } }),
+    )
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull()
+    const evilPre = await loop.fetch(
+      new Request('http://shop.test/loop/events', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example' },
+      }),
+    )
+    expect(evilPre.status).toBe(405)
+  })
+})

@@ -35,7 +35,38 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
       (x.routes ?? []).map(extensionRoute),
     ),
   ]
+  const corsOrigins = new Set(rt.options.cors?.origins ?? [])
+  const withCors = (request: Request, response: Response): Response => {
+    const origin = request.headers.get('origin')
+    if (!origin || !corsOrigins.has(origin)) return response
+    // Responses from Response.json() and redirects have immutable headers in some runtimes: copy.
+    const res = new Response(response.body, response)
+    res.headers.set('access-control-allow-origin', origin)
+    res.headers.set('access-control-allow-credentials', 'true')
+    res.headers.append('vary', 'Origin')
+    return res
+  }
   return async function fetch(request: Request): Promise<Response> {
+    if (request.method === 'OPTIONS' && corsOrigins.size > 0) {
+      const origin = request.headers.get('origin')
+      if (origin && corsOrigins.has(origin)) {
+        return new Response(null, {
+          status: 204,
+          headers: {
+            'access-control-allow-origin': origin,
+            'access-control-allow-credentials': 'true',
+            'access-control-allow-methods': 'GET, POST',
+            'access-control-allow-headers': 'content-type, idempotency-key',
+            'access-control-max-age': '600',
+            vary: 'Origin',
+          },
+        })
+      }
+    }
+    return withCors(request, await route(request))
+  }
+
+  async function route(request: Request): Promise<Response> {
     let url: URL
     try {
       url = new URL(request.url)
