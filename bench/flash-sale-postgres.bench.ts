@@ -7,12 +7,13 @@
 // Scale with BENCH_UNITS (default 20000); the server is LOOPKIT_TEST_POSTGRES_URL or the local test db.
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
-import type { Pool, PoolClient } from 'pg'
 import { createLoop, isLoopError, sandboxPayments } from '../packages/core/src/index.js'
-import { postgresStorage } from '../packages/storage-postgres/src/index.js'
+import { type PostgresStorage, postgresStorage } from '../packages/storage-postgres/src/index.js'
 
+// `pg` is a dependency of the storage package, not of the workspace root: load it from there.
+type Pool = PostgresStorage['pool']
 const require = createRequire(new URL('../packages/storage-postgres/package.json', import.meta.url))
-const pg = require('pg') as typeof import('pg')
+const pg = require('pg') as { Pool: new (config: { connectionString: string; max: number }) => Pool }
 
 const URL_ = process.env.LOOPKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const UNITS = Number(process.env.BENCH_UNITS ?? 20_000)
@@ -53,9 +54,10 @@ async function drive(attempt: (i: number) => Promise<'sold' | 'sold_out'>): Prom
 /** Counts statements sent by every client of `pool` (to report statements per order). */
 function countStatements(pool: Pool): () => number {
   let n = 0
-  pool.on('connect', (client: PoolClient) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown
-    ;(client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+  pool.on('connect', (client) => {
+    const c = client as unknown as { query: (...args: unknown[]) => unknown }
+    const query = c.query.bind(client)
+    c.query = (...args: unknown[]) => {
       n++
       return query(...args)
     }
@@ -63,7 +65,9 @@ function countStatements(pool: Pool): () => number {
   return () => n
 }
 
-async function loopRun(schema: string): Promise<Run & { stock: number; orders: number; paid: number; outbox: number }> {
+async function loopRun(
+  schema: string,
+): Promise<Run & { stock: number; orders: number; paid: number; outbox: number }> {
   const storage = postgresStorage({ connectionString: URL_, max: POOL }, { schema })
   const statements = countStatements(storage.pool)
   const sandbox = sandboxPayments()
@@ -76,8 +80,14 @@ async function loopRun(schema: string): Promise<Run & { stock: number; orders: n
   })
   try {
     await loop.catalog.put({
-      id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null,
-      price: 8800, currency: 'CNY', stock: UNITS, active: true,
+      id: 'duck',
+      title: 'Nanjing salted duck',
+      description: null,
+      imageUrl: null,
+      price: 8800,
+      currency: 'CNY',
+      stock: UNITS,
+      active: true,
     })
     // Buyers log in before the sale opens (not timed).
     const buyers: string[] = []
@@ -133,7 +143,9 @@ async function rawRun(schema: string): Promise<Run & { stock: number; orders: nu
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
-        const taken = await client.query(`UPDATE ${s}.skus SET stock = stock - 1 WHERE id = 'duck' AND stock >= 1`)
+        const taken = await client.query(
+          `UPDATE ${s}.skus SET stock = stock - 1 WHERE id = 'duck' AND stock >= 1`,
+        )
         if (taken.rowCount === 0) {
           await client.query('ROLLBACK')
           return 'sold_out'
@@ -141,10 +153,17 @@ async function rawRun(schema: string): Promise<Run & { stock: number; orders: nu
         const id = `ord_${i}`
         const now = Date.now()
         await client.query(`INSERT INTO ${s}.orders VALUES ($1, $2, $3, 'duck', 1, 8800, 'paid', $4)`, [
-          id, `N${i}`, `buyer-${i % BUYERS}`, now,
+          id,
+          `N${i}`,
+          `buyer-${i % BUYERS}`,
+          now,
         ])
         await client.query(`INSERT INTO ${s}.outbox VALUES ($1, $2, $3, $4, 'pending', $5)`, [
-          `ntf_${i}`, `order.paid:${id}`, `buyer-${i % BUYERS}`, JSON.stringify({ topic: 'order.paid', title: 'Paid' }), now,
+          `ntf_${i}`,
+          `order.paid:${id}`,
+          `buyer-${i % BUYERS}`,
+          JSON.stringify({ topic: 'order.paid', title: 'Paid' }),
+          now,
         ])
         await client.query('COMMIT')
         return 'sold'
@@ -182,7 +201,9 @@ function line(name: string, r: Run, oversold: number): string {
 
 export default async function run(): Promise<void> {
   const tag = randomBytes(4).toString('hex')
-  console.log(`${UNITS} units, ${ATTEMPTS} attempts, ${CONCURRENCY} in flight, pool of ${POOL}, one Node process`)
+  console.log(
+    `${UNITS} units, ${ATTEMPTS} attempts, ${CONCURRENCY} in flight, pool of ${POOL}, one Node process`,
+  )
 
   const raw = await rawRun(`bench_raw_${tag}`)
   const rawOversold = Math.max(0, raw.orders - UNITS) + Math.max(0, -raw.stock)
@@ -192,10 +213,14 @@ export default async function run(): Promise<void> {
   const oversold = Math.max(0, loop.orders - UNITS) + Math.max(0, -loop.stock)
   console.log(line('loop (checkout + paid webhook)', loop, oversold))
   if (loop.paid !== loop.sold || loop.outbox !== loop.sold || loop.stock !== UNITS - loop.sold) {
-    console.log(`  inconsistent: paid ${loop.paid}, outbox ${loop.outbox}, stock ${loop.stock}, sold ${loop.sold}`)
+    console.log(
+      `  inconsistent: paid ${loop.paid}, outbox ${loop.outbox}, stock ${loop.stock}, sold ${loop.sold}`,
+    )
   }
 
-  const ratio = (raw.sold / raw.ms) / (loop.sold / loop.ms)
-  console.log(`ratio: the loop sells at ${(1 / ratio).toFixed(2)}× the raw-pg rate (raw pg is ${ratio.toFixed(1)}× faster)`)
+  const ratio = raw.sold / raw.ms / (loop.sold / loop.ms)
+  console.log(
+    `ratio: the loop sells at ${(1 / ratio).toFixed(2)}× the raw-pg rate (raw pg is ${ratio.toFixed(1)}× faster)`,
+  )
   if (oversold !== 0 || rawOversold !== 0) throw new Error(`oversold: loop ${oversold}, raw ${rawOversold}`)
 }

@@ -1,5 +1,5 @@
-import { loopError } from '@loopkit/core'
 import type { Sku, StockReservation, StorageAdapter } from '@loopkit/core'
+import { loopError } from '@loopkit/core'
 import { skuCols } from './_internal/columns.js'
 import type { Db, Queryable } from './_internal/db.js'
 
@@ -9,7 +9,11 @@ export function normalizeReservations(items: readonly StockReservation[]): Stock
   for (const r of items) {
     // A zero, negative or fractional quantity would *add* stock through `stock - $2`.
     if (!Number.isSafeInteger(r.quantity) || r.quantity <= 0) {
-      throw loopError('postgres', 'invalid_input', `Reservation quantity must be a positive integer, got ${r.quantity}.`)
+      throw loopError(
+        'postgres',
+        'invalid_input',
+        `Reservation quantity must be a positive integer, got ${r.quantity}.`,
+      )
     }
     bySku.set(r.skuId, (bySku.get(r.skuId) ?? 0) + r.quantity)
   }
@@ -43,7 +47,10 @@ export async function reserveStock(q: Queryable, s: string, items: StockReservat
 /** Gives reserved units back (to SKUs that still track stock), in the same lock order. */
 export async function releaseStock(q: Queryable, s: string, items: StockReservation[]): Promise<void> {
   for (const { skuId, quantity } of normalizeReservations(items)) {
-    await q.query(`UPDATE ${s}.skus SET stock = stock + $2 WHERE id = $1 AND stock IS NOT NULL`, [skuId, quantity])
+    await q.query(`UPDATE ${s}.skus SET stock = stock + $2 WHERE id = $1 AND stock IS NOT NULL`, [
+      skuId,
+      quantity,
+    ])
   }
 }
 

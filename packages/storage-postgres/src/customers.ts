@@ -2,7 +2,10 @@ import type { Customer, StorageAdapter } from '@loopkit/core'
 import type { Db, Queryable } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 
-type Ops = Pick<StorageAdapter, 'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer'>
+type Ops = Pick<
+  StorageAdapter,
+  'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer'
+>
 
 /** Selects whole customers (identities and consents folded in as JSON, in the order they were added). */
 export function customerSelect(s: string, where: string): string {
@@ -32,7 +35,10 @@ export function customerOps(db: Db): Ops {
 
   const findByIdentity = async (q: Queryable, provider: string, subject: string) => {
     const { rows } = await q.query<Customer>(
-      customerSelect(s, `WHERE c.id = (SELECT customer_id FROM ${s}.identities WHERE provider = $1 AND subject = $2)`),
+      customerSelect(
+        s,
+        `WHERE c.id = (SELECT customer_id FROM ${s}.identities WHERE provider = $1 AND subject = $2)`,
+      ),
       [provider, subject],
     )
     return rows[0] ?? null
@@ -51,12 +57,10 @@ export function customerOps(db: Db): Ops {
         const again = await findByIdentity(q, profile.provider, profile.subject)
         if (again) return { customer: again, created: false }
         const addIdentity = (customerId: string) =>
-          q.query(`INSERT INTO ${s}.identities (provider, subject, customer_id, union_id) VALUES ($1, $2, $3, $4)`, [
-            profile.provider,
-            profile.subject,
-            customerId,
-            profile.unionId ?? null,
-          ])
+          q.query(
+            `INSERT INTO ${s}.identities (provider, subject, customer_id, union_id) VALUES ($1, $2, $3, $4)`,
+            [profile.provider, profile.subject, customerId, profile.unionId ?? null],
+          )
         if (profile.unionId) {
           const { rows } = await q.query<{ customerId: string }>(
             `SELECT customer_id AS "customerId" FROM ${s}.identities WHERE union_id = $1 ORDER BY seq LIMIT 1`,

@@ -1,5 +1,5 @@
-import { loopError } from '@loopkit/core'
 import type { Order, StockReservation, StorageAdapter } from '@loopkit/core'
+import { loopError } from '@loopkit/core'
 import { orderCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
@@ -69,7 +69,9 @@ export function orderOps(db: Db): Ops {
     getOrder: ({ id }) => byId(id),
 
     async getOrderByNumber({ number }) {
-      const { rows } = await db.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE number = $1`, [number])
+      const { rows } = await db.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE number = $1`, [
+        number,
+      ])
       return rows[0] ?? null
     },
 
@@ -122,7 +124,10 @@ export function orderOps(db: Db): Ops {
         )
         const row = rows[0]
         if (!row) {
-          const { rows: current } = await q.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1`, [id])
+          const { rows: current } = await q.query<Order>(
+            `SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1`,
+            [id],
+          )
           return { order: current[0] ?? null, changed: false }
         }
         const { reserved, ...order } = row
@@ -135,5 +140,9 @@ export function orderOps(db: Db): Ops {
 }
 
 function outOfStock(skuIds: string[]) {
-  return loopError('postgres', 'out_of_stock', `Not enough stock for ${skuIds.map((id) => `\`${id}\``).join(', ')}.`)
+  return loopError(
+    'postgres',
+    'out_of_stock',
+    `Not enough stock for ${skuIds.map((id) => `\`${id}\``).join(', ')}.`,
+  )
 }

@@ -16,7 +16,17 @@ export function paymentOps(db: Db): Ops {
     async savePayment({ payment: p }) {
       const { rows } = await db.query<Payment>(
         `${upsertPayment} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ${onConflict} RETURNING ${paymentCols('p.')}`,
-        [p.id, p.orderId, p.provider, p.providerRef, p.amount, p.currency, p.status, p.createdAt, p.updatedAt],
+        [
+          p.id,
+          p.orderId,
+          p.provider,
+          p.providerRef,
+          p.amount,
+          p.currency,
+          p.status,
+          p.createdAt,
+          p.updatedAt,
+        ],
       )
       return rows[0]!
     },
@@ -85,7 +95,9 @@ export function paymentOps(db: Db): Ops {
           await writeEffects(q, db, { effects, now })
           return { order, changed: true, duplicate: false }
         }
-        const current = await q.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1`, [orderId])
+        const current = await q.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1`, [
+          orderId,
+        ])
         return { order: current.rows[0] ?? null, changed: false, duplicate }
       })
     },

@@ -1,7 +1,7 @@
-import { loopError } from '@loopkit/core'
 import type { StorageAdapter } from '@loopkit/core'
-import pg from 'pg'
+import { loopError } from '@loopkit/core'
 import type { Pool } from 'pg'
+import pg from 'pg'
 import { createDb } from './_internal/db.js'
 import { cacheOps } from './cache.js'
 import { catalogOps } from './catalog.js'
@@ -55,16 +55,29 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
  * await storage.close()
  * ```
  */
-export function postgresStorage(connection: PostgresConnection, options: PostgresStorageOptions = {}): PostgresStorage {
+export function postgresStorage(
+  connection: PostgresConnection,
+  options: PostgresStorageOptions = {},
+): PostgresStorage {
   const schema = options.schema ?? 'loopkit'
   if (!SCHEMA_NAME.test(schema)) {
-    throw loopError('postgres', 'configuration', `Option \`schema\` must be a plain identifier, got \`${schema}\`.`)
+    throw loopError(
+      'postgres',
+      'configuration',
+      `Option \`schema\` must be a plain identifier, got \`${schema}\`.`,
+    )
   }
   const owned = !('pool' in connection)
   if (owned && !connection.connectionString) {
-    throw loopError('postgres', 'configuration', 'Missing required option `connectionString` (or pass `pool`).')
+    throw loopError(
+      'postgres',
+      'configuration',
+      'Missing required option `connectionString` (or pass `pool`).',
+    )
   }
-  const pool = owned ? new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 }) : connection.pool
+  const pool = owned
+    ? new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 })
+    : connection.pool
   // An idle client that loses its server emits 'error' on the pool; unhandled, that would crash the
   // process. The next query reports the failure instead.
   if (owned) pool.on('error', () => {})

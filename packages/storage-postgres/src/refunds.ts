@@ -1,15 +1,20 @@
-import { loopError } from '@loopkit/core'
 import type { Order, Refund, StorageAdapter } from '@loopkit/core'
+import { loopError } from '@loopkit/core'
 import { orderCols, refundCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 
-type Ops = Pick<StorageAdapter, 'createRefund' | 'getRefund' | 'getRefundByNumber' | 'listRefunds' | 'settleRefund'>
+type Ops = Pick<
+  StorageAdapter,
+  'createRefund' | 'getRefund' | 'getRefundByNumber' | 'listRefunds' | 'settleRefund'
+>
 
 export function refundOps(db: Db): Ops {
   const { s } = db
   const one = async (where: string, value: string) => {
-    const { rows } = await db.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE ${where} = $1`, [value])
+    const { rows } = await db.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE ${where} = $1`, [
+      value,
+    ])
     return rows[0] ?? null
   }
 
@@ -18,9 +23,10 @@ export function refundOps(db: Db): Ops {
       return db.tx(async (q) => {
         // Lock the order first, then read in a *new* statement: under READ COMMITTED each statement
         // sees everything committed before it started, including a refund that won the lock race.
-        const locked = await q.query<{ total: number }>(`SELECT total FROM ${s}.orders WHERE id = $1 FOR UPDATE`, [
-          r.orderId,
-        ])
+        const locked = await q.query<{ total: number }>(
+          `SELECT total FROM ${s}.orders WHERE id = $1 FOR UPDATE`,
+          [r.orderId],
+        )
         const order = locked.rows[0]
         if (!order) throw loopError('postgres', 'not_found', `Order \`${r.orderId}\` does not exist.`)
         const prior = await q.query<Refund & { used: number }>(
@@ -42,7 +48,18 @@ export function refundOps(db: Db): Ops {
         await q.query(
           `INSERT INTO ${s}.refunds (id, order_id, number, amount, currency, reason, status, provider_ref, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [r.id, r.orderId, r.number, r.amount, r.currency, r.reason, r.status, r.providerRef, r.createdAt, r.updatedAt],
+          [
+            r.id,
+            r.orderId,
+            r.number,
+            r.amount,
+            r.currency,
+            r.reason,
+            r.status,
+            r.providerRef,
+            r.createdAt,
+            r.updatedAt,
+          ],
         )
         await writeEffects(q, db, { effects, now: r.createdAt })
         return { refund: { ...r }, created: true }
@@ -69,7 +86,9 @@ export function refundOps(db: Db): Ops {
             [delivery.provider, delivery.eventId, delivery.receivedAt],
           )
           if (rowCount === 0) {
-            const refund = await q.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE id = $1`, [id])
+            const refund = await q.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE id = $1`, [
+              id,
+            ])
             const order = await orderOf(q, s, refund.rows[0]?.orderId)
             return { refund: refund.rows[0] ?? null, order, changed: false, duplicate: true }
           }
@@ -93,8 +112,14 @@ export function refundOps(db: Db): Ops {
         const changed = rows[0]
         if (changed) await writeEffects(q, db, { effects, now })
         const refund =
-          changed ?? (await q.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE id = $1`, [id])).rows[0]
-        return { refund: refund ?? null, order: await orderOf(q, s, refund?.orderId), changed: !!changed, duplicate: false }
+          changed ??
+          (await q.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE id = $1`, [id])).rows[0]
+        return {
+          refund: refund ?? null,
+          order: await orderOf(q, s, refund?.orderId),
+          changed: !!changed,
+          duplicate: false,
+        }
       })
     },
   }

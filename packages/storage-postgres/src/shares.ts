@@ -3,7 +3,10 @@ import { shareCols, visitCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 
-type Ops = Pick<StorageAdapter, 'createShare' | 'getShare' | 'listShares' | 'recordVisit' | 'claimVisits' | 'lastVisit'>
+type Ops = Pick<
+  StorageAdapter,
+  'createShare' | 'getShare' | 'listShares' | 'recordVisit' | 'claimVisits' | 'lastVisit'
+>
 
 export function shareOps(db: Db): Ops {
   const { s } = db

@@ -18,7 +18,9 @@ beforeAll(async () => {
   )
   // DELETE (sub-millisecond on a small table) rather than TRUNCATE (~0.3 s for fifteen tables);
   // customers last, after the rows that reference them.
-  tables = rows.map((r) => `"${schema}".${r.t}`).sort((a, b) => Number(a.endsWith('.customers')) - Number(b.endsWith('.customers')))
+  tables = rows
+    .map((r) => `"${schema}".${r.t}`)
+    .sort((a, b) => Number(a.endsWith('.customers')) - Number(b.endsWith('.customers')))
 })
 
 afterAll(async () => {

@@ -22,7 +22,11 @@ describe('listEvents while a writer is still in flight', () => {
     await a.connect()
     try {
       await a.query('BEGIN')
-      await writeEffects(a, { s: `"${storage.schema}"`, schema: storage.schema }, { effects: { events: [event('tail.slow')] }, now: 1 })
+      await writeEffects(
+        a,
+        { s: `"${storage.schema}"`, schema: storage.schema },
+        { effects: { events: [event('tail.slow')] }, now: 1 },
+      )
       await storage.appendEvents({ events: [event('tail.fast')] })
 
       const firstPage = storage.listEvents({ after: 0, limit: 10 })

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { NewEvent, NewNotification, Order, Sku } from '@loopkit/core'
 import pg from 'pg'
-import { postgresStorage } from '../src/index.js'
 import type { PostgresStorage, PostgresStorageOptions } from '../src/index.js'
+import { postgresStorage } from '../src/index.js'
 
 /** The test server (trust auth); override with `LOOPKIT_TEST_POSTGRES_URL`. */
 export const TEST_URL = process.env.LOOPKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -12,7 +12,10 @@ export function randomSchema(prefix = 'lk_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`
 }
 
-export function createTestStorage(schema = randomSchema(), options: Omit<PostgresStorageOptions, 'schema'> = {}): PostgresStorage {
+export function createTestStorage(
+  schema = randomSchema(),
+  options: Omit<PostgresStorageOptions, 'schema'> = {},
+): PostgresStorage {
   return postgresStorage({ connectionString: TEST_URL, max: 10 }, { ...options, schema })
 }
 

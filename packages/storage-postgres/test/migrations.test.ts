@@ -16,7 +16,9 @@ describe('postgresStorage migrations', () => {
     const storage = createTestStorage(schema)
     try {
       expect(await storage.getSku({ id: 'nothing' })).toBeNull()
-      const { rows } = await storage.pool.query(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`)
+      const { rows } = await storage.pool.query(
+        `SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`,
+      )
       expect(rows).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })))
       expect(await storage.migrate()).toEqual({ applied: [] })
     } finally {
@@ -33,7 +35,9 @@ describe('postgresStorage migrations', () => {
     try {
       const results = await Promise.all(storages.map((s) => s.migrate()))
       expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, migrations.length])
-      const { rows } = await storages[0]!.pool.query(`SELECT count(*)::int AS n FROM "${schema}".schema_migrations`)
+      const { rows } = await storages[0]!.pool.query(
+        `SELECT count(*)::int AS n FROM "${schema}".schema_migrations`,
+      )
       expect(rows[0].n).toBe(migrations.length)
     } finally {
       await Promise.all(storages.map((s) => s.close()))

@@ -116,7 +116,9 @@ describe('transitionOrder', () => {
     const { order: o } = await storage.createOrder({ order: order(), reserve: [] })
     const out = await storage.transitionOrder({ id: o.id, from: ['paid'], to: 'fulfilled', now: 5_000 })
     expect(out).toEqual({ order: o, changed: false })
-    expect(await storage.transitionOrder({ id: 'ord_missing', from: ['paid'], to: 'fulfilled', now: 1 })).toEqual({
+    expect(
+      await storage.transitionOrder({ id: 'ord_missing', from: ['paid'], to: 'fulfilled', now: 1 }),
+    ).toEqual({
       order: null,
       changed: false,
     })

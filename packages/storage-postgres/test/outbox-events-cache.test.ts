@@ -26,7 +26,9 @@ describe('outbox', () => {
 
   it('never hands the same row to two concurrent claimers', async () => {
     const keys = Array.from({ length: 120 }, () => uid('claim:'))
-    expect(await storage.enqueueNotifications({ notifications: keys.map((k) => note(k)), now: 1_000 })).toEqual({
+    expect(
+      await storage.enqueueNotifications({ notifications: keys.map((k) => note(k)), now: 1_000 }),
+    ).toEqual({
       inserted: 120,
     })
     const claims = await Promise.all(
@@ -44,19 +46,35 @@ describe('outbox', () => {
 
   it('skips a dedupe key that already exists', async () => {
     const key = uid('dedupe:')
-    expect(await storage.enqueueNotifications({ notifications: [note(key), note(key)], now: 1 })).toEqual({ inserted: 1 })
-    expect(await storage.enqueueNotifications({ notifications: [note(key)], now: 2 })).toEqual({ inserted: 0 })
+    expect(await storage.enqueueNotifications({ notifications: [note(key), note(key)], now: 1 })).toEqual({
+      inserted: 1,
+    })
+    expect(await storage.enqueueNotifications({ notifications: [note(key)], now: 2 })).toEqual({
+      inserted: 0,
+    })
   })
 
   it('ignores a completion from a dispatcher whose lease was taken over', async () => {
     const key = uid('lease:')
     await storage.enqueueNotifications({ notifications: [note(key, { nextAttemptAt: 5_000_000 })], now: 1 })
-    const [mine] = await storage.claimNotifications({ now: 5_000_000, limit: 1, leaseMs: 1_000, leaseToken: 'slow' })
+    const [mine] = await storage.claimNotifications({
+      now: 5_000_000,
+      limit: 1,
+      leaseMs: 1_000,
+      leaseToken: 'slow',
+    })
     expect(mine?.dedupeKey).toBe(key)
     // Still leased: nobody else gets it.
-    expect(await storage.claimNotifications({ now: 5_000_500, limit: 10, leaseMs: 1_000, leaseToken: 'x' })).toEqual([])
+    expect(
+      await storage.claimNotifications({ now: 5_000_500, limit: 10, leaseMs: 1_000, leaseToken: 'x' }),
+    ).toEqual([])
     // Lease ran out: another dispatcher takes it over.
-    const [theirs] = await storage.claimNotifications({ now: 5_001_000, limit: 1, leaseMs: 1_000, leaseToken: 'fast' })
+    const [theirs] = await storage.claimNotifications({
+      now: 5_001_000,
+      limit: 1,
+      leaseMs: 1_000,
+      leaseToken: 'fast',
+    })
     expect(theirs).toMatchObject({ id: mine!.id, attempts: 2, leaseToken: 'fast' })
     const late = await storage.completeNotification({
       id: mine!.id,
@@ -72,24 +90,43 @@ describe('outbox', () => {
       now: 5_001_200,
     })
     expect(done).toEqual({ changed: true })
-    const [row] = (await storage.listNotifications({ status: 'sent', limit: 1000 })).filter((n) => n.id === mine!.id)
+    const [row] = (await storage.listNotifications({ status: 'sent', limit: 1000 })).filter(
+      (n) => n.id === mine!.id,
+    )
     expect(row).toMatchObject({ providerMessageId: 'm-fast', leaseToken: null, leaseUntil: null })
   })
 
   it('schedules a retry and dead-letters', async () => {
     const key = uid('retry:')
     await storage.enqueueNotifications({ notifications: [note(key, { nextAttemptAt: 7_000_000 })], now: 1 })
-    const [n] = await storage.claimNotifications({ now: 7_000_000, limit: 1, leaseMs: 1_000, leaseToken: 't1' })
+    const [n] = await storage.claimNotifications({
+      now: 7_000_000,
+      limit: 1,
+      leaseMs: 1_000,
+      leaseToken: 't1',
+    })
     await storage.completeNotification({
       id: n!.id,
       leaseToken: 't1',
       outcome: { status: 'retry', error: 'busy', nextAttemptAt: 7_000_500 },
       now: 7_000_010,
     })
-    expect(await storage.claimNotifications({ now: 7_000_100, limit: 1, leaseMs: 1_000, leaseToken: 't2' })).toEqual([])
-    const [again] = await storage.claimNotifications({ now: 7_000_500, limit: 1, leaseMs: 1_000, leaseToken: 't3' })
+    expect(
+      await storage.claimNotifications({ now: 7_000_100, limit: 1, leaseMs: 1_000, leaseToken: 't2' }),
+    ).toEqual([])
+    const [again] = await storage.claimNotifications({
+      now: 7_000_500,
+      limit: 1,
+      leaseMs: 1_000,
+      leaseToken: 't3',
+    })
     expect(again).toMatchObject({ id: n!.id, attempts: 2, lastError: 'busy' })
-    await storage.completeNotification({ id: n!.id, leaseToken: 't3', outcome: { status: 'dead', error: 'gone' }, now: 1 })
+    await storage.completeNotification({
+      id: n!.id,
+      leaseToken: 't3',
+      outcome: { status: 'dead', error: 'gone' },
+      now: 1,
+    })
     const dead = (await storage.listNotifications({ status: 'dead', limit: 100 })).find((x) => x.id === n!.id)
     expect(dead).toMatchObject({ status: 'dead', lastError: 'gone' })
   })
@@ -149,9 +186,13 @@ describe('cache', () => {
     )
     expect(tries.filter((t) => t.stored)).toHaveLength(1)
     const holder = await storage.cacheGet({ key: 'lock:token', now: 10_500 })
-    expect(await storage.cacheDelete({ key: 'lock:token', ifValue: 'someone-else' })).toEqual({ deleted: false })
+    expect(await storage.cacheDelete({ key: 'lock:token', ifValue: 'someone-else' })).toEqual({
+      deleted: false,
+    })
     expect(await storage.cacheGet({ key: 'lock:token', now: 11_000 })).toBeNull()
-    expect(await storage.cacheSet({ key: 'lock:token', value: 'next', ttlMs: 1_000, now: 11_000, ifAbsent: true })).toEqual({
+    expect(
+      await storage.cacheSet({ key: 'lock:token', value: 'next', ttlMs: 1_000, now: 11_000, ifAbsent: true }),
+    ).toEqual({
       stored: true,
     })
     expect(holder).toMatch(/^i\d+$/)

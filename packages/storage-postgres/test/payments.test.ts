@@ -1,5 +1,5 @@
-import { isLoopError } from '@loopkit/core'
 import type { Payment, Refund, Reward } from '@loopkit/core'
+import { isLoopError } from '@loopkit/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PostgresStorage } from '../src/index.js'
 import { createTestStorage, dropSchema, event, note, order, uid } from './helpers.js'
@@ -60,7 +60,9 @@ describe('markPaid', () => {
       { ...pay, status: 'succeeded', updatedAt: 2_000 },
     ])
     expect(await storage.listEvents({ orderId: o.id, limit: 10 })).toHaveLength(1)
-    expect((await storage.listNotifications({ limit: 1000 })).filter((n) => n.dedupeKey.startsWith('paid:'))).toHaveLength(1)
+    expect(
+      (await storage.listNotifications({ limit: 1000 })).filter((n) => n.dedupeKey.startsWith('paid:')),
+    ).toHaveLength(1)
   })
 
   it('records a second, different delivery for an already paid order without changing it', async () => {
@@ -80,7 +82,9 @@ describe('markPaid', () => {
     })
     expect(first.changed).toBe(true)
     expect(second).toEqual({ order: first.order, changed: false, duplicate: false })
-    expect(await storage.recordWebhook({ delivery: { provider: 'sandbox', eventId: `b-${o.id}`, receivedAt: 1 } })).toEqual({
+    expect(
+      await storage.recordWebhook({ delivery: { provider: 'sandbox', eventId: `b-${o.id}`, receivedAt: 1 } }),
+    ).toEqual({
       first: false,
     })
     expect(await storage.listEvents({ orderId: o.id, limit: 10 })).toEqual([])
@@ -111,7 +115,9 @@ describe('refunds', () => {
     expect(again).toEqual({ refund: made.refund, created: false })
 
     const settles = await Promise.all(
-      [0, 1, 2].map(() => storage.settleRefund({ id: whole.id, status: 'succeeded', providerRef: 'rf-1', now: 4_000 })),
+      [0, 1, 2].map(() =>
+        storage.settleRefund({ id: whole.id, status: 'succeeded', providerRef: 'rf-1', now: 4_000 }),
+      ),
     )
     expect(settles.filter((s) => s.changed)).toHaveLength(1)
     const order1 = await storage.getOrder({ id: o.id })
@@ -125,7 +131,11 @@ describe('refunds', () => {
     const delivery = { provider: 'sandbox', eventId: `refund-${r.id}`, receivedAt: 4_000 }
     const first = await storage.settleRefund({ id: r.id, status: 'succeeded', delivery, now: 4_000 })
     const dup = await storage.settleRefund({ id: r.id, status: 'succeeded', delivery, now: 4_001 })
-    expect(first).toMatchObject({ changed: true, duplicate: false, order: { status: 'partially_refunded', refunded: 800 } })
+    expect(first).toMatchObject({
+      changed: true,
+      duplicate: false,
+      order: { status: 'partially_refunded', refunded: 800 },
+    })
     expect(dup).toMatchObject({ changed: false, duplicate: true, order: { refunded: 800 } })
   })
 })
@@ -147,7 +157,9 @@ describe('rewards', () => {
 
   it('keeps a sharer under the cap when referred orders are paid at the same moment', async () => {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => storage.createReward({ reward: reward(`ord_cap_${i}`, 400), capTotal: 1_000 })),
+      Array.from({ length: 8 }, (_, i) =>
+        storage.createReward({ reward: reward(`ord_cap_${i}`, 400), capTotal: 1_000 }),
+      ),
     )
     const amounts = results.filter((r) => r.created).map((r) => r.reward!.amount)
     expect(amounts.reduce((a, b) => a + b, 0)).toBe(1_000)

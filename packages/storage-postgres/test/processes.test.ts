@@ -47,8 +47,12 @@ function worker(job: Record<string, unknown>): Promise<Record<string, number>> {
     )
     let out = ''
     let err = ''
-    child.stdout.on('data', (d: Buffer) => (out += d))
-    child.stderr.on('data', (d: Buffer) => (err += d))
+    child.stdout.on('data', (d: Buffer) => {
+      out += d
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      err += d
+    })
     child.on('error', reject)
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`worker exited with ${code}: ${err.slice(-2000)}`))
@@ -64,7 +68,9 @@ describe('four processes sharing one PostgreSQL schema', () => {
     const t0 = performance.now()
     const per = BUYERS / WORKERS
     const buyers = await Promise.all(
-      Array.from({ length: WORKERS }, (_, w) => worker({ role: 'checkout', skuId: duck.id, first: w * per, count: per })),
+      Array.from({ length: WORKERS }, (_, w) =>
+        worker({ role: 'checkout', skuId: duck.id, first: w * per, count: per }),
+      ),
     )
     expect(buyers.reduce((n, r) => n + r.paid!, 0)).toBe(UNITS)
     expect(buyers.reduce((n, r) => n + r.soldOut!, 0)).toBe(BUYERS - UNITS)

@@ -4,7 +4,10 @@ import pg from 'pg'
 
 /** Anything that runs a query: the pool (one statement, autocommit) or a client inside a transaction. */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(sql: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number }>
+  query<R extends QueryResultRow = QueryResultRow>(
+    sql: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>
 }
 
 // int8 (count, bigint columns) and numeric (sum of bigints) come back from pg as strings because

@@ -52,7 +52,12 @@ export async function writeEffects(
        FROM lk, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(x, i) ORDER BY i
      )
      SELECT count(*)::int AS inserted FROM ob`,
-    [JSON.stringify(outbox.map(outboxJson)), input.now, JSON.stringify(events.map(eventJson)), eventsLockKey(db.schema)],
+    [
+      JSON.stringify(outbox.map(outboxJson)),
+      input.now,
+      JSON.stringify(events.map(eventJson)),
+      eventsLockKey(db.schema),
+    ],
   )
   return { inserted: rows[0]?.inserted ?? 0 }
 }
@@ -69,7 +74,14 @@ function outboxJson(n: NewNotification) {
 }
 
 function eventJson(e: NewEvent) {
-  return { id: e.id, type: e.type, at: e.at, customerId: e.customerId ?? null, orderId: e.orderId ?? null, data: e.data }
+  return {
+    id: e.id,
+    type: e.type,
+    at: e.at,
+    customerId: e.customerId ?? null,
+    orderId: e.orderId ?? null,
+    data: e.data,
+  }
 }
 
 /**

@@ -40,7 +40,10 @@ export async function migrate(pool: Pool, schema: string): Promise<{ applied: nu
     for (const m of migrations) {
       if (seen.has(m.version)) continue
       await client.query(m.sql(s))
-      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name])
+      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
+        m.version,
+        m.name,
+      ])
       applied.push(m.version)
     }
     await client.query('COMMIT')

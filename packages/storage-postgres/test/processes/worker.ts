@@ -5,8 +5,8 @@
 // with its job in LOOPKIT_WORKER (JSON). Prints one JSON line with what it did.
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createLoop, isLoopError, sandboxPayments } from '@loopkit/core'
 import type { MessagingAdapter } from '@loopkit/core'
+import { createLoop, isLoopError, sandboxPayments } from '@loopkit/core'
 import { postgresStorage } from '../../src/index.js'
 
 interface Job {
@@ -67,7 +67,10 @@ async function main() {
   if (job.role === 'checkout') {
     const ids = Array.from({ length: job.count! }, (_, k) => job.first! + k)
     const results = await Promise.all(ids.map(buy))
-    return { paid: results.filter((r) => r === 'paid').length, soldOut: results.filter((r) => r === 'sold_out').length }
+    return {
+      paid: results.filter((r) => r === 'paid').length,
+      soldOut: results.filter((r) => r === 'sold_out').length,
+    }
   }
   let claimed = 0
   for (let idle = 0; idle < 3; ) {
