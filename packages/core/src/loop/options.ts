@@ -72,11 +72,6 @@ export interface LoopOptions {
    * storefront on another domain embedding the share card. Default: none (same origin only).
    */
   cors?: { origins: string[] }
-  /**
-   * Browser origins (other than the loop's own) allowed to call the loop with credentials, e.g. a
-   * storefront on another domain embedding the share card. Default: none (same origin only).
-   */
-  cors?: { origins: string[] }
   /** Called with errors the loop contains: a throwing listener, a failing after-hook. */
   onError?: (error: unknown, where: string) => void
 }
