@@ -19,7 +19,11 @@ async function countEvents(loop: Loop, type: string): Promise<number> {
   let count = 0
   let after: number | undefined
   for (;;) {
-    const page = await loop.analytics.events({ types: [type], limit: 1000, ...(after !== undefined ? { after } : {}) })
+    const page = await loop.analytics.events({
+      types: [type],
+      limit: 1000,
+      ...(after !== undefined ? { after } : {}),
+    })
     count += page.length
     if (page.length < 1000) return count
     after = page[page.length - 1]!.seq
@@ -41,18 +45,20 @@ export function funnelSteps(visits: number, f: Funnel): FunnelStep[] {
 
 /** Everything the admin page shows, read through the loop's programmatic API. */
 export async function adminData(loop: Loop): Promise<AdminData> {
-  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents] = await Promise.all([
-    loop.orders.list({ limit: 100 }),
-    loop.notify.list({ limit: 100 }),
-    loop.notify.list({ status: 'pending', limit: 1000 }),
-    loop.notify.list({ status: 'sent', limit: 1000 }),
-    loop.notify.list({ status: 'dead', limit: 1000 }),
-    loop.shares.list({ limit: 100 }),
-    loop.rewards.list({ limit: 100 }),
-    loop.analytics.funnel(),
-    countEvents(loop, VISIT_EVENT),
-    loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
-  ])
+  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents] = await Promise.all(
+    [
+      loop.orders.list({ limit: 100 }),
+      loop.notify.list({ limit: 100 }),
+      loop.notify.list({ status: 'pending', limit: 1000 }),
+      loop.notify.list({ status: 'sent', limit: 1000 }),
+      loop.notify.list({ status: 'dead', limit: 1000 }),
+      loop.shares.list({ limit: 100 }),
+      loop.rewards.list({ limit: 100 }),
+      loop.analytics.funnel(),
+      countEvents(loop, VISIT_EVENT),
+      loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
+    ],
+  )
   const visitsByShare = new Map<string, number>()
   for (const e of visitEvents) {
     const id = String(e.data.shareId)

@@ -6,15 +6,10 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { createLoop, type Loop, memoryStorage, referralRewards } from '@loopkit/core'
-import { Hono } from 'hono'
+import type { Hono } from 'hono'
 import { seedCatalog } from './catalog.js'
-import { t } from './html.js'
-import type { ModeAdapters, StorefrontMode } from './mode.js'
-import { errorPage } from './pages/layout.js'
-import { adminRoutes } from './routes/admin.js'
-import { assetRoutes } from './routes/assets.js'
-import { pageContext, type ShopDeps } from './routes/context.js'
-import { shopRoutes } from './routes/shop.js'
+import { shopApp } from './hono-app.js'
+import type { ModeAdapters, ModeInput, StorefrontMode } from './mode.js'
 import { sandboxMode } from './sandbox-mode.js'
 import { templates } from './templates.js'
 
@@ -31,7 +26,7 @@ export interface StorefrontOptions {
   tickMs?: number
   /** Requires HTTP basic auth (user `admin`) on `/admin` when set. */
   adminPassword?: string | null
-  /** Where the shop's console lines go (messages sent by the console channel, errors). */
+  /** Where the shop's console lines go (messages printed by the sandbox channel, errors). */
   log?: (line: string) => void
 }
 
@@ -40,7 +35,7 @@ export interface Storefront {
   url: string
   mode: StorefrontMode
   loop: Loop
-  /** Stops the background work, the HTTP server, the simulator (if any) and closes the database. */
+  /** Stops the background work, the HTTP server and the simulator (if any), and closes the database. */
   close(): Promise<void>
 }
 
@@ -62,7 +57,10 @@ function loadSecret(file: string, given: string | undefined): string {
 }
 
 /** Starts listening first, so that port 0 is resolved before the loop needs its `baseUrl`. */
-function listen(port: number, handler: (request: Request) => Response | Promise<Response>): Promise<Server> {
+function listen(
+  port: number,
+  handler: (request: Request, env: unknown) => Response | Promise<Response>,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: handler, port, hostname: '127.0.0.1' }) as Server
     server.once('error', reject)
@@ -73,10 +71,18 @@ function listen(port: number, handler: (request: Request) => Response | Promise<
   })
 }
 
-async function adaptersFor(mode: StorefrontMode, log: (line: string) => void, origin: string): Promise<ModeAdapters> {
-  if (mode === 'sandbox') return sandboxMode({ log })
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+}
+
+async function adaptersFor(mode: StorefrontMode, input: ModeInput): Promise<ModeAdapters> {
+  if (mode === 'sandbox') return sandboxMode(input)
+  // Loaded on demand: the sandbox shop never imports the simulator.
   const { wechatSimMode } = await import('./wechat-mode.js')
-  return wechatSimMode({ log, origin })
+  return wechatSimMode(input)
 }
 
 /**
@@ -100,80 +106,73 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
   const secret = loadSecret(file, options.secret)
 
   let app: Hono | null = null
-  const server = await listen(options.port ?? 3000, (request) =>
-    app ? app.fetch(request) : new Response('Starting…', { status: 503, headers: { 'retry-after': '1' } }),
+  // `env` carries Node's `incoming` request, which the loop mount reads the peer address from.
+  const server = await listen(options.port ?? 3000, (request, env) =>
+    app
+      ? app.fetch(request, env)
+      : new Response('Starting…', { status: 503, headers: { 'retry-after': '1' } }),
   )
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
+  const storage = memoryStorage()
   let adapters: ModeAdapters | null = null
   let loop: Loop | null = null
   try {
-    adapters = await adaptersFor(mode, log, origin)
+    adapters = await adaptersFor(mode, { log, origin, storage })
     loop = createLoop({
       secret,
       baseUrl: `${origin}/loop`,
-      storage: memoryStorage(),
+      storage,
       payments: adapters.payments,
       identity: adapters.identity,
       messaging: adapters.messaging,
       plugins: [
         // 5 % of every referred order, held for 7 days (clawed back on refund), at most ¥200 per sharer.
-        referralRewards({ reward: { type: 'percent', basisPoints: 500 }, holdMs: 7 * 86_400_000, capPerSharer: 20_000 }),
+        referralRewards({
+          reward: { type: 'percent', basisPoints: 500 },
+          holdMs: 7 * 86_400_000,
+          capPerSharer: 20_000,
+        }),
         ...adapters.plugins,
       ],
-      notifications: { templates },
+      notifications: { templates: templates(origin) },
       // A share link lands on the product page rather than the loop's default `/?sku=`.
       shares: { target: ({ sku }) => (sku ? `/products/${encodeURIComponent(sku.id)}` : '/') },
-      onError: (error, where) => log(`[storefront] error in ${where}: ${String((error as Error)?.stack ?? error)}`),
+      onError: (error, where) =>
+        log(`[storefront] error in ${where}: ${String((error as Error)?.stack ?? error)}`),
     })
     await seedCatalog(loop, origin)
   } catch (error) {
-    await loop?.close()
+    if (loop) await loop.close()
+    else await storage.close?.()
     await adapters?.close()
-    server.close()
+    await closeServer(server)
     throw error
   }
 
-  const deps: ShopDeps = { loop, origin, mode, loginProvider: adapters.loginProvider }
-  const hono = new Hono()
-  // The loop's cookies and redirects name 127.0.0.1: a browser on `localhost` is sent there first.
-  hono.use('*', async (c, next) => {
-    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && new URL(c.req.url).host !== new URL(origin).host) {
-      return c.redirect(`${origin}${c.req.path}${new URL(c.req.url).search}`, 307)
-    }
-    return next()
+  const running = { loop, adapters }
+  app = shopApp({
+    loop,
+    origin,
+    mode,
+    loginProvider: adapters.loginProvider,
+    payMethod: adapters.payMethod,
+    adminPassword: options.adminPassword ?? null,
+    modeRoutes: adapters.routes,
+    log,
   })
-  const mounted = loop
-  hono.all('/loop', (c) => mounted.fetch(c.req.raw))
-  hono.all('/loop/*', (c) => mounted.fetch(c.req.raw))
-  assetRoutes(hono)
-  shopRoutes(hono, deps)
-  adminRoutes(hono, { ...deps, adminPassword: options.adminPassword ?? null })
-  hono.notFound(async (c) => {
-    const ctx = await pageContext(deps, c)
-    return c.html(errorPage(ctx, { title: '404', message: t('页面不存在。', 'This page does not exist.'), path: '/' }), 404)
-  })
-  hono.onError((error, c) => {
-    log(`[storefront] ${c.req.method} ${c.req.path} failed: ${String(error.stack ?? error)}`)
-    return c.text('Internal error', 500)
-  })
-  app = hono
   loop.start({ intervalMs: options.tickMs ?? 1000 })
   if (adapters.banner) log(adapters.banner)
 
-  const running = adapters
   return {
     url: origin,
     mode,
     loop,
     async close() {
-      await mounted.stop()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
-      await running.close()
-      await mounted.close()
+      await running.loop.stop()
+      await closeServer(server)
+      await running.adapters.close()
+      await running.loop.close()
     },
   }
 }

@@ -30,13 +30,17 @@ const drawings: Record<Product['art']['kind'], (accent: string) => string> = {
 <path d="M300 80 C200 90 180 200 220 290 Q300 330 380 290 C420 200 400 90 300 80z" fill="${accent}" opacity=".85"/>
 <path d="M300 100 C240 110 230 200 250 270 M300 100 C360 110 370 200 350 270" fill="none" stroke="#fbe7c9" stroke-width="5" opacity=".7"/>`,
   // A bowl of soup with noodles and cubes of duck blood.
-  bowl: (accent) => `<path d="M130 190 h340 q-10 120 -170 120 q-160 0 -170 -120z" fill="#fff" stroke="#d8cbb8" stroke-width="5"/>
+  bowl: (
+    accent,
+  ) => `<path d="M130 190 h340 q-10 120 -170 120 q-160 0 -170 -120z" fill="#fff" stroke="#d8cbb8" stroke-width="5"/>
 <ellipse cx="300" cy="190" rx="170" ry="34" fill="#f3d9a8"/>
 <path d="M170 190 q30 -20 60 0 t60 0 t60 0 t60 0 t40 0" fill="none" stroke="#fdf7ea" stroke-width="6"/>
 <rect x="220" y="172" width="34" height="26" rx="4" fill="${accent}"/><rect x="300" y="178" width="34" height="26" rx="4" fill="${accent}"/>
 <rect x="360" y="168" width="30" height="24" rx="4" fill="${accent}"/><circle cx="270" cy="196" r="6" fill="#5c8a3a"/><circle cx="350" cy="170" r="6" fill="#5c8a3a"/>`,
   // Small taro in golden syrup, osmanthus flowers on top.
-  taro: (accent) => `<path d="M150 180 h300 q-8 110 -150 110 q-142 0 -150 -110z" fill="#fff" stroke="#d8cbb8" stroke-width="5"/>
+  taro: (
+    accent,
+  ) => `<path d="M150 180 h300 q-8 110 -150 110 q-142 0 -150 -110z" fill="#fff" stroke="#d8cbb8" stroke-width="5"/>
 <ellipse cx="300" cy="180" rx="150" ry="30" fill="#b8632e" opacity=".75"/>
 <circle cx="250" cy="176" r="20" fill="#e9dccb"/><circle cx="300" cy="170" r="22" fill="#efe3d2"/><circle cx="350" cy="178" r="19" fill="#e6d7c4"/>
 ${[230, 270, 320, 365, 300].map((x, i) => `<circle cx="${x}" cy="${160 + (i % 2) * 14}" r="5" fill="${accent}"/>`).join('')}`,

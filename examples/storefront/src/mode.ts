@@ -1,4 +1,11 @@
-import type { IdentityAdapter, LoopPlugin, MessagingAdapter, PaymentAdapter } from '@loopkit/core'
+import type {
+  IdentityAdapter,
+  LoopPlugin,
+  MessagingAdapter,
+  PaymentAdapter,
+  StorageAdapter,
+} from '@loopkit/core'
+import type { Hono } from 'hono'
 
 /** How the shop logs buyers in, takes payments and messages them. */
 export type StorefrontMode = 'sandbox' | 'wechat-sim'
@@ -12,9 +19,20 @@ export interface ModeAdapters {
   identity: IdentityAdapter[]
   messaging: MessagingAdapter[]
   plugins: LoopPlugin[]
+  /** The `method` checkout asks the payment provider for (WeChat: `h5`); null for the provider's default. */
+  payMethod: string | null
+  /** Pages the mode adds to the shop (the simulator's WeChat authorize page). */
+  routes?: (app: Hono) => void
   /** A line for the console: where the simulator runs, which test accounts exist. */
   banner?: string
   close(): Promise<void>
+}
+
+/** What a mode may use: the console, the shop's origin and the loop's storage (for shared token caches). */
+export interface ModeInput {
+  log: (line: string) => void
+  origin: string
+  storage: StorageAdapter
 }
 
 /** The mode from the command line (`--wechat`) or `LOOPKIT_MODE`; sandbox by default. */
@@ -23,7 +41,9 @@ export function modeFrom(argv: readonly string[], env: NodeJS.ProcessEnv): Store
   const fromEnv = env.LOOPKIT_MODE
   if (fromEnv === 'wechat-sim' || fromEnv === 'wechat') return 'wechat-sim'
   if (fromEnv && fromEnv !== 'sandbox') {
-    throw new Error(`[loopkit] [storefront] Unknown LOOPKIT_MODE \`${fromEnv}\`: use \`sandbox\` or \`wechat-sim\`.`)
+    throw new Error(
+      `[loopkit] [storefront] Unknown LOOPKIT_MODE \`${fromEnv}\`: use \`sandbox\` or \`wechat-sim\`.`,
+    )
   }
   return 'sandbox'
 }

@@ -1,11 +1,11 @@
 import { consoleMessaging, sandboxIdentity, sandboxPayments } from '@loopkit/core'
-import type { ModeAdapters } from './mode.js'
+import type { ModeAdapters, ModeInput } from './mode.js'
 
 /**
  * The default mode: Loopkit's sandbox login page (type any name), sandbox pay page (one button) and
  * messages printed to the console. No credentials, nothing leaves the machine.
  */
-export function sandboxMode(options: { log: (line: string) => void }): ModeAdapters {
+export function sandboxMode(options: Pick<ModeInput, 'log'>): ModeAdapters {
   return {
     mode: 'sandbox',
     loginProvider: 'sandbox',
@@ -13,6 +13,7 @@ export function sandboxMode(options: { log: (line: string) => void }): ModeAdapt
     identity: [sandboxIdentity()],
     messaging: [consoleMessaging({ log: options.log })],
     plugins: [],
+    payMethod: null,
     async close() {},
   }
 }

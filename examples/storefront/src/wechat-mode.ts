@@ -1,5 +1,106 @@
-import type { ModeAdapters } from './mode.js'
+import { wechatSimulator } from '@loopkit/testing'
+import {
+  type WechatTemplate,
+  wechatAccessToken,
+  wechatJsSdk,
+  wechatLogin,
+  wechatMessages,
+  wechatPayments,
+} from '@loopkit/wechat'
+import type { ModeAdapters, ModeInput } from './mode.js'
+import { wechatSimRoutes } from './wechat-sim-page.js'
 
-export async function wechatSimMode(_options: { log: (line: string) => void; origin: string }): Promise<ModeAdapters> {
-  throw new Error('[loopkit] [storefront] wechat-sim mode: work in progress')
+/**
+ * The appids of the simulator's default official account and mini-program. The pay part is told to
+ * bind them to the merchant, so the openid a buyer logs in with belongs to the appid that pays.
+ */
+const SIM_APPIDS = ['wx5100000000000001', 'wx5200000000000002']
+
+/** Official-account template messages, one per topic, with WeChat's typed keywords. */
+const templates: Record<string, WechatTemplate> = {
+  'order.paid': {
+    kind: 'template',
+    templateId: 'sim_tmpl_order_paid',
+    fields: {
+      character_string1: { type: 'character_string', from: 'orderNumber' },
+      amount2: { type: 'amount', from: 'amount' },
+      thing3: { type: 'thing', from: 'title', truncate: true },
+    },
+  },
+  'order.fulfilled': {
+    kind: 'template',
+    templateId: 'sim_tmpl_order_shipped',
+    fields: {
+      character_string1: { type: 'character_string', from: 'orderNumber' },
+      thing2: { type: 'thing', from: 'title', truncate: true },
+    },
+  },
+  'order.refunded': {
+    kind: 'template',
+    templateId: 'sim_tmpl_order_refunded',
+    fields: {
+      character_string1: { type: 'character_string', from: 'orderNumber' },
+      amount2: { type: 'amount', from: 'amount' },
+      thing3: { type: 'thing', from: 'title', truncate: true },
+    },
+  },
+  'reward.accrued': {
+    kind: 'template',
+    templateId: 'sim_tmpl_reward',
+    fields: {
+      amount1: { type: 'amount', from: 'amount' },
+      thing2: { type: 'thing', from: 'title', truncate: true },
+    },
+  },
+}
+
+/**
+ * `--wechat`: the real WeChat adapters against the WeChat simulator from `@loopkit/testing`, started
+ * in-process on loopback. Login is official-account web OAuth (the authorize step is a page of the
+ * shop that lets you pick a simulated WeChat user), payment is WeChat Pay API v3 H5 (signed prepay,
+ * the simulator's buyer page, an encrypted and signed TRANSACTION.SUCCESS callback to
+ * `/loop/webhooks/wechat`), messages are template messages through a shared access token, and the
+ * JS-SDK signature route is mounted for the share card.
+ */
+export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
+  const sim = await wechatSimulator({ pay: { allowInsecureNotifyUrl: true, appids: SIM_APPIDS } })
+  try {
+    const account = sim.open.officialAccount
+    if (account.appid !== sim.pay.appid) {
+      throw new Error(
+        `[loopkit] [storefront] The simulator's official account ${account.appid} is not the pay appid ${sim.pay.appid}.`,
+      )
+    }
+    const tokens = wechatAccessToken({
+      appid: account.appid,
+      secret: account.secret,
+      storage: input.storage,
+      baseUrl: sim.url,
+    })
+    return {
+      mode: 'wechat-sim',
+      loginProvider: 'wechat',
+      payments: [wechatPayments(sim.pay.adapterOptions())],
+      identity: [
+        wechatLogin({
+          appid: account.appid,
+          secret: account.secret,
+          scope: 'snsapi_userinfo',
+          baseUrl: sim.url,
+          // WeChat's authorize page is where a person confirms who they are; the shop stands in for it.
+          authorizeBaseUrl: `${input.origin}/wechat-sim`,
+        }),
+      ],
+      messaging: [wechatMessages({ officialAccount: { tokens }, templates })],
+      plugins: [wechatJsSdk({ appid: account.appid, tokens, allowedOrigins: [input.origin] })],
+      // A browser outside WeChat pays with H5; the simulator's buyer page pays and returns.
+      payMethod: 'h5',
+      routes: (app) => wechatSimRoutes(app, { sim, origin: input.origin }),
+      banner: `WeChat simulator: ${sim.url} (official account ${account.appid}, merchant ${sim.pay.mchid})`,
+      close: () => sim.close(),
+    }
+  } catch (error) {
+    await sim.close()
+    throw error
+  }
 }

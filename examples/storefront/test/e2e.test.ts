@@ -16,7 +16,9 @@ let dir: string
 
 beforeAll(async () => {
   if (!existsSync(executablePath)) {
-    throw new Error(`The storefront test needs Chromium at ${executablePath}: run \`apt-get install -y chromium\`.`)
+    throw new Error(
+      `The storefront test needs Chromium at ${executablePath}: run \`apt-get install -y chromium\`.`,
+    )
   }
   await mkdir(artifacts, { recursive: true })
   dir = await mkdtemp(join(tmpdir(), 'storefront-'))
@@ -58,7 +60,8 @@ async function person(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page: await context.newPage() }
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
 
 /** Logs in on the sandbox login page the loop redirected to, as a person types their name. */
 async function sandboxLogin(page: Page, name: string): Promise<void> {
@@ -132,9 +135,19 @@ describe('the storefront in Chromium', () => {
     const funnel = Object.fromEntries(
       await a.page
         .locator('#funnel g[data-step]')
-        .evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-step'), Number(g.getAttribute('data-count'))])),
+        .evaluateAll((gs) =>
+          gs.map((g) => [g.getAttribute('data-step'), Number(g.getAttribute('data-count'))]),
+        ),
     )
-    expect(funnel).toEqual({ visits: 2, logins: 2, orders: 2, paid: 2, shares: 1, 'share-visits': 1, referred: 1 })
+    expect(funnel).toEqual({
+      visits: 2,
+      logins: 2,
+      orders: 2,
+      paid: 2,
+      shares: 1,
+      'share-visits': 1,
+      referred: 1,
+    })
     await shot(a.page, '7-admin')
 
     await a.context.close()

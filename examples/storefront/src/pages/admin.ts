@@ -4,7 +4,8 @@ import { funnelChart } from './funnel-chart.js'
 import { layout, type PageContext } from './layout.js'
 import { statusBadge } from './order.js'
 
-const empty = (cols: number) => html`<tr><td colspan="${cols}" class="stock">${t('暂无', 'None yet')}</td></tr>`
+const empty = (cols: number) =>
+  html`<tr><td colspan="${cols}" class="stock">${t('暂无', 'None yet')}</td></tr>`
 
 function ordersTable(d: AdminData): Html {
   const name = (id: string) => d.names.get(id) ?? id
@@ -51,7 +52,9 @@ function sharesTable(d: AdminData): Html {
 <tbody>${
     d.shares.length
       ? d.shares.map(
-          (s) => html`<tr><td>${d.names.get(s.customerId) ?? s.customerId}</td><td>${s.skuId ?? '—'}</td><td>${s.channel ?? '—'}</td>
+          (
+            s,
+          ) => html`<tr><td>${d.names.get(s.customerId) ?? s.customerId}</td><td>${s.skuId ?? '—'}</td><td>${s.channel ?? '—'}</td>
 <td class="num">${s.visits}</td><td>${when(s.createdAt)}</td></tr>`,
         )
       : empty(5)

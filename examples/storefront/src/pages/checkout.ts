@@ -9,7 +9,7 @@ import { layout, loginHref, type PageContext } from './layout.js'
  * return URL carries it so the shop can find the order when the buyer comes back from paying.
  */
 const checkoutScript = `
-const { lines } = JSON.parse(document.getElementById('checkout-data').textContent)
+const { lines, method } = JSON.parse(document.getElementById('checkout-data').textContent)
 const button = document.getElementById('pay')
 const status = document.getElementById('pay-status')
 const key = 'sf-' + crypto.randomUUID()
@@ -31,7 +31,13 @@ button.addEventListener('click', async () => {
     const res = await fetch('/loop/checkout', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ lines, idempotencyKey: key, returnUrl: '/orders/return?key=' + encodeURIComponent(key) }),
+      // Absolute: a provider's own pay page (WeChat's, the simulator's) sends the buyer back to it.
+      body: JSON.stringify({
+        lines,
+        idempotencyKey: key,
+        returnUrl: location.origin + '/orders/return?key=' + encodeURIComponent(key),
+        ...(method ? { method } : {}),
+      }),
     })
     const body = await res.json()
     if (!res.ok) {
@@ -75,7 +81,10 @@ function watch(id) {
 `
 
 /** `/checkout?sku=&qty=`: the order summary, then login or the pay button. */
-export function checkoutPage(ctx: PageContext, input: { product: Product; sku: Sku; quantity: number; path: string }): Html {
+export function checkoutPage(
+  ctx: PageContext,
+  input: { product: Product; sku: Sku; quantity: number; path: string },
+): Html {
   const { product, sku, quantity } = input
   const total = sku.price * quantity
   const enough = sku.stock === null || sku.stock >= quantity
@@ -98,7 +107,7 @@ ${
   <span class="stock">${t('下单后库存为你保留 30 分钟', 'Your items are held for 30 minutes')}</span></p>
 <p id="pay-status" class="notice" role="status" hidden></p>
 <div id="pay-form" hidden></div>
-<script type="application/json" id="checkout-data">${scriptJson({ lines: [{ skuId: sku.id, quantity }] })}</script>
+<script type="application/json" id="checkout-data">${scriptJson({ lines: [{ skuId: sku.id, quantity }], method: ctx.payMethod })}</script>
 <script type="module">${raw(checkoutScript)}</script>`
       : html`<p class="notice">${t('请先登录再付款。', 'Log in to pay.')}</p>
 <a class="btn" id="checkout-login" href="${loginHref(ctx, input.path)}">${t('登录并继续', 'Log in and continue')}</a>`

@@ -25,7 +25,8 @@ export function funnelChart(steps: readonly FunnelStep[]): Html {
     const y = top + i * rowHeight
     const w = step.count === 0 ? 2 : Math.max(4, Math.round((step.count / max) * barArea))
     const previous = i > 0 ? steps[i - 1]!.count : null
-    const rate = previous === null ? '' : previous === 0 ? '—' : `${Math.round((step.count / previous) * 100)}%`
+    const rate =
+      previous === null ? '' : previous === 0 ? '—' : `${Math.round((step.count / previous) * 100)}%`
     // The bars darken from gold to vermilion as the loop goes round.
     const colour = i < 2 ? '#d9a441' : i < 4 ? '#c7703a' : '#b5452b'
     return `<g data-step="${step.id}" data-count="${step.count}">

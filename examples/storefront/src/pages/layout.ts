@@ -13,6 +13,8 @@ export interface PageContext {
   loginProvider: string
   /** `sandbox` or `wechat-sim`, shown in the footer. */
   mode: string
+  /** The payment `method` checkout asks for (`h5` with the WeChat simulator), or null. */
+  payMethod: string | null
   /** The share token the visitor arrived with, passed on to login so the referral sticks. */
   share: string | null
 }
@@ -59,7 +61,11 @@ export function layout(ctx: PageContext, input: { title: string; path: string; b
 ${input.body}
 </main>
 <footer>Loopkit storefront example · ${t('模式', 'mode')}: <code id="mode">${ctx.mode}</code> ·
-${ctx.mode === 'sandbox' ? t('沙箱支付，不会扣款', 'sandbox payments: no money moves') : t('微信模拟器（本机）', 'WeChat simulator on loopback')}</footer>
+${
+  ctx.mode === 'sandbox'
+    ? t('沙箱支付，不会扣款', 'sandbox payments: no money moves')
+    : html`<a href="/wechat-sim" id="sim-link">${t('微信模拟器（本机）', 'WeChat simulator on loopback')}</a>`
+}</footer>
 </body>
 </html>`
 }

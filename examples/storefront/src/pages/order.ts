@@ -42,7 +42,8 @@ ${
   <table>
     <thead><tr><th>${t('商品', 'Item')}</th><th class="num">${t('数量', 'Qty')}</th><th class="num">${t('小计', 'Subtotal')}</th></tr></thead>
     <tbody>${order.lines.map(
-      (l) => html`<tr><td>${l.title}</td><td class="num">${l.quantity}</td><td class="num">${yuan(l.unitPrice * l.quantity, order.currency)}</td></tr>`,
+      (l) =>
+        html`<tr><td>${l.title}</td><td class="num">${l.quantity}</td><td class="num">${yuan(l.unitPrice * l.quantity, order.currency)}</td></tr>`,
     )}</tbody>
     <tfoot><tr><th colspan="2">${t('合计', 'Total')}</th><th class="num price">${yuan(order.total, order.currency)}</th></tr></tfoot>
   </table>
@@ -68,7 +69,9 @@ ${
     : html`<div class="panel"><table id="orders">
   <thead><tr><th>${t('订单号', 'Number')}</th><th>${t('商品', 'Items')}</th><th class="num">${t('金额', 'Total')}</th><th>${t('状态', 'Status')}</th><th>${t('时间', 'Placed')}</th></tr></thead>
   <tbody>${input.orders.map(
-    (o) => html`<tr><td><a href="/orders/${o.id}"><code>${o.number}</code></a></td><td>${o.lines.map((l) => `${l.title} ×${l.quantity}`).join(', ')}</td>
+    (
+      o,
+    ) => html`<tr><td><a href="/orders/${o.id}"><code>${o.number}</code></a></td><td>${o.lines.map((l) => `${l.title} ×${l.quantity}`).join(', ')}</td>
     <td class="num">${yuan(o.total, o.currency)}</td><td>${statusBadge(o.status)}</td><td>${when(o.createdAt)}</td></tr>`,
   )}</tbody></table></div>`
 }`,

@@ -11,6 +11,8 @@ export interface ShopDeps {
   origin: string
   mode: string
   loginProvider: string
+  /** The payment `method` checkout asks for, or null for the provider's default. */
+  payMethod: string | null
 }
 
 /**
@@ -41,6 +43,7 @@ export async function pageContext(deps: ShopDeps, c: Context): Promise<PageConte
   return {
     viewer: await viewerOf(deps, c),
     loginProvider: deps.loginProvider,
+    payMethod: deps.payMethod,
     mode: deps.mode,
     share: share && SHARE_TOKEN.test(share) ? share : null,
   }
@@ -54,7 +57,12 @@ const VISITOR_COOKIE = 'sf_visitor'
  */
 export async function countVisit(deps: ShopDeps, c: Context, viewer: Viewer | null): Promise<void> {
   if (getCookie(c, VISITOR_COOKIE)) return
-  setCookie(c, VISITOR_COOKIE, newId('v'), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 86_400 })
+  setCookie(c, VISITOR_COOKIE, newId('v'), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: 365 * 86_400,
+  })
   await deps.loop.storage.appendEvents({
     events: [
       {
