@@ -16,9 +16,26 @@ import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
 import { shareOps } from './shares.js'
 
-/** Where to connect: a connection string (the adapter owns a pool) or a `pg.Pool` the app owns. */
+/**
+ * Where to connect: a connection string (the adapter owns a pool of `max` connections, default 10,
+ * and ends it on `close()`) or a `pg.Pool` the app owns (left open on `close()`).
+ *
+ * @example
+ * ```ts
+ * postgresStorage({ connectionString: 'postgres://app@db:5432/shop', max: 20 })
+ * postgresStorage({ pool: new pg.Pool({ host: 'db', database: 'shop' }) })
+ * ```
+ */
 export type PostgresConnection = { connectionString: string; max?: number } | { pool: Pool }
 
+/**
+ * Options of {@link postgresStorage}.
+ *
+ * @example
+ * ```ts
+ * postgresStorage({ connectionString }, { schema: 'loopkit_staging' })
+ * ```
+ */
 export interface PostgresStorageOptions {
   /** The schema holding Loopkit's tables, created on first use. Default `loopkit`. */
   schema?: string
@@ -26,7 +43,15 @@ export interface PostgresStorageOptions {
   migrate?: boolean
 }
 
-/** A {@link StorageAdapter} backed by PostgreSQL, plus its pool and an explicit `migrate()`. */
+/**
+ * A {@link StorageAdapter} backed by PostgreSQL, plus its pool and an explicit `migrate()`.
+ *
+ * @example
+ * ```ts
+ * const storage: PostgresStorage = postgresStorage({ pool }, { schema: 'shop', migrate: false })
+ * await storage.migrate() // e.g. in a deploy step, before the app instances start
+ * ```
+ */
 export interface PostgresStorage extends StorageAdapter {
   readonly pool: Pool
   readonly schema: string

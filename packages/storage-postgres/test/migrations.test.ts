@@ -56,6 +56,20 @@ describe('postgresStorage migrations', () => {
     await pool.end()
   })
 
+  it('leaves migrating to the app with `migrate: false`', async () => {
+    const schema = randomSchema()
+    schemas.push(schema)
+    const storage = createTestStorage(schema, { migrate: false })
+    try {
+      const before = await storage.getSku({ id: 'duck' }).catch((e: unknown) => e)
+      expect(isLoopError(before) && before.code).toBe('storage_error')
+      expect(await storage.migrate()).toEqual({ applied: migrations.map((m) => m.version) })
+      expect(await storage.getSku({ id: 'duck' })).toBeNull()
+    } finally {
+      await storage.close()
+    }
+  })
+
   it('rejects a schema name that is not a plain identifier', () => {
     let caught: unknown
     try {

@@ -2,6 +2,7 @@ import type { Pool } from 'pg'
 import { quoteIdent, toLoopError } from '../_internal/db.js'
 import { initialSchema } from './0001-initial.js'
 
+/** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
   /** Applied in increasing order; never renumber or edit one that has shipped — add a new one. */
   version: number
@@ -10,6 +11,17 @@ export interface Migration {
   sql: (s: string) => string
 }
 
+/**
+ * Every migration, oldest first: what `postgresStorage()` applies on first use and records in
+ * `<schema>.schema_migrations`. Exported so a deployment can render the SQL for its own tooling.
+ *
+ * @example
+ * ```ts
+ * import { migrations } from '@loopkit/storage-postgres'
+ *
+ * for (const m of migrations) console.log(`-- ${m.version} ${m.name}\n${m.sql('"shop"')}`)
+ * ```
+ */
 export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }]
 
 /**
