@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+
+const executablePath = '/usr/bin/chromium'
+
+/** Screenshots of each step (git-ignored). */
+export const artifacts = fileURLToPath(new URL('../../../.artifacts/storefront/', import.meta.url))
+
+/** Debian's Chromium, headless, with nothing that phones home. */
+export async function launch(): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `The storefront test needs Chromium at ${executablePath}: run \`apt-get install -y chromium\`.`,
+    )
+  }
+  await mkdir(artifacts, { recursive: true })
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** One person's browser: own cookies, clipboard access for the share card, nothing beyond loopback. */
+export async function person(
+  browser: Browser,
+  origin: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'zh-CN' })
+  context.setDefaultTimeout(10_000)
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort(),
+  )
+  return { context, page: await context.newPage() }
+}
+
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+
+/** From a product page: buy one, go through the provider's pay step, land on the paid order. Returns its number. */
+export async function buyOne(page: Page, pay: (page: Page) => Promise<void>): Promise<string> {
+  await page.click('#buy')
+  await page.waitForURL(/\/checkout\?sku=salted-duck&qty=1/)
+  await page.click('#pay')
+  await pay(page)
+  await page.locator('#order-status [data-status="paid"]').waitFor()
+  return (await page.locator('#order-number').textContent())!.trim()
+}
+
+/** The messages page until the `order.paid` message is delivered; returns its text. */
+export async function paidMessage(page: Page, origin: string): Promise<string> {
+  await page.goto(`${origin}/messages`)
+  const item = page.locator('#messages li[data-topic="order.paid"]')
+  await item.locator('[data-status="sent"]').waitFor()
+  return (await item.textContent()) ?? ''
+}
+
+/** Opens the share card on the product page, presses "copy link" and reads the link as a paste would. */
+export async function copyShareLink(page: Page, origin: string): Promise<string> {
+  await page.goto(`${origin}/products/salted-duck`)
+  await page.click('#share-open')
+  await page.locator('loopkit-share-card [part="card"]').waitFor()
+  await page.click('loopkit-share-card [data-channel="copy"]')
+  await page.locator('loopkit-share-card [role="status"]', { hasText: '链接已复制' }).waitFor()
+  return page.evaluate(() => navigator.clipboard.readText())
+}
+
+/** What the admin page shows about an order, a sharer's reward and the funnel. */
+export async function adminView(page: Page, origin: string, input: { order: string; sharer: string }) {
+  await page.goto(`${origin}/admin`)
+  const order = page.locator(`#admin-orders tr[data-order="${input.order}"]`)
+  const reward = page.locator(`#admin-rewards tr[data-sharer="${input.sharer}"]`)
+  const steps = await page
+    .locator('#funnel g[data-step]')
+    .evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-step'), Number(g.getAttribute('data-count'))]))
+  return {
+    buyer: await order.locator('.buyer').textContent(),
+    referrer: await order.locator('.referrer').textContent(),
+    reward: await reward.locator('.amount').textContent(),
+    rewardStatus: await reward.locator('.badge').textContent(),
+    funnel: Object.fromEntries(steps) as Record<string, number>,
+  }
+}
