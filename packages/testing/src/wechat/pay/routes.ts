@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { PayError } from './auth.js'
 import { canonical, refundJson, type SimOrder, type SimRefund, transactionJson } from './state.js'
 import { checkPrepayBody, checkRefundBody, OUT_TRADE_NO, parseRfc3339, type TradeKind } from './validate.js'
@@ -187,6 +187,38 @@ export function newTransactionId(now: number): string {
   return `4200${digits(6)}${day}${digits(10)}`
 }
 
-export function newEventId(): string {
-  return randomUUID()
+/** Answers one authenticated merchant API request. */
+export function dispatch(state: PayState, method: string, url: URL, rawBody: Uint8Array): PayResult {
+  let body: Record<string, any> = {}
+  if (method === 'POST') {
+    try {
+      body = JSON.parse(Buffer.from(rawBody).toString('utf8'))
+    } catch {
+      return { status: 400, json: { code: 'PARAM_ERROR', message: '请求体不是合法的JSON' } }
+    }
+  }
+  const p = url.pathname
+  const at = (verb: string, re: RegExp) => (method === verb ? re.exec(p) : null)
+  const prepayMatch = at('POST', /^\/v3\/pay\/transactions\/(jsapi|app|h5|native)$/)
+  if (prepayMatch) return toResult(prepay(state, prepayMatch[1] as 'jsapi', body))
+  const queryMatch = at('GET', /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/]+)$/)
+  if (queryMatch) {
+    const by = queryMatch[1] as 'id' | 'out-trade-no'
+    return toResult(query(state, by, decodeURIComponent(queryMatch[2]!), url.searchParams.get('mchid')))
+  }
+  const closeMatch = at('POST', /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/)
+  if (closeMatch) return toResult(close(state, decodeURIComponent(closeMatch[1]!), body))
+  if (at('POST', /^\/v3\/refund\/domestic\/refunds$/)) return toResult(createRefund(state, body))
+  const refundMatch = at('GET', /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/)
+  if (refundMatch) return toResult(queryRefund(state, decodeURIComponent(refundMatch[1]!)))
+  if (method === 'GET' && p === '/v3/certificates') {
+    return {
+      status: 404,
+      json: {
+        code: 'RESOURCE_NOT_EXISTS',
+        message: '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。',
+      },
+    }
+  }
+  return { status: 404, json: { code: 'NOT_FOUND', message: `No such API: ${method} ${p}` } }
 }

@@ -221,41 +221,7 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
       return { status: fault.status, json: { code: fault.code, message: fault.message } }
     }
-    let body: Record<string, any> = {}
-    if (req.method === 'POST') {
-      try {
-        body = JSON.parse(Buffer.from(ctx.body).toString('utf8'))
-      } catch {
-        return { status: 400, json: { code: 'PARAM_ERROR', message: '请求体不是合法的JSON' } }
-      }
-    }
-    const p = url.pathname
-    const at = (method: string, re: RegExp) => (req.method === method ? re.exec(p) : null)
-    const prepay = at('POST', /^\/v3\/pay\/transactions\/(jsapi|app|h5|native)$/)
-    if (prepay) return routes.toResult(routes.prepay(state, prepay[1] as 'jsapi', body))
-    const query = at('GET', /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/]+)$/)
-    if (query) {
-      const by = query[1] as 'id' | 'out-trade-no'
-      return routes.toResult(
-        routes.query(state, by, decodeURIComponent(query[2]!), url.searchParams.get('mchid')),
-      )
-    }
-    const close = at('POST', /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/)
-    if (close) return routes.toResult(routes.close(state, decodeURIComponent(close[1]!), body))
-    if (at('POST', /^\/v3\/refund\/domestic\/refunds$/))
-      return routes.toResult(routes.createRefund(state, body))
-    const refund = at('GET', /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/)
-    if (refund) return routes.toResult(routes.queryRefund(state, decodeURIComponent(refund[1]!)))
-    if (req.method === 'GET' && p === '/v3/certificates') {
-      return {
-        status: 404,
-        json: {
-          code: 'RESOURCE_NOT_EXISTS',
-          message: '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。',
-        },
-      }
-    }
-    return { status: 404, json: { code: 'NOT_FOUND', message: `No such API: ${req.method} ${p}` } }
+    return routes.dispatch(state, req.method, url, ctx.body)
   }
 
   const handler: SimulatorHandler = async (req, ctx) => {
