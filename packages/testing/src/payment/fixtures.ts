@@ -3,7 +3,15 @@ import type { RawWebhook } from './index.js'
 
 let counter = 0
 
-/** A pending order valid for every provider (WeChat `out_trade_no` rules). */
+/**
+ * A pending order valid for every provider (WeChat `out_trade_no` rules), for adapter tests.
+ *
+ * @example
+ * ```ts
+ * const order = testOrder({ customer, provider: 'wechat', total: 8800 })
+ * await adapter.createPayment({ order, customer, notifyUrl, description: 'test' })
+ * ```
+ */
 export function testOrder(input: {
   customer: Customer
   total?: number

@@ -16,6 +16,16 @@ export interface SimulatorClock {
   stop(): void
 }
 
+/**
+ * A {@link SimulatorClock}; `wechatSimulator()` makes one and shares it between its parts.
+ *
+ * @example
+ * ```ts
+ * const clock = createSimulatorClock({ timeScale: 0 })
+ * clock.schedule(clock.now() + 15_000, async () => retry())
+ * await clock.advance(15_000) // runs retry()
+ * ```
+ */
 export function createSimulatorClock(options: { start?: number; timeScale?: number } = {}): SimulatorClock {
   const start = options.start ?? Date.now()
   const timeScale = options.timeScale ?? 1

@@ -7,7 +7,15 @@ import type { ResolvedOptions } from './options.js'
 import { appPayParams, jsapiPayParams } from './pay-sign.js'
 import { rfc3339China } from './time.js'
 
-/** The ways to pay with WeChat that `createPayment({ method })` accepts. */
+/**
+ * The ways to pay with WeChat that `createPayment({ method })` accepts. Without a method, a customer
+ * with a `wechat` identity pays with `jsapi`, anyone else with `native` (QR).
+ *
+ * @example
+ * ```ts
+ * await loop.checkout({ customerId, lines, provider: 'wechat', method: 'miniprogram' })
+ * ```
+ */
 export const wechatPayMethods = ['jsapi', 'miniprogram', 'native', 'h5', 'app'] as const
 export type WechatPayMethod = (typeof wechatPayMethods)[number]
 

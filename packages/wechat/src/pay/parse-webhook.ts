@@ -137,7 +137,12 @@ export function parseWechatWebhook(
 
 /**
  * WeChat Pay's acknowledgement: `204` when accepted; otherwise a 4xx/5xx JSON
- * `{"code":"FAIL","message":"…"}` so WeChat retries on its schedule.
+ * `{"code":"FAIL","message":"…"}` so WeChat retries on its schedule (it only looks at the status).
+ *
+ * @example
+ * ```ts
+ * wechatWebhookResponse({ ok: false, error: { code: 'signature_invalid', message: 'bad signature' } }).status // 401
+ * ```
  */
 export function wechatWebhookResponse(input: {
   ok: boolean

@@ -25,7 +25,15 @@ export interface AppPayParams {
   sign: string
 }
 
-/** Base64 SHA256withRSA over `line1\nline2\n…\n` (every line ends in `\n`, including the last). */
+/**
+ * Base64 SHA256withRSA over `line1\nline2\n…\n` (every line ends in `\n`, including the last): the
+ * shape of every WeChat client-side signature.
+ *
+ * @example
+ * ```ts
+ * signLines([appId, timeStamp, nonceStr, `prepay_id=${prepayId}`], privateKey) // = jsapiPayParams(…).paySign
+ * ```
+ */
 export function signLines(lines: readonly string[], privateKey: KeyObject | string): string {
   const key = typeof privateKey === 'string' ? readPrivateKey(privateKey) : privateKey
   return sign('sha256', Buffer.from(`${lines.join('\n')}\n`, 'utf8'), key).toString('base64')

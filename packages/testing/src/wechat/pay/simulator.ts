@@ -57,6 +57,19 @@ type FaultRule = {
   times: number
 }
 
+/**
+ * The WeChat Pay part of {@link wechatSimulator}: `{ handler, controls }`, where `controls` is
+ * `sim.pay`. Use `wechatSimulator()` unless composing a server of your own.
+ *
+ * @example
+ * ```ts
+ * const clock = createSimulatorClock({ timeScale: 0 })
+ * let url = ''
+ * const pay = await createPaySimulator({ clock, baseUrl: () => url })
+ * const server = await startSimulatorServer({ handlers: [pay.handler] })
+ * url = server.url
+ * ```
+ */
 export async function createPaySimulator(shared: PaySimulatorShared, options: PaySimulatorOptions = {}) {
   const [merchantPair, platform, publicKeyMode] = await Promise.all([
     options.merchant ? Promise.resolve(null) : generateRsaKeyPair(),
