@@ -139,7 +139,7 @@ describe('outgoing requests are signed on the exact bytes sent', () => {
     expect(seen[1]!.body).toBe('{"mchid":"1900007291"}')
   })
 
-  it('does not retry a non-repeatable failure but retries a GET on 5xx', async () => {
+  it('retries a GET on 5xx up to `retry` times, then reports a retryable error', async () => {
     let calls = 0
     const adapter = wechatPayments({
       ...base,

@@ -305,7 +305,7 @@ describe('wechatPayments against the simulator', () => {
     })
   })
 
-  it('maps vendor errors; retries SYSTEM_ERROR on repeatable requests only once per retry', async () => {
+  it('maps vendor errors and retries SYSTEM_ERROR within the retry limit', async () => {
     sim.pay.failNext({
       status: 500,
       code: 'SYSTEMERROR',
