@@ -80,7 +80,10 @@ function order(total = 8800, number = `T${Date.now()}${seq++}`): Order {
 
 const customer: Customer = {
   id: 'cus_1',
-  identities: [{ provider: 'wechat', subject: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' }],
+  identities: [
+    { provider: 'wechat', subject: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+    { provider: 'wechat-mp', subject: 'oMp_4Yv2hQfKx7n1tLw9sBq3EuRj' },
+  ],
   displayName: null,
   avatarUrl: null,
   tags: [],

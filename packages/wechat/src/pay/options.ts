@@ -41,7 +41,7 @@ export interface WechatPaymentsOptions {
   userAgent?: string
   /**
    * The payer's openid for JSAPI / mini-program payments. Defaults to the customer's identity
-   * `wechat` (JSAPI) and `wechat-miniprogram`, then `wechat` (mini-program).
+   * `wechat` (JSAPI, from `wechatLogin`) and `wechat-mp` (mini-program, from `wechatMiniProgramLogin`).
    */
   payerOpenid?: (input: {
     customer: Customer
@@ -78,7 +78,9 @@ function defaultPayerOpenid({
   customer: Customer
   method: 'jsapi' | 'miniprogram'
 }): string | null {
-  const order = method === 'miniprogram' ? ['wechat-miniprogram', 'wechat'] : ['wechat']
+  // An openid belongs to one appid: a mini-program payment needs the mini-program's openid
+  // (`wechatMiniProgramLogin`'s `wechat-mp` identity), never the official account's.
+  const order = method === 'miniprogram' ? ['wechat-mp'] : ['wechat']
   for (const provider of order) {
     const identity = customer.identities.find((i) => i.provider === provider)
     if (identity) return identity.subject
