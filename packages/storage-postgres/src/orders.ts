@@ -1,9 +1,9 @@
 import type { Order, StockReservation, StorageAdapter } from '@loopkit/core'
 import { loopError } from '@loopkit/core'
 import { orderCols } from './_internal/columns.js'
-import type { Db } from './_internal/db.js'
+import type { Db, Queryable } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
-import { writeEffects } from './_internal/effects.js'
+import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 import { normalizeReservations, releaseStock, reserveStock } from './catalog.js'
 
 type Ops = Pick<
@@ -20,49 +20,69 @@ export function orderOps(db: Db): Ops {
 
   return {
     async createOrder({ order, reserve, effects }) {
-      const items = normalizeReservations(reserve)
+      const [first, ...rest] = normalizeReservations(reserve)
       return db.tx(async (q) => {
+        // One statement inserts the order, writes its effects and takes the first SKU's stock.
         // The insert comes first: a concurrent request with the same idempotency key waits on it
-        // here and then finds the key taken — before either of them touched stock.
-        const { rows } = await q.query<{ id: string }>(
-          `INSERT INTO ${s}.orders (id, number, customer_id, lines, total, currency, status, provider, idempotency_key,
-             attribution, refunded, provider_ref, reserved, created_at, expires_at, paid_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-           ON CONFLICT (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-           RETURNING id`,
-          [
-            order.id,
-            order.number,
-            order.customerId,
-            JSON.stringify(order.lines),
-            order.total,
-            order.currency,
-            order.status,
-            order.provider,
-            order.idempotencyKey,
-            order.attribution === null ? null : JSON.stringify(order.attribution),
-            order.refunded,
-            order.providerRef,
-            JSON.stringify(items),
-            order.createdAt,
-            order.expiresAt,
-            order.paidAt,
-            order.updatedAt,
-          ],
+        // and then finds the key taken — before either of them touched stock. Stock comes last (it
+        // waits for the effects' lock), so a hot SKU's row lock is held only until COMMIT.
+        const p = new Params()
+        const o = order
+        const ins = `ins AS (
+          INSERT INTO ${s}.orders (id, number, customer_id, lines, total, currency, status, provider, idempotency_key,
+            attribution, refunded, provider_ref, reserved, created_at, expires_at, paid_at, updated_at)
+          VALUES (${[
+            o.id,
+            o.number,
+            o.customerId,
+            JSON.stringify(o.lines),
+            o.total,
+            o.currency,
+            o.status,
+            o.provider,
+            o.idempotencyKey,
+            o.attribution === null ? null : JSON.stringify(o.attribution),
+            o.refunded,
+            o.providerRef,
+            JSON.stringify(first ? [first, ...rest] : []),
+            o.createdAt,
+            o.expiresAt,
+            o.paidAt,
+            o.updatedAt,
+          ]
+            .map((v) => p.add(v))
+            .join(', ')})
+          ON CONFLICT (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+          RETURNING id)`
+        const fx = effectsCtes(p, db, { effects, now: o.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
+        let res = ''
+        let reserved = 'true'
+        if (first) {
+          const sku = p.add(first.skuId)
+          const qty = p.add(first.quantity)
+          res = `, res AS (
+            UPDATE ${s}.skus SET stock = stock - ${qty}::bigint
+            WHERE id = ${sku} AND stock >= ${qty}::bigint AND EXISTS (SELECT 1 FROM ins)
+              ${fx ? 'AND (SELECT count(*) FROM fx_lk) >= 0' : ''}
+            RETURNING 1)`
+          reserved = `EXISTS (SELECT 1 FROM res) OR EXISTS (SELECT 1 FROM ${s}.skus WHERE id = ${sku} AND stock IS NULL)`
+        }
+        const { rows } = await q.query<{ inserted: boolean; reserved: boolean }>(
+          `${withEffects(ins, fx)}${res} SELECT EXISTS (SELECT 1 FROM ins) AS inserted, ${reserved} AS reserved`,
+          p.values,
         )
-        if (rows.length === 0) {
+        if (!rows[0]!.inserted) {
           const { rows: prior } = await q.query<Order>(
             `SELECT ${orderCols()} FROM ${s}.orders WHERE customer_id = $1 AND idempotency_key = $2`,
-            [order.customerId, order.idempotencyKey],
+            [o.customerId, o.idempotencyKey],
           )
           return { order: prior[0]!, created: false }
         }
-        await writeEffects(q, db, { effects, now: order.createdAt })
-        // Stock last: a hot SKU's row lock is then held only from this statement to COMMIT. Throwing
-        // rolls back the order row, the effects and any line already reserved.
-        const failed = await reserveStock(q, s, items)
+        // Throwing rolls back the order row, the effects and any line already reserved.
+        if (!rows[0]!.reserved) throw outOfStock([first!.skuId])
+        const failed = await reserveStock(q, s, rest)
         if (failed.length > 0) throw outOfStock(failed)
-        return { order: { ...order }, created: true }
+        return { order: { ...o }, created: true }
       })
     },
 
@@ -99,42 +119,36 @@ export function orderOps(db: Db): Ops {
     },
 
     async transitionOrder({ id, from, to, patch, releaseStock: release, now, effects }) {
-      return db.tx(async (q) => {
-        // Compare-and-set: a concurrent transition blocks on the row, then re-checks the status.
+      // Compare-and-set: a concurrent transition blocks on the row, then re-checks the status.
+      const p = new Params()
+      const ctes = `cur AS (SELECT id, reserved FROM ${s}.orders WHERE id = ${p.add(id)} FOR UPDATE),
+        moved AS (
+          UPDATE ${s}.orders o SET status = ${p.add(to)}::text,
+            provider_ref = CASE WHEN ${p.add(patch !== undefined && 'providerRef' in patch)}::boolean
+              THEN ${p.add(patch?.providerRef ?? null)}::text ELSE o.provider_ref END,
+            paid_at = CASE WHEN ${p.add(patch !== undefined && 'paidAt' in patch)}::boolean
+              THEN ${p.add(patch?.paidAt ?? null)}::bigint ELSE o.paid_at END,
+            reserved = CASE WHEN ${p.add(release === true)}::boolean THEN '[]'::jsonb ELSE o.reserved END,
+            updated_at = ${p.add(now)}::bigint
+          FROM cur WHERE o.id = cur.id AND o.status = ANY(${p.add(from)}::text[])
+          RETURNING ${orderCols('o.')}, cur.reserved
+        )`
+      const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM moved)' })
+      const apply = async (q: Queryable) => {
         const { rows } = await q.query<Order & { reserved: StockReservation[] }>(
-          `WITH cur AS (SELECT id, reserved FROM ${s}.orders WHERE id = $1 FOR UPDATE)
-           UPDATE ${s}.orders o SET status = $3,
-             provider_ref = CASE WHEN $4 THEN $5 ELSE o.provider_ref END,
-             paid_at = CASE WHEN $6 THEN $7::bigint ELSE o.paid_at END,
-             reserved = CASE WHEN $8 THEN '[]'::jsonb ELSE o.reserved END,
-             updated_at = $9
-           FROM cur WHERE o.id = cur.id AND o.status = ANY($2::text[])
-           RETURNING ${orderCols('o.')}, cur.reserved`,
-          [
-            id,
-            from,
-            to,
-            patch !== undefined && 'providerRef' in patch,
-            patch?.providerRef ?? null,
-            patch !== undefined && 'paidAt' in patch,
-            patch?.paidAt ?? null,
-            release === true,
-            now,
-          ],
+          `${withEffects(ctes, fx)} SELECT * FROM moved`,
+          p.values,
         )
-        const row = rows[0]
-        if (!row) {
-          const { rows: current } = await q.query<Order>(
-            `SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1`,
-            [id],
-          )
-          return { order: current[0] ?? null, changed: false }
-        }
-        const { reserved, ...order } = row
-        await writeEffects(q, db, { effects, now })
-        if (release) await releaseStock(q, s, reserved) // last, for the same reason as in createOrder
-        return { order, changed: true }
-      })
+        if (!rows[0]) return null
+        const { reserved, ...order } = rows[0]
+        // Released after the effects, for the same reason as stock is taken last in createOrder.
+        if (release) await releaseStock(q, s, reserved)
+        return order
+      }
+      // Without a release it is one statement, atomic on its own; with one, a transaction.
+      const order = release ? await db.tx(apply) : await apply(db)
+      if (order) return { order, changed: true }
+      return { order: await byId(id), changed: false }
     },
   }
 }

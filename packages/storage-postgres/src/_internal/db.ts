@@ -51,10 +51,14 @@ export function createDb(pool: Pool, schema: string, ready: () => Promise<void>)
     schema,
     async query(sql, values) {
       await ready()
-      try {
-        return await direct.query(sql, values)
-      } catch (e) {
-        throw toLoopError(e)
+      // A single statement is atomic: if it failed on a deadlock nothing of it applied, so retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await direct.query(sql, values)
+        } catch (e) {
+          if (attempt < 5 && RETRYABLE.has(pgCode(e) ?? '')) continue
+          throw toLoopError(e)
+        }
       }
     },
     async tx(fn) {

@@ -1,65 +1,95 @@
 import type { Effects, NewEvent, NewNotification } from '@loopkit/core'
 import type { Db, Queryable } from './db.js'
 
+/** Numbers the parameters of a statement assembled from pieces: `p.add(value)` → `$3`. */
+export class Params {
+  readonly values: unknown[] = []
+  add(value: unknown): string {
+    this.values.push(value)
+    return `$${this.values.length}`
+  }
+}
+
 /** The advisory-lock key under which events get their `seq` (see {@link eventsHighWater}). */
 export function eventsLockKey(schema: string): string {
   return `loopkit:events:${schema}`
 }
 
 /**
- * Writes outbox rows (skipping taken dedupe keys) and events in one statement. Returns how many
- * outbox rows were new.
+ * CTEs that write a change's effects inside the change's own statement: `fx_ob` inserts outbox
+ * rows (skipping taken dedupe keys; `SELECT count(*) FROM fx_ob` is how many were new), `fx_lk`
+ * takes the events lock, `fx_ev` appends the events. Written only when `when` (a SQL condition
+ * over the change's CTEs, e.g. `EXISTS (SELECT 1 FROM moved)`) holds. Because `when` names them,
+ * the change's own CTEs run first — so `when` must reach every CTE that locks a row (other than
+ * SKU rows, see below). Returns `''` when there is nothing to write.
  *
  * Why the shared advisory lock: a `bigserial` is handed out at insert time but becomes visible at
  * commit, so a reader tailing `seq > n` could see 8 while 7 is still in flight, and never see 7.
  * Writers take the lock in shared mode (they do not wait for one another) before their events get
  * a `seq`, and hold it to commit; `listEvents` briefly takes it exclusively to read a high-water
- * mark below which every `seq` is committed or rolled back. The CTE chain forces the order: the
- * outbox insert runs first (it may wait on a concurrent insert of the same dedupe key), then the
- * lock, then the events. A writer may still wait on a row after this (the stock update comes
- * last, to keep hot-row locks short), but never on one held by a transaction that is itself
- * waiting for this lock: only SKU rows are locked after it, always in id order, by transactions
- * that already hold it or need nothing more. Should a reader ever close a cycle anyway, Postgres
- * reports a deadlock and the transaction is retried.
+ * mark below which every `seq` is committed or rolled back. The chain forces the order: outbox
+ * insert (it may wait on a concurrent insert of the same dedupe key), then the lock, then events.
+ * A writer may still wait on a SKU row after taking it (stock comes last, to keep hot-row locks
+ * short), but SKU rows are locked in id order by transactions that hold the lock already, so no
+ * cycle through a waiting reader can form; should one ever, Postgres reports a deadlock and the
+ * operation is retried.
  */
+export function effectsCtes(
+  p: Params,
+  db: Pick<Db, 's' | 'schema'>,
+  input: { effects: Effects | undefined; now: number; when?: string },
+): string {
+  const outbox = input.effects?.outbox ?? []
+  const events = input.effects?.events ?? []
+  if (outbox.length === 0 && events.length === 0) return ''
+  const { s } = db
+  const when = input.when ?? 'true'
+  const now = p.add(input.now)
+  const ob = p.add(JSON.stringify(outbox.map(outboxJson)))
+  const ev = p.add(JSON.stringify(events.map(eventJson)))
+  return `fx_ob AS (
+      INSERT INTO ${s}.notifications
+        (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)
+      SELECT x->>'id', x->>'dedupeKey', x->>'channel', x->>'customerId', x->'message', 'pending', 0,
+             coalesce((x->>'nextAttemptAt')::bigint, ${now}::bigint), ${now}::bigint, ${now}::bigint
+      FROM jsonb_array_elements(${ob}::jsonb) WITH ORDINALITY AS t(x, i)
+      WHERE ${when}
+      ORDER BY i
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ),
+    fx_lk AS MATERIALIZED (
+      SELECT pg_advisory_xact_lock_shared(hashtextextended(${p.add(eventsLockKey(db.schema))}, 0))
+      FROM (SELECT count(*) FROM fx_ob) AS c
+      WHERE jsonb_array_length(${ev}::jsonb) > 0 AND ${when}
+    ),
+    fx_ev AS (
+      INSERT INTO ${s}.events (id, type, at, customer_id, order_id, data)
+      SELECT x->>'id', x->>'type', (x->>'at')::bigint, x->>'customerId', x->>'orderId', coalesce(x->'data', '{}')
+      FROM fx_lk, jsonb_array_elements(${ev}::jsonb) WITH ORDINALITY AS t(x, i)
+      ORDER BY i
+    )`
+}
+
+/** Writes effects on their own (outside another change). Returns how many outbox rows were new. */
 export async function writeEffects(
   q: Queryable,
   db: Pick<Db, 's' | 'schema'>,
   input: { effects: Effects | undefined; now: number },
 ): Promise<{ inserted: number }> {
-  const outbox = input.effects?.outbox ?? []
-  const events = input.effects?.events ?? []
-  if (outbox.length === 0 && events.length === 0) return { inserted: 0 }
-  const { s } = db
+  const p = new Params()
+  const ctes = effectsCtes(p, db, input)
+  if (!ctes) return { inserted: 0 }
   const { rows } = await q.query<{ inserted: number }>(
-    `WITH ob AS (
-       INSERT INTO ${s}.notifications
-         (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)
-       SELECT x->>'id', x->>'dedupeKey', x->>'channel', x->>'customerId', x->'message', 'pending', 0,
-              coalesce((x->>'nextAttemptAt')::bigint, $2), $2, $2
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, i) ORDER BY i
-       ON CONFLICT DO NOTHING
-       RETURNING 1
-     ),
-     lk AS MATERIALIZED (
-       SELECT pg_advisory_xact_lock_shared(hashtextextended($4, 0))
-       FROM (SELECT count(*) FROM ob) AS c
-       WHERE jsonb_array_length($3::jsonb) > 0
-     ),
-     ev AS (
-       INSERT INTO ${s}.events (id, type, at, customer_id, order_id, data)
-       SELECT x->>'id', x->>'type', (x->>'at')::bigint, x->>'customerId', x->>'orderId', coalesce(x->'data', '{}')
-       FROM lk, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(x, i) ORDER BY i
-     )
-     SELECT count(*)::int AS inserted FROM ob`,
-    [
-      JSON.stringify(outbox.map(outboxJson)),
-      input.now,
-      JSON.stringify(events.map(eventJson)),
-      eventsLockKey(db.schema),
-    ],
+    `WITH ${ctes} SELECT count(*)::int AS inserted FROM fx_ob`,
+    p.values,
   )
   return { inserted: rows[0]?.inserted ?? 0 }
+}
+
+/** `WITH a AS (…), b AS (…)` plus the effects CTEs, when there are any. */
+export function withEffects(ctes: string, fx: string): string {
+  return `WITH ${ctes}${fx ? `,\n${fx}` : ''}`
 }
 
 function outboxJson(n: NewNotification) {
