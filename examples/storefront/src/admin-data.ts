@@ -10,6 +10,8 @@ export interface AdminData {
   shares: Array<Share & { visits: number }>
   rewards: Reward[]
   funnel: FunnelStep[]
+  /** Share-card actions per channel (`copy`, `qr`, `poster`, …), as the widget reported them. */
+  shareActions: Record<string, number>
   /** Display names of every customer the tables mention. */
   names: Map<string, string>
 }
@@ -81,6 +83,7 @@ export async function adminData(loop: Loop): Promise<AdminData> {
     shares: shares.map((s) => ({ ...s, visits: visitsByShare.get(s.id) ?? 0 })),
     rewards,
     funnel: funnelSteps(visits, funnel),
+    shareActions: funnel.shareActions,
     names,
   }
 }

@@ -4,14 +4,16 @@ import type { Product } from './catalog.js'
  * Product pictures drawn as SVG, so the example needs no image files and no network. Each is a
  * 600×400 card: a plain background, a simple drawing of the dish and its Chinese name.
  */
+const xml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
 export function productSvg(product: Product): string {
   const { background, accent } = product.art
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 400" width="600" height="400" role="img" aria-label="${product.en}">
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 400" width="600" height="400" role="img" aria-label="${xml(product.en)}">
 <rect width="600" height="400" fill="${background}"/>
 <circle cx="520" cy="70" r="120" fill="${accent}" opacity=".12"/>
 <circle cx="70" cy="360" r="90" fill="${accent}" opacity=".1"/>
 ${drawings[product.art.kind](accent)}
-<text x="300" y="368" text-anchor="middle" font-family="'Noto Serif CJK SC','Songti SC',serif" font-size="40" fill="#3b2a1f">${product.zh}</text>
+<text x="300" y="368" text-anchor="middle" font-family="'Noto Serif CJK SC','Songti SC',serif" font-size="40" fill="#3b2a1f">${xml(product.zh)}</text>
 </svg>`
 }
 

@@ -34,7 +34,8 @@ text-decoration:none;background:var(--accent);color:var(--accent-ink)}
 .btn.secondary{background:transparent;color:var(--accent);border:1.5px solid var(--accent)}
 .btn[disabled]{opacity:.5;cursor:progress}
 .row{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}
-input[type=number]{width:5rem;padding:.45rem;border:1px solid var(--line);border-radius:8px;font:inherit}
+input[type=number],input:not([type]),input[type=text]{padding:.45rem;border:1px solid var(--line);border-radius:8px;font:inherit}
+input[type=number]{width:5rem}
 .notice{background:#fff7e6;border:1px solid #f3d9a8;border-radius:var(--radius);padding:.7rem 1rem;margin:0 0 1rem}
 .error{background:#fdecea;border-color:#f5c2bd;color:var(--bad)}
 .badge{display:inline-block;border-radius:999px;padding:.1rem .6rem;font-size:.8rem;font-weight:600;background:#eee;color:#444}

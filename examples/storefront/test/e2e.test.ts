@@ -61,6 +61,12 @@ describe('the storefront in Chromium', () => {
     const shop = await start('sandbox')
     const a = await person(browser, shop.url)
     await a.page.goto(`${shop.url}/`)
+    // Every product picture is a valid SVG that the browser decodes (a raw `&` once broke one).
+    await a.page.waitForLoadState('load')
+    const pictures = await a.page
+      .locator('article[data-sku] img')
+      .evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth))
+    expect(pictures).toEqual([600, 600, 600, 600, 600])
     await a.page.click('article[data-sku="salted-duck"] a')
     await a.page.waitForURL(/\/products\/salted-duck$/)
     await a.page.click('#login')
@@ -110,6 +116,12 @@ describe('the storefront in Chromium', () => {
     const shop = await start('wechat-sim')
     const a = await person(browser, shop.url)
     await a.page.goto(`${shop.url}/products/salted-duck`)
+    // Declining on the authorize page: WeChat returns no code and the shop says so.
+    await a.page.click('#login')
+    await a.page.waitForURL(/\/wechat-sim\/connect\/oauth2\/authorize\?/)
+    await a.page.click('[data-sim-user="refuser"]')
+    await a.page.locator('#login-problem').waitFor()
+    expect(new URL(a.page.url()).searchParams.get('login')).toBe('denied')
     await a.page.click('#login')
     await wechatLogin(a.page, 'alice', '小丽')
     await shot(a.page, 'wechat-1-alice-product')

@@ -84,7 +84,14 @@ export function adminPage(ctx: PageContext, data: AdminData): Html {
     path: '/admin',
     body: html`<h1>${t('店铺后台', 'Shop admin')}</h1>
 <div class="sections">
-<section class="panel"><h2>${t('闭环漏斗', 'The loop funnel')}</h2>${funnelChart(data.funnel)}</section>
+<section class="panel"><h2>${t('闭环漏斗', 'The loop funnel')}</h2>${funnelChart(data.funnel)}
+<p class="stock" id="share-actions">${t('分享卡片操作', 'Share-card actions')}: ${
+      Object.entries(data.shareActions).length
+        ? Object.entries(data.shareActions).map(
+            ([channel, n], i) => html`${i ? ' · ' : ''}<code>${channel}</code> ${n}`,
+          )
+        : '—'
+    }</p></section>
 <section class="panel"><h2>${t('订单', 'Orders')}</h2>${ordersTable(data)}</section>
 <section class="panel"><h2>${t('消息发件箱', 'Outbox')}</h2>${outboxTable(data)}</section>
 <section class="panel"><h2>${t('分享', 'Shares')}</h2>${sharesTable(data)}</section>

@@ -7,7 +7,7 @@ export interface FunnelStep {
   count: number
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
  * The loop funnel as an inline SVG bar chart: one horizontal bar per step, scaled to the largest
@@ -30,9 +30,9 @@ export function funnelChart(steps: readonly FunnelStep[]): Html {
     // The bars darken from gold to vermilion as the loop goes round.
     const colour = i < 2 ? '#d9a441' : i < 4 ? '#c7703a' : '#b5452b'
     return `<g data-step="${step.id}" data-count="${step.count}">
-<text x="${labelWidth - 12}" y="${y + 17}" text-anchor="end">${escape(step.zh)}</text>
-<text x="${labelWidth - 12}" y="${y + 33}" text-anchor="end" fill="#7a6a5c" font-size="11">${escape(step.en)}</text>
-<rect x="${labelWidth}" y="${y + 6}" width="${w}" height="${rowHeight - 14}" rx="5" fill="${colour}"><title>${escape(step.en)}: ${step.count}</title></rect>
+<text x="${labelWidth - 12}" y="${y + 17}" text-anchor="end">${escapeXml(step.zh)}</text>
+<text x="${labelWidth - 12}" y="${y + 33}" text-anchor="end" fill="#7a6a5c" font-size="11">${escapeXml(step.en)}</text>
+<rect x="${labelWidth}" y="${y + 6}" width="${w}" height="${rowHeight - 14}" rx="5" fill="${colour}"><title>${escapeXml(step.en)}: ${step.count}</title></rect>
 <text class="count" x="${labelWidth + w + 8}" y="${y + 25}">${step.count}</text>
 ${rate ? `<text x="${width - 8}" y="${y + 25}" text-anchor="end" fill="#7a6a5c" font-size="12">${rate}</text>` : ''}
 </g>`

@@ -17,6 +17,8 @@ export interface PageContext {
   payMethod: string | null
   /** The share token the visitor arrived with, passed on to login so the referral sticks. */
   share: string | null
+  /** Why the last login did not happen (`denied`, `snapshot`), from the loop's `?login=` on return. */
+  loginProblem: string | null
 }
 
 /**
@@ -27,6 +29,21 @@ export function loginHref(ctx: PageContext, returnTo: string): string {
   const q = new URLSearchParams({ returnTo })
   if (ctx.share) q.set('share', ctx.share)
   return `/loop/login/${ctx.loginProvider}?${q}`
+}
+
+/** The loop sends a refused login back with `?login=<reason>`; say what happened. */
+function loginNotice(problem: string | null): Html | string {
+  if (!problem) return ''
+  const text =
+    problem === 'snapshot'
+      ? t(
+          '你正在浏览朋友圈快照页，请点击“前往使用完整服务”后再登录。',
+          'This is a Moments snapshot page: open the full page to log in.',
+        )
+      : problem === 'denied'
+        ? t('你取消了授权，未登录。', 'You declined the authorization, so you are not logged in.')
+        : t('登录未完成。', 'The login did not complete.')
+  return html`<p class="notice error" id="login-problem">${text}</p>`
 }
 
 /** The page shell: header with navigation and login state, the content, a footer naming the mode. */
@@ -58,7 +75,7 @@ export function layout(ctx: PageContext, input: { title: string; path: string; b
   }
 </div></header>
 <main>
-${input.body}
+${loginNotice(ctx.loginProblem)}${input.body}
 </main>
 <footer>Loopkit storefront example · ${t('模式', 'mode')}: <code id="mode">${ctx.mode}</code> ·
 ${

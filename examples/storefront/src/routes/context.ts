@@ -40,12 +40,14 @@ const SHARE_TOKEN = /^[0-9A-Za-z_-]{8,64}$/
 /** The page context of a request: viewer, login provider, mode and the share token it arrived with. */
 export async function pageContext(deps: ShopDeps, c: Context): Promise<PageContext> {
   const share = c.req.query('share')
+  const login = c.req.query('login')
   return {
     viewer: await viewerOf(deps, c),
     loginProvider: deps.loginProvider,
     payMethod: deps.payMethod,
     mode: deps.mode,
     share: share && SHARE_TOKEN.test(share) ? share : null,
+    loginProblem: login ? login.slice(0, 32) : null,
   }
 }
 
