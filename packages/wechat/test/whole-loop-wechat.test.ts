@@ -25,7 +25,7 @@ let loop: ReturnType<typeof createLoop>
 const rewardsSeen: string[] = []
 
 beforeAll(async () => {
-  sim = await wechatSimulator({ pay: { allowInsecureNotifyUrl: true, appids: [OA, MP] } })
+  sim = await wechatSimulator({ pay: { allowInsecureNotifyUrl: true } })
   expect(sim.open.officialAccount.appid).toBe(OA)
   let handler: (req: Request) => Promise<Response> = async () => new Response(null, { status: 503 })
   shopServer = await startSimulatorServer({ handlers: [(req) => handler(req)] })

@@ -55,9 +55,13 @@ export async function wechatSimulator(options: WechatSimulatorOptions = {}) {
   let url = ''
   const shared: SimulatorShared = { clock, baseUrl: () => url }
   // Each part is `{ handler, controls }`; its controls appear on the result under the same name.
+  const open = createOpenSimulator(shared)
+  // One merchant bound to the simulated official account and mini-program, so a JSAPI payment's
+  // openid (from the simulated OAuth) belongs to the appid the payment is made with.
+  const appids = [open.controls.officialAccount.appid, open.controls.miniProgram.appid]
   const parts = {
-    pay: await createPaySimulator(shared, options.pay),
-    open: createOpenSimulator(shared),
+    pay: await createPaySimulator(shared, { appids, ...options.pay }),
+    open,
   }
   const handlers: SimulatorHandler[] = [
     ...Object.values(parts).map((p) => p.handler),
