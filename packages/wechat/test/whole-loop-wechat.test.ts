@@ -7,7 +7,6 @@ import { wechatAccessToken, wechatLogin, wechatMessages, wechatPayments } from '
 // vendor call goes over loopback to the simulator, and WeChat Pay's callbacks come back over HTTP.
 
 const OA = 'wx5100000000000001'
-const MP = 'wx5200000000000002'
 const duck = {
   id: 'duck',
   title: '盐水鸭',
