@@ -123,7 +123,8 @@ export function checkSamples(samples: Sample[]): SampleProblem[] {
   samples.forEach((sample, i) => {
     if (sample.nocheck) return
     const path = samplePath(sample, i)
-    if (files.has(path)) throw new Error(`${sample.page}:${sample.line}: two samples are titled ${sample.title}`)
+    if (files.has(path))
+      throw new Error(`${sample.page}:${sample.line}: two samples are titled ${sample.title}`)
     files.set(path, { sample, text: `${sample.code}\nexport {}\n` })
   })
 
@@ -133,13 +134,16 @@ export function checkSamples(samples: Sample[]): SampleProblem[] {
   const getSourceFile = host.getSourceFile.bind(host)
   host.readFile = (p) => files.get(p)?.text ?? readFile(p)
   host.fileExists = (p) => files.has(p) || fileExists(p)
-  const dirs = new Set([...files.keys()].flatMap((p) => {
-    const out: string[] = []
-    for (let d = dirname(p); d.startsWith(join(ROOT, 'docs', '.samples')); d = dirname(d)) out.push(d)
-    return out
-  }))
+  const dirs = new Set(
+    [...files.keys()].flatMap((p) => {
+      const out: string[] = []
+      for (let d = dirname(p); d.startsWith(join(ROOT, 'docs', '.samples')); d = dirname(d)) out.push(d)
+      return out
+    }),
+  )
   const directoryExists = host.directoryExists?.bind(host)
-  host.directoryExists = (d) => dirs.has(d) || (directoryExists ? directoryExists(d) : ts.sys.directoryExists(d))
+  host.directoryExists = (d) =>
+    dirs.has(d) || (directoryExists ? directoryExists(d) : ts.sys.directoryExists(d))
   host.getSourceFile = (p, language, onError, create) => {
     const virtual = files.get(p)
     if (virtual) return ts.createSourceFile(p, virtual.text, language, true)
@@ -160,7 +164,9 @@ export function checkSamples(samples: Sample[]): SampleProblem[] {
       const scoped = /^(@loopkit\/[^/]+)/.exec(name)
       const own = scoped ? packages.get(scoped[1]!) : undefined
       // A package resolving its own name goes through its exports map and our condition.
-      let resolved = own ? resolveFrom(name, join(own, 'package.json'), mode) : resolveFrom(name, containingFile, mode)
+      let resolved = own
+        ? resolveFrom(name, join(own, 'package.json'), mode)
+        : resolveFrom(name, containingFile, mode)
       if (!resolved && !own && !name.startsWith('.') && files.has(containingFile)) {
         // Third-party modules a sample uses (hono, …) are installed in some workspace package.
         for (const dir of workspaceDirs()) {
@@ -172,7 +178,12 @@ export function checkSamples(samples: Sample[]): SampleProblem[] {
     })
 
   // Reusing the previous program keeps the packages' parsed sources: later checks take a fraction.
-  const program = ts.createProgram({ rootNames: [...files.keys()], options, host, ...(previous ? { oldProgram: previous } : {}) })
+  const program = ts.createProgram({
+    rootNames: [...files.keys()],
+    options,
+    host,
+    ...(previous ? { oldProgram: previous } : {}),
+  })
   previous = program
   // Only the samples' own diagnostics: the packages are type-checked by `pnpm typecheck`.
   const diagnostics = [

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { checkSamples, docPages, extractSamples, ROOT, type Sample } from './_samples.js'
 
 const pages = docPages()
-const samples: Sample[] = pages.flatMap((page) => extractSamples(page, readFileSync(join(ROOT, page), 'utf8')))
+const samples: Sample[] = pages.flatMap((page) =>
+  extractSamples(page, readFileSync(join(ROOT, page), 'utf8')),
+)
 
 describe('code samples in docs/', () => {
   it('every ```ts block of every page type-checks against the real packages', () => {
@@ -15,7 +17,9 @@ describe('code samples in docs/', () => {
 
   it('keeps `ts nocheck` blocks rare (at most one in ten)', () => {
     const skipped = samples.filter((s) => s.nocheck)
-    expect(skipped.length * 10, skipped.map((s) => `${s.page}:${s.line}`).join(', ')).toBeLessThanOrEqual(samples.length)
+    expect(skipped.length * 10, skipped.map((s) => `${s.page}:${s.line}`).join(', ')).toBeLessThanOrEqual(
+      samples.length,
+    )
   })
 })
 
@@ -44,7 +48,8 @@ describe('the sample checker itself', () => {
   })
 
   it('skips `ts nocheck` blocks and ignores other languages', () => {
-    const md = '```ts nocheck\nconst x: number = "no"\n```\n\n```js\nconst y = 1\n```\n\n```sh\npnpm docs\n```\n'
+    const md =
+      '```ts nocheck\nconst x: number = "no"\n```\n\n```js\nconst y = 1\n```\n\n```sh\npnpm docs\n```\n'
     const found = extractSamples(page, md)
     expect(found).toHaveLength(1)
     expect(found[0]!.nocheck).toBe(true)
