@@ -1,6 +1,6 @@
 import type { Customer, StorageAdapter } from '@loopkit/core'
 import type { Db, Queryable } from './_internal/db.js'
-import { writeEffects } from './_internal/effects.js'
+import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -88,32 +88,26 @@ export function customerOps(db: Db): Ops {
     findCustomerByIdentity: ({ provider, subject }) => findByIdentity(db, provider, subject),
 
     async updateCustomer({ id, addTags, removeTags, displayName, avatarUrl, now, effects }) {
-      return db.tx(async (q) => {
-        // Tags keep their first position; removals win over additions in the same call.
-        const { rowCount } = await q.query(
-          `UPDATE ${s}.customers SET
-             tags = (SELECT coalesce(array_agg(t ORDER BY o), '{}') FROM (
-               SELECT t, min(o) AS o FROM unnest(tags || $2::text[]) WITH ORDINALITY AS u(t, o)
-               WHERE NOT (t = ANY($3::text[])) GROUP BY t) AS x),
-             display_name = CASE WHEN $4 THEN $5 ELSE display_name END,
-             avatar_url = CASE WHEN $6 THEN $7 ELSE avatar_url END,
-             updated_at = $8
-           WHERE id = $1`,
-          [
-            id,
-            addTags ?? [],
-            removeTags ?? [],
-            displayName !== undefined,
-            displayName ?? null,
-            avatarUrl !== undefined,
-            avatarUrl ?? null,
-            now,
-          ],
-        )
-        if (rowCount === 0) return null
-        await writeEffects(q, db, { effects, now })
-        return loadCustomer(q, s, id)
-      })
+      // Tags keep their first position; removals win over additions in the same call.
+      const p = new Params()
+      const upd = `upd AS (
+        UPDATE ${s}.customers SET
+          tags = (SELECT coalesce(array_agg(t ORDER BY o), '{}') FROM (
+            SELECT t, min(o) AS o FROM unnest(tags || ${p.add(addTags ?? [])}::text[]) WITH ORDINALITY AS u(t, o)
+            WHERE NOT (t = ANY(${p.add(removeTags ?? [])}::text[])) GROUP BY t) AS x),
+          display_name = CASE WHEN ${p.add(displayName !== undefined)}::boolean
+            THEN ${p.add(displayName ?? null)}::text ELSE display_name END,
+          avatar_url = CASE WHEN ${p.add(avatarUrl !== undefined)}::boolean
+            THEN ${p.add(avatarUrl ?? null)}::text ELSE avatar_url END,
+          updated_at = ${p.add(now)}::bigint
+        WHERE id = ${p.add(id)}
+        RETURNING 1)`
+      const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM upd)' })
+      const { rows } = await db.query<{ found: boolean }>(
+        `${withEffects(upd, fx)} SELECT EXISTS (SELECT 1 FROM upd) AS found`,
+        p.values,
+      )
+      return rows[0]!.found ? loadCustomer(db, s, id) : null
     },
   }
 }

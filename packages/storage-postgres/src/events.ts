@@ -9,7 +9,7 @@ export function eventOps(db: Db): Pick<StorageAdapter, 'appendEvents' | 'listEve
   return {
     async appendEvents({ events }) {
       if (events.length === 0) return
-      await db.tx((q) => writeEffects(q, db, { effects: { events }, now: 0 }))
+      await writeEffects(db, db, { effects: { events }, now: 0 }) // one statement: atomic by itself
     },
 
     async listEvents({ after, types, customerId, orderId, limit }) {

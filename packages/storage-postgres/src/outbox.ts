@@ -2,7 +2,7 @@ import type { Notification, StorageAdapter } from '@loopkit/core'
 import { notificationCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
-import { writeEffects } from './_internal/effects.js'
+import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -14,7 +14,7 @@ export function outboxOps(db: Db): Ops {
   return {
     async enqueueNotifications({ notifications, now }) {
       if (notifications.length === 0) return { inserted: 0 }
-      return db.tx((q) => writeEffects(q, db, { effects: { outbox: notifications }, now }))
+      return writeEffects(db, db, { effects: { outbox: notifications }, now })
     },
 
     async claimNotifications({ now, limit, leaseMs, leaseToken }) {
@@ -39,31 +39,26 @@ export function outboxOps(db: Db): Ops {
     },
 
     async completeNotification({ id, leaseToken, outcome, now, effects }) {
-      return db.tx(async (q) => {
-        const sent = outcome.status === 'sent'
-        const { rowCount } = await q.query(
-          `UPDATE ${s}.notifications SET
-             status = $3,
-             provider_message_id = CASE WHEN $4 THEN $5 ELSE provider_message_id END,
-             last_error = CASE WHEN $4 THEN last_error ELSE $6 END,
-             next_attempt_at = coalesce($7::bigint, next_attempt_at),
-             lease_token = NULL, lease_until = NULL, updated_at = $8
-           WHERE id = $1 AND lease_token = $2 AND status = 'pending'`,
-          [
-            id,
-            leaseToken,
-            outcome.status === 'retry' ? 'pending' : outcome.status,
-            sent,
-            sent ? outcome.providerMessageId : null,
-            sent ? null : outcome.error,
-            outcome.status === 'retry' ? outcome.nextAttemptAt : null,
-            now,
-          ],
-        )
-        if (rowCount === 0) return { changed: false }
-        await writeEffects(q, db, { effects, now })
-        return { changed: true }
-      })
+      // Only the lease holder's outcome counts; the outcome and its effects are one statement.
+      const p = new Params()
+      const sent = p.add(outcome.status === 'sent')
+      const done = `done AS (
+        UPDATE ${s}.notifications SET
+          status = ${p.add(outcome.status === 'retry' ? 'pending' : outcome.status)}::text,
+          provider_message_id = CASE WHEN ${sent}::boolean
+            THEN ${p.add(outcome.status === 'sent' ? outcome.providerMessageId : null)}::text ELSE provider_message_id END,
+          last_error = CASE WHEN ${sent}::boolean
+            THEN last_error ELSE ${p.add(outcome.status === 'sent' ? null : outcome.error)}::text END,
+          next_attempt_at = coalesce(${p.add(outcome.status === 'retry' ? outcome.nextAttemptAt : null)}::bigint, next_attempt_at),
+          lease_token = NULL, lease_until = NULL, updated_at = ${p.add(now)}::bigint
+        WHERE id = ${p.add(id)} AND lease_token = ${p.add(leaseToken)} AND status = 'pending'
+        RETURNING 1)`
+      const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM done)' })
+      const { rows } = await db.query<{ changed: boolean }>(
+        `${withEffects(done, fx)} SELECT EXISTS (SELECT 1 FROM done) AS changed`,
+        p.values,
+      )
+      return { changed: rows[0]!.changed }
     },
 
     async listNotifications({ customerId, status, limit }) {

@@ -2,7 +2,7 @@ import type { Order, Refund, StorageAdapter } from '@loopkit/core'
 import { loopError } from '@loopkit/core'
 import { orderCols, refundCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
-import { writeEffects } from './_internal/effects.js'
+import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -45,23 +45,14 @@ export function refundOps(db: Db): Ops {
             `Refund of ${r.amount} on order \`${r.orderId}\` would bring refunds to ${used + r.amount} of ${order.total}.`,
           )
         }
-        await q.query(
-          `INSERT INTO ${s}.refunds (id, order_id, number, amount, currency, reason, status, provider_ref, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            r.id,
-            r.orderId,
-            r.number,
-            r.amount,
-            r.currency,
-            r.reason,
-            r.status,
-            r.providerRef,
-            r.createdAt,
-            r.updatedAt,
-          ],
-        )
-        await writeEffects(q, db, { effects, now: r.createdAt })
+        const p = new Params()
+        const ins = `ins AS (
+          INSERT INTO ${s}.refunds
+            (id, order_id, number, amount, currency, reason, status, provider_ref, created_at, updated_at)
+          VALUES (${p.list([r.id, r.orderId, r.number, r.amount, r.currency, r.reason, r.status, r.providerRef, r.createdAt, r.updatedAt])})
+          RETURNING 1)`
+        const fx = effectsCtes(p, db, { effects, now: r.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
+        await q.query(`${withEffects(ins, fx)} SELECT 1`, p.values)
         return { refund: { ...r }, created: true }
       })
     },
@@ -78,49 +69,50 @@ export function refundOps(db: Db): Ops {
     },
 
     async settleRefund({ id, status, providerRef, delivery, now, effects }) {
-      return db.tx(async (q) => {
-        if (delivery) {
-          const { rowCount } = await q.query(
-            `INSERT INTO ${s}.webhook_deliveries (provider, event_id, received_at) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING`,
-            [delivery.provider, delivery.eventId, delivery.receivedAt],
-          )
-          if (rowCount === 0) {
-            const refund = await q.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE id = $1`, [
-              id,
-            ])
-            const order = await orderOf(q, s, refund.rows[0]?.orderId)
-            return { refund: refund.rows[0] ?? null, order, changed: false, duplicate: true }
-          }
-        }
-        // Compare-and-set on `pending`; on success the order's `refunded` grows in the same statement.
-        const { rows } = await q.query<Refund>(
-          `WITH r AS (
-             UPDATE ${s}.refunds SET status = $2, provider_ref = CASE WHEN $3 THEN $4 ELSE provider_ref END, updated_at = $5
-             WHERE id = $1 AND status = 'pending'
-             RETURNING *
-           ),
-           ord AS (
-             UPDATE ${s}.orders o SET refunded = o.refunded + r.amount,
-               status = CASE WHEN o.refunded + r.amount >= o.total THEN 'refunded' ELSE 'partially_refunded' END,
-               updated_at = $5
-             FROM r WHERE o.id = r.order_id AND r.status = 'succeeded'
-           )
-           SELECT ${refundCols('r.')} FROM r`,
-          [id, status, providerRef !== undefined, providerRef ?? null, now],
-        )
-        const changed = rows[0]
-        if (changed) await writeEffects(q, db, { effects, now })
-        const refund =
-          changed ??
-          (await q.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE id = $1`, [id])).rows[0]
-        return {
-          refund: refund ?? null,
-          order: await orderOf(q, s, refund?.orderId),
-          changed: !!changed,
-          duplicate: false,
-        }
-      })
+      // One statement: record the delivery; compare-and-set the refund on `pending` only if the
+      // delivery was new; on success grow the order's `refunded` (a concurrent settlement of another
+      // refund of the same order waits on the row and recomputes from its new version).
+      const p = new Params()
+      const has = p.add(delivery != null)
+      const at = p.add(now)
+      const ctes = `d AS (
+          INSERT INTO ${s}.webhook_deliveries (provider, event_id, received_at)
+          SELECT ${p.add(delivery?.provider ?? null)}::text, ${p.add(delivery?.eventId ?? null)}::text,
+                 ${p.add(delivery?.receivedAt ?? null)}::bigint
+          WHERE ${has}::boolean
+          ON CONFLICT DO NOTHING RETURNING 1
+        ),
+        r AS (
+          UPDATE ${s}.refunds SET status = ${p.add(status)}::text, updated_at = ${at}::bigint,
+            provider_ref = CASE WHEN ${p.add(providerRef !== undefined)}::boolean
+              THEN ${p.add(providerRef ?? null)}::text ELSE provider_ref END
+          WHERE id = ${p.add(id)} AND status = 'pending' AND (NOT ${has}::boolean OR EXISTS (SELECT 1 FROM d))
+          RETURNING *
+        ),
+        ord AS (
+          UPDATE ${s}.orders o SET refunded = o.refunded + r.amount,
+            status = CASE WHEN o.refunded + r.amount >= o.total THEN 'refunded' ELSE 'partially_refunded' END,
+            updated_at = ${at}::bigint
+          FROM r WHERE o.id = r.order_id AND r.status = 'succeeded'
+          RETURNING 1
+        )`
+      // `when` names ord too, so the order row is locked before the effects' lock is taken.
+      const when = '(SELECT count(*) FROM ord) >= 0 AND EXISTS (SELECT 1 FROM r)'
+      const fx = effectsCtes(p, db, { effects, now, when })
+      const { rows } = await db.query<{ recorded: number; changed: boolean }>(
+        `${withEffects(ctes, fx)}
+         SELECT (SELECT count(*) FROM d)::int AS recorded, ((SELECT count(*) FROM ord) >= 0 AND EXISTS (SELECT 1 FROM r)) AS changed`,
+        p.values,
+      )
+      const { recorded, changed } = rows[0]!
+      const refund = (await db.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE id = $1`, [id]))
+        .rows[0]
+      return {
+        refund: refund ?? null,
+        order: await orderOf(db, s, refund?.orderId),
+        changed,
+        duplicate: delivery != null && recorded === 0,
+      }
     },
   }
 }

@@ -2,7 +2,7 @@ import type { Reward, StorageAdapter } from '@loopkit/core'
 import { rewardCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
-import { writeEffects } from './_internal/effects.js'
+import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 import { lockKey } from './customers.js'
 
 type Ops = Pick<StorageAdapter, 'createReward' | 'transitionReward' | 'listRewards'>
@@ -31,43 +31,30 @@ export function rewardOps(db: Db): Ops {
           amount = Math.min(amount, left)
         }
         const reward: Reward = { ...r, amount }
-        await q.query(
-          `INSERT INTO ${s}.rewards
-             (id, sharer_id, order_id, kind, amount, currency, coupon, status, release_at, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [
-            reward.id,
-            reward.sharerId,
-            reward.orderId,
-            reward.kind,
-            reward.amount,
-            reward.currency,
-            reward.coupon,
-            reward.status,
-            reward.releaseAt,
-            reward.createdAt,
-            reward.updatedAt,
-          ],
-        )
-        await writeEffects(q, db, { effects, now: reward.createdAt })
+        const p = new Params()
+        const w = reward
+        const ins = `ins AS (
+          INSERT INTO ${s}.rewards
+            (id, sharer_id, order_id, kind, amount, currency, coupon, status, release_at, created_at, updated_at)
+          VALUES (${p.list([w.id, w.sharerId, w.orderId, w.kind, w.amount, w.currency, w.coupon, w.status, w.releaseAt, w.createdAt, w.updatedAt])})
+          RETURNING 1)`
+        const fx = effectsCtes(p, db, { effects, now: w.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
+        await q.query(`${withEffects(ins, fx)} SELECT 1`, p.values)
         return { reward, created: true }
       })
     },
 
     async transitionReward({ id, from, to, now, effects }) {
-      return db.tx(async (q) => {
-        const { rows } = await q.query<Reward>(
-          `UPDATE ${s}.rewards SET status = $3, updated_at = $4 WHERE id = $1 AND status = ANY($2::text[])
-           RETURNING ${rewardCols()}`,
-          [id, from, to, now],
-        )
-        if (rows[0]) {
-          await writeEffects(q, db, { effects, now })
-          return { reward: rows[0], changed: true }
-        }
-        const current = await q.query<Reward>(`SELECT ${rewardCols()} FROM ${s}.rewards WHERE id = $1`, [id])
-        return { reward: current.rows[0] ?? null, changed: false }
-      })
+      const p = new Params()
+      const moved = `moved AS (
+        UPDATE ${s}.rewards SET status = ${p.add(to)}::text, updated_at = ${p.add(now)}::bigint
+        WHERE id = ${p.add(id)} AND status = ANY(${p.add(from)}::text[])
+        RETURNING ${rewardCols()})`
+      const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM moved)' })
+      const { rows } = await db.query<Reward>(`${withEffects(moved, fx)} SELECT * FROM moved`, p.values)
+      if (rows[0]) return { reward: rows[0], changed: true }
+      const current = await db.query<Reward>(`SELECT ${rewardCols()} FROM ${s}.rewards WHERE id = $1`, [id])
+      return { reward: current.rows[0] ?? null, changed: false }
     },
 
     async listRewards({ sharerId, orderId, status, dueBefore, limit }) {

@@ -1,7 +1,7 @@
 import type { Share, StorageAdapter, Visit } from '@loopkit/core'
 import { shareCols, visitCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
-import { writeEffects } from './_internal/effects.js'
+import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -12,14 +12,13 @@ export function shareOps(db: Db): Ops {
   const { s } = db
   return {
     async createShare({ share: sh, effects }) {
-      return db.tx(async (q) => {
-        await q.query(
-          `INSERT INTO ${s}.shares (id, customer_id, sku_id, target, channel, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [sh.id, sh.customerId, sh.skuId, sh.target, sh.channel, sh.createdAt],
-        )
-        await writeEffects(q, db, { effects, now: sh.createdAt })
-        return { ...sh }
-      })
+      const p = new Params()
+      const ins = `ins AS (
+        INSERT INTO ${s}.shares (id, customer_id, sku_id, target, channel, created_at)
+        VALUES (${p.list([sh.id, sh.customerId, sh.skuId, sh.target, sh.channel, sh.createdAt])}) RETURNING 1)`
+      const fx = effectsCtes(p, db, { effects, now: sh.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
+      await db.query(`${withEffects(ins, fx)} SELECT 1`, p.values)
+      return { ...sh }
     },
 
     async getShare({ id }) {
@@ -37,14 +36,13 @@ export function shareOps(db: Db): Ops {
     },
 
     async recordVisit({ visit: v, effects }) {
-      return db.tx(async (q) => {
-        await q.query(
-          `INSERT INTO ${s}.visits (id, share_id, sharer_id, visitor_key, customer_id, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [v.id, v.shareId, v.sharerId, v.visitorKey, v.customerId, v.at],
-        )
-        await writeEffects(q, db, { effects, now: v.at })
-        return { ...v }
-      })
+      const p = new Params()
+      const ins = `ins AS (
+        INSERT INTO ${s}.visits (id, share_id, sharer_id, visitor_key, customer_id, at)
+        VALUES (${p.list([v.id, v.shareId, v.sharerId, v.visitorKey, v.customerId, v.at])}) RETURNING 1)`
+      const fx = effectsCtes(p, db, { effects, now: v.at, when: 'EXISTS (SELECT 1 FROM ins)' })
+      await db.query(`${withEffects(ins, fx)} SELECT 1`, p.values)
+      return { ...v }
     },
 
     async claimVisits({ visitorKey, customerId }) {

@@ -8,6 +8,10 @@ export class Params {
     this.values.push(value)
     return `$${this.values.length}`
   }
+  /** `$1, $2, …` for a VALUES list. */
+  list(values: readonly unknown[]): string {
+    return values.map((v) => this.add(v)).join(', ')
+  }
 }
 
 /** The advisory-lock key under which events get their `seq` (see {@link eventsHighWater}). */
