@@ -1,0 +1,109 @@
+import type { Customer, Identity, StorageAdapter } from '@loopkit/core'
+import { loopError } from '@loopkit/core'
+import { applyConsentChange } from './_internal/consent.js'
+import { type Db, guard, SCOPE } from './_internal/db.js'
+import { writeEffects } from './_internal/effects.js'
+import { type CustomerRow, toCustomer } from './_internal/rows.js'
+
+type CustomerOps = Pick<
+  StorageAdapter,
+  'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer' | 'changeConsent'
+>
+
+const BY_ID = 'SELECT * FROM customers WHERE id = ?'
+const BY_IDENTITY = `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+  WHERE i.provider = ? AND i.subject = ?`
+const BY_UNION = `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+  WHERE i.union_id = ? ORDER BY c.created_at LIMIT 1`
+const INSERT_IDENTITY = 'INSERT INTO customer_identities (provider, subject, union_id, customer_id) VALUES (?, ?, ?, ?)'
+const INSERT = `INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents, referred_by, created_at, updated_at)
+  VALUES (?, ?, ?, ?, '[]', '[]', ?, ?, ?)`
+const SAVE = `UPDATE customers SET identities = ?, display_name = ?, avatar_url = ?, tags = ?, consents = ?, updated_at = ?
+  WHERE id = ?`
+
+export function customerOps(db: Db): CustomerOps {
+  const get = (id: string): Customer | null => {
+    const row = db.q(BY_ID).get(id) as CustomerRow | undefined
+    return row ? toCustomer(row) : null
+  }
+  const save = (c: Customer): void => {
+    db.q(SAVE).run(JSON.stringify(c.identities), c.displayName, c.avatarUrl, JSON.stringify(c.tags), JSON.stringify(c.consents), c.updatedAt, c.id)
+  }
+
+  const upsert = db.tx((input: Parameters<StorageAdapter['upsertCustomer']>[0]) => {
+    const { id, profile, referredBy, now, effects } = input
+    const known = db.q(BY_IDENTITY).get(profile.provider, profile.subject) as CustomerRow | undefined
+    if (known) return { customer: toCustomer(known), created: false }
+    const identity: Identity = { provider: profile.provider, subject: profile.subject }
+    if (profile.unionId !== undefined) identity.unionId = profile.unionId
+
+    const union = profile.unionId === undefined ? undefined : (db.q(BY_UNION).get(profile.unionId) as CustomerRow | undefined)
+    if (union) {
+      const customer = toCustomer(union)
+      customer.identities.push(identity)
+      customer.updatedAt = now
+      db.q(INSERT_IDENTITY).run(identity.provider, identity.subject, identity.unionId ?? null, customer.id)
+      save(customer)
+      writeEffects(db, effects, now)
+      return { customer, created: false }
+    }
+
+    if (get(id)) throw loopError(SCOPE, 'conflict', `Customer \`${id}\` already exists.`)
+    db.q(INSERT).run(id, JSON.stringify([identity]), profile.displayName ?? null, profile.avatarUrl ?? null, referredBy ?? null, now, now)
+    db.q(INSERT_IDENTITY).run(identity.provider, identity.subject, identity.unionId ?? null, id)
+    writeEffects(db, effects, now)
+    return { customer: get(id)!, created: true }
+  })
+
+  const update = db.tx((input: Parameters<StorageAdapter['updateCustomer']>[0]) => {
+    const customer = get(input.id)
+    if (!customer) return null
+    const tags = new Set(customer.tags)
+    for (const t of input.addTags ?? []) tags.add(t)
+    for (const t of input.removeTags ?? []) tags.delete(t)
+    customer.tags = [...tags]
+    if (input.displayName !== undefined) customer.displayName = input.displayName
+    if (input.avatarUrl !== undefined) customer.avatarUrl = input.avatarUrl
+    customer.updatedAt = input.now
+    save(customer)
+    writeEffects(db, input.effects, input.now)
+    return customer
+  })
+
+  const consent = db.tx((input: Parameters<StorageAdapter['changeConsent']>[0]) => {
+    const { customerId, channel, topic, change, now, effects } = input
+    const customer = get(customerId)
+    if (!customer) return { ok: false, consent: null }
+    const index = customer.consents.findIndex((c) => c.channel === channel && c.topic === topic)
+    const current = index === -1 ? null : customer.consents[index]!
+    const next = applyConsentChange(current, change, channel, topic, now)
+    if (!next) return { ok: false, consent: current }
+    if (index === -1) customer.consents.push(next)
+    else customer.consents[index] = next
+    customer.updatedAt = now
+    save(customer)
+    writeEffects(db, effects, now)
+    return { ok: true, consent: next }
+  })
+
+  return {
+    async upsertCustomer(input) {
+      return upsert(input)
+    },
+    async getCustomer({ id }) {
+      return guard(() => get(id))
+    },
+    async findCustomerByIdentity({ provider, subject }) {
+      return guard(() => {
+        const row = db.q(BY_IDENTITY).get(provider, subject) as CustomerRow | undefined
+        return row ? toCustomer(row) : null
+      })
+    },
+    async updateCustomer(input) {
+      return update(input)
+    },
+    async changeConsent(input) {
+      return consent(input)
+    },
+  }
+}

@@ -1,0 +1,223 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import { loopError } from '@loopkit/core'
+import { SCOPE } from './_internal/db.js'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+/**
+ * The schema, one append-only list. A released migration is never edited: a change is a new
+ * entry. Money and times are INTEGER (minor units, epoch ms); nested values (order lines,
+ * consents, messages) are JSON text, since they are always read and written whole.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE customers (
+        id TEXT PRIMARY KEY,
+        identities TEXT NOT NULL,
+        display_name TEXT,
+        avatar_url TEXT,
+        tags TEXT NOT NULL,
+        consents TEXT NOT NULL,
+        referred_by TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE customer_identities (
+        provider TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        union_id TEXT,
+        customer_id TEXT NOT NULL,
+        PRIMARY KEY (provider, subject)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX customer_identities_union ON customer_identities (union_id) WHERE union_id IS NOT NULL;
+
+      CREATE TABLE skus (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT,
+        image_url TEXT,
+        price INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        stock INTEGER CHECK (stock IS NULL OR stock >= 0),
+        active INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE orders (
+        id TEXT PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        customer_id TEXT NOT NULL,
+        lines TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        status TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        idempotency_key TEXT,
+        attribution TEXT,
+        refunded INTEGER NOT NULL,
+        provider_ref TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        paid_at INTEGER,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX orders_idempotency ON orders (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX orders_customer ON orders (customer_id, created_at, id);
+      CREATE INDEX orders_created ON orders (created_at, id);
+      CREATE INDEX orders_pending_expiry ON orders (expires_at) WHERE status = 'pending';
+
+      CREATE TABLE payments (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        provider_ref TEXT,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX payments_order ON payments (order_id);
+
+      CREATE TABLE webhook_deliveries (
+        provider TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (provider, event_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE refunds (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        number TEXT NOT NULL UNIQUE,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        reason TEXT,
+        status TEXT NOT NULL,
+        provider_ref TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX refunds_order ON refunds (order_id);
+
+      CREATE TABLE shares (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        sku_id TEXT,
+        target TEXT NOT NULL,
+        channel TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX shares_customer ON shares (customer_id, created_at);
+      CREATE INDEX shares_created ON shares (created_at);
+
+      CREATE TABLE visits (
+        id TEXT PRIMARY KEY,
+        share_id TEXT NOT NULL,
+        sharer_id TEXT NOT NULL,
+        visitor_key TEXT NOT NULL,
+        customer_id TEXT,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX visits_visitor ON visits (visitor_key, at);
+      CREATE INDEX visits_customer ON visits (customer_id, at) WHERE customer_id IS NOT NULL;
+
+      CREATE TABLE rewards (
+        id TEXT PRIMARY KEY,
+        sharer_id TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        coupon TEXT,
+        status TEXT NOT NULL,
+        release_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (sharer_id, order_id)
+      ) STRICT;
+      CREATE INDEX rewards_order ON rewards (order_id);
+      CREATE INDEX rewards_due ON rewards (status, release_at);
+
+      -- seq is the rowid: assigned max+1 inside the write lock, so strictly increasing.
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        customer_id TEXT,
+        order_id TEXT,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX events_customer ON events (customer_id, seq) WHERE customer_id IS NOT NULL;
+      CREATE INDEX events_order ON events (order_id, seq) WHERE order_id IS NOT NULL;
+
+      CREATE TABLE notifications (
+        id TEXT PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        channel TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        message TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        lease_token TEXT,
+        last_error TEXT,
+        provider_message_id TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX notifications_customer ON notifications (customer_id);
+
+      CREATE TABLE cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX cache_expiry ON cache (expires_at);
+    `,
+  },
+]
+
+/**
+ * Applies the migrations this database has not seen, each with its `schema_migrations` row, in
+ * one write transaction, so concurrent openers apply each one exactly once. Refuses a database
+ * migrated by a newer Loopkit, rather than guessing at a schema it does not know.
+ */
+export function migrate(db: BetterSqlite3.Database, list: readonly Migration[] = migrations): { applied: number[] } {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`)
+  const run = db.transaction(() => {
+    const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }
+    const current = row.v ?? 0
+    const latest = list.reduce((m, x) => Math.max(m, x.version), 0)
+    if (current > latest) {
+      throw loopError(
+        SCOPE,
+        'configuration',
+        `The database is at schema version ${current}, newer than this @loopkit/storage-sqlite knows (${latest}). Upgrade the package.`,
+      )
+    }
+    const applied: number[] = []
+    const insert = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+    for (const m of [...list].sort((a, b) => a.version - b.version)) {
+      if (m.version <= current) continue
+      db.exec(m.sql)
+      insert.run(m.version, m.name, Date.now())
+      applied.push(m.version)
+    }
+    return applied
+  })
+  return { applied: run.immediate() }
+}

@@ -1,0 +1,78 @@
+import type { StorageAdapter } from '@loopkit/core'
+import { type Db, guard } from './_internal/db.js'
+import { insertNotifications, writeEffects } from './_internal/effects.js'
+import { type NotificationRow, toNotification } from './_internal/rows.js'
+
+type OutboxOps = Pick<StorageAdapter, 'enqueueNotifications' | 'claimNotifications' | 'completeNotification' | 'listNotifications'>
+
+// Select and lease in one statement inside the write lock: no second claimer can see these rows
+// between the read and the write. A claim counts as an attempt.
+const CLAIM = `UPDATE notifications
+  SET lease_until = @now + @leaseMs, lease_token = @leaseToken, attempts = attempts + 1, updated_at = @now
+  WHERE id IN (
+    SELECT id FROM notifications
+    WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+    ORDER BY next_attempt_at, created_at, id
+    LIMIT @limit
+  )
+  RETURNING *`
+
+export function outboxOps(db: Db): OutboxOps {
+  const enqueue = db.tx((input: Parameters<StorageAdapter['enqueueNotifications']>[0]) => ({
+    inserted: insertNotifications(db, input.notifications, input.now),
+  }))
+
+  const claim = db.tx((input: Parameters<StorageAdapter['claimNotifications']>[0]) => {
+    const rows = db.q(CLAIM).all({ now: input.now, limit: Math.max(0, input.limit), leaseMs: input.leaseMs, leaseToken: input.leaseToken }) as NotificationRow[]
+    return rows
+      .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at || (a.id < b.id ? -1 : 1))
+      .map(toNotification)
+  })
+
+  const complete = db.tx((input: Parameters<StorageAdapter['completeNotification']>[0]) => {
+    const { id, leaseToken, outcome, now, effects } = input
+    const owned = `WHERE id = ? AND lease_token = ? AND status = 'pending'`
+    let changes: number
+    if (outcome.status === 'sent') {
+      const sql = `UPDATE notifications SET status = 'sent', provider_message_id = ?, lease_token = NULL, lease_until = NULL, updated_at = ? ${owned}`
+      changes = db.q(sql).run(outcome.providerMessageId, now, id, leaseToken).changes
+    } else if (outcome.status === 'dead') {
+      const sql = `UPDATE notifications SET status = 'dead', last_error = ?, lease_token = NULL, lease_until = NULL, updated_at = ? ${owned}`
+      changes = db.q(sql).run(outcome.error, now, id, leaseToken).changes
+    } else {
+      const sql = `UPDATE notifications SET last_error = ?, next_attempt_at = ?, lease_token = NULL, lease_until = NULL, updated_at = ? ${owned}`
+      changes = db.q(sql).run(outcome.error, outcome.nextAttemptAt, now, id, leaseToken).changes
+    }
+    if (changes === 0) return { changed: false }
+    writeEffects(db, effects, now)
+    return { changed: true }
+  })
+
+  return {
+    async enqueueNotifications(input) {
+      return enqueue(input)
+    },
+    async claimNotifications(input) {
+      return claim(input)
+    },
+    async completeNotification(input) {
+      return complete(input)
+    },
+    async listNotifications({ customerId, status, limit }) {
+      return guard(() => {
+        const where: string[] = []
+        const params: unknown[] = []
+        if (customerId !== undefined) {
+          where.push('customer_id = ?')
+          params.push(customerId)
+        }
+        if (status !== undefined) {
+          where.push('status = ?')
+          params.push(status)
+        }
+        const sql = `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid LIMIT ?`
+        return (db.q(sql).all(...params, Math.max(0, limit)) as NotificationRow[]).map(toNotification)
+      })
+    },
+  }
+}

@@ -1,0 +1,68 @@
+import type { Payment, StorageAdapter, WebhookDelivery } from '@loopkit/core'
+import { type Db, guard } from './_internal/db.js'
+import { writeEffects } from './_internal/effects.js'
+import { type PaymentRow, toPayment } from './_internal/rows.js'
+import { getOrderRow, saveOrder } from './orders.js'
+
+type PaymentOps = Pick<StorageAdapter, 'savePayment' | 'listPayments' | 'recordWebhook' | 'markPaid'>
+
+const UPSERT = `INSERT INTO payments (id, order_id, provider, provider_ref, amount, currency, status, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, provider = excluded.provider,
+    provider_ref = excluded.provider_ref, amount = excluded.amount, currency = excluded.currency,
+    status = excluded.status, created_at = excluded.created_at, updated_at = excluded.updated_at`
+const RECORD = 'INSERT OR IGNORE INTO webhook_deliveries (provider, event_id, received_at) VALUES (?, ?, ?)'
+
+/** Records a delivery inside the caller's transaction; `false` when it was already recorded. */
+export function recordDelivery(db: Db, delivery: WebhookDelivery | null | undefined): boolean {
+  if (!delivery) return true
+  return db.q(RECORD).run(delivery.provider, delivery.eventId, delivery.receivedAt).changes === 1
+}
+
+function storePayment(db: Db, p: Payment): void {
+  db.q(UPSERT).run(p.id, p.orderId, p.provider, p.providerRef, p.amount, p.currency, p.status, p.createdAt, p.updatedAt)
+}
+
+export function paymentOps(db: Db): PaymentOps {
+  const save = db.tx((p: Payment) => storePayment(db, p))
+
+  const record = db.tx((input: Parameters<StorageAdapter['recordWebhook']>[0]) => {
+    if (!recordDelivery(db, input.delivery)) return { first: false }
+    writeEffects(db, input.effects, input.delivery.receivedAt)
+    return { first: true }
+  })
+
+  const paid = db.tx((input: Parameters<StorageAdapter['markPaid']>[0]) => {
+    const { orderId, delivery, payment, now, effects } = input
+    const first = recordDelivery(db, delivery)
+    const order = getOrderRow(db, orderId)
+    if (!first) return { order, changed: false, duplicate: true }
+    if (!order || order.status !== 'pending') return { order, changed: false, duplicate: false }
+    order.status = 'paid'
+    order.providerRef = payment.providerRef ?? order.providerRef
+    order.paidAt = now
+    order.updatedAt = now
+    saveOrder(db, order)
+    storePayment(db, { ...payment, status: 'succeeded', updatedAt: now })
+    writeEffects(db, effects, now)
+    return { order, changed: true, duplicate: false }
+  })
+
+  return {
+    async savePayment({ payment }) {
+      save(payment)
+      return { ...payment }
+    },
+    async listPayments({ orderId }) {
+      return guard(() =>
+        (db.q('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, id').all(orderId) as PaymentRow[]).map(toPayment),
+      )
+    },
+    async recordWebhook(input) {
+      return record(input)
+    },
+    async markPaid(input) {
+      return paid(input)
+    },
+  }
+}

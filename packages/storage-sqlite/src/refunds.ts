@@ -1,0 +1,86 @@
+import type { Refund, StorageAdapter } from '@loopkit/core'
+import { loopError } from '@loopkit/core'
+import { type Db, guard, SCOPE } from './_internal/db.js'
+import { writeEffects } from './_internal/effects.js'
+import { type RefundRow, toRefund } from './_internal/rows.js'
+import { getOrderRow, saveOrder } from './orders.js'
+import { recordDelivery } from './payments.js'
+
+type RefundOps = Pick<StorageAdapter, 'createRefund' | 'getRefund' | 'getRefundByNumber' | 'listRefunds' | 'settleRefund'>
+
+const INSERT = `INSERT INTO refunds (id, order_id, number, amount, currency, reason, status, provider_ref, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const COMMITTED = `SELECT COALESCE(SUM(amount), 0) AS sum FROM refunds WHERE order_id = ? AND status != 'failed'`
+
+export function refundOps(db: Db): RefundOps {
+  const byId = (id: string): Refund | null => {
+    const row = db.q('SELECT * FROM refunds WHERE id = ?').get(id) as RefundRow | undefined
+    return row ? toRefund(row) : null
+  }
+  const byNumber = (number: string): Refund | null => {
+    const row = db.q('SELECT * FROM refunds WHERE number = ?').get(number) as RefundRow | undefined
+    return row ? toRefund(row) : null
+  }
+
+  const create = db.tx((input: Parameters<StorageAdapter['createRefund']>[0]) => {
+    const r = input.refund
+    const existing = byNumber(r.number)
+    if (existing) return { refund: existing, created: false }
+    if (!Number.isSafeInteger(r.amount) || r.amount < 1) {
+      throw loopError(SCOPE, 'invalid_input', `Refund amount must be a positive integer of minor units, got ${r.amount}.`)
+    }
+    const order = getOrderRow(db, r.orderId)
+    if (!order) throw loopError(SCOPE, 'not_found', `Order \`${r.orderId}\` does not exist.`)
+    if (r.currency !== order.currency) {
+      throw loopError(SCOPE, 'invalid_input', `Refund currency ${r.currency} differs from the order's ${order.currency}.`)
+    }
+    const { sum } = db.q(COMMITTED).get(order.id) as { sum: number }
+    if (sum + r.amount > order.total) {
+      throw loopError(SCOPE, 'refund_exceeds_paid', `Refund of ${r.amount} exceeds what is left of order \`${order.id}\` (${order.total - sum}).`)
+    }
+    db.q(INSERT).run(r.id, r.orderId, r.number, r.amount, r.currency, r.reason, r.status, r.providerRef, r.createdAt, r.updatedAt)
+    writeEffects(db, input.effects, r.createdAt)
+    return { refund: { ...r }, created: true }
+  })
+
+  const settle = db.tx((input: Parameters<StorageAdapter['settleRefund']>[0]) => {
+    const { id, status, providerRef, delivery, now, effects } = input
+    const first = recordDelivery(db, delivery)
+    const refund = byId(id)
+    const order = refund ? getOrderRow(db, refund.orderId) : null
+    if (!first) return { refund, order, changed: false, duplicate: true }
+    if (!refund || refund.status !== 'pending') return { refund, order, changed: false, duplicate: false }
+    refund.status = status
+    if (providerRef !== undefined && providerRef !== null) refund.providerRef = providerRef
+    refund.updatedAt = now
+    db.q('UPDATE refunds SET status = ?, provider_ref = ?, updated_at = ? WHERE id = ?').run(refund.status, refund.providerRef, now, id)
+    if (order && status === 'succeeded') {
+      order.refunded += refund.amount
+      order.status = order.refunded >= order.total ? 'refunded' : 'partially_refunded'
+      order.updatedAt = now
+      saveOrder(db, order)
+    }
+    writeEffects(db, effects, now)
+    return { refund, order, changed: true, duplicate: false }
+  })
+
+  return {
+    async createRefund(input) {
+      return create(input)
+    },
+    async getRefund({ id }) {
+      return guard(() => byId(id))
+    },
+    async getRefundByNumber({ number }) {
+      return guard(() => byNumber(number))
+    },
+    async listRefunds({ orderId }) {
+      return guard(() =>
+        (db.q('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]).map(toRefund),
+      )
+    },
+    async settleRefund(input) {
+      return settle(input)
+    },
+  }
+}
