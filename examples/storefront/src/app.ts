@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
-import { createLoop, type Loop, memoryStorage, referralRewards } from '@loopkit/core'
+import { createLoop, type Loop, referralRewards } from '@loopkit/core'
+import { sqliteStorage } from '@loopkit/storage-sqlite'
 import type { Hono } from 'hono'
 import { seedCatalog } from './catalog.js'
 import { shopApp } from './hono-app.js'
@@ -114,7 +115,7 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
   )
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  const storage = memoryStorage()
+  const storage = sqliteStorage({ file })
   let adapters: ModeAdapters | null = null
   let loop: Loop | null = null
   try {

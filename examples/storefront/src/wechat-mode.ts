@@ -10,12 +10,6 @@ import {
 import type { ModeAdapters, ModeInput } from './mode.js'
 import { wechatSimRoutes } from './wechat-sim-page.js'
 
-/**
- * The appids of the simulator's default official account and mini-program. The pay part is told to
- * bind them to the merchant, so the openid a buyer logs in with belongs to the appid that pays.
- */
-const SIM_APPIDS = ['wx5100000000000001', 'wx5200000000000002']
-
 /** Official-account template messages, one per topic, with WeChat's typed keywords. */
 const templates: Record<string, WechatTemplate> = {
   'order.paid': {
@@ -63,7 +57,7 @@ const templates: Record<string, WechatTemplate> = {
  * JS-SDK signature route is mounted for the share card.
  */
 export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
-  const sim = await wechatSimulator({ pay: { allowInsecureNotifyUrl: true, appids: SIM_APPIDS } })
+  const sim = await wechatSimulator({ pay: { allowInsecureNotifyUrl: true } })
   try {
     const account = sim.open.officialAccount
     if (account.appid !== sim.pay.appid) {
