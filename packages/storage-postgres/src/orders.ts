@@ -31,7 +31,7 @@ export function orderOps(db: Db): Ops {
         const ins = `ins AS (
           INSERT INTO ${s}.orders (id, number, customer_id, lines, total, currency, status, provider, idempotency_key,
             attribution, refunded, provider_ref, reserved, created_at, expires_at, paid_at, updated_at)
-          VALUES (${[
+          VALUES (${p.list([
             o.id,
             o.number,
             o.customerId,
@@ -49,9 +49,7 @@ export function orderOps(db: Db): Ops {
             o.expiresAt,
             o.paidAt,
             o.updatedAt,
-          ]
-            .map((v) => p.add(v))
-            .join(', ')})
+          ])})
           ON CONFLICT (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
           RETURNING id)`
         const fx = effectsCtes(p, db, { effects, now: o.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
