@@ -1,2 +1,2 @@
 export { sqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js'
-export { migrations, type Migration } from './migrations.js'
+export { migrate, migrations, type Migration } from './migrations.js'

@@ -12,6 +12,12 @@ export interface Migration {
  * The schema, one append-only list. A released migration is never edited: a change is a new
  * entry. Money and times are INTEGER (minor units, epoch ms); nested values (order lines,
  * consents, messages) are JSON text, since they are always read and written whole.
+ *
+ * @example
+ * ```ts
+ * import { migrations } from '@loopkit/storage-sqlite'
+ * console.log(migrations.at(-1)?.version) // the schema version this package writes
+ * ```
  */
 export const migrations: readonly Migration[] = [
   {
@@ -190,7 +196,17 @@ export const migrations: readonly Migration[] = [
 /**
  * Applies the migrations this database has not seen, each with its `schema_migrations` row, in
  * one write transaction, so concurrent openers apply each one exactly once. Refuses a database
- * migrated by a newer Loopkit, rather than guessing at a schema it does not know.
+ * migrated by a newer Loopkit, rather than guessing at a schema it does not know. `sqliteStorage()`
+ * calls it on open; call it yourself to migrate ahead of a deploy.
+ *
+ * @example
+ * ```ts
+ * import Database from 'better-sqlite3'
+ * import { migrate } from '@loopkit/storage-sqlite'
+ *
+ * const { applied } = migrate(new Database('./data/loop.db'))
+ * console.log(`applied migrations ${applied.join(', ') || 'none'}`)
+ * ```
  */
 export function migrate(db: BetterSqlite3.Database, list: readonly Migration[] = migrations): { applied: number[] } {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
