@@ -2,7 +2,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeEffects } from '../src/_internal/effects.js'
 import type { PostgresStorage } from '../src/index.js'
-import { createTestStorage, dropSchema, event, TEST_URL } from './helpers.js'
+import { createTestStorage, dropSchema, event, order, sku, TEST_URL } from './helpers.js'
 
 let storage: PostgresStorage
 beforeAll(async () => {
@@ -41,6 +41,39 @@ describe('listEvents while a writer is still in flight', () => {
     } finally {
       await a.end()
     }
+  })
+})
+
+describe('listEvents during a flash sale', () => {
+  it('tails every order.created of a sale on one hot SKU, in order, while orders take the stock', async () => {
+    const duck = await storage.putSku({ sku: sku({ stock: 100 }) })
+    const seen: number[] = []
+    let after = 0
+    let selling = true
+    const tail = (async () => {
+      for (;;) {
+        const finished = !selling
+        const page = await storage.listEvents({ after, types: ['sale.order'], limit: 1000 })
+        seen.push(...page.map((e) => e.seq))
+        after = page.at(-1)?.seq ?? after
+        if (finished && page.length === 0) return
+      }
+    })()
+    const results = await Promise.allSettled(
+      Array.from({ length: 250 }, (_, i) =>
+        storage.createOrder({
+          order: order({ skuId: duck.id, customerId: `cus_sale_${i}` }),
+          reserve: [{ skuId: duck.id, quantity: 1 }],
+          effects: { events: [event('sale.order')] },
+        }),
+      ),
+    )
+    selling = false
+    await tail
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100)
+    expect((await storage.getSku({ id: duck.id }))!.stock).toBe(0)
+    expect(seen).toHaveLength(100)
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen)
   })
 })
 
