@@ -38,7 +38,8 @@ export function rewardOps(db: Db): Ops {
             (id, sharer_id, order_id, kind, amount, currency, coupon, status, release_at, created_at, updated_at)
           VALUES (${p.list([w.id, w.sharerId, w.orderId, w.kind, w.amount, w.currency, w.coupon, w.status, w.releaseAt, w.createdAt, w.updatedAt])})
           RETURNING 1)`
-        const fx = effectsCtes(p, db, { effects, now: w.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
+        const resolved = typeof effects === 'function' ? effects({ ...reward }) : effects
+        const fx = effectsCtes(p, db, { effects: resolved, now: w.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
         await q.query(`${withEffects(ins, fx)} SELECT 1`, p.values)
         return { reward, created: true }
       })

@@ -7,7 +7,7 @@ import { dropSchema, randomSchema, TEST_URL } from './helpers.js'
 // One schema for this run, migrated once; each test starts from it emptied. (Creating and dropping
 // a schema per test works too — see migrations.test.ts — but costs ~0.4 s a test.)
 const schema = randomSchema()
-const pool = new pg.Pool({ connectionString: TEST_URL, max: 20 })
+const pool = new pg.Pool({ connectionString: TEST_URL, max: 10 })
 let tables: string[] = []
 
 beforeAll(async () => {

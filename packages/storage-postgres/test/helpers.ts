@@ -12,11 +12,13 @@ export function randomSchema(prefix = 'lk_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`
 }
 
+// Pools stay small: vitest may run several of these files at once against one server (max 100
+// connections), and the many-processes test adds four worker pools of its own.
 export function createTestStorage(
   schema = randomSchema(),
   options: Omit<PostgresStorageOptions, 'schema'> = {},
 ): PostgresStorage {
-  return postgresStorage({ connectionString: TEST_URL, max: 10 }, { ...options, schema })
+  return postgresStorage({ connectionString: TEST_URL, max: 8 }, { ...options, schema })
 }
 
 export async function dropSchema(schema: string): Promise<void> {

@@ -23,7 +23,7 @@ interface Job {
 }
 
 const job = JSON.parse(process.env.LOOPKIT_WORKER ?? '{}') as Job
-const storage = postgresStorage({ connectionString: job.connectionString, max: 8 }, { schema: job.schema })
+const storage = postgresStorage({ connectionString: job.connectionString, max: 6 }, { schema: job.schema })
 const sandbox = sandboxPayments({ secret: job.webhookSecret })
 const sentFile = job.outDir ? join(job.outDir, `sent-${process.pid}.log`) : null
 let sent = 0
