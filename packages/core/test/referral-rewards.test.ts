@@ -74,13 +74,19 @@ describe('referral rewards', () => {
   })
 
   it('the per-sharer cap holds, also under concurrent payments', async () => {
-    const { loop, customer, buyThrough } = await world({ capPerSharer: 1200 })
+    const { loop, customer, buyThrough, messages } = await world({ capPerSharer: 1200 })
     const a = await customer('a')
     const buyers = await Promise.all(Array.from({ length: 6 }, (_, i) => customer(`b${i}`)))
     await Promise.all(buyers.map((b) => buyThrough(a.id, b.id)))
     const rewards = await loop.rewards.list({ sharerId: a.id })
     expect(rewards.reduce((s, r) => s + r.amount, 0)).toBe(1200)
     expect(rewards.map((r) => r.amount).sort()).toEqual([200, 500, 500])
+    // The log and the sharer's messages say what was really accrued, cap included.
+    const accrued = await loop.analytics.events({ types: ['reward.accrued'], customerId: a.id })
+    expect(accrued.map((e) => e.data.amount).sort()).toEqual([200, 500, 500])
+    await loop.notify.dispatch()
+    const toA = messages.sent.filter((m) => m.customerId === a.id).map((m) => m.message.body)
+    expect(toA.sort()).toEqual(['You earned ¥2.00.', 'You earned ¥5.00.', 'You earned ¥5.00.'])
   })
 
   it('a percentage reward is computed in integer minor units', async () => {

@@ -31,7 +31,8 @@ export function rewardOps(db: Db): RewardOps {
       r.amount = Math.min(r.amount, left)
     }
     db.q(INSERT).run(r.id, r.sharerId, r.orderId, r.kind, r.amount, r.currency, r.coupon, r.status, r.releaseAt, r.createdAt, r.updatedAt)
-    writeEffects(db, input.effects, r.createdAt)
+    const effects = typeof input.effects === 'function' ? input.effects({ ...r }) : input.effects
+    writeEffects(db, effects, r.createdAt)
     return { reward: r, created: true }
   })
 

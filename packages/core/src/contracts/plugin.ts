@@ -1,6 +1,9 @@
 import type { Customer } from '../domain/customer.js'
 import type { NewEvent } from '../domain/event.js'
+import type { NewNotification } from '../domain/notification.js'
 import type { Order, OrderLine, Refund } from '../domain/order.js'
+import type { Reward } from '../domain/share.js'
+import type { NotificationTopic } from '../loop/options.js'
 import type { StorageAdapter } from './storage.js'
 
 /** What the loop lends its plugins and adapters: storage, the clock and id generation. */
@@ -19,6 +22,18 @@ export interface LoopContext {
   ): NewEvent
   /** Tells `loop.on` listeners about events a plugin committed. */
   publish(events: NewEvent[]): void
+  /**
+   * The outbox rows for a notification topic (rendered with the loop's templates, one per channel
+   * that reaches the customer), to pass in a storage call's `effects`. `ref` makes the dedupe key.
+   */
+  outbox(input: {
+    topic: NotificationTopic
+    ref: string
+    customer: Customer | null
+    order?: Order
+    refund?: Refund
+    reward?: Reward
+  }): NewNotification[]
 }
 
 export interface TickHookState {

@@ -178,7 +178,8 @@ export interface StorageAdapter {
   createReward(input: {
     reward: Reward
     capTotal?: number
-    effects?: Effects
+    /** Static effects, or a function of the reward as stored (its amount cut to the cap). */
+    effects?: Effects | ((stored: Reward) => Effects)
   }): Promise<{ reward: Reward | null; created: boolean }>
   transitionReward(input: {
     id: string

@@ -11,6 +11,7 @@ import type { LoopContext, LoopPlugin } from '../contracts/plugin.js'
 import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError, requiredOptionError } from '../errors.js'
+import { outboxFor } from '../flows/outbox.js'
 import { defaultTemplates } from './default-templates.js'
 import { createEmitter, type LoopEmitter, type LoopEventData, type LoopEventType } from './events.js'
 import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
@@ -104,6 +105,7 @@ export function createRuntime(
       handle,
       event: (type, data, refs) => rt.event(type as LoopEventType, data as never, refs),
       publish: (events) => rt.published({ events }),
+      outbox: ({ topic, ref, ...input }) => outboxFor(rt, topic, ref, input),
     },
     emitter: createEmitter((error, event) => onError(error, `listener for ${event.type}`)),
     templates: { ...defaultTemplates, ...options.notifications?.templates } as Record<

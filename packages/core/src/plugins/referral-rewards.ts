@@ -92,30 +92,43 @@ export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
       updatedAt: now,
     }
     if (reward.kind === 'amount' && reward.amount <= 0) return
-    const effects: Effects = {
-      events: [
-        context.event(
-          'reward.accrued',
-          {
-            rewardId: reward.id,
-            sharerId,
-            kind: reward.kind,
-            amount: reward.amount,
-            currency: reward.currency,
-            coupon: reward.coupon,
-          },
-          { customerId: sharerId, orderId: order.id },
-        ),
-      ],
+    // The storage may cut the amount to the cap: the event and the sharer's message are built from
+    // the reward as stored, inside the same transaction.
+    let written: Effects | null = null
+    const effects = (stored: Reward): Effects => {
+      written = {
+        events: [
+          context.event(
+            'reward.accrued',
+            {
+              rewardId: stored.id,
+              sharerId,
+              kind: stored.kind,
+              amount: stored.amount,
+              currency: stored.currency,
+              coupon: stored.coupon,
+            },
+            { customerId: sharerId, orderId: order.id },
+          ),
+        ],
+        outbox: context.outbox({
+          topic: 'reward.accrued',
+          ref: stored.id,
+          customer: sharer,
+          order,
+          reward: stored,
+        }),
+      }
+      return written
     }
-    const { created, reward: stored } = await context.storage.createReward({
+    const sharer = await context.storage.getCustomer({ id: sharerId })
+    const { created } = await context.storage.createReward({
       reward,
       effects,
       ...(options.capPerSharer !== undefined ? { capTotal: options.capPerSharer } : {}),
     })
-    // The storage may cut the amount to the cap; the event must say what was really accrued.
-    if (created && stored)
-      context.publish(effects.events!.map((e) => ({ ...e, data: { ...e.data, amount: stored.amount } })))
+    const done = written as Effects | null
+    if (created && done?.events) context.publish(done.events)
   }
 
   async function clawBack({ context, order }: RefundHookState): Promise<void> {

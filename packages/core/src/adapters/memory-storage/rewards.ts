@@ -38,7 +38,7 @@ export function rewardOps(state: MemoryState, scope: string): RewardOps {
       }
       state.rewards.set(stored.id, stored)
       state.rewardKeys.set(k, stored.id)
-      writeEffects(state, effects, reward.createdAt)
+      writeEffects(state, typeof effects === 'function' ? effects(copy(stored)) : effects, reward.createdAt)
       return { reward: copy(stored), created: true }
     },
 
