@@ -35,6 +35,10 @@ interface LedgerEntry {
   paidEvent: string | null
 }
 
+/**
+ * How the sandbox signs a webhook it builds: genuinely, with a wrong signature, or not at all.
+ * @inline
+ */
 export type SandboxSignature = 'valid' | 'forged' | 'missing'
 
 /**

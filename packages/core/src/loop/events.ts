@@ -6,6 +6,10 @@ import type { Attribution } from '../domain/order.js'
 const mitt = ((mittModule as unknown as { default?: unknown }).default ??
   mittModule) as unknown as typeof import('mitt').default
 
+/**
+ * What the `notification.sent`, `notification.retry` and `notification.dead` events carry.
+ * @inline
+ */
 type NotificationData = {
   notificationId: string
   channel: string
@@ -13,6 +17,10 @@ type NotificationData = {
   dedupeKey: string
   error?: string
 }
+/**
+ * What the `reward.*` events carry.
+ * @inline
+ */
 type RewardData = { rewardId: string; sharerId: string; amount: number }
 
 /** The `data` of each event type the loop writes to its log and emits. */

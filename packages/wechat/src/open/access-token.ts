@@ -31,11 +31,14 @@ export interface WechatAccessToken {
   /** Forgets `token` if it is still the cached one (after WeChat rejected it). */
   invalidate(input: { token: string }): Promise<void>
   /**
-   * Runs `fn` with a token; if it throws a {@link LoopError} whose `providerCode` is 40001, 40014
+   * Runs `fn` with a token; if it throws a {@link @loopkit/core!LoopError} whose `providerCode` is 40001, 40014
    * or 42001, refreshes the token once and runs `fn` again.
    */
   withAccessToken<T>(fn: (token: string) => Promise<T>): Promise<T>
-  /** Calls a WeChat API with `access_token` in its query, through `withAccessToken`. */
+  /**
+   * Calls a WeChat API with `access_token` in its query, through `withAccessToken`.
+   * @inlineType WechatCall
+   */
   call<T extends object>(input: Omit<WechatCall, 'secrets'>): Promise<T>
 }
 

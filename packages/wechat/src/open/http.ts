@@ -15,6 +15,10 @@ export interface WechatHttpOptions {
   secrets?: ReadonlyArray<string>
 }
 
+/**
+ * One call to an `api.weixin.qq.com` API.
+ * @inline
+ */
 export interface WechatCall {
   method?: 'GET' | 'POST'
   /** API path without a leading slash: `sns/jscode2session`. */

@@ -86,6 +86,10 @@ export interface VerifiedHeaders {
   requestId: string | null
 }
 
+/**
+ * Request or response headers: a `Headers` object or a plain record (names in any case).
+ * @inline
+ */
 type HeaderSource = Headers | Readonly<Record<string, string | undefined>>
 
 function header(headers: HeaderSource, name: string): string | null {

@@ -11,6 +11,10 @@ import { rewardOps } from './rewards.js'
 import { shareOps } from './shares.js'
 import { createState } from './state.js'
 
+/**
+ * Options of {@link memoryStorage}.
+ * @inline
+ */
 export interface MemoryStorageOptions {
   /** The adapter's `name`, for telling several apart in logs. Defaults to `"memory"`. */
   name?: string

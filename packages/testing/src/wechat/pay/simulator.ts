@@ -36,6 +36,10 @@ export interface PaySimulatorOptions {
   notifyTimeoutMs?: number
 }
 
+/**
+ * What the WeChat Pay part shares with the rest of the simulator: its clock and its base URL.
+ * @inline
+ */
 export interface PaySimulatorShared {
   clock: SimulatorClock
   baseUrl: () => string

@@ -1,5 +1,9 @@
 /** `trade_state` of a simulated order. */
 export type TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'PAYERROR'
+/**
+ * A simulated refund's WeChat Pay status.
+ * @inline
+ */
 export type RefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL'
 
 export interface SimOrder {
@@ -26,6 +30,10 @@ export interface SimOrder {
   refunds: string[]
 }
 
+/**
+ * A refund as the simulated WeChat Pay keeps it.
+ * @inline
+ */
 export interface SimRefund {
   refundId: string
   outRefundNo: string
