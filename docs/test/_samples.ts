@@ -92,7 +92,8 @@ function packageDirs(): Map<string, string> {
   return byName
 }
 
-function compilerOptions(): ts.CompilerOptions {
+/** The root tsconfig's compiler options (with the `@loopkit/source` condition), for checking without emitting. */
+export function compilerOptions(): ts.CompilerOptions {
   const file = join(ROOT, 'tsconfig.json')
   const { config, error } = ts.readConfigFile(file, (p) => ts.sys.readFile(p))
   if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'))

@@ -33,6 +33,7 @@ export interface LoopIssue {
   code?: string
 }
 
+/** What a {@link LoopError} is constructed from. */
 export interface LoopErrorInit {
   code: LoopErrorCode
   message: string
@@ -121,7 +122,14 @@ export function isLoopError(value: unknown): value is LoopError {
   )
 }
 
-/** `[loopkit] [scope] message`, the shape of every message. */
+/**
+ * A {@link LoopError} whose message has the shape of every Loopkit message: `[loopkit] [scope] message`.
+ *
+ * @example
+ * ```ts
+ * throw loopError('pager', 'provider_unavailable', 'Pager answered 503.', { retryable: true })
+ * ```
+ */
 export function loopError(
   scope: string,
   code: LoopErrorCode,
@@ -131,7 +139,15 @@ export function loopError(
   return new LoopError({ code, message: `[loopkit] [${scope}] ${message}`, ...extra })
 }
 
-/** The error for a missing required option, named the same way everywhere. */
+/**
+ * The error for a missing required option, named the same way everywhere.
+ *
+ * @example
+ * ```ts
+ * if (!options.apiKey) throw requiredOptionError('pager', 'apiKey')
+ * // [loopkit] [pager] Missing required option `apiKey`.
+ * ```
+ */
 export function requiredOptionError(scope: string, option: string): LoopError {
   return loopError(scope, 'configuration', `Missing required option \`${option}\`.`)
 }

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { loopError } from '@loopkit/core'
 import { SCOPE } from './_internal/db.js'
 
+/** One versioned schema change, applied once and never edited after it shipped. */
 export interface Migration {
   version: number
   name: string

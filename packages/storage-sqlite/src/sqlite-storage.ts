@@ -15,6 +15,7 @@ import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
 import { shareOps } from './shares.js'
 
+/** Options of {@link sqliteStorage}. */
 export interface SqliteStorageOptions {
   /** Path of the database file (created with its folder if missing), or `':memory:'`. */
   file: string

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto'
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
-/** `length` characters of [0-9A-Za-z], uniformly random (rejection sampling, no modulo bias). */
+/**
+ * `length` characters of [0-9A-Za-z], uniformly random (rejection sampling, no modulo bias).
+ *
+ * @example
+ * ```ts
+ * randomBase62(22) // a visitor key: "cplBJqV2FYiaovGN587Wpn"
+ * ```
+ */
 export function randomBase62(length: number): string {
   let out = ''
   while (out.length < length) {
@@ -14,7 +21,14 @@ export function randomBase62(length: number): string {
   return out
 }
 
-/** `prefix_` + 20 base62 characters (~119 bits). */
+/**
+ * `prefix_` + 20 base62 characters (~119 bits).
+ *
+ * @example
+ * ```ts
+ * newId('ord') // "ord_4QxV0aZ3kP9qLm2w7RtY"
+ * ```
+ */
 export function newId(prefix: string): string {
   return `${prefix}_${randomBase62(20)}`
 }
@@ -22,6 +36,11 @@ export function newId(prefix: string): string {
 /**
  * An order number valid as a WeChat `out_trade_no` and an Alipay `out_trade_no`: the UTC date and
  * time to the second, then 10 random base62 characters (24 characters, `[0-9A-Za-z]` only).
+ *
+ * @example
+ * ```ts
+ * newOrderNumber(Date.parse('2026-11-25T08:05:01Z')) // "20261125080501" + 10 random characters
+ * ```
  */
 export function newOrderNumber(now: number): string {
   const d = new Date(now)

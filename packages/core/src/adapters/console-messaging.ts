@@ -1,6 +1,7 @@
 import { randomBase62 } from '../_internal/ids.js'
 import type { MessagingAdapter, SendInput } from '../contracts/messaging.js'
 
+/** Options of {@link consoleMessaging}. */
 export interface ConsoleMessagingOptions {
   /** Channel name. Default `console`. */
   id?: string

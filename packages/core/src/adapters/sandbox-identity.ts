@@ -5,6 +5,7 @@ import type { LoopRoute } from '../contracts/plugin.js'
 import type { IdentityProfile } from '../domain/customer.js'
 import { loopError } from '../errors.js'
 
+/** Options of {@link sandboxIdentity}. */
 export interface SandboxIdentityOptions {
   secret?: string
   /** How long a code is valid. Default 5 minutes, like WeChat. */
@@ -97,4 +98,5 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
   } satisfies IdentityAdapter & { codeFor: (name: string) => string }
 }
 
+/** The adapter {@link sandboxIdentity} returns: an `IdentityAdapter` plus `codeFor(name)` for tests. */
 export type SandboxIdentity = ReturnType<typeof sandboxIdentity>

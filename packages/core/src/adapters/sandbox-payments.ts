@@ -15,6 +15,7 @@ import { sandboxPayRoutes } from './sandbox-pay-page.js'
 /** The sandbox webhook signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, like Stripe's. */
 export const SANDBOX_SIGNATURE_HEADER = 'loopkit-sandbox-signature'
 
+/** Options of {@link sandboxPayments}. */
 export interface SandboxPaymentsOptions {
   /** Webhook signing secret; random per instance by default. */
   secret?: string
@@ -241,4 +242,5 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
   return adapter satisfies PaymentAdapter
 }
 
+/** The adapter {@link sandboxPayments} returns: a `PaymentAdapter` plus `pay`, `webhook` and `describe` for tests. */
 export type SandboxPayments = ReturnType<typeof sandboxPayments>

@@ -1,6 +1,7 @@
 import type { Consent, Customer } from '../domain/customer.js'
 import type { RenderedMessage } from '../domain/notification.js'
 
+/** The input of `MessagingAdapter.send`: one message for one customer. */
 export interface SendInput {
   customer: Customer
   message: RenderedMessage

@@ -15,6 +15,7 @@ export type PaymentAction =
   /** Submit this HTML form (Alipay page pay). */
   | { type: 'form'; html: string }
 
+/** The input of `PaymentAdapter.createPayment`. */
 export interface CreatePaymentInput {
   order: Order
   customer: Customer
@@ -28,6 +29,7 @@ export interface CreatePaymentInput {
   description: string
 }
 
+/** What `PaymentAdapter.createPayment` returns: the provider's reference (if any) and the buyer's next step. */
 export interface CreatePaymentOutput {
   providerRef: string | null
   action: PaymentAction
@@ -43,12 +45,14 @@ export interface ProviderPayment {
   paidAt: number | null
 }
 
+/** The input of `PaymentAdapter.refund`: `refund.number` is the provider's idempotency key. */
 export interface RefundInput {
   order: Order
   refund: Refund
   notifyUrl: string
 }
 
+/** What `PaymentAdapter.refund` returns: the provider's status of the refund. */
 export interface RefundOutput {
   status: 'pending' | 'succeeded' | 'failed'
   providerRef: string | null

@@ -36,22 +36,26 @@ export interface LoopContext {
   }): NewNotification[]
 }
 
+/** What a `tick` hook receives. */
 export interface TickHookState {
   context: LoopContext
 }
 
+/** What a `beforeCheckout` hook receives: the customer and the priced lines, before anything is written. */
 export interface CheckoutHookState {
   context: LoopContext
   customer: Customer
   lines: OrderLine[]
 }
 
+/** What an `orderPaid` hook receives, after the paid transition is committed. */
 export interface OrderHookState {
   context: LoopContext
   order: Order
   customer: Customer | null
 }
 
+/** What a `refundSucceeded` hook receives, after the refund is settled. */
 export interface RefundHookState {
   context: LoopContext
   order: Order

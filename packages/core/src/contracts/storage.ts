@@ -14,6 +14,7 @@ export interface Effects {
   outbox?: NewNotification[]
 }
 
+/** Units of one SKU an order holds. */
 export interface StockReservation {
   skuId: string
   quantity: number

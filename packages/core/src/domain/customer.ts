@@ -18,6 +18,7 @@ export interface Consent {
   revokedAt: number | null
 }
 
+/** One person, with every identity they logged in with, their consents and who referred them. */
 export interface Customer {
   id: string
   identities: Identity[]
@@ -39,7 +40,14 @@ export interface IdentityProfile extends Identity {
   snapshot?: boolean
 }
 
-/** The identity of a customer on a provider, or null. */
+/**
+ * The identity of a customer on a provider, or null.
+ *
+ * @example
+ * ```ts
+ * const openid = identityFor(customer, 'wechat')?.subject ?? null
+ * ```
+ */
 export function identityFor(customer: Customer, provider: string): Identity | null {
   return customer.identities.find((i) => i.provider === provider) ?? null
 }

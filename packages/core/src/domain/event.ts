@@ -11,4 +11,5 @@ export interface LoopEventRecord {
   data: Record<string, unknown>
 }
 
+/** An event-log entry before storage assigns its `seq`. */
 export type NewEvent = Omit<LoopEventRecord, 'seq'>

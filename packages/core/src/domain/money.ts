@@ -66,7 +66,15 @@ export function currencyExponent(currency: string): number {
   return e
 }
 
-/** Throws unless `amount` is a safe non-negative integer of minor units. */
+/**
+ * Throws `LoopError('invalid_input')` unless `amount` is a safe non-negative integer of minor units.
+ *
+ * @example
+ * ```ts
+ * assertMinorUnits(8800) // fine
+ * assertMinorUnits(88.5, 'price') // throws: `price` must be a non-negative integer of minor units
+ * ```
+ */
 export function assertMinorUnits(amount: number, what = 'amount'): void {
   if (!Number.isSafeInteger(amount) || amount < 0) {
     throw loopError(

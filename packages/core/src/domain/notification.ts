@@ -9,6 +9,7 @@ export interface RenderedMessage {
   fields: Record<string, string>
 }
 
+/** An outbox row's state: waiting (or between retries), delivered, or dead-lettered. */
 export type NotificationStatus = 'pending' | 'sent' | 'dead'
 
 /** An outbox row: written with the change that caused it, delivered later by the dispatcher. */

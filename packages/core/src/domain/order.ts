@@ -1,3 +1,4 @@
+/** Where an order is in its life; {@link orderTransitions} lists the allowed moves. */
 export type OrderStatus =
   | 'pending'
   | 'paid'
@@ -7,6 +8,7 @@ export type OrderStatus =
   | 'refunded'
   | 'partially_refunded'
 
+/** One line of an order, priced from the catalogue at checkout. */
 export interface OrderLine {
   skuId: string
   title: string
@@ -22,6 +24,7 @@ export interface Attribution {
   visitedAt: number
 }
 
+/** An order: lines, total in minor units, status, provider, and the share it is attributed to. */
 export interface Order {
   id: string
   /** Valid as a WeChat `out_trade_no`: `^[0-9A-Za-z_\-|*]{6,32}$`. */
@@ -66,8 +69,10 @@ export const stockHoldingStatuses: readonly OrderStatus[] = [
   'refunded',
 ]
 
+/** The rule every order number satisfies: WeChat Pay's `out_trade_no` (6–32 of `[0-9A-Za-z_-|*]`). */
 export const orderNumberPattern = /^[0-9A-Za-z_\-|*]{6,32}$/
 
+/** The state of one payment attempt. */
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed'
 
 /** One payment attempt with a provider. */
@@ -83,8 +88,10 @@ export interface Payment {
   updatedAt: number
 }
 
+/** The state of a refund: requested, confirmed by the provider, or refused. */
 export type RefundStatus = 'pending' | 'succeeded' | 'failed'
 
+/** A full or partial refund of an order. */
 export interface Refund {
   id: string
   orderId: string

@@ -19,6 +19,7 @@ export interface Visit {
   at: number
 }
 
+/** A reward is held until its refund window closes, then released — or clawed back by a refund. */
 export type RewardStatus = 'held' | 'released' | 'clawed_back'
 
 /** What a sharer earns for a referred, paid order. */

@@ -1,5 +1,6 @@
 import type { Runtime } from '../loop/runtime.js'
 
+/** The loop funnel counted from the event log by `loop.analytics.funnel()`. */
 export interface Funnel {
   logins: number
   orders: number

@@ -5,6 +5,7 @@ import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { type CheckoutInput, checkoutInput, parseInput } from '../schemas.js'
 
+/** What `loop.checkout()` returns: the order and how the buyer pays it. */
 export interface CheckoutResult {
   order: Order
   /** What the buyer's client does next to pay. */

@@ -4,6 +4,7 @@ import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
 
+/** What one dispatcher pass (`loop.notify.dispatch()`) did: rows claimed, and how each ended. */
 export interface DispatchResult {
   claimed: number
   sent: number
@@ -11,7 +12,16 @@ export interface DispatchResult {
   dead: number
 }
 
-/** Exponential backoff with full jitter, capped: attempt 1 waits up to `baseMs`, then doubling. */
+/**
+ * Exponential backoff with jitter, capped: retry `attempt` waits between half and all of
+ * `min(max, base × 2^(attempt − 1))`.
+ *
+ * @example
+ * ```ts
+ * backoffMs(1, 5_000, 3_600_000) // 2500–5000
+ * backoffMs(4, 5_000, 3_600_000) // 20000–40000
+ * ```
+ */
 export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
   const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1))
   return Math.ceil(ceiling / 2 + (random() * ceiling) / 2)

@@ -7,6 +7,7 @@ import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { clientEventBody, parseInput, shareInput } from '../schemas.js'
 import { newShareId, shareToken, verifyShareToken } from '../security/share-token.js'
 
+/** What `loop.shares.create()` returns: the stored share and its signed link. */
 export interface CreatedShare {
   share: Share
   /** 28 characters; fits a mini-program `scene`. */
@@ -95,6 +96,7 @@ export async function visitShare(
   return { share, visit, location }
 }
 
+/** The public data of a share card (`GET /shares/:token/card`): what a share preview needs, nothing about the sharer. */
 export interface ShareCard {
   shareId: string
   token: string

@@ -7,6 +7,7 @@ import { runOrderPaidHooks } from './hooks.js'
 import { outboxFor } from './outbox.js'
 import { settleRefundResult } from './refund.js'
 
+/** What the webhook inbox did with one delivery (`loop.webhooks.handle()`). */
 export type WebhookOutcome =
   | { status: 'processed'; orderId: string }
   | { status: 'duplicate' }

@@ -17,8 +17,10 @@ export interface NotificationInput {
   reward?: Reward
 }
 
+/** The changes that queue a notification; each has a template. */
 export type NotificationTopic = 'order.paid' | 'order.fulfilled' | 'order.refunded' | 'reward.accrued'
 
+/** Renders a topic's message for one customer; `null` sends nothing. */
 export type NotificationTemplate = (input: NotificationInput) => RenderedMessage | null
 
 /**
@@ -40,7 +42,7 @@ export interface LoopOptions {
   orders?: {
     /** How long an unpaid order holds its stock. Default 30 minutes. */
     ttlMs?: number
-    /** Currency orders must be in; default: the SKUs' own (all lines must agree). */
+    /** The most units of one SKU an order may hold (repeated lines are merged first). Default 999. */
     maxQuantity?: number
   }
   attribution?: {

@@ -11,6 +11,7 @@ export type RewardRule =
   | { type: 'percent'; basisPoints: number }
   | { type: 'coupon'; code: (input: { order: Order; sharerId: string }) => string }
 
+/** Options of {@link referralRewards}. */
 export interface ReferralRewardsOptions {
   reward: RewardRule
   /** How long a reward stays held (clawed back if the order is refunded meanwhile). Default 7 days. */

@@ -13,6 +13,7 @@ export interface IdentityHarness {
   redirectUri?: string
 }
 
+/** Options of {@link testIdentityAdapter}. */
 export interface TestIdentityAdapterOptions {
   /** Shown in the `describe` title. */
   name: string

@@ -16,6 +16,7 @@ export interface MessagingHarness {
   dedupes?: boolean
 }
 
+/** Options of {@link testMessagingAdapter}. */
 export interface TestMessagingAdapterOptions {
   /** Shown in the `describe` title. */
   name: string

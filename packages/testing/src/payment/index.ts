@@ -41,6 +41,7 @@ export interface PaymentHarness {
   forgeSignature?(webhook: RawWebhook): RawWebhook
 }
 
+/** Options of {@link testPaymentAdapter}. */
 export interface TestPaymentAdapterOptions {
   /** Shown in the `describe` title. */
   name: string

@@ -1,6 +1,7 @@
 import { type LoopErrorCode, isLoopError, type StorageAdapter } from '@loopkit/core'
 import { afterEach, beforeEach, expect } from 'vitest'
 
+/** Options of {@link testStorageAdapter}. */
 export interface TestStorageAdapterOptions {
   /** Shown in the `describe` title. */
   name: string

@@ -89,4 +89,5 @@ export async function wechatSimulator(options: WechatSimulatorOptions = {}) {
   }
 }
 
+/** A running simulator, as {@link wechatSimulator} resolves it. */
 export type WechatSimulator = Awaited<ReturnType<typeof wechatSimulator>>

@@ -3,6 +3,7 @@ import { cachedValue, ttlFor } from './cached-value.js'
 import { TOKEN_ERRCODES } from './errors.js'
 import { type FetchLike, type WechatCall, wechatHttp } from './http.js'
 
+/** Options of {@link wechatAccessToken}. */
 export interface WechatAccessTokenOptions {
   appid: string
   secret: string

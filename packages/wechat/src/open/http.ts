@@ -5,6 +5,7 @@ import { wechatError } from './errors.js'
 /** The host of the open-platform APIs (login, tokens, messages). */
 export const WECHAT_API_BASE = 'https://api.weixin.qq.com'
 
+/** The `fetch` the open-platform adapters call (injectable for tests). */
 export type FetchLike = (input: Request | URL | string, init?: RequestInit) => Promise<Response>
 
 export interface WechatHttpOptions {

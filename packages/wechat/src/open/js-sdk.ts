@@ -24,6 +24,7 @@ export function jsSdkSignature(input: {
   return createHash('sha1').update(string1, 'utf8').digest('hex')
 }
 
+/** Options of {@link wechatJsSdk}. */
 export interface WechatJsSdkOptions {
   /** The official account's appid (the one whose JS secure domain lists your pages). */
   appid: string

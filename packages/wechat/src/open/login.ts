@@ -1,8 +1,10 @@
 import { type IdentityAdapter, type IdentityProfile, loopError, requiredOptionError } from '@loopkit/core'
 import { type FetchLike, wechatHttp } from './http.js'
 
+/** `snsapi_base`: silent, openid only. `snsapi_userinfo`: a consent page, then nickname and avatar. */
 export type WechatOAuthScope = 'snsapi_base' | 'snsapi_userinfo'
 
+/** Options of {@link wechatLogin}. */
 export interface WechatLoginOptions {
   /** The official account's appid. */
   appid: string

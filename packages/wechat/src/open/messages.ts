@@ -11,6 +11,7 @@ import { checkTemplates, renderTemplate, type WechatTemplate } from './templates
 
 export type { WechatTemplate, WechatTemplateField } from './templates.js'
 
+/** Options of {@link wechatMessages}. */
 export interface WechatMessagesOptions {
   /** The channel name; default `wechat`. */
   id?: string
@@ -27,6 +28,7 @@ export interface WechatMessagesOptions {
   templates: Record<string, WechatTemplate>
 }
 
+/** The channel {@link wechatMessages} returns: a `MessagingAdapter` plus `topicFor`. */
 export interface WechatMessaging extends MessagingAdapter {
   /** The topic whose subscribe template is `templateId`, to record a `wx.requestSubscribeMessage` acceptance. */
   topicFor(input: { templateId: string }): string | null

@@ -8,6 +8,7 @@ import {
 } from '@loopkit/core'
 import { type FetchLike, wechatHttp } from './http.js'
 
+/** Options of {@link wechatMiniProgramLogin}. */
 export interface WechatMiniProgramLoginOptions {
   /** The mini-program's appid. */
   appid: string

@@ -2,6 +2,7 @@ import { type LoopIssue, loopError, type RenderedMessage } from '@loopkit/core'
 import { isKeywordType, type KeywordType, keywordProblem, truncateThing, typeOfKey } from './keywords.js'
 import type { WechatMessagesOptions } from './messages.js'
 
+/** One keyword of a WeChat template: its type and which value of the rendered message fills it. */
 export interface WechatTemplateField {
   type: KeywordType
   /**

@@ -17,6 +17,7 @@ import { rfc3339China } from './time.js'
  * ```
  */
 export const wechatPayMethods = ['jsapi', 'miniprogram', 'native', 'h5', 'app'] as const
+/** One of {@link wechatPayMethods}: the `method` of a WeChat checkout. */
 export type WechatPayMethod = (typeof wechatPayMethods)[number]
 
 const endpoint: Record<WechatPayMethod, string> = {

@@ -1,6 +1,7 @@
 import { widgetError } from '../_internal/error.js'
 import { defineShareCard, type ShareCardElement } from './element.js'
 
+/** Options of {@link mountShareCard}: the element's attributes. */
 export interface MountShareCardOptions {
   /** The loop's base URL, where `loop.fetch` is mounted: `https://shop.example/loop`. */
   endpoint: string

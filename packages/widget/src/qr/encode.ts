@@ -26,6 +26,7 @@ export interface QrCode {
   modules: Uint8Array
 }
 
+/** Options of {@link encodeQr}. */
 export interface QrOptions {
   /** Smallest version to use (a bigger symbol for short text); the default is 1. */
   minVersion?: number

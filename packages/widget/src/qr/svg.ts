@@ -1,5 +1,6 @@
 import type { QrCode } from './encode.js'
 
+/** Options of {@link qrSvg}. */
 export interface QrSvgOptions {
   /** Light modules around the symbol; the standard asks for 4. */
   margin?: number

@@ -17,6 +17,7 @@ import { checkApp, classicToken, getTicket, stableToken } from './tokens.js'
 
 export type { SimApp, SimMessage, SimUser, SimUserInit } from './state.js'
 
+/** Options of the open-platform half of the simulator. */
 export interface WechatOpenSimulatorOptions {
   /** Default: one official account and one mini-program (see `officialAccount`, `miniProgram`). */
   apps?: SimApp[]

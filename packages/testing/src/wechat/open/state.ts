@@ -22,6 +22,7 @@ export interface SimUserInit {
   outsideWindow?: boolean
 }
 
+/** A simulated WeChat user. */
 export interface SimUser extends Required<Omit<SimUserInit, 'unionId'>> {
   unionId: string | null
 }

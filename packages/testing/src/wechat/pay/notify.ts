@@ -24,6 +24,7 @@ export interface Delivery {
   error?: string
 }
 
+/** How the simulator delivers a notification: extra concurrent and repeated copies, to test idempotency. */
 export interface DeliveryOptions {
   /** Copies of the first delivery sent at once (WeChat sends from several servers). Default 1. */
   concurrent?: number

@@ -376,4 +376,5 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
   return { handler, controls }
 }
 
+/** The WeChat Pay controls of a running simulator (`sim.pay`). */
 export type PaySimulator = Awaited<ReturnType<typeof createPaySimulator>>['controls']
