@@ -76,11 +76,12 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
       CREATE UNIQUE INDEX orders_idempotency ON orders (customer_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
       CREATE INDEX orders_customer ON orders (customer_id, created_at, id);
-      CREATE INDEX orders_created ON orders (created_at, id);
       CREATE INDEX orders_pending_expiry ON orders (expires_at) WHERE status = 'pending';
 
+      -- Keyed by order first: a payment belongs to one order, and listing an order's payments is a
+      -- prefix scan, with no second index to write on the paid path.
       CREATE TABLE payments (
-        id TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
         order_id TEXT NOT NULL,
         provider TEXT NOT NULL,
         provider_ref TEXT,
@@ -88,9 +89,9 @@ export const migrations: readonly Migration[] = [
         currency TEXT NOT NULL,
         status TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX payments_order ON payments (order_id);
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (order_id, id)
+      ) STRICT, WITHOUT ROWID;
 
       CREATE TABLE webhook_deliveries (
         provider TEXT NOT NULL,
@@ -155,14 +156,13 @@ export const migrations: readonly Migration[] = [
       -- seq is the rowid: assigned max+1 inside the write lock, so strictly increasing.
       CREATE TABLE events (
         seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL,
         type TEXT NOT NULL,
         at INTEGER NOT NULL,
         customer_id TEXT,
         order_id TEXT,
         data TEXT NOT NULL
       ) STRICT;
-      CREATE INDEX events_customer ON events (customer_id, seq) WHERE customer_id IS NOT NULL;
       CREATE INDEX events_order ON events (order_id, seq) WHERE order_id IS NOT NULL;
 
       CREATE TABLE notifications (

@@ -6,13 +6,14 @@ import { type NotificationRow, toNotification } from './_internal/rows.js'
 type OutboxOps = Pick<StorageAdapter, 'enqueueNotifications' | 'claimNotifications' | 'completeNotification' | 'listNotifications'>
 
 // Select and lease in one statement inside the write lock: no second claimer can see these rows
-// between the read and the write. A claim counts as an attempt.
+// between the read and the write. A claim counts as an attempt. Ordering by the index column
+// alone lets LIMIT stop early instead of sorting a whole backlog.
 const CLAIM = `UPDATE notifications
   SET lease_until = @now + @leaseMs, lease_token = @leaseToken, attempts = attempts + 1, updated_at = @now
   WHERE id IN (
     SELECT id FROM notifications
     WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-    ORDER BY next_attempt_at, created_at, id
+    ORDER BY next_attempt_at
     LIMIT @limit
   )
   RETURNING *`
@@ -70,7 +71,7 @@ export function outboxOps(db: Db): OutboxOps {
           where.push('status = ?')
           params.push(status)
         }
-        const sql = `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid LIMIT ?`
+        const sql = `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ?`
         return (db.q(sql).all(...params, Math.max(0, limit)) as NotificationRow[]).map(toNotification)
       })
     },

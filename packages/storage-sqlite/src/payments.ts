@@ -8,7 +8,7 @@ type PaymentOps = Pick<StorageAdapter, 'savePayment' | 'listPayments' | 'recordW
 
 const UPSERT = `INSERT INTO payments (id, order_id, provider, provider_ref, amount, currency, status, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, provider = excluded.provider,
+  ON CONFLICT (order_id, id) DO UPDATE SET provider = excluded.provider,
     provider_ref = excluded.provider_ref, amount = excluded.amount, currency = excluded.currency,
     status = excluded.status, created_at = excluded.created_at, updated_at = excluded.updated_at`
 const RECORD = 'INSERT OR IGNORE INTO webhook_deliveries (provider, event_id, received_at) VALUES (?, ?, ?)'

@@ -1,7 +1,7 @@
 import type { Effects, NewEvent, NewNotification } from '@loopkit/core'
 import type { Db } from './db.js'
 
-const INSERT_EVENT = `INSERT OR IGNORE INTO events (id, type, at, customer_id, order_id, data) VALUES (?, ?, ?, ?, ?, ?)`
+const INSERT_EVENT = `INSERT INTO events (id, type, at, customer_id, order_id, data) VALUES (?, ?, ?, ?, ?, ?)`
 // OR IGNORE skips a row whose id or dedupe_key exists: a replayed change never queues a second message.
 const INSERT_NOTIFICATION = `INSERT OR IGNORE INTO notifications
   (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)

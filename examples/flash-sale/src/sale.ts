@@ -1,0 +1,125 @@
+import { consoleMessaging, createLoop, isLoopError, sandboxPayments } from '@loopkit/core'
+import { sqliteStorage, type SqliteStorageOptions } from '@loopkit/storage-sqlite'
+
+export interface FlashSaleOptions {
+  /** The SQLite file the sale runs on (a new, empty one). */
+  file: string
+  /** Units on sale. */
+  units: number
+  /** Buyers; each tries to buy one unit once. */
+  buyers: number
+  /** Checkouts in flight at once. Default 32. */
+  concurrency?: number
+  synchronous?: SqliteStorageOptions['synchronous']
+}
+
+export interface FlashSaleResult {
+  attempts: number
+  paid: number
+  soldOut: number
+  /** Units sold beyond the stock. Must be 0. */
+  oversold: number
+  stockLeft: number
+  outboxRows: number
+  /** Wall-clock of the sale itself (customers are registered before it starts). */
+  elapsedMs: number
+  setupMs: number
+  /** Per-call latencies in ms, sorted ascending. */
+  checkoutMs: Float64Array
+  payMs: Float64Array
+}
+
+const SKU = 'duck-flash'
+
+/** The value at quantile `q` (0–1) of an ascending array. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+}
+
+/**
+ * Runs a flash sale through the public loop API: registered buyers check out with
+ * `loop.checkout`, and each order is paid by a signed sandbox webhook delivered to `loop.fetch`
+ * (which writes the paid transition, the payment, the event and the outbox row in one step).
+ */
+export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSaleResult> {
+  const setupStart = performance.now()
+  const storage = sqliteStorage({ file: options.file, ...(options.synchronous ? { synchronous: options.synchronous } : {}) })
+  const sandbox = sandboxPayments()
+  const loop = createLoop({
+    secret: 'flash-sale-example-secret-0123456789abcdef',
+    baseUrl: 'http://127.0.0.1:3000/loop',
+    storage,
+    payments: [sandbox],
+    messaging: [consoleMessaging({ log: () => {} })],
+  })
+  await loop.catalog.put({
+    id: SKU,
+    title: 'Nanjing salted duck, flash price',
+    description: null,
+    imageUrl: null,
+    price: 3900,
+    currency: 'CNY',
+    stock: options.units,
+    active: true,
+  })
+  const customers: string[] = []
+  for (let i = 0; i < options.buyers; i++) {
+    const { customer } = await loop.customers.login({ profile: { provider: 'sandbox', subject: `buyer-${i}` } })
+    customers.push(customer.id)
+  }
+  const setupMs = performance.now() - setupStart
+
+  const checkoutMs = new Float64Array(options.buyers)
+  const payMs = new Float64Array(options.buyers)
+  let next = 0
+  let paid = 0
+  let soldOut = 0
+  const buyer = async () => {
+    for (let i = next++; i < options.buyers; i = next++) {
+      const t0 = performance.now()
+      let orderNumber: string
+      try {
+        const { order } = await loop.checkout({
+          customerId: customers[i]!,
+          lines: [{ skuId: SKU, quantity: 1 }],
+          idempotencyKey: `flash-sale-${i}`,
+        })
+        orderNumber = order.number
+      } catch (error) {
+        if (isLoopError(error) && error.code === 'out_of_stock') {
+          checkoutMs[i] = performance.now() - t0
+          soldOut++
+          continue
+        }
+        throw error
+      }
+      const t1 = performance.now()
+      checkoutMs[i] = t1 - t0
+      const response = await loop.fetch(await sandbox.pay({ orderNumber }))
+      if (!response.ok) throw new Error(`webhook answered ${response.status}: ${await response.text()}`)
+      payMs[paid] = performance.now() - t1
+      paid++
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: options.concurrency ?? 32 }, buyer))
+  const elapsedMs = performance.now() - start
+
+  const stockLeft = (await storage.getSku({ id: SKU }))!.stock!
+  const paidOrders = await storage.listOrders({ status: 'paid', limit: options.buyers + 1 })
+  const outboxRows = (await storage.listNotifications({ limit: options.buyers * 2 })).length
+  await storage.close?.()
+  return {
+    attempts: options.buyers,
+    paid: paidOrders.length,
+    soldOut,
+    oversold: Math.max(0, paidOrders.length - options.units),
+    stockLeft,
+    outboxRows,
+    elapsedMs,
+    setupMs,
+    checkoutMs: checkoutMs.sort(),
+    payMs: payMs.subarray(0, paid).sort(),
+  }
+}
