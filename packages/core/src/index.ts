@@ -1,6 +1,6 @@
 export { newId, newOrderNumber, randomBase62 } from './_internal/ids.js'
 export { type ConsoleMessagingOptions, consoleMessaging } from './adapters/console-messaging.js'
-export { memoryStorage } from './adapters/memory-storage/index.js'
+export { type MemoryStorageOptions, memoryStorage } from './adapters/memory-storage/index.js'
 export {
   type SandboxIdentity,
   type SandboxIdentityOptions,

@@ -124,3 +124,43 @@ describe('checkout', () => {
     ).resolves.toBeTruthy()
   })
 })
+
+describe('recovery', () => {
+  it('loop.recover() re-runs the after-hooks of paid orders whose hooks never completed', async () => {
+    let calls = 0
+    let crash = true
+    const errors: string[] = []
+    const { loop, customer, sandbox } = testLoop({
+      onError: (_e, where) => errors.push(where),
+      plugins: [
+        {
+          id: 'crashy',
+          hooks: {
+            orderPaid: [
+              () => {
+                calls++
+                // The process "dies" during the first run of the hook, after the payment committed.
+                if (crash) throw new Error('crash')
+              },
+            ],
+          },
+        },
+      ],
+    })
+    await loop.catalog.put(duck)
+    const c = await customer('rex')
+    const orders = []
+    for (let i = 0; i < 3; i++) {
+      const { order } = await loop.checkout({ customerId: c.id, lines: [{ skuId: 'duck', quantity: 1 }] })
+      crash = i === 1
+      await loop.fetch(await sandbox.pay({ orderNumber: order.number }))
+      orders.push(order)
+    }
+    expect(calls).toBe(3)
+    expect(errors).toEqual(['plugin crashy orderPaid'])
+    crash = false
+    expect(await loop.recover()).toMatchObject({ rerun: 1, checked: 3 })
+    expect(calls).toBe(4)
+    expect(await loop.recover()).toMatchObject({ rerun: 0 })
+  })
+})

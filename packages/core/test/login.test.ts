@@ -85,3 +85,26 @@ describe('login', () => {
     expect(mp.customer.identities.map((i) => i.provider).sort()).toEqual(['wechat', 'wechat-mp'])
   })
 })
+
+describe('configuration', () => {
+  it('an https loop must name its payment and identity adapters: no sandbox by omission', async () => {
+    const { createLoop, sandboxIdentity, sandboxPayments } = await import('@loopkit/core')
+    const secret = 'configuration-secret-0123456789abcdefgh'
+    expect(() => createLoop({ secret, baseUrl: 'https://shop.example/loop' })).toThrow(
+      /`payments` is required/,
+    )
+    expect(() =>
+      createLoop({ secret, baseUrl: 'https://shop.example/loop', payments: [sandboxPayments()] }),
+    ).toThrow(/`identity` is required/)
+    expect(() =>
+      createLoop({
+        secret,
+        baseUrl: 'https://shop.example/loop',
+        payments: [sandboxPayments()],
+        identity: [sandboxIdentity()],
+      }),
+    ).not.toThrow()
+    expect(() => createLoop({ secret: 'short', baseUrl: 'http://x.test/loop' })).toThrow(/at least 32/)
+    expect(() => createLoop({ secret, baseUrl: 'not a url' })).toThrow(/not a URL/)
+  })
+})

@@ -19,8 +19,12 @@ export interface SendInput {
 export interface MessagingAdapter {
   /** The channel name outbox rows are addressed to. */
   readonly id: string
-  /** Whether this channel can reach the customer at all (has an address for them). */
-  canReach(input: { customer: Customer }): boolean
+  /**
+   * Whether this channel can reach the customer (has an address for them) — and, when `message`
+   * is given, whether it carries that message at all (a channel without a template for a topic
+   * answers false, and the loop queues nothing for it).
+   */
+  canReach(input: { customer: Customer; message?: RenderedMessage }): boolean
   /** The consent a send needs, or null when none is needed. */
   consentFor?(input: { message: RenderedMessage }): { topic: string } | null
   send(input: SendInput): Promise<{ providerMessageId: string | null }>

@@ -46,27 +46,36 @@ export async function runRefundHooks(rt: Runtime, order: Order, refund: Refund):
 
 /**
  * Re-runs `orderPaid` hooks for paid orders whose hooks never completed (the process died between
- * the commit and the hook). Hooks are idempotent, so running one twice is harmless.
+ * the commit and the hook). Pages through the `order.paid` events after `since` (an event `seq`;
+ * default: all of them). Hooks are idempotent, so running one twice is harmless.
  */
 export async function recoverHooks(
   rt: Runtime,
-  input: { since?: number; limit?: number } = {},
-): Promise<{ rerun: number }> {
-  const limit = input.limit ?? 1000
-  const paid = await rt.storage.listEvents({
-    types: ['order.paid'],
-    limit,
-    ...(input.since !== undefined ? { after: input.since } : {}),
-  })
-  let rerun = 0
-  for (const e of paid) {
-    if (!e.orderId) continue
-    const done = await rt.storage.listEvents({ types: ['hooks.completed'], orderId: e.orderId, limit: 1 })
-    if (done.length > 0) continue
-    const order = await rt.storage.getOrder({ id: e.orderId })
-    if (!order) continue
-    await runOrderPaidHooks(rt, order, await rt.storage.getCustomer({ id: order.customerId }))
-    rerun++
+  input: { since?: number; pageSize?: number } = {},
+): Promise<{ rerun: number; checked: number; lastSeq: number | null }> {
+  const result = { rerun: 0, checked: 0, lastSeq: null as number | null }
+  const hasHooks = rt.plugins.some((p) => (p.hooks?.orderPaid?.length ?? 0) > 0)
+  if (!hasHooks) return result
+  const pageSize = input.pageSize ?? 500
+  let after = input.since
+  for (;;) {
+    const page = await rt.storage.listEvents({
+      types: ['order.paid'],
+      limit: pageSize,
+      ...(after !== undefined ? { after } : {}),
+    })
+    for (const e of page) {
+      result.checked++
+      result.lastSeq = e.seq
+      if (!e.orderId) continue
+      const done = await rt.storage.listEvents({ types: ['hooks.completed'], orderId: e.orderId, limit: 1 })
+      if (done.length > 0) continue
+      const order = await rt.storage.getOrder({ id: e.orderId })
+      if (!order) continue
+      await runOrderPaidHooks(rt, order, await rt.storage.getCustomer({ id: order.customerId }))
+      result.rerun++
+    }
+    if (page.length < pageSize) return result
+    after = page[page.length - 1]!.seq
   }
-  return { rerun }
 }

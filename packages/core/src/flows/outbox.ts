@@ -27,7 +27,7 @@ export function outboxFor(
   if (!message) return []
   const rows: NewNotification[] = []
   for (const channel of rt.messaging) {
-    if (!channel.canReach({ customer })) continue
+    if (!channel.canReach({ customer, message })) continue
     try {
       channel.validate?.({ message })
     } catch (error) {

@@ -2,7 +2,7 @@ import type { PaymentAdapter, WebhookEvent } from '../contracts/payment.js'
 import type { Effects } from '../contracts/storage.js'
 import type { Order } from '../domain/order.js'
 import { isLoopError, type LoopError, loopError } from '../errors.js'
-import type { Runtime } from '../loop/runtime.js'
+import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { runOrderPaidHooks } from './hooks.js'
 import { outboxFor } from './outbox.js'
 import { settleRefundResult } from './refund.js'
@@ -153,7 +153,7 @@ async function latePayment(
         createdAt: rt.now(),
         updatedAt: rt.now(),
       },
-      notifyUrl: '',
+      notifyUrl: routeUrl(rt, `/webhooks/${adapter.id}`),
     })
   } catch (error) {
     rt.reportError(error, `refund of late payment for ${order.number}`)

@@ -61,6 +61,21 @@ function byId<T extends { id: string }>(kind: string, list: T[]): Map<string, T>
   return map
 }
 
+/**
+ * The sandbox adapters are a development default only: a loop served over https (production, or
+ * anything that looks like it) must name its adapters, so it never takes fake payments by omission.
+ */
+function developmentDefault<T>(baseUrl: URL, option: 'payments' | 'identity', make: () => T): T[] {
+  if (baseUrl.protocol === 'https:') {
+    throw loopError(
+      'loop',
+      'configuration',
+      `Option \`${option}\` is required when \`baseUrl\` is https; pass ${option === 'payments' ? 'sandboxPayments()' : 'sandboxIdentity()'} explicitly to use the sandbox.`,
+    )
+  }
+  return [make()]
+}
+
 export function createRuntime(
   options: LoopOptions,
   handle: (request: Request) => Promise<Response>,
@@ -86,8 +101,8 @@ export function createRuntime(
     ((error: unknown, where: string) => console.error(`[loopkit] error in ${where}:`, error))
   const rt: Runtime = {
     storage,
-    payments: byId('payment', options.payments ?? [sandboxPayments()]),
-    identity: byId('identity', options.identity ?? [sandboxIdentity()]),
+    payments: byId('payment', options.payments ?? developmentDefault(baseUrl, 'payments', sandboxPayments)),
+    identity: byId('identity', options.identity ?? developmentDefault(baseUrl, 'identity', sandboxIdentity)),
     messaging: [...byId('messaging', options.messaging ?? [consoleMessaging()]).values()],
     plugins: options.plugins ?? [],
     keys: {

@@ -95,7 +95,13 @@ export function wechatMessages(options: WechatMessagesOptions): WechatMessaging 
 
   return {
     id,
-    canReach({ customer }) {
+    canReach({ customer, message }) {
+      if (message) {
+        // This message: its topic needs a template here, and the identity that template sends to.
+        const template = options.templates[message.topic]
+        if (!template) return false
+        return identityFor(customer, template.kind === 'template' ? oaIdentity : mpIdentity) !== null
+      }
       return (
         (kinds.has('template') && identityFor(customer, oaIdentity) !== null) ||
         (kinds.has('subscribe') && identityFor(customer, mpIdentity) !== null)
