@@ -31,20 +31,37 @@ export default async function run(): Promise<void> {
     const base = { units: UNITS, attempts: ATTEMPTS, synchronous }
     const rawBefore = rawBaseline({ ...base, file: join(dir, 'raw-1.db') })
     const adapter = await adapterOnly({ ...base, file: join(dir, 'adapter.db') })
-    const sale = await runFlashSale({ file: join(dir, 'loop.db'), units: UNITS, buyers: ATTEMPTS, concurrency: 32, synchronous })
+    const sale = await runFlashSale({
+      file: join(dir, 'loop.db'),
+      units: UNITS,
+      buyers: ATTEMPTS,
+      concurrency: 32,
+      synchronous,
+    })
     const rawAfter = rawBaseline({ ...base, file: join(dir, 'raw-2.db') })
 
     const raw = (perSec(rawBefore.paid, rawBefore.elapsedMs) + perSec(rawAfter.paid, rawAfter.elapsedMs)) / 2
     const loopRate = perSec(sale.paid, sale.elapsedMs)
     const adapterRate = perSec(adapter.paid, adapter.elapsedMs)
-    console.log(`loop (checkout + webhook, 32 in flight): ${loopRate} orders/s, ${sale.paid} paid in ${(sale.elapsedMs / 1000).toFixed(1)} s`)
-    console.log(`  checkout p50 ${ms(quantile(sale.checkoutMs, 0.5))}  p99 ${ms(quantile(sale.checkoutMs, 0.99))}  (latency under 32 in flight)`)
+    console.log(
+      `loop (checkout + webhook, 32 in flight): ${loopRate} orders/s, ${sale.paid} paid in ${(sale.elapsedMs / 1000).toFixed(1)} s`,
+    )
+    console.log(
+      `  checkout p50 ${ms(quantile(sale.checkoutMs, 0.5))}  p99 ${ms(quantile(sale.checkoutMs, 0.99))}  (latency under 32 in flight)`,
+    )
     console.log(`  webhook  p50 ${ms(quantile(sale.payMs, 0.5))}  p99 ${ms(quantile(sale.payMs, 0.99))}`)
-    console.log(`  sold out ${sale.soldOut}, stock left ${sale.stockLeft}, outbox rows ${sale.outboxRows}, oversold ${sale.oversold}`)
+    console.log(
+      `  sold out ${sale.soldOut}, stock left ${sale.stockLeft}, outbox rows ${sale.outboxRows}, oversold ${sale.oversold}`,
+    )
     console.log(`adapter only (createOrder + markPaid, no loop): ${adapterRate} orders/s`)
-    console.log(`raw better-sqlite3 (3 writes/order): ${raw} orders/s (before ${perSec(rawBefore.paid, rawBefore.elapsedMs)}, after ${perSec(rawAfter.paid, rawAfter.elapsedMs)})`)
-    console.log(`ratio loop/raw: ${(loopRate / raw).toFixed(2)} (target >= 0.5); adapter/raw: ${(adapterRate / raw).toFixed(2)}`)
-    if (sale.oversold !== 0 || sale.paid + sale.stockLeft !== UNITS) throw new Error('Oversold or lost stock: the sale is wrong.')
+    console.log(
+      `raw better-sqlite3 (3 writes/order): ${raw} orders/s (before ${perSec(rawBefore.paid, rawBefore.elapsedMs)}, after ${perSec(rawAfter.paid, rawAfter.elapsedMs)})`,
+    )
+    console.log(
+      `ratio loop/raw: ${(loopRate / raw).toFixed(2)} (target >= 0.5); adapter/raw: ${(adapterRate / raw).toFixed(2)}`,
+    )
+    if (sale.oversold !== 0 || sale.paid + sale.stockLeft !== UNITS)
+      throw new Error('Oversold or lost stock: the sale is wrong.')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -13,7 +13,10 @@ export interface BaselineOptions {
 }
 
 /** The same three writes per order, by hand: what a bespoke SQLite flash sale would do. */
-export function rawBaseline({ file, units, attempts, synchronous }: BaselineOptions): { paid: number; elapsedMs: number } {
+export function rawBaseline({ file, units, attempts, synchronous }: BaselineOptions): {
+  paid: number
+  elapsedMs: number
+} {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${synchronous.toUpperCase()}`)
@@ -27,8 +30,15 @@ export function rawBaseline({ file, units, attempts, synchronous }: BaselineOpti
   const take = db.prepare('UPDATE skus SET stock = stock - 1 WHERE id = ? AND stock >= 1')
   const insertOrder = db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?)')
   const insertOutbox = db.prepare('INSERT INTO outbox VALUES (?, ?, ?, ?, ?)')
-  const lines = JSON.stringify([{ skuId: 'duck', title: 'Nanjing salted duck', quantity: 1, unitPrice: 3900 }])
-  const message = JSON.stringify({ topic: 'order.paid', title: 'Payment received', body: 'We received ¥39.00.', fields: {} })
+  const lines = JSON.stringify([
+    { skuId: 'duck', title: 'Nanjing salted duck', quantity: 1, unitPrice: 3900 },
+  ])
+  const message = JSON.stringify({
+    topic: 'order.paid',
+    title: 'Payment received',
+    body: 'We received ¥39.00.',
+    fields: {},
+  })
   const buy = db.transaction((i: number) => {
     if (take.run('duck').changes === 0) return false
     const now = Date.now()
@@ -45,34 +55,99 @@ export function rawBaseline({ file, units, attempts, synchronous }: BaselineOpti
 }
 
 /** The loop's storage calls for the same sale, straight on the adapter: the loop's overhead removed. */
-export async function adapterOnly({ file, units, attempts, synchronous }: BaselineOptions): Promise<{ paid: number; elapsedMs: number }> {
+export async function adapterOnly({
+  file,
+  units,
+  attempts,
+  synchronous,
+}: BaselineOptions): Promise<{ paid: number; elapsedMs: number }> {
   const storage: StorageAdapter = sqliteStorage({ file, synchronous })
   await storage.putSku({
-    sku: { id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null, price: 3900, currency: 'CNY', stock: units, active: true },
+    sku: {
+      id: 'duck',
+      title: 'Nanjing salted duck',
+      description: null,
+      imageUrl: null,
+      price: 3900,
+      currency: 'CNY',
+      stock: units,
+      active: true,
+    },
   })
   let paid = 0
   const start = performance.now()
   for (let i = 0; i < attempts; i++) {
     const now = Date.now()
     const order: Order = {
-      id: `ord_${i}`, number: `N${String(i).padStart(23, '0')}`, customerId: `cus_${i}`,
-      lines: [{ skuId: 'duck', title: 'Nanjing salted duck', quantity: 1, unitPrice: 3900 }], total: 3900, currency: 'CNY',
-      status: 'pending', provider: 'sandbox', idempotencyKey: `flash-sale-${i}`, attribution: null, refunded: 0,
-      providerRef: null, createdAt: now, expiresAt: now + 1_800_000, paidAt: null, updatedAt: now,
+      id: `ord_${i}`,
+      number: `N${String(i).padStart(23, '0')}`,
+      customerId: `cus_${i}`,
+      lines: [{ skuId: 'duck', title: 'Nanjing salted duck', quantity: 1, unitPrice: 3900 }],
+      total: 3900,
+      currency: 'CNY',
+      status: 'pending',
+      provider: 'sandbox',
+      idempotencyKey: `flash-sale-${i}`,
+      attribution: null,
+      refunded: 0,
+      providerRef: null,
+      createdAt: now,
+      expiresAt: now + 1_800_000,
+      paidAt: null,
+      updatedAt: now,
     }
-    const event = (type: string) => ({ id: `evt_${type}_${i}`, type, at: now, customerId: order.customerId, orderId: order.id, data: { number: order.number } })
+    const event = (type: string) => ({
+      id: `evt_${type}_${i}`,
+      type,
+      at: now,
+      customerId: order.customerId,
+      orderId: order.id,
+      data: { number: order.number },
+    })
     try {
-      await storage.createOrder({ order, reserve: [{ skuId: 'duck', quantity: 1 }], effects: { events: [event('order.created')] } })
+      await storage.createOrder({
+        order,
+        reserve: [{ skuId: 'duck', quantity: 1 }],
+        effects: { events: [event('order.created')] },
+      })
     } catch {
       continue
     }
     const effects: Effects = {
       events: [event('order.paid')],
-      outbox: [{ id: `ntf_${i}`, dedupeKey: `order.paid:${order.id}:console`, channel: 'console', customerId: order.customerId,
-        message: { topic: 'order.paid', title: 'Payment received', body: 'We received ¥39.00.', fields: {} } }],
+      outbox: [
+        {
+          id: `ntf_${i}`,
+          dedupeKey: `order.paid:${order.id}:console`,
+          channel: 'console',
+          customerId: order.customerId,
+          message: {
+            topic: 'order.paid',
+            title: 'Payment received',
+            body: 'We received ¥39.00.',
+            fields: {},
+          },
+        },
+      ],
     }
-    const payment = { id: `pay_${i}`, orderId: order.id, provider: 'sandbox', providerRef: `sbx_${i}`, amount: 3900, currency: 'CNY', status: 'succeeded' as const, createdAt: now, updatedAt: now }
-    const r = await storage.markPaid({ orderId: order.id, delivery: { provider: 'sandbox', eventId: `evt_sbx_${i}`, receivedAt: now }, payment, now, effects })
+    const payment = {
+      id: `pay_${i}`,
+      orderId: order.id,
+      provider: 'sandbox',
+      providerRef: `sbx_${i}`,
+      amount: 3900,
+      currency: 'CNY',
+      status: 'succeeded' as const,
+      createdAt: now,
+      updatedAt: now,
+    }
+    const r = await storage.markPaid({
+      orderId: order.id,
+      delivery: { provider: 'sandbox', eventId: `evt_sbx_${i}`, receivedAt: now },
+      payment,
+      now,
+      effects,
+    })
     if (r.changed) paid++
   }
   const elapsedMs = performance.now() - start

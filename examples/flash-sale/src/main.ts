@@ -17,7 +17,9 @@ try {
   console.log(`  oversold      ${r.oversold}`)
   console.log(`  outbox rows   ${r.outboxRows} (one "order.paid" message per paid order)`)
   console.log(`  throughput    ${Math.round((r.paid / r.elapsedMs) * 1000)} paid orders/s`)
-  console.log(`  checkout      p50 ${ms(quantile(r.checkoutMs, 0.5))}, p99 ${ms(quantile(r.checkoutMs, 0.99))}`)
+  console.log(
+    `  checkout      p50 ${ms(quantile(r.checkoutMs, 0.5))}, p99 ${ms(quantile(r.checkoutMs, 0.99))}`,
+  )
   console.log(`  payment       p50 ${ms(quantile(r.payMs, 0.5))}, p99 ${ms(quantile(r.payMs, 0.99))}`)
   if (r.oversold !== 0 || r.paid + r.stockLeft !== units) process.exitCode = 1
 } finally {

@@ -1,5 +1,5 @@
 import { consoleMessaging, createLoop, isLoopError, sandboxPayments } from '@loopkit/core'
-import { sqliteStorage, type SqliteStorageOptions } from '@loopkit/storage-sqlite'
+import { type SqliteStorageOptions, sqliteStorage } from '@loopkit/storage-sqlite'
 
 export interface FlashSaleOptions {
   /** The SQLite file the sale runs on (a new, empty one). */
@@ -44,7 +44,10 @@ export function quantile(sorted: Float64Array, q: number): number {
  */
 export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSaleResult> {
   const setupStart = performance.now()
-  const storage = sqliteStorage({ file: options.file, ...(options.synchronous ? { synchronous: options.synchronous } : {}) })
+  const storage = sqliteStorage({
+    file: options.file,
+    ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+  })
   const sandbox = sandboxPayments()
   const loop = createLoop({
     secret: 'flash-sale-example-secret-0123456789abcdef',
@@ -65,7 +68,9 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
   })
   const customers: string[] = []
   for (let i = 0; i < options.buyers; i++) {
-    const { customer } = await loop.customers.login({ profile: { provider: 'sandbox', subject: `buyer-${i}` } })
+    const { customer } = await loop.customers.login({
+      profile: { provider: 'sandbox', subject: `buyer-${i}` },
+    })
     customers.push(customer.id)
   }
   const setupMs = performance.now() - setupStart

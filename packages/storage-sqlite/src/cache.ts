@@ -36,7 +36,9 @@ export function cacheOps(db: Db): CacheOps {
   return {
     async cacheGet({ key, now }) {
       return guard(() => {
-        const row = db.q('SELECT value FROM cache WHERE key = ? AND expires_at > ?').get(key, now) as { value: string } | undefined
+        const row = db.q('SELECT value FROM cache WHERE key = ? AND expires_at > ?').get(key, now) as
+          | { value: string }
+          | undefined
         return row ? row.value : null
       })
     },

@@ -37,7 +37,9 @@ export function catalogOps(db: Db): CatalogOps {
     },
     async listSkus({ activeOnly }) {
       return guard(() => {
-        const sql = activeOnly ? 'SELECT * FROM skus WHERE active = 1 ORDER BY id' : 'SELECT * FROM skus ORDER BY id'
+        const sql = activeOnly
+          ? 'SELECT * FROM skus WHERE active = 1 ORDER BY id'
+          : 'SELECT * FROM skus ORDER BY id'
         return (db.q(sql).all() as SkuRow[]).map(toSku)
       })
     },
@@ -52,7 +54,11 @@ export function reserveStock(db: Db, reserve: readonly StockReservation[]): void
   const totals = new Map<string, number>()
   for (const r of reserve) {
     if (!Number.isSafeInteger(r.quantity) || r.quantity < 1) {
-      throw loopError(SCOPE, 'invalid_input', `Reserved quantity of \`${r.skuId}\` must be a positive integer, got ${r.quantity}.`)
+      throw loopError(
+        SCOPE,
+        'invalid_input',
+        `Reserved quantity of \`${r.skuId}\` must be a positive integer, got ${r.quantity}.`,
+      )
     }
     totals.set(r.skuId, (totals.get(r.skuId) ?? 0) + r.quantity)
   }

@@ -15,7 +15,8 @@ const BY_IDENTITY = `SELECT c.* FROM customer_identities i JOIN customers c ON c
   WHERE i.provider = ? AND i.subject = ?`
 const BY_UNION = `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
   WHERE i.union_id = ? ORDER BY c.created_at LIMIT 1`
-const INSERT_IDENTITY = 'INSERT INTO customer_identities (provider, subject, union_id, customer_id) VALUES (?, ?, ?, ?)'
+const INSERT_IDENTITY =
+  'INSERT INTO customer_identities (provider, subject, union_id, customer_id) VALUES (?, ?, ?, ?)'
 const INSERT = `INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents, referred_by, created_at, updated_at)
   VALUES (?, ?, ?, ?, '[]', '[]', ?, ?, ?)`
 const SAVE = `UPDATE customers SET identities = ?, display_name = ?, avatar_url = ?, tags = ?, consents = ?, updated_at = ?
@@ -27,7 +28,15 @@ export function customerOps(db: Db): CustomerOps {
     return row ? toCustomer(row) : null
   }
   const save = (c: Customer): void => {
-    db.q(SAVE).run(JSON.stringify(c.identities), c.displayName, c.avatarUrl, JSON.stringify(c.tags), JSON.stringify(c.consents), c.updatedAt, c.id)
+    db.q(SAVE).run(
+      JSON.stringify(c.identities),
+      c.displayName,
+      c.avatarUrl,
+      JSON.stringify(c.tags),
+      JSON.stringify(c.consents),
+      c.updatedAt,
+      c.id,
+    )
   }
 
   const upsert = db.tx((input: Parameters<StorageAdapter['upsertCustomer']>[0]) => {
@@ -37,7 +46,10 @@ export function customerOps(db: Db): CustomerOps {
     const identity: Identity = { provider: profile.provider, subject: profile.subject }
     if (profile.unionId !== undefined) identity.unionId = profile.unionId
 
-    const union = profile.unionId === undefined ? undefined : (db.q(BY_UNION).get(profile.unionId) as CustomerRow | undefined)
+    const union =
+      profile.unionId === undefined
+        ? undefined
+        : (db.q(BY_UNION).get(profile.unionId) as CustomerRow | undefined)
     if (union) {
       const customer = toCustomer(union)
       customer.identities.push(identity)
@@ -49,7 +61,15 @@ export function customerOps(db: Db): CustomerOps {
     }
 
     if (get(id)) throw loopError(SCOPE, 'conflict', `Customer \`${id}\` already exists.`)
-    db.q(INSERT).run(id, JSON.stringify([identity]), profile.displayName ?? null, profile.avatarUrl ?? null, referredBy ?? null, now, now)
+    db.q(INSERT).run(
+      id,
+      JSON.stringify([identity]),
+      profile.displayName ?? null,
+      profile.avatarUrl ?? null,
+      referredBy ?? null,
+      now,
+      now,
+    )
     db.q(INSERT_IDENTITY).run(identity.provider, identity.subject, identity.unionId ?? null, id)
     writeEffects(db, effects, now)
     return { customer: get(id)!, created: true }

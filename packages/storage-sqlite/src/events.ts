@@ -6,7 +6,9 @@ import { type EventRow, toEvent } from './_internal/rows.js'
 type EventOps = Pick<StorageAdapter, 'appendEvents' | 'listEvents'>
 
 export function eventOps(db: Db): EventOps {
-  const append = db.tx((input: Parameters<StorageAdapter['appendEvents']>[0]) => insertEvents(db, input.events))
+  const append = db.tx((input: Parameters<StorageAdapter['appendEvents']>[0]) =>
+    insertEvents(db, input.events),
+  )
 
   return {
     async appendEvents(input) {

@@ -1,2 +1,2 @@
-export { sqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js'
-export { migrate, migrations, type Migration } from './migrations.js'
+export { type Migration, migrate, migrations } from './migrations.js'
+export { type SqliteStorageOptions, sqliteStorage } from './sqlite-storage.js'

@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3'
 import { loopError } from '@loopkit/core'
+import type BetterSqlite3 from 'better-sqlite3'
 import { SCOPE } from './_internal/db.js'
 
 /** One versioned schema change, applied once and never edited after it shipped. */
@@ -209,7 +209,10 @@ export const migrations: readonly Migration[] = [
  * console.log(`applied migrations ${applied.join(', ') || 'none'}`)
  * ```
  */
-export function migrate(db: BetterSqlite3.Database, list: readonly Migration[] = migrations): { applied: number[] } {
+export function migrate(
+  db: BetterSqlite3.Database,
+  list: readonly Migration[] = migrations,
+): { applied: number[] } {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,

@@ -15,7 +15,8 @@ const BY_IDEMPOTENCY = 'SELECT * FROM orders WHERE customer_id = ? AND idempoten
 const INSERT = `INSERT INTO orders (id, number, customer_id, lines, total, currency, status, provider, idempotency_key,
   attribution, refunded, provider_ref, created_at, expires_at, paid_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-const SAVE = 'UPDATE orders SET status = ?, provider_ref = ?, paid_at = ?, refunded = ?, updated_at = ? WHERE id = ?'
+const SAVE =
+  'UPDATE orders SET status = ?, provider_ref = ?, paid_at = ?, refunded = ?, updated_at = ? WHERE id = ?'
 
 export function getOrderRow(db: Db, id: string): Order | null {
   const row = db.q(BY_ID).get(id) as OrderRow | undefined
@@ -37,13 +38,29 @@ export function orderOps(db: Db): OrderOps {
     reserveStock(db, input.reserve)
     try {
       db.q(INSERT).run(
-        o.id, o.number, o.customerId, JSON.stringify(o.lines), o.total, o.currency, o.status, o.provider,
-        o.idempotencyKey, json(o.attribution), o.refunded, o.providerRef, o.createdAt, o.expiresAt, o.paidAt, o.updatedAt,
+        o.id,
+        o.number,
+        o.customerId,
+        JSON.stringify(o.lines),
+        o.total,
+        o.currency,
+        o.status,
+        o.provider,
+        o.idempotencyKey,
+        json(o.attribution),
+        o.refunded,
+        o.providerRef,
+        o.createdAt,
+        o.expiresAt,
+        o.paidAt,
+        o.updatedAt,
       )
     } catch (error) {
       const code = (error as { code?: string }).code
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw loopError(SCOPE, 'conflict', `Order \`${o.id}\` or number \`${o.number}\` already exists.`, { cause: error })
+        throw loopError(SCOPE, 'conflict', `Order \`${o.id}\` or number \`${o.number}\` already exists.`, {
+          cause: error,
+        })
       }
       throw error
     }

@@ -3,7 +3,10 @@ import { type Db, guard } from './_internal/db.js'
 import { insertNotifications, writeEffects } from './_internal/effects.js'
 import { type NotificationRow, toNotification } from './_internal/rows.js'
 
-type OutboxOps = Pick<StorageAdapter, 'enqueueNotifications' | 'claimNotifications' | 'completeNotification' | 'listNotifications'>
+type OutboxOps = Pick<
+  StorageAdapter,
+  'enqueueNotifications' | 'claimNotifications' | 'completeNotification' | 'listNotifications'
+>
 
 // Select and lease in one statement inside the write lock: no second claimer can see these rows
 // between the read and the write. A claim counts as an attempt. Ordering by the index column
@@ -24,9 +27,17 @@ export function outboxOps(db: Db): OutboxOps {
   }))
 
   const claim = db.tx((input: Parameters<StorageAdapter['claimNotifications']>[0]) => {
-    const rows = db.q(CLAIM).all({ now: input.now, limit: Math.max(0, input.limit), leaseMs: input.leaseMs, leaseToken: input.leaseToken }) as NotificationRow[]
+    const rows = db.q(CLAIM).all({
+      now: input.now,
+      limit: Math.max(0, input.limit),
+      leaseMs: input.leaseMs,
+      leaseToken: input.leaseToken,
+    }) as NotificationRow[]
     return rows
-      .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at || (a.id < b.id ? -1 : 1))
+      .sort(
+        (a, b) =>
+          a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at || (a.id < b.id ? -1 : 1),
+      )
       .map(toNotification)
   })
 

@@ -20,7 +20,17 @@ export function recordDelivery(db: Db, delivery: WebhookDelivery | null | undefi
 }
 
 function storePayment(db: Db, p: Payment): void {
-  db.q(UPSERT).run(p.id, p.orderId, p.provider, p.providerRef, p.amount, p.currency, p.status, p.createdAt, p.updatedAt)
+  db.q(UPSERT).run(
+    p.id,
+    p.orderId,
+    p.provider,
+    p.providerRef,
+    p.amount,
+    p.currency,
+    p.status,
+    p.createdAt,
+    p.updatedAt,
+  )
 }
 
 export function paymentOps(db: Db): PaymentOps {
@@ -55,7 +65,11 @@ export function paymentOps(db: Db): PaymentOps {
     },
     async listPayments({ orderId }) {
       return guard(() =>
-        (db.q('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, id').all(orderId) as PaymentRow[]).map(toPayment),
+        (
+          db
+            .q('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, id')
+            .all(orderId) as PaymentRow[]
+        ).map(toPayment),
       )
     },
     async recordWebhook(input) {

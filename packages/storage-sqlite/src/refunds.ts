@@ -6,7 +6,10 @@ import { type RefundRow, toRefund } from './_internal/rows.js'
 import { getOrderRow, saveOrder } from './orders.js'
 import { recordDelivery } from './payments.js'
 
-type RefundOps = Pick<StorageAdapter, 'createRefund' | 'getRefund' | 'getRefundByNumber' | 'listRefunds' | 'settleRefund'>
+type RefundOps = Pick<
+  StorageAdapter,
+  'createRefund' | 'getRefund' | 'getRefundByNumber' | 'listRefunds' | 'settleRefund'
+>
 
 const INSERT = `INSERT INTO refunds (id, order_id, number, amount, currency, reason, status, provider_ref, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -27,18 +30,41 @@ export function refundOps(db: Db): RefundOps {
     const existing = byNumber(r.number)
     if (existing) return { refund: existing, created: false }
     if (!Number.isSafeInteger(r.amount) || r.amount < 1) {
-      throw loopError(SCOPE, 'invalid_input', `Refund amount must be a positive integer of minor units, got ${r.amount}.`)
+      throw loopError(
+        SCOPE,
+        'invalid_input',
+        `Refund amount must be a positive integer of minor units, got ${r.amount}.`,
+      )
     }
     const order = getOrderRow(db, r.orderId)
     if (!order) throw loopError(SCOPE, 'not_found', `Order \`${r.orderId}\` does not exist.`)
     if (r.currency !== order.currency) {
-      throw loopError(SCOPE, 'invalid_input', `Refund currency ${r.currency} differs from the order's ${order.currency}.`)
+      throw loopError(
+        SCOPE,
+        'invalid_input',
+        `Refund currency ${r.currency} differs from the order's ${order.currency}.`,
+      )
     }
     const { sum } = db.q(COMMITTED).get(order.id) as { sum: number }
     if (sum + r.amount > order.total) {
-      throw loopError(SCOPE, 'refund_exceeds_paid', `Refund of ${r.amount} exceeds what is left of order \`${order.id}\` (${order.total - sum}).`)
+      throw loopError(
+        SCOPE,
+        'refund_exceeds_paid',
+        `Refund of ${r.amount} exceeds what is left of order \`${order.id}\` (${order.total - sum}).`,
+      )
     }
-    db.q(INSERT).run(r.id, r.orderId, r.number, r.amount, r.currency, r.reason, r.status, r.providerRef, r.createdAt, r.updatedAt)
+    db.q(INSERT).run(
+      r.id,
+      r.orderId,
+      r.number,
+      r.amount,
+      r.currency,
+      r.reason,
+      r.status,
+      r.providerRef,
+      r.createdAt,
+      r.updatedAt,
+    )
     writeEffects(db, input.effects, r.createdAt)
     return { refund: { ...r }, created: true }
   })
@@ -53,7 +79,12 @@ export function refundOps(db: Db): RefundOps {
     refund.status = status
     if (providerRef !== undefined && providerRef !== null) refund.providerRef = providerRef
     refund.updatedAt = now
-    db.q('UPDATE refunds SET status = ?, provider_ref = ?, updated_at = ? WHERE id = ?').run(refund.status, refund.providerRef, now, id)
+    db.q('UPDATE refunds SET status = ?, provider_ref = ?, updated_at = ? WHERE id = ?').run(
+      refund.status,
+      refund.providerRef,
+      now,
+      id,
+    )
     if (order && status === 'succeeded') {
       order.refunded += refund.amount
       order.status = order.refunded >= order.total ? 'refunded' : 'partially_refunded'
@@ -76,7 +107,9 @@ export function refundOps(db: Db): RefundOps {
     },
     async listRefunds({ orderId }) {
       return guard(() =>
-        (db.q('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]).map(toRefund),
+        (
+          db.q('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]
+        ).map(toRefund),
       )
     },
     async settleRefund(input) {

@@ -19,10 +19,16 @@ export function rewardOps(db: Db): RewardOps {
 
   const create = db.tx((input: Parameters<StorageAdapter['createReward']>[0]) => {
     const r = { ...input.reward }
-    const existing = db.q('SELECT * FROM rewards WHERE sharer_id = ? AND order_id = ?').get(r.sharerId, r.orderId) as RewardRow | undefined
+    const existing = db
+      .q('SELECT * FROM rewards WHERE sharer_id = ? AND order_id = ?')
+      .get(r.sharerId, r.orderId) as RewardRow | undefined
     if (existing) return { reward: toReward(existing), created: false }
     if (!Number.isSafeInteger(r.amount) || r.amount < 0) {
-      throw loopError(SCOPE, 'invalid_input', `Reward amount must be a non-negative integer, got ${r.amount}.`)
+      throw loopError(
+        SCOPE,
+        'invalid_input',
+        `Reward amount must be a non-negative integer, got ${r.amount}.`,
+      )
     }
     if (input.capTotal !== undefined) {
       const { used } = db.q(USED).get(r.sharerId, r.currency) as { used: number }
@@ -30,7 +36,19 @@ export function rewardOps(db: Db): RewardOps {
       if (left <= 0) return { reward: null, created: false }
       r.amount = Math.min(r.amount, left)
     }
-    db.q(INSERT).run(r.id, r.sharerId, r.orderId, r.kind, r.amount, r.currency, r.coupon, r.status, r.releaseAt, r.createdAt, r.updatedAt)
+    db.q(INSERT).run(
+      r.id,
+      r.sharerId,
+      r.orderId,
+      r.kind,
+      r.amount,
+      r.currency,
+      r.coupon,
+      r.status,
+      r.releaseAt,
+      r.createdAt,
+      r.updatedAt,
+    )
     const effects = typeof input.effects === 'function' ? input.effects({ ...r }) : input.effects
     writeEffects(db, effects, r.createdAt)
     return { reward: r, created: true }
@@ -42,7 +60,11 @@ export function rewardOps(db: Db): RewardOps {
     if (!input.from.includes(reward.status)) return { reward, changed: false }
     reward.status = input.to
     reward.updatedAt = input.now
-    db.q('UPDATE rewards SET status = ?, updated_at = ? WHERE id = ?').run(reward.status, reward.updatedAt, reward.id)
+    db.q('UPDATE rewards SET status = ?, updated_at = ? WHERE id = ?').run(
+      reward.status,
+      reward.updatedAt,
+      reward.id,
+    )
     writeEffects(db, input.effects, input.now)
     return { reward, changed: true }
   })

@@ -3,7 +3,10 @@ import { type Db, guard } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type ShareRow, toShare, toVisit, type VisitRow } from './_internal/rows.js'
 
-type ShareOps = Pick<StorageAdapter, 'createShare' | 'getShare' | 'listShares' | 'recordVisit' | 'claimVisits' | 'lastVisit'>
+type ShareOps = Pick<
+  StorageAdapter,
+  'createShare' | 'getShare' | 'listShares' | 'recordVisit' | 'claimVisits' | 'lastVisit'
+>
 
 // A browser's unclaimed visits count for the customer using it; visits another customer claimed do not.
 const LAST_VISIT = `SELECT * FROM visits
@@ -14,18 +17,18 @@ const LAST_VISIT = `SELECT * FROM visits
 export function shareOps(db: Db): ShareOps {
   const create = db.tx((input: Parameters<StorageAdapter['createShare']>[0]) => {
     const s = input.share
-    db.q('INSERT INTO shares (id, customer_id, sku_id, target, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      s.id, s.customerId, s.skuId, s.target, s.channel, s.createdAt,
-    )
+    db.q(
+      'INSERT INTO shares (id, customer_id, sku_id, target, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(s.id, s.customerId, s.skuId, s.target, s.channel, s.createdAt)
     writeEffects(db, input.effects, s.createdAt)
     return { ...s }
   })
 
   const visit = db.tx((input: Parameters<StorageAdapter['recordVisit']>[0]) => {
     const v = input.visit
-    db.q('INSERT INTO visits (id, share_id, sharer_id, visitor_key, customer_id, at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      v.id, v.shareId, v.sharerId, v.visitorKey, v.customerId, v.at,
-    )
+    db.q(
+      'INSERT INTO visits (id, share_id, sharer_id, visitor_key, customer_id, at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(v.id, v.shareId, v.sharerId, v.visitorKey, v.customerId, v.at)
     writeEffects(db, input.effects, v.at)
     return { ...v }
   })
@@ -50,7 +53,9 @@ export function shareOps(db: Db): ShareOps {
         const rows =
           customerId === undefined
             ? db.q('SELECT * FROM shares ORDER BY created_at DESC, id DESC LIMIT ?').all(Math.max(0, limit))
-            : db.q('SELECT * FROM shares WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(customerId, Math.max(0, limit))
+            : db
+                .q('SELECT * FROM shares WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?')
+                .all(customerId, Math.max(0, limit))
         return (rows as ShareRow[]).map(toShare)
       })
     },
@@ -62,7 +67,9 @@ export function shareOps(db: Db): ShareOps {
     },
     async lastVisit({ customerId, visitorKey, since }) {
       return guard(() => {
-        const row = db.q(LAST_VISIT).get({ since, customerId, visitorKey: visitorKey ?? null }) as VisitRow | undefined
+        const row = db.q(LAST_VISIT).get({ since, customerId, visitorKey: visitorKey ?? null }) as
+          | VisitRow
+          | undefined
         return row ? toVisit(row) : null
       })
     },

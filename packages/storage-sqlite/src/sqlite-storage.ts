@@ -65,7 +65,9 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
   try {
     raw = new Database(options.file)
   } catch (error) {
-    throw loopError(SCOPE, 'storage_error', `Cannot open the database file: ${(error as Error).message}`, { cause: error })
+    throw loopError(SCOPE, 'storage_error', `Cannot open the database file: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   try {
     raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)

@@ -5,7 +5,10 @@ import { testStorageAdapter } from '@loopkit/testing'
 import { afterAll } from 'vitest'
 import { sqliteStorage } from '../src/index.js'
 
-testStorageAdapter({ name: 'sqliteStorage(:memory:)', create: async () => sqliteStorage({ file: ':memory:' }) })
+testStorageAdapter({
+  name: 'sqliteStorage(:memory:)',
+  create: async () => sqliteStorage({ file: ':memory:' }),
+})
 
 // The same suite on a real file in WAL mode, as apps run it.
 const dir = mkdtempSync(join(tmpdir(), 'loopkit-sqlite-'))

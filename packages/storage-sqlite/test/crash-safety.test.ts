@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Order, stockHoldingStatuses, type StorageAdapter } from '@loopkit/core'
+import { type Order, type StorageAdapter, stockHoldingStatuses } from '@loopkit/core'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sqliteStorage } from '../src/index.js'
@@ -17,17 +17,27 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const INITIAL_STOCK = 1_000_000
 
 /** Runs the child until it reports sales, lets it run a random while longer, then SIGKILLs it. */
-function runAndKill(file: string, synchronous: 'full' | 'normal'): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+function runAndKill(
+  file: string,
+  synchronous: 'full' | 'normal',
+): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--conditions=@loopkit/source', '--import', 'tsx', child, file, synchronous], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const p = spawn(
+      process.execPath,
+      ['--conditions=@loopkit/source', '--import', 'tsx', child, file, synchronous],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let stderr = ''
     const guard = setTimeout(() => p.kill('SIGKILL'), 30_000)
-    p.stderr.on('data', (d) => (stderr += d))
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
     p.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) setTimeout(() => p.kill('SIGKILL'), 50 + Math.floor(Math.random() * 400))
+      if (d.toString().includes('ready'))
+        setTimeout(() => p.kill('SIGKILL'), 50 + Math.floor(Math.random() * 400))
     })
     p.on('error', fail)
     p.on('exit', (_code, signal) => {
@@ -51,7 +61,9 @@ async function checkInvariants(file: string): Promise<{ orders: number; paid: nu
   try {
     const stock = (await storage.getSku({ id: 'duck' }))!.stock!
     const orders = await allOrders(storage)
-    const sold = orders.filter((o) => stockHoldingStatuses.includes(o.status)).reduce((n, o) => n + o.lines[0]!.quantity, 0)
+    const sold = orders
+      .filter((o) => stockHoldingStatuses.includes(o.status))
+      .reduce((n, o) => n + o.lines[0]!.quantity, 0)
     expect(stock).toBeGreaterThanOrEqual(0)
     expect(stock + sold).toBe(INITIAL_STOCK)
 
@@ -89,7 +101,16 @@ describe('crash safety (SIGKILL during a flash sale)', () => {
     const file = join(dir, 'sale.db')
     const seed = sqliteStorage({ file })
     await seed.putSku({
-      sku: { id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: INITIAL_STOCK, active: true },
+      sku: {
+        id: 'duck',
+        title: 'Nanjing salted duck',
+        description: null,
+        imageUrl: null,
+        price: 8800,
+        currency: 'CNY',
+        stock: INITIAL_STOCK,
+        active: true,
+      },
     })
     await seed.close?.()
 

@@ -10,7 +10,16 @@ const dir = mkdtempSync(join(tmpdir(), 'loopkit-migrate-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 let n = 0
 const newFile = () => join(dir, `m-${n++}.db`)
-const duck = { id: 'duck', title: 'Duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 5, active: true }
+const duck = {
+  id: 'duck',
+  title: 'Duck',
+  description: null,
+  imageUrl: null,
+  price: 8800,
+  currency: 'CNY',
+  stock: 5,
+  active: true,
+}
 
 describe('sqliteStorage on open', () => {
   it('applies the migrations once, records them, and keeps data across reopening', async () => {
@@ -48,10 +57,16 @@ describe('sqliteStorage on open', () => {
   it('rolls back a failing migration whole', () => {
     const raw = new Database(':memory:')
     migrate(raw)
-    const broken = { version: 1000, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' }
+    const broken = {
+      version: 1000,
+      name: 'broken',
+      sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;',
+    }
     expect(() => migrate(raw, [...migrations, broken])).toThrow()
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined()
-    expect(raw.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: migrations.at(-1)!.version })
+    expect(raw.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({
+      v: migrations.at(-1)!.version,
+    })
     raw.close()
   })
 
@@ -59,7 +74,9 @@ describe('sqliteStorage on open', () => {
     const file = newFile()
     sqliteStorage({ file }).close?.()
     const raw = new Database(file)
-    raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(9999, 'from the future', 0)
+    raw
+      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(9999, 'from the future', 0)
     raw.close()
     let error: unknown
     try {
@@ -91,12 +108,27 @@ describe('sqliteStorage on open', () => {
     const attempts = Array.from({ length: 100 }, (_, i) => {
       const s = i % 2 === 0 ? a : b
       const order = {
-        id: `ord_${i}`, number: `N${String(i).padStart(8, '0')}`, customerId: `cus_${i}`,
-        lines: [{ skuId: 'duck', title: 'Duck', quantity: 1, unitPrice: 8800 }], total: 8800, currency: 'CNY',
-        status: 'pending' as const, provider: 'sandbox', idempotencyKey: null, attribution: null, refunded: 0,
-        providerRef: null, createdAt: i, expiresAt: i + 1000, paidAt: null, updatedAt: i,
+        id: `ord_${i}`,
+        number: `N${String(i).padStart(8, '0')}`,
+        customerId: `cus_${i}`,
+        lines: [{ skuId: 'duck', title: 'Duck', quantity: 1, unitPrice: 8800 }],
+        total: 8800,
+        currency: 'CNY',
+        status: 'pending' as const,
+        provider: 'sandbox',
+        idempotencyKey: null,
+        attribution: null,
+        refunded: 0,
+        providerRef: null,
+        createdAt: i,
+        expiresAt: i + 1000,
+        paidAt: null,
+        updatedAt: i,
       }
-      return s.createOrder({ order, reserve: [{ skuId: 'duck', quantity: 1 }] }).then(() => true, () => false)
+      return s.createOrder({ order, reserve: [{ skuId: 'duck', quantity: 1 }] }).then(
+        () => true,
+        () => false,
+      )
     })
     expect((await Promise.all(attempts)).filter(Boolean)).toHaveLength(50)
     expect((await b.getSku({ id: 'duck' }))?.stock).toBe(0)

@@ -15,10 +15,15 @@ export function applyConsentChange(
   const active = current !== null && current.revokedAt === null
   if ('grant' in change) {
     if (change.grant !== null && (!Number.isSafeInteger(change.grant) || change.grant < 1)) {
-      throw loopError(SCOPE, 'invalid_input', `A consent grant must be a positive integer or null, got ${change.grant}.`)
+      throw loopError(
+        SCOPE,
+        'invalid_input',
+        `A consent grant must be a positive integer or null, got ${change.grant}.`,
+      )
     }
     let remaining: number | null = change.grant
-    if (active && change.grant !== null) remaining = current.remaining === null ? null : current.remaining + change.grant
+    if (active && change.grant !== null)
+      remaining = current.remaining === null ? null : current.remaining + change.grant
     return { channel, topic, remaining, grantedAt: now, revokedAt: null }
   }
   if ('consume' in change) {

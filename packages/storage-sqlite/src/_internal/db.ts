@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3'
 import { isLoopError, loopError } from '@loopkit/core'
+import type BetterSqlite3 from 'better-sqlite3'
 
 export const SCOPE = 'storage-sqlite'
 
@@ -49,7 +49,9 @@ function toLoopError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code
   const message = error instanceof Error ? error.message : String(error)
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return loopError(SCOPE, 'conflict', `A row with the same key already exists (${message}).`, { cause: error })
+    return loopError(SCOPE, 'conflict', `A row with the same key already exists (${message}).`, {
+      cause: error,
+    })
   }
   if (code === 'SQLITE_CONSTRAINT_CHECK') {
     return loopError(SCOPE, 'invalid_input', `A value breaks a constraint (${message}).`, { cause: error })

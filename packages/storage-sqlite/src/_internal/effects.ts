@@ -17,7 +17,16 @@ export function insertNotifications(db: Db, rows: readonly NewNotification[], no
   let inserted = 0
   for (const n of rows) {
     const at = n.nextAttemptAt ?? now
-    inserted += stmt.run(n.id, n.dedupeKey, n.channel, n.customerId, JSON.stringify(n.message), at, now, now).changes
+    inserted += stmt.run(
+      n.id,
+      n.dedupeKey,
+      n.channel,
+      n.customerId,
+      JSON.stringify(n.message),
+      at,
+      now,
+      now,
+    ).changes
   }
   return inserted
 }

@@ -5,7 +5,9 @@ import { T0 } from './fixtures.js'
 export function cacheCases(ctx: SuiteContext): void {
   describe('cache', () => {
     it('stores a value until its TTL runs out', async () => {
-      expect(await ctx.storage.cacheSet({ key: 'token', value: 'abc', ttlMs: 1000, now: T0 })).toEqual({ stored: true })
+      expect(await ctx.storage.cacheSet({ key: 'token', value: 'abc', ttlMs: 1000, now: T0 })).toEqual({
+        stored: true,
+      })
       expect(await ctx.storage.cacheGet({ key: 'token', now: T0 + 999 })).toBe('abc')
       expect(await ctx.storage.cacheGet({ key: 'token', now: T0 + 1000 })).toBeNull()
       expect(await ctx.storage.cacheGet({ key: 'missing', now: T0 })).toBeNull()
@@ -15,15 +17,21 @@ export function cacheCases(ctx: SuiteContext): void {
       await ctx.storage.cacheSet({ key: 'k', value: 'one', ttlMs: 1000, now: T0 })
       await ctx.storage.cacheSet({ key: 'k', value: 'two', ttlMs: 1000, now: T0 })
       expect(await ctx.storage.cacheGet({ key: 'k', now: T0 })).toBe('two')
-      expect(await ctx.storage.cacheSet({ key: 'k', value: 'three', ttlMs: 1000, now: T0 + 1, ifAbsent: true })).toEqual({ stored: false })
+      expect(
+        await ctx.storage.cacheSet({ key: 'k', value: 'three', ttlMs: 1000, now: T0 + 1, ifAbsent: true }),
+      ).toEqual({ stored: false })
       expect(await ctx.storage.cacheGet({ key: 'k', now: T0 + 1 })).toBe('two')
-      expect(await ctx.storage.cacheSet({ key: 'k', value: 'four', ttlMs: 1000, now: T0 + 1000, ifAbsent: true })).toEqual({ stored: true })
+      expect(
+        await ctx.storage.cacheSet({ key: 'k', value: 'four', ttlMs: 1000, now: T0 + 1000, ifAbsent: true }),
+      ).toEqual({ stored: true })
       expect(await ctx.storage.cacheGet({ key: 'k', now: T0 + 1000 })).toBe('four')
     })
 
     it('deletes a value, or only when it still holds the expected value', async () => {
       await ctx.storage.cacheSet({ key: 'lock', value: 'me', ttlMs: 1000, now: T0 })
-      expect(await ctx.storage.cacheDelete({ key: 'lock', ifValue: 'someone-else' })).toEqual({ deleted: false })
+      expect(await ctx.storage.cacheDelete({ key: 'lock', ifValue: 'someone-else' })).toEqual({
+        deleted: false,
+      })
       expect(await ctx.storage.cacheGet({ key: 'lock', now: T0 })).toBe('me')
       expect(await ctx.storage.cacheDelete({ key: 'lock', ifValue: 'me' })).toEqual({ deleted: true })
       expect(await ctx.storage.cacheGet({ key: 'lock', now: T0 })).toBeNull()
@@ -35,7 +43,13 @@ export function cacheCases(ctx: SuiteContext): void {
     it('gives a lock to exactly one of many concurrent takers', async () => {
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          ctx.storage.cacheSet({ key: 'refresh-lock', value: `worker_${i}`, ttlMs: 5000, now: T0, ifAbsent: true }),
+          ctx.storage.cacheSet({
+            key: 'refresh-lock',
+            value: `worker_${i}`,
+            ttlMs: 5000,
+            now: T0,
+            ifAbsent: true,
+          }),
         ),
       )
       const winners = results.flatMap((r, i) => (r.stored ? [`worker_${i}`] : []))

@@ -1,4 +1,4 @@
-import { type LoopErrorCode, isLoopError, type StorageAdapter } from '@loopkit/core'
+import { isLoopError, type LoopErrorCode, type StorageAdapter } from '@loopkit/core'
 import { afterEach, beforeEach, expect } from 'vitest'
 
 /** Options of {@link testStorageAdapter}. */

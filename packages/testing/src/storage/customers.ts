@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { settle, type SuiteContext, written } from './context.js'
+import { type SuiteContext, settle, written } from './context.js'
 import { event, id, profile, T0 } from './fixtures.js'
 
 export function customerCases(ctx: SuiteContext): void {
@@ -7,7 +7,12 @@ export function customerCases(ctx: SuiteContext): void {
     it('creates a customer from a new identity and finds it again', async () => {
       const p = profile({ displayName: 'Xiao Ming', avatarUrl: 'https://img.example/a.png' })
       const cid = id('cus')
-      const { customer, created } = await ctx.storage.upsertCustomer({ id: cid, profile: p, referredBy: 'cus_ref', now: T0 })
+      const { customer, created } = await ctx.storage.upsertCustomer({
+        id: cid,
+        profile: p,
+        referredBy: 'cus_ref',
+        now: T0,
+      })
       expect(created).toBe(true)
       expect(customer).toEqual({
         id: cid,
@@ -21,13 +26,20 @@ export function customerCases(ctx: SuiteContext): void {
         updatedAt: T0,
       })
       expect(await ctx.storage.getCustomer({ id: cid })).toEqual(customer)
-      expect(await ctx.storage.findCustomerByIdentity({ provider: p.provider, subject: p.subject })).toEqual(customer)
+      expect(await ctx.storage.findCustomerByIdentity({ provider: p.provider, subject: p.subject })).toEqual(
+        customer,
+      )
     })
 
     it('returns the existing customer for a known identity and never changes referredBy', async () => {
       const p = profile()
       const first = await ctx.storage.upsertCustomer({ id: id('cus'), profile: p, now: T0 })
-      const again = await ctx.storage.upsertCustomer({ id: id('cus'), profile: p, referredBy: 'cus_late', now: T0 + 5 })
+      const again = await ctx.storage.upsertCustomer({
+        id: id('cus'),
+        profile: p,
+        referredBy: 'cus_late',
+        now: T0 + 5,
+      })
       expect(again.created).toBe(false)
       expect(again.customer.id).toBe(first.customer.id)
       expect(again.customer.referredBy).toBeNull()
@@ -47,8 +59,14 @@ export function customerCases(ctx: SuiteContext): void {
           { provider: 'wechat-mini', subject: mini.subject, unionId: 'union_1' },
         ]),
       )
-      expect((await ctx.storage.findCustomerByIdentity({ provider: 'wechat-mini', subject: mini.subject }))?.id).toBe(customer.id)
-      const other = await ctx.storage.upsertCustomer({ id: id('cus'), profile: profile({ unionId: 'union_2' }), now: T0 })
+      expect(
+        (await ctx.storage.findCustomerByIdentity({ provider: 'wechat-mini', subject: mini.subject }))?.id,
+      ).toBe(customer.id)
+      const other = await ctx.storage.upsertCustomer({
+        id: id('cus'),
+        profile: profile({ unionId: 'union_2' }),
+        now: T0,
+      })
       expect(other.created).toBe(true)
     })
 
@@ -80,7 +98,11 @@ export function customerCases(ctx: SuiteContext): void {
         profile: profile({ displayName: 'A', avatarUrl: 'https://img.example/a.png' }),
         now: T0,
       })
-      const tagged = await ctx.storage.updateCustomer({ id: customer.id, addTags: ['vip', 'duck-fan', 'vip'], now: T0 + 1 })
+      const tagged = await ctx.storage.updateCustomer({
+        id: customer.id,
+        addTags: ['vip', 'duck-fan', 'vip'],
+        now: T0 + 1,
+      })
       expect([...(tagged?.tags ?? [])].sort()).toEqual(['duck-fan', 'vip'])
       const updated = await ctx.storage.updateCustomer({
         id: customer.id,
@@ -114,17 +136,40 @@ export function customerCases(ctx: SuiteContext): void {
   describe('consents', () => {
     const channel = 'wechat'
     const topic = 'order.paid'
-    const newCustomer = async () => (await ctx.storage.upsertCustomer({ id: id('cus'), profile: profile(), now: T0 })).customer
+    const newCustomer = async () =>
+      (await ctx.storage.upsertCustomer({ id: id('cus'), profile: profile(), now: T0 })).customer
 
     it('counts one-time grants down and refuses when none is left', async () => {
       const c = await newCustomer()
-      const granted = await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 2 }, now: T0 })
-      expect(granted).toEqual({ ok: true, consent: { channel, topic, remaining: 2, grantedAt: T0, revokedAt: null } })
-      const consume = () => ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { consume: true }, now: T0 + 1 })
+      const granted = await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { grant: 2 },
+        now: T0,
+      })
+      expect(granted).toEqual({
+        ok: true,
+        consent: { channel, topic, remaining: 2, grantedAt: T0, revokedAt: null },
+      })
+      const consume = () =>
+        ctx.storage.changeConsent({
+          customerId: c.id,
+          channel,
+          topic,
+          change: { consume: true },
+          now: T0 + 1,
+        })
       expect(await consume()).toMatchObject({ ok: true, consent: { remaining: 1 } })
       expect(await consume()).toMatchObject({ ok: true, consent: { remaining: 0 } })
       expect((await consume()).ok).toBe(false)
-      const more = await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 1 }, now: T0 + 2 })
+      const more = await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { grant: 1 },
+        now: T0 + 2,
+      })
       expect(more).toMatchObject({ ok: true, consent: { remaining: 1 } })
       const stored = await ctx.storage.getCustomer({ id: c.id })
       expect(stored?.consents).toEqual([more.consent])
@@ -133,7 +178,13 @@ export function customerCases(ctx: SuiteContext): void {
     it('adds counted grants to an active consent', async () => {
       const c = await newCustomer()
       await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 2 }, now: T0 })
-      const more = await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 3 }, now: T0 + 1 })
+      const more = await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { grant: 3 },
+        now: T0 + 1,
+      })
       expect(more.consent?.remaining).toBe(5)
     })
 
@@ -141,27 +192,66 @@ export function customerCases(ctx: SuiteContext): void {
       const c = await newCustomer()
       await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: null }, now: T0 })
       for (let i = 0; i < 3; i++) {
-        const r = await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { consume: true }, now: T0 + i })
+        const r = await ctx.storage.changeConsent({
+          customerId: c.id,
+          channel,
+          topic,
+          change: { consume: true },
+          now: T0 + i,
+        })
         expect(r).toMatchObject({ ok: true, consent: { remaining: null } })
       }
-      const revoked = await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { revoke: true }, now: T0 + 9 })
+      const revoked = await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { revoke: true },
+        now: T0 + 9,
+      })
       expect(revoked).toMatchObject({ ok: true, consent: { revokedAt: T0 + 9 } })
-      const after = await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { consume: true }, now: T0 + 10 })
+      const after = await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { consume: true },
+        now: T0 + 10,
+      })
       expect(after.ok).toBe(false)
-      const regranted = await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 1 }, now: T0 + 11 })
-      expect(regranted).toMatchObject({ ok: true, consent: { remaining: 1, revokedAt: null, grantedAt: T0 + 11 } })
+      const regranted = await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { grant: 1 },
+        now: T0 + 11,
+      })
+      expect(regranted).toMatchObject({
+        ok: true,
+        consent: { remaining: 1, revokedAt: null, grantedAt: T0 + 11 },
+      })
     })
 
     it('keeps consents per channel and topic apart', async () => {
       const c = await newCustomer()
       await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 1 }, now: T0 })
-      const other = await ctx.storage.changeConsent({ customerId: c.id, channel, topic: 'order.shipped', change: { consume: true }, now: T0 })
+      const other = await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic: 'order.shipped',
+        change: { consume: true },
+        now: T0,
+      })
       expect(other).toEqual({ ok: false, consent: null })
       expect((await ctx.storage.getCustomer({ id: c.id }))?.consents).toHaveLength(1)
     })
 
     it('reports ok: false for an unknown customer', async () => {
-      const r = await ctx.storage.changeConsent({ customerId: 'cus_missing', channel, topic, change: { grant: 1 }, now: T0 })
+      const r = await ctx.storage.changeConsent({
+        customerId: 'cus_missing',
+        channel,
+        topic,
+        change: { grant: 1 },
+        now: T0,
+      })
       expect(r).toEqual({ ok: false, consent: null })
     })
 
@@ -170,7 +260,13 @@ export function customerCases(ctx: SuiteContext): void {
       await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 5 }, now: T0 })
       const { values, errors } = await settle(
         Array.from({ length: 20 }, () =>
-          ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { consume: true }, now: T0 + 1 }),
+          ctx.storage.changeConsent({
+            customerId: c.id,
+            channel,
+            topic,
+            change: { consume: true },
+            now: T0 + 1,
+          }),
         ),
       )
       expect(errors).toEqual([])
@@ -181,9 +277,23 @@ export function customerCases(ctx: SuiteContext): void {
     it('writes effects only for a change that applied', async () => {
       const c = await newCustomer()
       const refused = event()
-      await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { consume: true }, now: T0, effects: { events: [refused] } })
+      await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { consume: true },
+        now: T0,
+        effects: { events: [refused] },
+      })
       const applied = event()
-      await ctx.storage.changeConsent({ customerId: c.id, channel, topic, change: { grant: 1 }, now: T0, effects: { events: [applied] } })
+      await ctx.storage.changeConsent({
+        customerId: c.id,
+        channel,
+        topic,
+        change: { grant: 1 },
+        now: T0,
+        effects: { events: [applied] },
+      })
       expect((await written(ctx.storage)).events).toEqual([applied.id])
     })
   })

@@ -13,7 +13,10 @@ export function effectsCases(ctx: SuiteContext): void {
       const e = event()
       const r = await ctx.storage.createOrder({
         ...o,
-        effects: { events: [e], outbox: [notification({ dedupeKey: existing.dedupeKey }), notification({ dedupeKey: 'fresh' })] },
+        effects: {
+          events: [e],
+          outbox: [notification({ dedupeKey: existing.dedupeKey }), notification({ dedupeKey: 'fresh' })],
+        },
       })
       expect(r.created).toBe(true)
       expect((await written(ctx.storage)).outbox.sort()).toEqual([existing.dedupeKey, 'fresh'].sort())
@@ -24,7 +27,13 @@ export function effectsCases(ctx: SuiteContext): void {
 
     it('stores an outbox message field for field', async () => {
       const n = notification({
-        message: { topic: 'order.paid', title: '支付成功', body: 'Your 🦆 ships today', url: 'https://shop.example/o/1', fields: { amount: '88.00', thing1: '盐水鸭' } },
+        message: {
+          topic: 'order.paid',
+          title: '支付成功',
+          body: 'Your 🦆 ships today',
+          url: 'https://shop.example/o/1',
+          fields: { amount: '88.00', thing1: '盐水鸭' },
+        },
       })
       await ctx.storage.enqueueNotifications({ notifications: [n], now: T0 })
       const [row] = await ctx.storage.listNotifications({ limit: 1 })

@@ -14,8 +14,7 @@ export function eventCases(ctx: SuiteContext): void {
       expect(all.map((e) => e.id)).toEqual([a.id, b.id, c.id])
       expect(all[0]!.seq).toBeLessThan(all[1]!.seq)
       expect(all[1]!.seq).toBeLessThan(all[2]!.seq)
-      const { seq, ...rest } = all[2]!
-      expect(rest).toEqual(c)
+      expect(all[2]).toEqual({ ...c, seq: all[2]!.seq })
     })
 
     it('filters by position, type, customer and order, and honours the limit', async () => {
@@ -28,12 +27,18 @@ export function eventCases(ctx: SuiteContext): void {
       await ctx.storage.appendEvents({ events })
       const all = await ctx.storage.listEvents({ limit: 10 })
       const ids = (list: { id: string }[]) => list.map((e) => e.id)
-      expect(ids(await ctx.storage.listEvents({ after: all[1]!.seq, limit: 10 }))).toEqual(ids(events.slice(2)))
-      expect(ids(await ctx.storage.listEvents({ types: ['order.paid', 'order.refunded'], limit: 10 }))).toEqual(
-        ids([events[0]!, events[2]!, events[3]!]),
+      expect(ids(await ctx.storage.listEvents({ after: all[1]!.seq, limit: 10 }))).toEqual(
+        ids(events.slice(2)),
       )
-      expect(ids(await ctx.storage.listEvents({ customerId: 'cus_2', limit: 10 }))).toEqual(ids([events[1]!, events[2]!]))
-      expect(ids(await ctx.storage.listEvents({ orderId: 'ord_1', limit: 10 }))).toEqual(ids([events[0]!, events[3]!]))
+      expect(
+        ids(await ctx.storage.listEvents({ types: ['order.paid', 'order.refunded'], limit: 10 })),
+      ).toEqual(ids([events[0]!, events[2]!, events[3]!]))
+      expect(ids(await ctx.storage.listEvents({ customerId: 'cus_2', limit: 10 }))).toEqual(
+        ids([events[1]!, events[2]!]),
+      )
+      expect(ids(await ctx.storage.listEvents({ orderId: 'ord_1', limit: 10 }))).toEqual(
+        ids([events[0]!, events[3]!]),
+      )
       expect(ids(await ctx.storage.listEvents({ limit: 2 }))).toEqual(ids(events.slice(0, 2)))
       expect(ids(await ctx.storage.listEvents({ after: all[3]!.seq, limit: 10 }))).toEqual([])
     })
@@ -47,12 +52,18 @@ export function eventCases(ctx: SuiteContext): void {
       await ctx.storage.createOrder({ ...order({ sku: s }), effects: { events: [fromOrder] } })
       const after = event()
       await ctx.storage.appendEvents({ events: [after] })
-      expect((await ctx.storage.listEvents({ limit: 10 })).map((e) => e.id)).toEqual([before.id, fromOrder.id, after.id])
+      expect((await ctx.storage.listEvents({ limit: 10 })).map((e) => e.id)).toEqual([
+        before.id,
+        fromOrder.id,
+        after.id,
+      ])
     })
 
     it('gives concurrent appends distinct, increasing positions so a reader never skips one', async () => {
       await Promise.all(
-        Array.from({ length: 50 }, (_, i) => ctx.storage.appendEvents({ events: [event({ at: T0 + i }), event({ at: T0 + i })] })),
+        Array.from({ length: 50 }, (_, i) =>
+          ctx.storage.appendEvents({ events: [event({ at: T0 + i }), event({ at: T0 + i })] }),
+        ),
       )
       const all = await ctx.storage.listEvents({ limit: 1000 })
       expect(all).toHaveLength(100)

@@ -158,7 +158,15 @@ export function reward(over: Partial<Reward> = {}): Reward {
 }
 
 export function event(over: Partial<NewEvent> = {}): NewEvent {
-  return { id: id('evt'), type: 'test.happened', at: T0, customerId: null, orderId: null, data: { n: 1 }, ...over }
+  return {
+    id: id('evt'),
+    type: 'test.happened',
+    at: T0,
+    customerId: null,
+    orderId: null,
+    data: { n: 1 },
+    ...over,
+  }
 }
 
 export function notification(over: Partial<NewNotification> = {}): NewNotification {
@@ -167,7 +175,12 @@ export function notification(over: Partial<NewNotification> = {}): NewNotificati
     dedupeKey: id('dk'),
     channel: 'console',
     customerId: id('cus'),
-    message: { topic: 'order.paid', title: 'Paid', body: 'Your duck is on its way.', fields: { amount: '88.00' } },
+    message: {
+      topic: 'order.paid',
+      title: 'Paid',
+      body: 'Your duck is on its way.',
+      fields: { amount: '88.00' },
+    },
   }
   return { ...n, ...over }
 }

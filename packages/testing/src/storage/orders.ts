@@ -25,7 +25,11 @@ export function orderCases(ctx: SuiteContext): void {
       await ctx.storage.putSku({ sku: s })
       const { order: o, reserve } = order({ sku: s, quantity: 3 })
       await expectLoopError(
-        ctx.storage.createOrder({ order: o, reserve, effects: { events: [event()], outbox: [notification()] } }),
+        ctx.storage.createOrder({
+          order: o,
+          reserve,
+          effects: { events: [event()], outbox: [notification()] },
+        }),
         'out_of_stock',
       )
       expect(await stockOf(s.id)).toBe(2)
@@ -71,7 +75,10 @@ export function orderCases(ctx: SuiteContext): void {
       await ctx.storage.putSku({ sku: s })
       for (const quantity of [0, -3, 1.5]) {
         const { order: o } = order({ sku: s })
-        await expectLoopError(ctx.storage.createOrder({ order: o, reserve: [{ skuId: s.id, quantity }] }), 'invalid_input')
+        await expectLoopError(
+          ctx.storage.createOrder({ order: o, reserve: [{ skuId: s.id, quantity }] }),
+          'invalid_input',
+        )
       }
       expect(await stockOf(s.id)).toBe(5)
     })
@@ -136,19 +143,34 @@ export function orderCases(ctx: SuiteContext): void {
         mine.push(o)
       }
       await ctx.storage.createOrder(order({ sku: s, customerId: 'cus_other', createdAt: T0 + 500 }))
-      const expected = [...mine].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map((o) => o.id)
+      const expected = [...mine]
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+        .map((o) => o.id)
 
       const all = await ctx.storage.listOrders({ customerId: 'cus_me', limit: 10 })
       expect(all.map((o) => o.id)).toEqual(expected)
       const page1 = await ctx.storage.listOrders({ customerId: 'cus_me', limit: 2 })
       const last = page1[page1.length - 1]!
-      const page2 = await ctx.storage.listOrders({ customerId: 'cus_me', limit: 2, before: { createdAt: last.createdAt, id: last.id } })
+      const page2 = await ctx.storage.listOrders({
+        customerId: 'cus_me',
+        limit: 2,
+        before: { createdAt: last.createdAt, id: last.id },
+      })
       const page3Last = page2[page2.length - 1]!
-      const page3 = await ctx.storage.listOrders({ customerId: 'cus_me', limit: 2, before: { createdAt: page3Last.createdAt, id: page3Last.id } })
+      const page3 = await ctx.storage.listOrders({
+        customerId: 'cus_me',
+        limit: 2,
+        before: { createdAt: page3Last.createdAt, id: page3Last.id },
+      })
       expect([...page1, ...page2, ...page3].map((o) => o.id)).toEqual(expected)
       expect(await ctx.storage.listOrders({ limit: 100 })).toHaveLength(6)
 
-      await ctx.storage.transitionOrder({ id: mine[0]!.id, from: ['pending'], to: 'cancelled', now: T0 + 9000 })
+      await ctx.storage.transitionOrder({
+        id: mine[0]!.id,
+        from: ['pending'],
+        to: 'cancelled',
+        now: T0 + 9000,
+      })
       const cancelled = await ctx.storage.listOrders({ status: 'cancelled', limit: 10 })
       expect(cancelled.map((o) => o.id)).toEqual([mine[0]!.id])
     })
@@ -170,7 +192,9 @@ export function orderCases(ctx: SuiteContext): void {
 
       const due = await ctx.storage.listExpiredOrders({ now: T0 + 3000, limit: 10 })
       expect(due.map((o) => o.id)).toEqual([older.id, newer.id, exact.id])
-      expect((await ctx.storage.listExpiredOrders({ now: T0 + 3000, limit: 1 })).map((o) => o.id)).toEqual([older.id])
+      expect((await ctx.storage.listExpiredOrders({ now: T0 + 3000, limit: 1 })).map((o) => o.id)).toEqual([
+        older.id,
+      ])
       expect(due.map((o) => o.id)).not.toContain(notYet.id)
     })
 
@@ -196,7 +220,13 @@ export function orderCases(ctx: SuiteContext): void {
       await ctx.storage.createOrder({ order: o, reserve, effects: { events: [e], outbox: [n] } })
       expect(await written(ctx.storage)).toEqual({ events: [e.id], outbox: [n.dedupeKey] })
       const [row] = await ctx.storage.listNotifications({ limit: 10 })
-      expect(row).toMatchObject({ id: n.id, status: 'pending', attempts: 0, nextAttemptAt: o.createdAt, createdAt: o.createdAt })
+      expect(row).toMatchObject({
+        id: n.id,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: o.createdAt,
+        createdAt: o.createdAt,
+      })
     })
 
     it('refuses a second order with the same id', async () => {

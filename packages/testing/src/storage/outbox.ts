@@ -10,10 +10,17 @@ export function outboxCases(ctx: SuiteContext): void {
     it('enqueues rows with defaults and skips existing dedupe keys', async () => {
       const a = notification()
       const b = notification({ nextAttemptAt: T0 + 5000 })
-      expect(await ctx.storage.enqueueNotifications({ notifications: [a, b], now: T0 })).toEqual({ inserted: 2 })
+      expect(await ctx.storage.enqueueNotifications({ notifications: [a, b], now: T0 })).toEqual({
+        inserted: 2,
+      })
       const dup = notification({ dedupeKey: a.dedupeKey })
       const twice = notification()
-      expect(await ctx.storage.enqueueNotifications({ notifications: [dup, twice, { ...twice, id: 'ntf_twice2' }], now: T0 })).toEqual({
+      expect(
+        await ctx.storage.enqueueNotifications({
+          notifications: [dup, twice, { ...twice, id: 'ntf_twice2' }],
+          now: T0,
+        }),
+      ).toEqual({
         inserted: 1,
       })
       const rows = await ctx.storage.listNotifications({ limit: 10 })
@@ -39,7 +46,12 @@ export function outboxCases(ctx: SuiteContext): void {
       await ctx.storage.enqueueNotifications({ notifications: [due, later], now: T0 })
       const first = await claim(T0, 'lease_a')
       expect(first.map((n) => n.id)).toEqual([due.id])
-      expect(first[0]).toMatchObject({ leaseToken: 'lease_a', leaseUntil: T0 + 30_000, attempts: 1, status: 'pending' })
+      expect(first[0]).toMatchObject({
+        leaseToken: 'lease_a',
+        leaseUntil: T0 + 30_000,
+        attempts: 1,
+        status: 'pending',
+      })
       expect(await claim(T0 + 1000, 'lease_b')).toEqual([])
       const reclaimed = await claim(T0 + 30_000, 'lease_c')
       expect(reclaimed.map((n) => n.id)).toEqual([due.id])
@@ -49,7 +61,10 @@ export function outboxCases(ctx: SuiteContext): void {
     })
 
     it('honours the claim limit', async () => {
-      await ctx.storage.enqueueNotifications({ notifications: Array.from({ length: 5 }, () => notification()), now: T0 })
+      await ctx.storage.enqueueNotifications({
+        notifications: Array.from({ length: 5 }, () => notification()),
+        now: T0,
+      })
       expect(await claim(T0, 'lease_a', 3)).toHaveLength(3)
       expect(await claim(T0, 'lease_b', 3)).toHaveLength(2)
     })
@@ -68,10 +83,21 @@ export function outboxCases(ctx: SuiteContext): void {
       })
       expect(done).toEqual({ changed: true })
       const [row] = await ctx.storage.listNotifications({ limit: 10 })
-      expect(row).toMatchObject({ status: 'sent', providerMessageId: 'msg_1', leaseToken: null, leaseUntil: null, updatedAt: T0 + 10 })
+      expect(row).toMatchObject({
+        status: 'sent',
+        providerMessageId: 'msg_1',
+        leaseToken: null,
+        leaseUntil: null,
+        updatedAt: T0 + 10,
+      })
       expect(await claim(T0 + 999_999, 'lease_b')).toEqual([])
       expect((await ctx.storage.listEvents({ limit: 10 })).map((x) => x.id)).toEqual([e.id])
-      const again = await ctx.storage.completeNotification({ id: n.id, leaseToken: 'lease_a', outcome: { status: 'dead', error: 'x' }, now: T0 + 11 })
+      const again = await ctx.storage.completeNotification({
+        id: n.id,
+        leaseToken: 'lease_a',
+        outcome: { status: 'dead', error: 'x' },
+        now: T0 + 11,
+      })
       expect(again).toEqual({ changed: false })
     })
 
@@ -86,10 +112,21 @@ export function outboxCases(ctx: SuiteContext): void {
         now: T0 + 10,
       })
       const [retry] = await ctx.storage.listNotifications({ limit: 10 })
-      expect(retry).toMatchObject({ status: 'pending', lastError: 'timeout', nextAttemptAt: T0 + 5000, leaseToken: null, attempts: 1 })
+      expect(retry).toMatchObject({
+        status: 'pending',
+        lastError: 'timeout',
+        nextAttemptAt: T0 + 5000,
+        leaseToken: null,
+        attempts: 1,
+      })
       expect(await claim(T0 + 4999, 'lease_b')).toEqual([])
       expect(await claim(T0 + 5000, 'lease_c')).toHaveLength(1)
-      await ctx.storage.completeNotification({ id: n.id, leaseToken: 'lease_c', outcome: { status: 'dead', error: 'refused' }, now: T0 + 5001 })
+      await ctx.storage.completeNotification({
+        id: n.id,
+        leaseToken: 'lease_c',
+        outcome: { status: 'dead', error: 'refused' },
+        now: T0 + 5001,
+      })
       const [dead] = await ctx.storage.listNotifications({ status: 'dead', limit: 10 })
       expect(dead).toMatchObject({ id: n.id, status: 'dead', lastError: 'refused', attempts: 2 })
       expect(await claim(T0 + 999_999, 'lease_d')).toEqual([])
@@ -109,14 +146,31 @@ export function outboxCases(ctx: SuiteContext): void {
       expect(stale).toEqual({ changed: false })
       const [row] = await ctx.storage.listNotifications({ limit: 10 })
       expect(row).toMatchObject({ status: 'pending', leaseToken: 'fresh', providerMessageId: null })
-      const fresh = await ctx.storage.completeNotification({ id: n.id, leaseToken: 'fresh', outcome: { status: 'sent', providerMessageId: 'm' }, now: T0 + 30_002 })
+      const fresh = await ctx.storage.completeNotification({
+        id: n.id,
+        leaseToken: 'fresh',
+        outcome: { status: 'sent', providerMessageId: 'm' },
+        now: T0 + 30_002,
+      })
       expect(fresh).toEqual({ changed: true })
-      expect(await ctx.storage.completeNotification({ id: 'ntf_missing', leaseToken: 'x', outcome: { status: 'sent', providerMessageId: null }, now: T0 })).toEqual({ changed: false })
+      expect(
+        await ctx.storage.completeNotification({
+          id: 'ntf_missing',
+          leaseToken: 'x',
+          outcome: { status: 'sent', providerMessageId: null },
+          now: T0,
+        }),
+      ).toEqual({ changed: false })
     })
 
     it('never hands the same row to two concurrent claims', async () => {
-      await ctx.storage.enqueueNotifications({ notifications: Array.from({ length: 200 }, () => notification()), now: T0 })
-      const { values, errors } = await settle(Array.from({ length: 10 }, (_, i) => claim(T0, `lease_${i}`, 30)))
+      await ctx.storage.enqueueNotifications({
+        notifications: Array.from({ length: 200 }, () => notification()),
+        now: T0,
+      })
+      const { values, errors } = await settle(
+        Array.from({ length: 10 }, (_, i) => claim(T0, `lease_${i}`, 30)),
+      )
       expect(errors).toEqual([])
       const ids = values.flat().map((n) => n.id)
       expect(new Set(ids).size).toBe(ids.length)
@@ -127,7 +181,9 @@ export function outboxCases(ctx: SuiteContext): void {
       const mine = notification({ customerId: 'cus_me' })
       const other = notification({ customerId: 'cus_other' })
       await ctx.storage.enqueueNotifications({ notifications: [mine, other], now: T0 })
-      expect((await ctx.storage.listNotifications({ customerId: 'cus_me', limit: 10 })).map((n) => n.id)).toEqual([mine.id])
+      expect(
+        (await ctx.storage.listNotifications({ customerId: 'cus_me', limit: 10 })).map((n) => n.id),
+      ).toEqual([mine.id])
       expect(await ctx.storage.listNotifications({ status: 'sent', limit: 10 })).toEqual([])
       expect(await ctx.storage.listNotifications({ status: 'pending', limit: 1 })).toHaveLength(1)
     })

@@ -34,9 +34,15 @@ export function paymentCases(ctx: SuiteContext): void {
     it('records a webhook delivery exactly once per provider and event id', async () => {
       const d = delivery()
       const e = event()
-      expect(await ctx.storage.recordWebhook({ delivery: d, effects: { events: [e] } })).toEqual({ first: true })
-      expect(await ctx.storage.recordWebhook({ delivery: d, effects: { events: [event()] } })).toEqual({ first: false })
-      expect(await ctx.storage.recordWebhook({ delivery: { ...d, provider: 'other' } })).toEqual({ first: true })
+      expect(await ctx.storage.recordWebhook({ delivery: d, effects: { events: [e] } })).toEqual({
+        first: true,
+      })
+      expect(await ctx.storage.recordWebhook({ delivery: d, effects: { events: [event()] } })).toEqual({
+        first: false,
+      })
+      expect(await ctx.storage.recordWebhook({ delivery: { ...d, provider: 'other' } })).toEqual({
+        first: true,
+      })
       expect((await written(ctx.storage)).events).toEqual([e.id])
     })
 
@@ -45,20 +51,43 @@ export function paymentCases(ctx: SuiteContext): void {
       const p = payment(o, { status: 'pending' })
       const e = event({ type: 'order.paid', orderId: o.id })
       const n = notification({ dedupeKey: `order.paid:${o.id}:console` })
-      const r = await ctx.storage.markPaid({ orderId: o.id, delivery: delivery(), payment: p, now: T0 + 2000, effects: { events: [e], outbox: [n] } })
+      const r = await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: delivery(),
+        payment: p,
+        now: T0 + 2000,
+        effects: { events: [e], outbox: [n] },
+      })
       expect(r.changed).toBe(true)
       expect(r.duplicate).toBe(false)
-      expect(r.order).toEqual({ ...o, status: 'paid', providerRef: p.providerRef, paidAt: T0 + 2000, updatedAt: T0 + 2000 })
+      expect(r.order).toEqual({
+        ...o,
+        status: 'paid',
+        providerRef: p.providerRef,
+        paidAt: T0 + 2000,
+        updatedAt: T0 + 2000,
+      })
       expect(await ctx.storage.getOrder({ id: o.id })).toEqual(r.order)
       const [saved] = await ctx.storage.listPayments({ orderId: o.id })
-      expect(saved).toMatchObject({ id: p.id, status: 'succeeded', providerRef: p.providerRef, amount: o.total })
+      expect(saved).toMatchObject({
+        id: p.id,
+        status: 'succeeded',
+        providerRef: p.providerRef,
+        amount: o.total,
+      })
       expect(await written(ctx.storage)).toEqual({ events: [e.id], outbox: [n.dedupeKey] })
     })
 
     it('changes nothing for a repeated delivery', async () => {
       const o = await pendingOrder()
       const d = delivery()
-      await ctx.storage.markPaid({ orderId: o.id, delivery: d, payment: payment(o), now: T0 + 2000, effects: { events: [event()] } })
+      await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: d,
+        payment: payment(o),
+        now: T0 + 2000,
+        effects: { events: [event()] },
+      })
       const before = await written(ctx.storage)
       const again = await ctx.storage.markPaid({
         orderId: o.id,
@@ -78,38 +107,84 @@ export function paymentCases(ctx: SuiteContext): void {
       const o = await pendingOrder()
       const d = delivery()
       await ctx.storage.recordWebhook({ delivery: d })
-      const r = await ctx.storage.markPaid({ orderId: o.id, delivery: d, payment: payment(o), now: T0 + 2000 })
+      const r = await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: d,
+        payment: payment(o),
+        now: T0 + 2000,
+      })
       expect(r).toMatchObject({ changed: false, duplicate: true })
       expect((await ctx.storage.getOrder({ id: o.id }))?.status).toBe('pending')
     })
 
     it('records the delivery but changes nothing for an order no longer pending', async () => {
       const o = await pendingOrder()
-      await ctx.storage.transitionOrder({ id: o.id, from: ['pending'], to: 'expired', releaseStock: true, now: T0 + 1 })
+      await ctx.storage.transitionOrder({
+        id: o.id,
+        from: ['pending'],
+        to: 'expired',
+        releaseStock: true,
+        now: T0 + 1,
+      })
       const d = delivery()
-      const late = await ctx.storage.markPaid({ orderId: o.id, delivery: d, payment: payment(o), now: T0 + 2000, effects: { events: [event()] } })
+      const late = await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: d,
+        payment: payment(o),
+        now: T0 + 2000,
+        effects: { events: [event()] },
+      })
       expect(late).toMatchObject({ changed: false, duplicate: false, order: { id: o.id, status: 'expired' } })
       expect((await written(ctx.storage)).events).toEqual([])
-      const replay = await ctx.storage.markPaid({ orderId: o.id, delivery: d, payment: payment(o), now: T0 + 3000 })
+      const replay = await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: d,
+        payment: payment(o),
+        now: T0 + 3000,
+      })
       expect(replay.duplicate).toBe(true)
     })
 
     it('pays a second delivery for a paid order no more than once', async () => {
       const o = await pendingOrder()
       await ctx.storage.markPaid({ orderId: o.id, delivery: delivery(), payment: payment(o), now: T0 + 2000 })
-      const other = await ctx.storage.markPaid({ orderId: o.id, delivery: delivery(), payment: payment(o), now: T0 + 3000 })
-      expect(other).toMatchObject({ changed: false, duplicate: false, order: { status: 'paid', paidAt: T0 + 2000 } })
+      const other = await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: delivery(),
+        payment: payment(o),
+        now: T0 + 3000,
+      })
+      expect(other).toMatchObject({
+        changed: false,
+        duplicate: false,
+        order: { status: 'paid', paidAt: T0 + 2000 },
+      })
     })
 
     it('returns a null order for an unknown order id', async () => {
-      const r = await ctx.storage.markPaid({ orderId: 'ord_missing', delivery: delivery(), payment: payment((await pendingOrder())), now: T0 })
+      const r = await ctx.storage.markPaid({
+        orderId: 'ord_missing',
+        delivery: delivery(),
+        payment: payment(await pendingOrder()),
+        now: T0,
+      })
       expect(r).toEqual({ order: null, changed: false, duplicate: false })
     })
 
     it('accepts a null delivery (a payment confirmed by query) and still pays once', async () => {
       const o = await pendingOrder()
-      const first = await ctx.storage.markPaid({ orderId: o.id, delivery: null, payment: payment(o), now: T0 + 1 })
-      const second = await ctx.storage.markPaid({ orderId: o.id, delivery: null, payment: payment(o), now: T0 + 2 })
+      const first = await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: null,
+        payment: payment(o),
+        now: T0 + 1,
+      })
+      const second = await ctx.storage.markPaid({
+        orderId: o.id,
+        delivery: null,
+        payment: payment(o),
+        now: T0 + 2,
+      })
       expect(first.changed).toBe(true)
       expect(second).toMatchObject({ changed: false, duplicate: false })
     })
@@ -125,7 +200,10 @@ export function paymentCases(ctx: SuiteContext): void {
             delivery: d,
             payment: p,
             now: T0 + 2000,
-            effects: { events: [event({ orderId: o.id })], outbox: [notification({ dedupeKey: `order.paid:${o.id}:${i}` })] },
+            effects: {
+              events: [event({ orderId: o.id })],
+              outbox: [notification({ dedupeKey: `order.paid:${o.id}:${i}` })],
+            },
           }),
         ),
       )
@@ -141,7 +219,9 @@ export function paymentCases(ctx: SuiteContext): void {
     it('lets exactly one of concurrent distinct deliveries change the order', async () => {
       const o = await pendingOrder()
       const { values } = await settle(
-        Array.from({ length: 10 }, () => ctx.storage.markPaid({ orderId: o.id, delivery: delivery(), payment: payment(o), now: T0 + 2000 })),
+        Array.from({ length: 10 }, () =>
+          ctx.storage.markPaid({ orderId: o.id, delivery: delivery(), payment: payment(o), now: T0 + 2000 }),
+        ),
       )
       expect(values.filter((r) => r.changed)).toHaveLength(1)
       expect(values.filter((r) => r.duplicate)).toHaveLength(0)

@@ -10,7 +10,12 @@ export function refundCases(ctx: SuiteContext): void {
     await ctx.storage.putSku({ sku: s })
     const o = order({ sku: s })
     await ctx.storage.createOrder(o)
-    const r = await ctx.storage.markPaid({ orderId: o.order.id, delivery: null, payment: payment(o.order), now: T0 + 1000 })
+    const r = await ctx.storage.markPaid({
+      orderId: o.order.id,
+      delivery: null,
+      payment: payment(o.order),
+      now: T0 + 1000,
+    })
     return r.order!
   }
 
@@ -19,7 +24,10 @@ export function refundCases(ctx: SuiteContext): void {
       const o = await paidOrder()
       const r = refund(o, 400)
       const e = event()
-      expect(await ctx.storage.createRefund({ refund: r, effects: { events: [e] } })).toEqual({ refund: r, created: true })
+      expect(await ctx.storage.createRefund({ refund: r, effects: { events: [e] } })).toEqual({
+        refund: r,
+        created: true,
+      })
       expect(await ctx.storage.getRefund({ id: r.id })).toEqual(r)
       expect(await ctx.storage.getRefundByNumber({ number: r.number })).toEqual(r)
       expect(await ctx.storage.listRefunds({ orderId: o.id })).toEqual([r])
@@ -32,7 +40,10 @@ export function refundCases(ctx: SuiteContext): void {
       const o = await paidOrder()
       const r = refund(o, 400)
       await ctx.storage.createRefund({ refund: r })
-      const again = await ctx.storage.createRefund({ refund: { ...refund(o, 400), number: r.number }, effects: { events: [event()] } })
+      const again = await ctx.storage.createRefund({
+        refund: { ...refund(o, 400), number: r.number },
+        effects: { events: [event()] },
+      })
       expect(again).toEqual({ refund: r, created: false })
       expect(await ctx.storage.listRefunds({ orderId: o.id })).toHaveLength(1)
       expect((await written(ctx.storage)).events).toEqual([])
@@ -43,7 +54,10 @@ export function refundCases(ctx: SuiteContext): void {
       const a = refund(o, 600)
       await ctx.storage.createRefund({ refund: a })
       const tooMuch = refund(o, 401)
-      await expectLoopError(ctx.storage.createRefund({ refund: tooMuch, effects: { events: [event()] } }), 'refund_exceeds_paid')
+      await expectLoopError(
+        ctx.storage.createRefund({ refund: tooMuch, effects: { events: [event()] } }),
+        'refund_exceeds_paid',
+      )
       expect(await ctx.storage.getRefund({ id: tooMuch.id })).toBeNull()
       expect((await written(ctx.storage)).events).toEqual([])
       await ctx.storage.settleRefund({ id: a.id, status: 'failed', now: T0 + 3000 })
@@ -53,12 +67,17 @@ export function refundCases(ctx: SuiteContext): void {
 
     it('refuses a refund for an unknown order', async () => {
       const o = await paidOrder()
-      await expectLoopError(ctx.storage.createRefund({ refund: { ...refund(o, 1), orderId: id('ord') } }), 'not_found')
+      await expectLoopError(
+        ctx.storage.createRefund({ refund: { ...refund(o, 1), orderId: id('ord') } }),
+        'not_found',
+      )
     })
 
     it('never lets concurrent refunds exceed the total', async () => {
       const o = await paidOrder()
-      const { values, errors } = await settle(Array.from({ length: 10 }, () => ctx.storage.createRefund({ refund: refund(o, 300) })))
+      const { values, errors } = await settle(
+        Array.from({ length: 10 }, () => ctx.storage.createRefund({ refund: refund(o, 300) })),
+      )
       expect(values.filter((r) => r.created)).toHaveLength(3)
       expect(errors).toHaveLength(7)
       for (const e of errors) expect(isLoopError(e) && e.code === 'refund_exceeds_paid', String(e)).toBe(true)
@@ -73,7 +92,13 @@ export function refundCases(ctx: SuiteContext): void {
       await ctx.storage.createRefund({ refund: a })
       await ctx.storage.createRefund({ refund: b })
       const e = event()
-      const first = await ctx.storage.settleRefund({ id: a.id, status: 'succeeded', providerRef: 'rf_1', now: T0 + 3000, effects: { events: [e] } })
+      const first = await ctx.storage.settleRefund({
+        id: a.id,
+        status: 'succeeded',
+        providerRef: 'rf_1',
+        now: T0 + 3000,
+        effects: { events: [e] },
+      })
       expect(first).toEqual({
         refund: { ...a, status: 'succeeded', providerRef: 'rf_1', updatedAt: T0 + 3000 },
         order: { ...o, refunded: 300, status: 'partially_refunded', updatedAt: T0 + 3000 },
@@ -91,7 +116,11 @@ export function refundCases(ctx: SuiteContext): void {
       const a = refund(o, 300)
       await ctx.storage.createRefund({ refund: a })
       const r = await ctx.storage.settleRefund({ id: a.id, status: 'failed', now: T0 + 3000 })
-      expect(r).toMatchObject({ changed: true, refund: { status: 'failed' }, order: { refunded: 0, status: 'paid' } })
+      expect(r).toMatchObject({
+        changed: true,
+        refund: { status: 'failed' },
+        order: { refunded: 0, status: 'paid' },
+      })
     })
 
     it('settles a refund once: later settlements and repeated deliveries change nothing', async () => {
@@ -100,10 +129,30 @@ export function refundCases(ctx: SuiteContext): void {
       await ctx.storage.createRefund({ refund: a })
       const d = { provider: 'sandbox', eventId: id('evt'), receivedAt: T0 + 3000 }
       await ctx.storage.settleRefund({ id: a.id, status: 'succeeded', delivery: d, now: T0 + 3000 })
-      const dup = await ctx.storage.settleRefund({ id: a.id, status: 'succeeded', delivery: d, now: T0 + 4000 })
-      expect(dup).toMatchObject({ changed: false, duplicate: true, refund: { status: 'succeeded' }, order: { refunded: 300 } })
-      const late = await ctx.storage.settleRefund({ id: a.id, status: 'failed', now: T0 + 5000, effects: { events: [event()] } })
-      expect(late).toMatchObject({ changed: false, duplicate: false, refund: { status: 'succeeded' }, order: { refunded: 300 } })
+      const dup = await ctx.storage.settleRefund({
+        id: a.id,
+        status: 'succeeded',
+        delivery: d,
+        now: T0 + 4000,
+      })
+      expect(dup).toMatchObject({
+        changed: false,
+        duplicate: true,
+        refund: { status: 'succeeded' },
+        order: { refunded: 300 },
+      })
+      const late = await ctx.storage.settleRefund({
+        id: a.id,
+        status: 'failed',
+        now: T0 + 5000,
+        effects: { events: [event()] },
+      })
+      expect(late).toMatchObject({
+        changed: false,
+        duplicate: false,
+        refund: { status: 'succeeded' },
+        order: { refunded: 300 },
+      })
       expect((await written(ctx.storage)).events).toEqual([])
     })
 
@@ -112,7 +161,9 @@ export function refundCases(ctx: SuiteContext): void {
       const a = refund(o, 300)
       await ctx.storage.createRefund({ refund: a })
       const { values } = await settle(
-        Array.from({ length: 10 }, () => ctx.storage.settleRefund({ id: a.id, status: 'succeeded', now: T0 + 3000 })),
+        Array.from({ length: 10 }, () =>
+          ctx.storage.settleRefund({ id: a.id, status: 'succeeded', now: T0 + 3000 }),
+        ),
       )
       expect(values.filter((r) => r.changed)).toHaveLength(1)
       expect((await ctx.storage.getOrder({ id: o.id }))?.refunded).toBe(300)

@@ -29,8 +29,12 @@ export function shareCases(ctx: SuiteContext): void {
       const e = event()
       expect(await ctx.storage.recordVisit({ visit: v1, effects: { events: [e] } })).toEqual(v1)
       for (const v of [v2, claimedBefore, otherBrowser]) await ctx.storage.recordVisit({ visit: v })
-      expect(await ctx.storage.claimVisits({ visitorKey: 'vk_1', customerId: 'cus_me' })).toEqual({ claimed: 2 })
-      expect(await ctx.storage.claimVisits({ visitorKey: 'vk_1', customerId: 'cus_me' })).toEqual({ claimed: 0 })
+      expect(await ctx.storage.claimVisits({ visitorKey: 'vk_1', customerId: 'cus_me' })).toEqual({
+        claimed: 2,
+      })
+      expect(await ctx.storage.claimVisits({ visitorKey: 'vk_1', customerId: 'cus_me' })).toEqual({
+        claimed: 0,
+      })
       expect((await ctx.storage.lastVisit({ customerId: 'cus_me', since: T0 }))?.id).toBe(v2.id)
       expect((await written(ctx.storage)).events).toEqual([e.id])
     })
@@ -45,10 +49,16 @@ export function shareCases(ctx: SuiteContext): void {
       for (const v of [old, byCustomer, byBrowser, self]) await ctx.storage.recordVisit({ visit: v })
 
       expect((await ctx.storage.lastVisit({ customerId: 'cus_me', since: T0 }))?.id).toBe(byCustomer.id)
-      expect((await ctx.storage.lastVisit({ customerId: 'cus_me', visitorKey: 'vk_me', since: T0 }))?.id).toBe(byBrowser.id)
+      expect(
+        (await ctx.storage.lastVisit({ customerId: 'cus_me', visitorKey: 'vk_me', since: T0 }))?.id,
+      ).toBe(byBrowser.id)
       expect(await ctx.storage.lastVisit({ customerId: 'cus_me', since: T0 + 101 })).toBeNull()
-      expect(await ctx.storage.lastVisit({ customerId: 'cus_sharer', visitorKey: 'vk_sharer', since: T0 })).toBeNull()
-      expect(await ctx.storage.lastVisit({ customerId: 'cus_nobody', visitorKey: null, since: T0 })).toBeNull()
+      expect(
+        await ctx.storage.lastVisit({ customerId: 'cus_sharer', visitorKey: 'vk_sharer', since: T0 }),
+      ).toBeNull()
+      expect(
+        await ctx.storage.lastVisit({ customerId: 'cus_nobody', visitorKey: null, since: T0 }),
+      ).toBeNull()
     })
   })
 }

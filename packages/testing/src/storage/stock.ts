@@ -11,7 +11,9 @@ export function stockCases(ctx: SuiteContext): void {
       const s = sku({ stock: 100 })
       await ctx.storage.putSku({ sku: s })
       const { values, errors } = await settle(
-        Array.from({ length: 1000 }, (_, i) => ctx.storage.createOrder(order({ sku: s, customerId: `cus_${i}` }))),
+        Array.from({ length: 1000 }, (_, i) =>
+          ctx.storage.createOrder(order({ sku: s, customerId: `cus_${i}` })),
+        ),
       )
       expect(values.filter((r) => r.created)).toHaveLength(100)
       expect(errors).toHaveLength(900)
@@ -39,8 +41,14 @@ export function stockCases(ctx: SuiteContext): void {
         return ctx.storage.createOrder({ order: o.order, reserve })
       })
       const { values } = await settle(attempts)
-      const soldA = values.reduce((n, r) => n + r.order.lines.filter((l) => l.skuId === a.id).reduce((m, l) => m + l.quantity, 0), 0)
-      const soldB = values.reduce((n, r) => n + r.order.lines.filter((l) => l.skuId === b.id).reduce((m, l) => m + l.quantity, 0), 0)
+      const soldA = values.reduce(
+        (n, r) => n + r.order.lines.filter((l) => l.skuId === a.id).reduce((m, l) => m + l.quantity, 0),
+        0,
+      )
+      const soldB = values.reduce(
+        (n, r) => n + r.order.lines.filter((l) => l.skuId === b.id).reduce((m, l) => m + l.quantity, 0),
+        0,
+      )
       const stockA = (await stockOf(a.id))!
       const stockB = (await stockOf(b.id))!
       expect(stockA).toBeGreaterThanOrEqual(0)
@@ -56,9 +64,15 @@ export function stockCases(ctx: SuiteContext): void {
       const created = first.values.map((r) => r.order)
       expect(created).toHaveLength(20)
       // Release half while 30 more buyers arrive: released units may be resold, never twice.
-      const releases = created
-        .slice(0, 10)
-        .map((o) => ctx.storage.transitionOrder({ id: o.id, from: ['pending'], to: 'cancelled', releaseStock: true, now: T0 + 1 }))
+      const releases = created.slice(0, 10).map((o) =>
+        ctx.storage.transitionOrder({
+          id: o.id,
+          from: ['pending'],
+          to: 'cancelled',
+          releaseStock: true,
+          now: T0 + 1,
+        }),
+      )
       const buys = Array.from({ length: 30 }, () => ctx.storage.createOrder(order({ sku: s })))
       await settle<unknown>([...releases, ...buys])
       const pending = await ctx.storage.listOrders({ status: 'pending', limit: 1000 })

@@ -26,7 +26,13 @@ export function transitionCases(ctx: SuiteContext): void {
         effects: { events: [e], outbox: [n] },
       })
       expect(moved.changed).toBe(true)
-      expect(moved.order).toEqual({ ...o, status: 'paid', providerRef: 'tx_1', paidAt: T0 + 10, updatedAt: T0 + 11 })
+      expect(moved.order).toEqual({
+        ...o,
+        status: 'paid',
+        providerRef: 'tx_1',
+        paidAt: T0 + 10,
+        updatedAt: T0 + 11,
+      })
       expect(await ctx.storage.getOrder({ id: o.id })).toEqual(moved.order)
       expect(await written(ctx.storage)).toEqual({ events: [e.id], outbox: [n.dedupeKey] })
 
@@ -45,13 +51,20 @@ export function transitionCases(ctx: SuiteContext): void {
     it('accepts any of several expected statuses', async () => {
       const { o } = await pendingOrder()
       await ctx.storage.transitionOrder({ id: o.id, from: ['pending'], to: 'paid', now: T0 + 1 })
-      const r = await ctx.storage.transitionOrder({ id: o.id, from: ['paid', 'fulfilled'], to: 'refunded', now: T0 + 2 })
+      const r = await ctx.storage.transitionOrder({
+        id: o.id,
+        from: ['paid', 'fulfilled'],
+        to: 'refunded',
+        now: T0 + 2,
+      })
       expect(r.changed).toBe(true)
       expect(r.order?.status).toBe('refunded')
     })
 
     it('returns null for an unknown order', async () => {
-      expect(await ctx.storage.transitionOrder({ id: 'ord_missing', from: ['pending'], to: 'paid', now: T0 })).toEqual({
+      expect(
+        await ctx.storage.transitionOrder({ id: 'ord_missing', from: ['pending'], to: 'paid', now: T0 }),
+      ).toEqual({
         order: null,
         changed: false,
       })
@@ -63,7 +76,13 @@ export function transitionCases(ctx: SuiteContext): void {
       const due = await ctx.storage.listExpiredOrders({ now: T0 + 1000, limit: 10 })
       expect(due.map((x) => x.id)).toEqual([o.id])
       const expire = () =>
-        ctx.storage.transitionOrder({ id: o.id, from: ['pending'], to: 'expired', releaseStock: true, now: T0 + 1000 })
+        ctx.storage.transitionOrder({
+          id: o.id,
+          from: ['pending'],
+          to: 'expired',
+          releaseStock: true,
+          now: T0 + 1000,
+        })
       expect((await expire()).changed).toBe(true)
       expect((await expire()).changed).toBe(false)
       expect(await stockOf(s.id)).toBe(10)
@@ -80,7 +99,13 @@ export function transitionCases(ctx: SuiteContext): void {
       const { s, o } = await pendingOrder(10, 4)
       const { values, errors } = await settle(
         Array.from({ length: 10 }, () =>
-          ctx.storage.transitionOrder({ id: o.id, from: ['pending'], to: 'cancelled', releaseStock: true, now: T0 + 1 }),
+          ctx.storage.transitionOrder({
+            id: o.id,
+            from: ['pending'],
+            to: 'cancelled',
+            releaseStock: true,
+            now: T0 + 1,
+          }),
         ),
       )
       expect(errors).toEqual([])
@@ -92,7 +117,13 @@ export function transitionCases(ctx: SuiteContext): void {
       const { s, o } = await pendingOrder(10, 1)
       const [paid, expired] = await Promise.all([
         ctx.storage.transitionOrder({ id: o.id, from: ['pending'], to: 'paid', now: T0 + 1 }),
-        ctx.storage.transitionOrder({ id: o.id, from: ['pending'], to: 'expired', releaseStock: true, now: T0 + 1 }),
+        ctx.storage.transitionOrder({
+          id: o.id,
+          from: ['pending'],
+          to: 'expired',
+          releaseStock: true,
+          now: T0 + 1,
+        }),
       ])
       expect(Number(paid.changed) + Number(expired.changed)).toBe(1)
       const final = await ctx.storage.getOrder({ id: o.id })

@@ -1,7 +1,7 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import type { Reward } from '../../domain/share.js'
 import { loopError } from '../../errors.js'
-import { copy, copyOrNull, key, type MemoryState, writeEffects } from './state.js'
+import { copy, key, type MemoryState, writeEffects } from './state.js'
 
 type RewardOps = Pick<StorageAdapter, 'createReward' | 'transitionReward' | 'listRewards'>
 
