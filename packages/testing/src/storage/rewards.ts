@@ -39,6 +39,31 @@ export function rewardCases(ctx: SuiteContext): void {
       expect(await ctx.storage.listRewards({ sharerId, limit: 10 })).toHaveLength(2)
     })
 
+    it('hands effects given as a function the reward as stored, cut to the cap', async () => {
+      const sharerId = id('cus')
+      await ctx.storage.createReward({ reward: reward({ sharerId, amount: 700 }), capTotal: 1000 })
+      const seen: number[] = []
+      const r = await ctx.storage.createReward({
+        reward: reward({ sharerId, amount: 700 }),
+        capTotal: 1000,
+        effects: (stored) => {
+          seen.push(stored.amount)
+          return { events: [event({ type: 'reward.accrued', data: { amount: stored.amount } })] }
+        },
+      })
+      expect(r.reward?.amount).toBe(300)
+      expect(seen).toEqual([300])
+      const [e] = await ctx.storage.listEvents({ types: ['reward.accrued'], limit: 10 })
+      expect(e?.data).toEqual({ amount: 300 })
+      const none = await ctx.storage.createReward({
+        reward: reward({ sharerId, amount: 100 }),
+        capTotal: 1000,
+        effects: () => ({ events: [event()] }),
+      })
+      expect(none.created).toBe(false)
+      expect((await ctx.storage.listEvents({ limit: 10 })).map((x) => x.type)).toEqual(['reward.accrued'])
+    })
+
     it('counts only held and released rewards in the sharer’s currency toward the cap', async () => {
       const sharerId = id('cus')
       const clawed = await ctx.storage.createReward({
