@@ -12,7 +12,7 @@ export function eventOps(db: Db): EventOps {
 
   return {
     async appendEvents(input) {
-      append(input)
+      await append(input)
     },
     async listEvents({ after, types, customerId, orderId, limit }) {
       return guard(() => {

@@ -60,7 +60,7 @@ export function paymentOps(db: Db): PaymentOps {
 
   return {
     async savePayment({ payment }) {
-      save(payment)
+      await save(payment)
       return { ...payment }
     },
     async listPayments({ orderId }) {

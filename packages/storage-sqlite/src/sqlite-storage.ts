@@ -94,6 +94,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     ...cacheOps(db),
     async close() {
       if (!raw.open) return
+      await db.drain()
       raw.pragma('optimize')
       raw.close()
     },

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -13,12 +13,23 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 export function randomBase62(length: number): string {
   let out = ''
   while (out.length < length) {
-    const bytes = randomBytes(length * 2)
-    for (const b of bytes) {
-      if (b < 248 && out.length < length) out += BASE62[b % 62]
-    }
+    const b = randomByte()
+    if (b < 248) out += BASE62[b % 62]
   }
   return out
+}
+
+// Random bytes are drawn from the CSPRNG in 4 KiB blocks: one `randomFillSync` per ~150 ids
+// instead of one per id (it was a tenth of a flash sale's CPU time).
+const pool = Buffer.alloc(4096)
+let poolOffset = pool.length
+
+function randomByte(): number {
+  if (poolOffset >= pool.length) {
+    randomFillSync(pool)
+    poolOffset = 0
+  }
+  return pool[poolOffset++]!
 }
 
 /**
