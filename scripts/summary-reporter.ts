@@ -13,7 +13,8 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++
         else skipped++
       }
-      if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++
+      // A file that fails to load or errors outside a test counts as one failure.
+      if (m.errors().length > 0) failed++
     }
     process.stdout.write(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
   }

@@ -1,7 +1,7 @@
 // 10,000 mutated or forged WeChat Pay callbacks through a real memory loop: none is accepted and
 // none changes the order; the genuine callback is then accepted exactly once.
 import { randomBytes, sign } from 'node:crypto'
-import { createLoop, memoryStorage, type Order } from '@loopkit/core'
+import { createLoop, memoryStorage, type Order, sandboxIdentity } from '@loopkit/core'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -88,6 +88,7 @@ beforeAll(async () => {
     baseUrl: 'https://shop.example/loop',
     storage: memoryStorage(),
     payments: [adapter],
+    identity: [sandboxIdentity()],
     now: () => sim.now(),
   })
   await loop.catalog.put({
