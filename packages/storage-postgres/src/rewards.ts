@@ -39,7 +39,11 @@ export function rewardOps(db: Db): Ops {
           VALUES (${p.list([w.id, w.sharerId, w.orderId, w.kind, w.amount, w.currency, w.coupon, w.status, w.releaseAt, w.createdAt, w.updatedAt])})
           RETURNING 1)`
         const resolved = typeof effects === 'function' ? effects({ ...reward }) : effects
-        const fx = effectsCtes(p, db, { effects: resolved, now: w.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
+        const fx = effectsCtes(p, db, {
+          effects: resolved,
+          now: w.createdAt,
+          when: 'EXISTS (SELECT 1 FROM ins)',
+        })
         await q.query(`${withEffects(ins, fx)} SELECT 1`, p.values)
         return { reward, created: true }
       })

@@ -1,5 +1,5 @@
-export * from './storage/index.js'
 export * from './identity/index.js'
 export * from './messaging/index.js'
-export * from './wechat/index.js'
 export * from './payment/index.js'
+export * from './storage/index.js'
+export * from './wechat/index.js'

@@ -1,13 +1,41 @@
-export { wechatPayments } from './pay/wechat-payments.js'
-export type { WechatPaymentsOptions } from './pay/options.js'
-export { wechatPayMethods, type WechatPayMethod } from './pay/create-payment.js'
-export { requestSignatureMessage, canonicalUrl, signRequest, authorizationHeader, WECHATPAY_AUTH_SCHEME } from './pay/sign-request.js'
-export type { RequestSignatureParts, AuthorizationParts } from './pay/sign-request.js'
-export { createVerifiers, responseSignatureMessage, verifyWechatSignature, MAX_CLOCK_SKEW_SECONDS, PROBE_SIGNATURE_PREFIX } from './pay/verify-signature.js'
-export type { WechatVerifiers, VerifiedHeaders } from './pay/verify-signature.js'
-export { decryptResource, encryptResource, apiV3SecretKey, type EncryptedResource } from './pay/decrypt-resource.js'
-export { jsapiPayParams, appPayParams, signLines, type JsapiPayParams, type AppPayParams } from './pay/pay-sign.js'
-export { mapWechatPayError } from './pay/error-map.js'
-export { wechatWebhookResponse } from './pay/parse-webhook.js'
-export type { WechatTransaction, WechatRefund, WechatRefundNotice, WechatNotification } from './pay/vendor-types.js'
 export * from './open/index.js'
+export { type WechatPayMethod, wechatPayMethods } from './pay/create-payment.js'
+export {
+  apiV3SecretKey,
+  decryptResource,
+  type EncryptedResource,
+  encryptResource,
+} from './pay/decrypt-resource.js'
+export { mapWechatPayError } from './pay/error-map.js'
+export type { WechatPaymentsOptions } from './pay/options.js'
+export { wechatWebhookResponse } from './pay/parse-webhook.js'
+export {
+  type AppPayParams,
+  appPayParams,
+  type JsapiPayParams,
+  jsapiPayParams,
+  signLines,
+} from './pay/pay-sign.js'
+export type { AuthorizationParts, RequestSignatureParts } from './pay/sign-request.js'
+export {
+  authorizationHeader,
+  canonicalUrl,
+  requestSignatureMessage,
+  signRequest,
+  WECHATPAY_AUTH_SCHEME,
+} from './pay/sign-request.js'
+export type {
+  WechatNotification,
+  WechatRefund,
+  WechatRefundNotice,
+  WechatTransaction,
+} from './pay/vendor-types.js'
+export type { VerifiedHeaders, WechatVerifiers } from './pay/verify-signature.js'
+export {
+  createVerifiers,
+  MAX_CLOCK_SKEW_SECONDS,
+  PROBE_SIGNATURE_PREFIX,
+  responseSignatureMessage,
+  verifyWechatSignature,
+} from './pay/verify-signature.js'
+export { wechatPayments } from './pay/wechat-payments.js'
