@@ -14,6 +14,7 @@ export {
 } from './adapters/sandbox-payments.js'
 export type * from './contracts/index.js'
 export type * from './domain/catalog.js'
+export { applyConsentChange, type ConsentChange } from './domain/consent.js'
 export type * from './domain/customer.js'
 export { identityFor } from './domain/customer.js'
 export type * from './domain/event.js'

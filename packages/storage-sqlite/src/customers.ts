@@ -1,6 +1,5 @@
 import type { Customer, Identity, StorageAdapter } from '@loopkit/core'
-import { loopError } from '@loopkit/core'
-import { applyConsentChange } from './_internal/consent.js'
+import { applyConsentChange, loopError } from '@loopkit/core'
 import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type CustomerRow, toCustomer } from './_internal/rows.js'
@@ -96,7 +95,7 @@ export function customerOps(db: Db): CustomerOps {
     if (!customer) return { ok: false, consent: null }
     const index = customer.consents.findIndex((c) => c.channel === channel && c.topic === topic)
     const current = index === -1 ? null : customer.consents[index]!
-    const next = applyConsentChange(current, change, channel, topic, now)
+    const next = applyConsentChange({ current, change, channel, topic, now })
     if (!next) return { ok: false, consent: current }
     if (index === -1) customer.consents.push(next)
     else customer.consents[index] = next

@@ -1,4 +1,5 @@
 import type { Sku } from '../domain/catalog.js'
+import type { ConsentChange } from '../domain/consent.js'
 import type { Consent, Customer, IdentityProfile } from '../domain/customer.js'
 import type { LoopEventRecord, NewEvent } from '../domain/event.js'
 import type { NewNotification, Notification } from '../domain/notification.js'
@@ -69,7 +70,7 @@ export interface StorageAdapter {
     customerId: string
     channel: string
     topic: string
-    change: { grant: number | null } | { consume: true } | { revoke: true }
+    change: ConsentChange
     now: number
     effects?: Effects
   }): Promise<{ ok: boolean; consent: Consent | null }>

@@ -21,9 +21,15 @@ import { createRuntime } from './runtime.js'
  *
  * @example
  * ```ts
- * import { createLoop, memoryStorage } from '@loopkit/core'
+ * import { createLoop, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core'
  *
- * const loop = createLoop({ secret: process.env.LOOP_SECRET!, baseUrl: 'https://shop.example/loop', storage: memoryStorage() })
+ * const loop = createLoop({
+ *   secret: process.env.LOOP_SECRET!,
+ *   baseUrl: 'https://shop.example/loop',
+ *   storage: memoryStorage(),
+ *   payments: [sandboxPayments()], // an https loop must name its adapters; the sandbox is a default only on http
+ *   identity: [sandboxIdentity()],
+ * })
  * await loop.catalog.put({ id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 100, active: true })
  * loop.on('order.paid', (e) => console.log('paid', e.orderId))
  * export default { fetch: loop.fetch } // any Web-standard server

@@ -1,4 +1,5 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
+import { applyConsentChange } from '../../domain/consent.js'
 import type { Consent, Customer, Identity } from '../../domain/customer.js'
 import { loopError } from '../../errors.js'
 import { copy, copyOrNull, key, type MemoryState, writeEffects } from './state.js'
@@ -81,7 +82,7 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
       if (!customer) return { ok: false, consent: null }
       const index = customer.consents.findIndex((c) => c.channel === channel && c.topic === topic)
       const current = index === -1 ? null : customer.consents[index]!
-      const next = applyConsentChange(current, change, channel, topic, now)
+      const next = applyConsentChange({ current, change, channel, topic, now })
       if (!next) return { ok: false, consent: copyOrNull(current ?? undefined) }
       if (index === -1) customer.consents.push(next)
       else customer.consents[index] = next
@@ -90,40 +91,4 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
       return { ok: true, consent: copy(next) }
     },
   }
-}
-
-/**
- * The consent after a change, or `null` when the change cannot apply (nothing left to consume,
- * nothing to revoke). Shared logic so every adapter counts one-time subscriptions the same way.
- */
-export function applyConsentChange(
-  current: Consent | null,
-  change: { grant: number | null } | { consume: true } | { revoke: true },
-  channel: string,
-  topic: string,
-  now: number,
-): Consent | null {
-  const active = current !== null && current.revokedAt === null
-  if ('grant' in change) {
-    if (change.grant !== null && (!Number.isSafeInteger(change.grant) || change.grant < 1)) {
-      throw loopError(
-        'storage',
-        'invalid_input',
-        `A consent grant must be a positive integer or null, got ${change.grant}.`,
-      )
-    }
-    // Counted grants add up while the consent is active; an uncounted consent stays uncounted.
-    let remaining: number | null = change.grant
-    if (active && change.grant !== null)
-      remaining = current.remaining === null ? null : current.remaining + change.grant
-    return { channel, topic, remaining, grantedAt: now, revokedAt: null }
-  }
-  if ('consume' in change) {
-    if (!active) return null
-    if (current.remaining === null) return { ...current }
-    if (current.remaining < 1) return null
-    return { ...current, remaining: current.remaining - 1 }
-  }
-  if (!active) return null
-  return { ...current, revokedAt: now }
 }
