@@ -87,12 +87,14 @@ const defaultAddress = (customer: Customer): string | null => {
  *
  * @example
  * ```ts
- * import { createLoop } from '@loopkit/core'
+ * import { createLoop, sandboxIdentity, sandboxPayments } from '@loopkit/core'
  * import { webhookMessaging } from '@loopkit/example-custom-adapter'
  *
  * const loop = createLoop({
  *   secret: process.env.LOOP_SECRET!,
  *   baseUrl: 'https://shop.example/loop',
+ *   payments: [sandboxPayments()], // an https loop names its adapters
+ *   identity: [sandboxIdentity()],
  *   messaging: [webhookMessaging({ url: process.env.NOTIFY_URL!, secret: process.env.NOTIFY_SECRET! })],
  * })
  * ```

@@ -15,12 +15,13 @@ import { refundWechatPayment } from './refund.js'
  * ```ts
  * import { readFileSync } from 'node:fs'
  * import { createLoop, memoryStorage } from '@loopkit/core'
- * import { wechatPayments } from '@loopkit/wechat'
+ * import { wechatLogin, wechatPayments } from '@loopkit/wechat'
  *
  * const loop = createLoop({
  *   secret: process.env.LOOP_SECRET!,
  *   baseUrl: 'https://shop.example.com/loop',
  *   storage: memoryStorage(),
+ *   identity: [wechatLogin({ appid: 'wxd678efh567hg6787', secret: process.env.WECHAT_OA_SECRET! })],
  *   payments: [
  *     wechatPayments({
  *       mchid: '1900007291',
