@@ -33,15 +33,23 @@ function randomByte(): number {
 }
 
 /**
- * `prefix_` + 20 base62 characters (~119 bits).
+ * `prefix_` + 20 base62 characters: 8 of the millisecond clock, then 12 random (~71 bits). Ids
+ * made later sort later, so a database appends them to its indexes instead of writing into random
+ * pages (in a flash sale on SQLite that was most of the write cost). Ids are not secrets.
  *
  * @example
  * ```ts
- * newId('ord') // "ord_4QxV0aZ3kP9qLm2w7RtY"
+ * newId('ord') // "ord_0fHk2Qz1" + 12 random characters
  * ```
  */
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBase62(20)}`
+export function newId(prefix: string, now: number = Date.now()): string {
+  let t = Math.max(0, Math.floor(now))
+  let stamp = ''
+  for (let i = 0; i < 8; i++) {
+    stamp = BASE62[t % 62] + stamp
+    t = Math.floor(t / 62)
+  }
+  return `${prefix}_${stamp}${randomBase62(12)}`
 }
 
 /**
