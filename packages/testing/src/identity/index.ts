@@ -1,5 +1,6 @@
 import { type IdentityAdapter, isLoopError, type LoopErrorCode } from '@loopkit/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useHarness } from '../_internal/harness.js'
 
 /** What one test of {@link testIdentityAdapter} works with. */
 export interface IdentityHarness {
@@ -53,18 +54,7 @@ function expectCode(error: unknown, code: LoopErrorCode): void {
  */
 export function testIdentityAdapter(options: TestIdentityAdapterOptions): void {
   describe(`identity adapter contract: ${options.name}`, () => {
-    let current: IdentityHarness | null = null
-    const h = (): IdentityHarness => {
-      if (!current) throw new Error('[loopkit] [testing] The harness is only available inside a test.')
-      return current
-    }
-    beforeEach(async () => {
-      current = await options.setup()
-    })
-    afterEach(async () => {
-      current = null
-      await options.teardown?.()
-    })
+    const h = useHarness<IdentityHarness>(options)
 
     it('has an id usable as a route segment', () => {
       expect(h().adapter.id).toMatch(/^[a-z0-9][a-z0-9_-]*$/i)

@@ -1,5 +1,6 @@
 import { type Customer, isLoopError, type MessagingAdapter, type RenderedMessage } from '@loopkit/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useHarness } from '../_internal/harness.js'
 
 /** What one test of {@link testMessagingAdapter} works with. */
 export interface MessagingHarness {
@@ -51,18 +52,7 @@ const key = () => `contract:${Date.now()}:${++seq}`
  */
 export function testMessagingAdapter(options: TestMessagingAdapterOptions): void {
   describe(`messaging adapter contract: ${options.name}`, () => {
-    let current: MessagingHarness | null = null
-    const h = (): MessagingHarness => {
-      if (!current) throw new Error('[loopkit] [testing] The harness is only available inside a test.')
-      return current
-    }
-    beforeEach(async () => {
-      current = await options.setup()
-    })
-    afterEach(async () => {
-      current = null
-      await options.teardown?.()
-    })
+    const h = useHarness<MessagingHarness>(options)
 
     it('has a non-empty channel id', () => {
       expect(h().adapter.id).toMatch(/^\S+$/)

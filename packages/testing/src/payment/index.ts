@@ -6,7 +6,8 @@ import {
   type PaymentAdapter,
   type WebhookEvent,
 } from '@loopkit/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useHarness } from '../_internal/harness.js'
 import { defaultForge, tamperBody, testOrder, testRefund } from './fixtures.js'
 
 export { testOrder } from './fixtures.js'
@@ -83,18 +84,7 @@ function expectCode(error: unknown, codes: LoopErrorCode[]): void {
  */
 export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
   describe(`payment adapter contract: ${options.name}`, () => {
-    let current: PaymentHarness | null = null
-    const h = (): PaymentHarness => {
-      if (!current) throw new Error('[loopkit] [testing] The harness is only available inside a test.')
-      return current
-    }
-    beforeEach(async () => {
-      current = await options.setup()
-    })
-    afterEach(async () => {
-      current = null
-      await options.teardown?.()
-    })
+    const h = useHarness<PaymentHarness>(options)
 
     const order = (total?: number) =>
       testOrder({
