@@ -191,7 +191,7 @@ export function createLoop(options: LoopOptions) {
     },
     /** Re-runs work a crash may have cut short (after-hooks of paid orders). Safe to call any time. */
     recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
-    /** Runs the dispatcher, order expiry and recovery every `intervalMs` until `stop()`. */
+    /** Runs the dispatcher, order expiry and the plugins' `tick` hooks every `intervalMs` until `stop()`; call `recover()` yourself at start-up. */
     start(input: { intervalMs?: number } = {}) {
       if (timer) return
       const tick = async () => {
