@@ -279,3 +279,19 @@ describe('CORS', () => {
     expect(evilPre.status).toBe(405)
   })
 })
+
+describe('body size', () => {
+  it('refuses a body over 64 KiB with 413 and changes nothing', async () => {
+    const { loop } = testLoop()
+    const big = JSON.stringify({ lines: [{ skuId: 'x'.repeat(70_000), quantity: 1 }] })
+    const res = await loop.fetch(
+      new Request('http://shop.test/loop/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: big,
+      }),
+    )
+    expect(res.status).toBe(413)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_input')
+  })
+})

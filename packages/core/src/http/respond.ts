@@ -24,6 +24,10 @@ export async function readJson(request: Request, scope: string): Promise<unknown
   if (!type.includes('application/json')) {
     throw loopError(scope, 'invalid_input', 'Send the body as `application/json`.', { status: 415 })
   }
+  // Refuse a declared oversize body before reading it.
+  if (Number(request.headers.get('content-length') ?? 0) > 65_536) {
+    throw loopError(scope, 'invalid_input', 'The body is too large.', { status: 413 })
+  }
   const text = await request.text()
   if (text.length > 65_536) throw loopError(scope, 'invalid_input', 'The body is too large.', { status: 413 })
   try {
