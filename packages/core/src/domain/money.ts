@@ -119,3 +119,15 @@ export function parseMinor(value: string, currency: string): number {
   assertMinorUnits(minor)
   return minor
 }
+
+/**
+ * Money as a buyer reads it: `¥88.00` for CNY, otherwise the code and the amount (`USD 12.50`).
+ *
+ * @example
+ * ```ts
+ * displayMoney(8800, 'CNY') // "¥88.00"
+ * ```
+ */
+export function displayMoney(amount: number, currency: string): string {
+  return `${currency === 'CNY' ? '¥' : `${currency} `}${formatMinor(amount, currency)}`
+}

@@ -1,6 +1,6 @@
 import { newId } from '../_internal/ids.js'
 import type { Effects } from '../contracts/storage.js'
-import { formatMinor } from '../domain/money.js'
+import { displayMoney } from '../domain/money.js'
 import type { Share, Visit } from '../domain/share.js'
 import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
@@ -121,7 +121,7 @@ export async function shareCard(rt: Runtime, input: { token: string }): Promise<
       ? {
           amount: sku.price,
           currency: sku.currency,
-          display: `${sku.currency === 'CNY' ? '¥' : `${sku.currency} `}${formatMinor(sku.price, sku.currency)}`,
+          display: displayMoney(sku.price, sku.currency),
         }
       : null,
     link: shareLink(rt, input.token),

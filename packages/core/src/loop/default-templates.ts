@@ -1,8 +1,5 @@
-import { formatMinor } from '../domain/money.js'
+import { displayMoney as money } from '../domain/money.js'
 import type { NotificationTemplate, NotificationTopic } from './options.js'
-
-const money = (amount: number, currency: string) =>
-  `${currency === 'CNY' ? '¥' : `${currency} `}${formatMinor(amount, currency)}`
 
 /** Plain templates so a new loop notifies out of the box; replace them through `notifications.templates`. */
 export const defaultTemplates: Record<NotificationTopic, NotificationTemplate> = {
