@@ -9,7 +9,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 describe('API reference', () => {
   it('typedoc converts every package with no warning (typedoc.json treats warnings as errors)', async () => {
     const bin = join(root, 'node_modules', '.bin', 'typedoc')
-    const { stdout, stderr } = await promisify(execFile)(bin, ['--emit', 'none'], { cwd: root, timeout: 120_000 })
+    const { stdout, stderr } = await promisify(execFile)(bin, ['--emit', 'none'], {
+      cwd: root,
+      timeout: 120_000,
+    })
     const output = `${stdout}${stderr}`
     expect(output).not.toMatch(/\[warning\]|\[error\]/)
     expect(output).toMatch(/Merging converted projects/)

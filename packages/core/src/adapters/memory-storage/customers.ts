@@ -1,6 +1,6 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { applyConsentChange } from '../../domain/consent.js'
-import type { Consent, Customer, Identity } from '../../domain/customer.js'
+import type { Customer, Identity } from '../../domain/customer.js'
 import { loopError } from '../../errors.js'
 import { copy, copyOrNull, key, type MemoryState, writeEffects } from './state.js'
 
