@@ -1,5 +1,5 @@
 import type { Order, StockReservation, StorageAdapter } from '@loopkit/core'
-import { loopError } from '@loopkit/core'
+import { legalSources, loopError } from '@loopkit/core'
 import { orderCols } from './_internal/columns.js'
 import type { Db, Queryable } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
@@ -116,7 +116,8 @@ export function orderOps(db: Db): Ops {
       return rows
     },
 
-    async transitionOrder({ id, from, to, patch, releaseStock: release, now, effects }) {
+    async transitionOrder({ id, from: requested, to, patch, releaseStock: release, now, effects }) {
+      const from = legalSources({ from: requested, to })
       // Compare-and-set: a concurrent transition blocks on the row, then re-checks the status.
       const p = new Params()
       const ctes = `cur AS (SELECT id, reserved FROM ${s}.orders WHERE id = ${p.add(id)} FOR UPDATE),

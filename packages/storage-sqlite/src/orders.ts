@@ -1,5 +1,5 @@
 import type { Order, StorageAdapter } from '@loopkit/core'
-import { loopError } from '@loopkit/core'
+import { legalSources, loopError } from '@loopkit/core'
 import { type Db, guard, json, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type OrderRow, toOrder } from './_internal/rows.js'
@@ -124,7 +124,8 @@ export function orderOps(db: Db): OrderOps {
       })
     },
     async transitionOrder(input) {
-      return transition(input)
+      // Refused before the transaction: an illegal move never reaches the compare-and-set.
+      return transition({ ...input, from: legalSources(input) })
     },
   }
 }

@@ -107,6 +107,9 @@ export interface StorageAdapter {
    * Compare-and-set: moves the order to `to` only if its status is one of `from`, applying `patch`
    * and writing `effects` in the same transaction. With `releaseStock` the order's lines are
    * returned to stock. Otherwise changes nothing and returns the current order with `changed: false`.
+   * A move that `orderTransitions` does not allow from any status of `from` throws
+   * `invalid_transition` and changes nothing (check it with `legalSources()` before the
+   * compare-and-set).
    */
   transitionOrder(input: {
     id: string

@@ -1,3 +1,5 @@
+import { loopError } from '../errors.js'
+
 /** Where an order is in its life; {@link orderTransitions} lists the allowed moves. */
 export type OrderStatus =
   | 'pending'
@@ -58,6 +60,35 @@ export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus
   expired: [],
   cancelled: [],
   refunded: [],
+}
+
+/**
+ * The statuses of `from` a compare-and-set may move to `to`, after checking that every one of them
+ * is a move {@link orderTransitions} allows. Every storage adapter calls it before its
+ * compare-and-set, so an illegal move (`expired → paid`, `refunded → pending`) is refused the same
+ * way everywhere: a `LoopError` `invalid_transition`, and nothing changes. Checking the request,
+ * not the row, means the answer does not depend on which status the order happens to be in.
+ *
+ * @example
+ * ```ts
+ * legalSources({ from: ['pending'], to: 'paid' }) // ['pending']
+ * legalSources({ from: ['expired'], to: 'paid' }) // throws invalid_transition
+ * ```
+ */
+export function legalSources(input: { from: readonly OrderStatus[]; to: OrderStatus }): OrderStatus[] {
+  const { from, to } = input
+  if (!Object.hasOwn(orderTransitions, to)) {
+    throw loopError('orders', 'invalid_transition', `\`${String(to)}\` is not an order status.`)
+  }
+  if (from.length === 0) {
+    throw loopError('orders', 'invalid_transition', `A move to ${to} must name the statuses it starts from.`)
+  }
+  for (const f of from) {
+    if (!Object.hasOwn(orderTransitions, f) || !orderTransitions[f].includes(to)) {
+      throw loopError('orders', 'invalid_transition', `An order cannot move from ${String(f)} to ${to}.`)
+    }
+  }
+  return [...new Set(from)]
 }
 
 /** Statuses in which an order holds its stock. */

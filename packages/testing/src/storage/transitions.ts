@@ -1,5 +1,6 @@
+import { type OrderStatus, orderTransitions } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
-import { type SuiteContext, settle, written } from './context.js'
+import { expectLoopError, type SuiteContext, settle, written } from './context.js'
 import { event, notification, order, sku, T0 } from './fixtures.js'
 
 export function transitionCases(ctx: SuiteContext): void {
@@ -59,6 +60,54 @@ export function transitionCases(ctx: SuiteContext): void {
       })
       expect(r.changed).toBe(true)
       expect(r.order?.status).toBe('refunded')
+    })
+
+    it('#9.12 refuses every move the state machine does not allow, changing nothing', async () => {
+      const { s, o } = await pendingOrder(10, 2)
+      const statuses = Object.keys(orderTransitions) as OrderStatus[]
+      for (const from of statuses) {
+        for (const to of statuses) {
+          if (orderTransitions[from].includes(to)) continue
+          await expectLoopError(
+            ctx.storage.transitionOrder({
+              id: o.id,
+              from: [from],
+              to,
+              releaseStock: true,
+              now: T0 + 1,
+              effects: { events: [event()], outbox: [notification()] },
+            }),
+            'invalid_transition',
+          )
+        }
+      }
+      // One illegal source spoils the request, even when the order is in a legal one.
+      await expectLoopError(
+        ctx.storage.transitionOrder({ id: o.id, from: ['pending', 'expired'], to: 'paid', now: T0 + 1 }),
+        'invalid_transition',
+      )
+      expect(await ctx.storage.getOrder({ id: o.id })).toEqual(o)
+      expect(await stockOf(s.id)).toBe(8)
+      expect(await written(ctx.storage)).toEqual({ events: [], outbox: [] })
+    })
+
+    it('#9.12 an expired order cannot be paid, refunded or revived through transitionOrder', async () => {
+      const { s, o } = await pendingOrder(10, 2)
+      await ctx.storage.transitionOrder({
+        id: o.id,
+        from: ['pending'],
+        to: 'expired',
+        releaseStock: true,
+        now: T0 + 1,
+      })
+      for (const to of ['paid', 'pending', 'refunded', 'fulfilled', 'cancelled'] as const) {
+        await expectLoopError(
+          ctx.storage.transitionOrder({ id: o.id, from: ['expired'], to, now: T0 + 2 }),
+          'invalid_transition',
+        )
+      }
+      expect((await ctx.storage.getOrder({ id: o.id }))?.status).toBe('expired')
+      expect(await stockOf(s.id)).toBe(10)
     })
 
     it('returns null for an unknown order', async () => {

@@ -1,5 +1,5 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
-import type { Order } from '../../domain/order.js'
+import { legalSources, type Order } from '../../domain/order.js'
 import { loopError } from '../../errors.js'
 import { releaseStock, reserveStock } from './catalog.js'
 import { copy, copyOrNull, key, type MemoryState, writeEffects } from './state.js'
@@ -71,9 +71,10 @@ export function orderOps(state: MemoryState, scope: string): OrderOps {
     },
 
     async transitionOrder({ id, from, to, patch, releaseStock: release, now, effects }) {
+      const sources = legalSources({ from, to })
       const order = state.orders.get(id)
       if (!order) return { order: null, changed: false }
-      if (!from.includes(order.status)) return { order: copy(order), changed: false }
+      if (!sources.includes(order.status)) return { order: copy(order), changed: false }
       order.status = to
       if (patch?.providerRef !== undefined) order.providerRef = patch.providerRef
       if (patch?.paidAt !== undefined) order.paidAt = patch.paidAt
