@@ -39,3 +39,4 @@ export type {
 } from './loop/options.js'
 export { type ReferralRewardsOptions, type RewardRule, referralRewards } from './plugins/referral-rewards.js'
 export { parseInput } from './schemas.js'
+export { describeOptionValue } from './security/option-value.js'

@@ -12,6 +12,7 @@ import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError, requiredOptionError } from '../errors.js'
 import { outboxFor } from '../flows/outbox.js'
+import { describeOptionValue } from '../security/option-value.js'
 import { defaultTemplates } from './default-templates.js'
 import { createEmitter, type LoopEmitter, type LoopEventData, type LoopEventType } from './events.js'
 import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
@@ -91,7 +92,12 @@ export function createRuntime(
   try {
     baseUrl = new URL(options.baseUrl)
   } catch (cause) {
-    throw loopError('loop', 'configuration', `Option \`baseUrl\` is not a URL: ${options.baseUrl}`, { cause })
+    throw loopError(
+      'loop',
+      'configuration',
+      `Option \`baseUrl\` is not a URL: ${describeOptionValue(options.baseUrl)}.`,
+      { cause },
+    )
   }
   const basePath = baseUrl.pathname.replace(/\/+$/, '')
   const now = options.now ?? Date.now

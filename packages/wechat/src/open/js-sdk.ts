@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { type LoopPlugin, loopError, requiredOptionError } from '@loopkit/core'
+import { describeOptionValue, type LoopPlugin, loopError, requiredOptionError } from '@loopkit/core'
 import type { WechatAccessToken } from './access-token.js'
 
 /**
@@ -45,7 +45,11 @@ function originOf(value: string): string {
   try {
     return new URL(value).origin
   } catch {
-    throw loopError('wechat', 'configuration', `\`allowedOrigins\` has an invalid origin: ${value}.`)
+    throw loopError(
+      'wechat',
+      'configuration',
+      `\`allowedOrigins\` has an invalid origin: ${describeOptionValue(value)}.`,
+    )
   }
 }
 

@@ -1,4 +1,10 @@
-import { type IdentityAdapter, type IdentityProfile, loopError, requiredOptionError } from '@loopkit/core'
+import {
+  describeOptionValue,
+  type IdentityAdapter,
+  type IdentityProfile,
+  loopError,
+  requiredOptionError,
+} from '@loopkit/core'
 import { type FetchLike, wechatHttp } from './http.js'
 
 /** `snsapi_base`: silent, openid only. `snsapi_userinfo`: a consent page, then nickname and avatar. */
@@ -59,7 +65,7 @@ export function wechatLogin(options: WechatLoginOptions): IdentityAdapter {
   const id = options.id ?? 'wechat'
   const defaultScope = options.scope ?? 'snsapi_base'
   if (!SCOPES.has(defaultScope))
-    throw loopError('wechat', 'configuration', `Unknown scope \`${defaultScope}\`.`)
+    throw loopError('wechat', 'configuration', `Unknown scope ${describeOptionValue(defaultScope)}.`)
   const authorizeBase = (options.authorizeBaseUrl ?? 'https://open.weixin.qq.com').replace(/\/+$/, '')
   const http = wechatHttp({ baseUrl: options.baseUrl, fetch: options.fetch, secrets: [secret] })
 

@@ -1,4 +1,4 @@
-import { type LoopIssue, loopError, type RenderedMessage } from '@loopkit/core'
+import { describeOptionValue, type LoopIssue, loopError, type RenderedMessage } from '@loopkit/core'
 import { isKeywordType, type KeywordType, keywordProblem, truncateThing, typeOfKey } from './keywords.js'
 import type { WechatMessagesOptions } from './messages.js'
 
@@ -70,7 +70,7 @@ export function checkTemplates(options: WechatMessagesOptions): void {
         throw loopError(
           'wechat',
           'configuration',
-          `Unknown keyword type \`${field.type}\` for \`${key}\` in ${where}.`,
+          `Unknown keyword type ${describeOptionValue(field.type)} for \`${key}\` in ${where}.`,
         )
       const named = typeOfKey(key)
       if (named && named !== field.type) {

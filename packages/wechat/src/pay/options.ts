@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { Customer } from '@loopkit/core'
-import { requiredOptionError } from '@loopkit/core'
+import { describeOptionValue, requiredOptionError } from '@loopkit/core'
 import { wechatError } from '../_internal/errors.js'
 import { normalizeHexSerial, readPrivateKey } from '../_internal/keys.js'
 import { apiV3SecretKey } from './decrypt-resource.js'
@@ -104,7 +104,7 @@ export function resolveOptions(options: WechatPaymentsOptions): ResolvedOptions 
   try {
     new URL(baseUrl)
   } catch {
-    throw wechatError('configuration', `\`baseUrl\` is not a URL: \`${baseUrl}\`.`)
+    throw wechatError('configuration', `\`baseUrl\` is not a URL: ${describeOptionValue(baseUrl)}.`)
   }
   return {
     id: options.id ?? 'wechat',

@@ -1,4 +1,5 @@
 import { type KeyObject, verify } from 'node:crypto'
+import { describeOptionValue } from '@loopkit/core'
 import { printable, wechatError } from '../_internal/errors.js'
 import { isPublicKeyId, normalizeHexSerial, readVerifier, sameSerial } from '../_internal/keys.js'
 
@@ -27,7 +28,8 @@ export const PROBE_SIGNATURE_PREFIX = 'WECHATPAY/SIGNTEST/'
 export function createVerifiers(input: Readonly<Record<string, string | KeyObject>>): Map<string, KeyObject> {
   const map = new Map<string, KeyObject>()
   for (const [rawId, value] of Object.entries(input)) {
-    const option = `verifiers.${rawId}`
+    // The map key is echoed masked: a secret pasted here (an APIv3 key, an AppSecret) stays out of logs.
+    const option = `verifiers[${describeOptionValue(rawId)}]`
     let id: string
     if (isPublicKeyId(rawId)) id = rawId
     else {
@@ -35,14 +37,17 @@ export function createVerifiers(input: Readonly<Record<string, string | KeyObjec
       if (!hex) {
         throw wechatError(
           'configuration',
-          `\`verifiers\` keys must be a platform certificate serial (hex) or a \`PUB_KEY_ID_…\`, got \`${printable(rawId)}\`.`,
+          `\`verifiers\` keys must be a platform certificate serial (hex) or a \`PUB_KEY_ID_…\`, got ${describeOptionValue(rawId)}.`,
         )
       }
       id = hex
     }
     const { key, serial } = readVerifier(value, option)
     if (serial !== null && !sameSerial(serial, id)) {
-      throw wechatError('configuration', `\`${option}\` is the certificate with serial ${serial}, not ${id}.`)
+      throw wechatError(
+        'configuration',
+        `\`${option}\` is the certificate with serial ${serial}, not the key's.`,
+      )
     }
     if (key.asymmetricKeyType !== 'rsa')
       throw wechatError('configuration', `\`${option}\` must be an RSA key.`)
