@@ -14,6 +14,7 @@ export type LoopErrorCode =
   | 'replayed'
   | 'amount_mismatch'
   | 'out_of_stock'
+  | 'limit_exceeded'
   | 'invalid_transition'
   | 'expired'
   | 'refund_exceeds_paid'
@@ -59,6 +60,7 @@ const defaultStatus: Record<LoopErrorCode, number> = {
   replayed: 409,
   amount_mismatch: 422,
   out_of_stock: 409,
+  limit_exceeded: 409,
   invalid_transition: 409,
   expired: 410,
   refund_exceeds_paid: 422,

@@ -4,7 +4,7 @@ import { orderCols } from './_internal/columns.js'
 import type { Db, Queryable } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
-import { normalizeReservations, releaseStock, reserveStock } from './catalog.js'
+import { normalizeReservations, releaseStock, reserveLimited, reserveStock } from './catalog.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -55,18 +55,23 @@ export function orderOps(db: Db): Ops {
         const fx = effectsCtes(p, db, { effects, now: o.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
         let res = ''
         let reserved = 'true'
+        let limited = 'false'
         if (first) {
           const sku = p.add(first.skuId)
           const qty = p.add(first.quantity)
           res = `, res AS (
             UPDATE ${s}.skus SET stock = stock - ${qty}::bigint
-            WHERE id = ${sku} AND stock >= ${qty}::bigint AND EXISTS (SELECT 1 FROM ins)
+            WHERE id = ${sku} AND stock >= ${qty}::bigint AND limit_per_customer IS NULL AND EXISTS (SELECT 1 FROM ins)
               ${fx ? 'AND (SELECT count(*) FROM fx_lk) >= 0' : ''}
             RETURNING 1)`
-          reserved = `EXISTS (SELECT 1 FROM res) OR EXISTS (SELECT 1 FROM ${s}.skus WHERE id = ${sku} AND stock IS NULL)`
+          reserved = `EXISTS (SELECT 1 FROM res) OR EXISTS (SELECT 1 FROM ${s}.skus WHERE id = ${sku} AND stock IS NULL
+            AND limit_per_customer IS NULL)`
+          // Read in the same statement, so an unlimited SKU (sold out or not) never takes the slow path.
+          limited = `EXISTS (SELECT 1 FROM ${s}.skus WHERE id = ${sku} AND limit_per_customer IS NOT NULL)`
         }
-        const { rows } = await q.query<{ inserted: boolean; reserved: boolean }>(
-          `${withEffects(ins, fx)}${res} SELECT EXISTS (SELECT 1 FROM ins) AS inserted, ${reserved} AS reserved`,
+        const { rows } = await q.query<{ inserted: boolean; reserved: boolean; limited: boolean }>(
+          `${withEffects(ins, fx)}${res} SELECT EXISTS (SELECT 1 FROM ins) AS inserted, ${reserved} AS reserved,
+            ${limited} AS limited`,
           p.values,
         )
         if (!rows[0]!.inserted) {
@@ -77,8 +82,11 @@ export function orderOps(db: Db): Ops {
           return { order: prior[0]!, created: false }
         }
         // Throwing rolls back the order row, the effects and any line already reserved.
-        if (!rows[0]!.reserved) throw outOfStock([first!.skuId])
-        const failed = await reserveStock(q, s, rest)
+        const who = { customerId: o.customerId, orderId: o.id }
+        if (!rows[0]!.reserved && !(rows[0]!.limited && (await reserveLimited(q, s, who, first!)))) {
+          throw outOfStock([first!.skuId])
+        }
+        const failed = await reserveStock(q, s, who, rest)
         if (failed.length > 0) throw outOfStock(failed)
         return { order: { ...o }, created: true }
       })

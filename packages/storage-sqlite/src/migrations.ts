@@ -192,6 +192,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX cache_expiry ON cache (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'per-customer purchase limits',
+    // NULL (every existing SKU) means no limit; the check runs only for SKUs that set one.
+    sql: `
+      ALTER TABLE skus ADD COLUMN limit_per_customer INTEGER
+        CHECK (limit_per_customer IS NULL OR limit_per_customer >= 1);
+    `,
+  },
 ]
 
 /**

@@ -35,7 +35,7 @@ export function orderOps(db: Db): OrderOps {
       const existing = db.q(BY_IDEMPOTENCY).get(o.customerId, o.idempotencyKey) as OrderRow | undefined
       if (existing) return { order: toOrder(existing), created: false }
     }
-    reserveStock(db, input.reserve)
+    reserveStock(db, { customerId: o.customerId, reserve: input.reserve })
     try {
       db.q(INSERT).run(
         o.id,

@@ -76,15 +76,35 @@ export interface StorageAdapter {
   }): Promise<{ ok: boolean; consent: Consent | null }>
 
   // ── catalog ───────────────────────────────────────────────────────────────
-  /** Creates or replaces a SKU (stock included). */
+  /**
+   * Creates a SKU with its `stock`, or updates an existing SKU's description (title, texts, price,
+   * currency, `active`, `limitPerCustomer`) and keeps its stock: units held by pending orders are
+   * already out of `stock`, so overwriting it on every boot would sell them twice. Returns the SKU
+   * as stored (with its current stock).
+   */
   putSku(input: { sku: Sku }): Promise<Sku>
   getSku(input: { id: string }): Promise<Sku | null>
   listSkus(input: { activeOnly?: boolean }): Promise<Sku[]>
+  /**
+   * Sets the units available to sell (`null`: stop tracking stock). Units held by pending orders
+   * are not part of `stock`, so this never takes them back. `null` for an unknown SKU;
+   * `invalid_input` for a stock that is not a non-negative integer or null.
+   */
+  setStock(input: { id: string; stock: number | null }): Promise<Sku | null>
+  /**
+   * Adds `delta` units (negative: removes them) in one atomic step. A result below 0 is
+   * `out_of_stock`, a SKU without stock tracking or a non-integer delta `invalid_input`; either way
+   * nothing changes. `null` for an unknown SKU.
+   */
+  adjustStock(input: { id: string; delta: number }): Promise<Sku | null>
 
   // ── orders ────────────────────────────────────────────────────────────────
   /**
    * Creates an order and reserves its stock in one step. Throws `out_of_stock` (and changes
-   * nothing) when any line cannot be reserved. When `order.idempotencyKey` was already used by the
+   * nothing) when any line cannot be reserved, and `limit_exceeded` when a SKU with a
+   * `limitPerCustomer` would have more units in the customer's orders counted by
+   * `limitCountingStatuses` (this one included) than the limit — checked in the same atomic step,
+   * so concurrent checkouts of one customer cannot both pass. When `order.idempotencyKey` was already used by the
    * same customer, returns that order with `created: false` and reserves nothing.
    */
   createOrder(input: {

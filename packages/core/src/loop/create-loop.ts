@@ -3,6 +3,7 @@ import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { funnel } from '../flows/analytics.js'
+import { adjustStock, putSku, setStock } from '../flows/catalog.js'
 import { type CheckoutResult, checkout } from '../flows/checkout.js'
 import { type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
 import { recoverHooks } from '../flows/hooks.js'
@@ -30,6 +31,7 @@ import { createRuntime } from './runtime.js'
  *   payments: [sandboxPayments()], // an https loop must name its adapters; the sandbox is a default only on http
  *   identity: [sandboxIdentity()],
  * })
+ * // Safe on every boot: stock applies when the SKU is created; restock with loop.catalog.adjustStock().
  * await loop.catalog.put({ id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 100, active: true })
  * loop.on('order.paid', (e) => console.log('paid', e.orderId))
  * export default { fetch: loop.fetch } // any Web-standard server
@@ -52,9 +54,20 @@ export function createLoop(options: LoopOptions) {
     },
     storage: rt.storage,
     catalog: {
-      put: (sku: Sku) => rt.storage.putSku({ sku }),
+      /**
+       * Creates a SKU with its `stock`, or updates an existing SKU's description and keeps its stock,
+       * so calling it on every boot is safe. Validated: `invalid_input` for a bad price, currency or title.
+       */
+      put: (sku: Sku): Promise<Sku> => putSku(rt, sku),
       get: (id: string) => rt.storage.getSku({ id }),
       list: () => rt.storage.listSkus({ activeOnly: true }),
+      /**
+       * Sets the units available to sell (`null`: stop tracking). Units held by pending orders are
+       * already not counted in `stock`, so this never takes them back.
+       */
+      setStock: (input: { id: string; stock: number | null }): Promise<Sku> => setStock(rt, input),
+      /** Adds (or, negative, removes) units atomically; never below 0 (`out_of_stock`, nothing changed). */
+      adjustStock: (input: { id: string; delta: number }): Promise<Sku> => adjustStock(rt, input),
     },
     customers: {
       get: (id: string) => rt.storage.getCustomer({ id }),

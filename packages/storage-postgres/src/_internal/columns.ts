@@ -2,7 +2,8 @@
 // domain object (int8 parsed to number by the query helper). `p` is an optional table alias.
 
 export const skuCols = (p = '') =>
-  `${p}id, ${p}title, ${p}description, ${p}image_url AS "imageUrl", ${p}price, ${p}currency, ${p}stock, ${p}active`
+  `${p}id, ${p}title, ${p}description, ${p}image_url AS "imageUrl", ${p}price, ${p}currency, ${p}stock, ${p}active,
+   ${p}limit_per_customer AS "limitPerCustomer"`
 
 export const orderCols = (p = '') =>
   `${p}id, ${p}number, ${p}customer_id AS "customerId", ${p}lines, ${p}total, ${p}currency, ${p}status, ${p}provider,

@@ -46,6 +46,7 @@ export interface SkuRow {
   currency: string
   stock: number | null
   active: number
+  limit_per_customer: number | null
 }
 
 export const toSku = (r: SkuRow): Sku => ({
@@ -57,6 +58,8 @@ export const toSku = (r: SkuRow): Sku => ({
   currency: r.currency,
   stock: r.stock,
   active: r.active === 1,
+  // Only when set, so an unlimited SKU reads back exactly as it was written.
+  ...(r.limit_per_customer === null ? {} : { limitPerCustomer: r.limit_per_customer }),
 })
 
 export interface OrderRow {

@@ -6,6 +6,7 @@ import { type TestStorageAdapterOptions, useStorage } from './context.js'
 import { customerCases } from './customers.js'
 import { effectsCases } from './effects.js'
 import { eventCases } from './events.js'
+import { limitCases } from './limits.js'
 import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
 import { paymentCases } from './payments.js'
@@ -48,6 +49,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     orderCases(ctx)
     transitionCases(ctx)
     stockCases(ctx)
+    limitCases(ctx)
     paymentCases(ctx)
     refundCases(ctx)
     shareCases(ctx)

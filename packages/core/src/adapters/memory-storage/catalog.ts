@@ -1,22 +1,28 @@
 import type { StockReservation, StorageAdapter } from '../../contracts/storage.js'
+import { limitCountingStatuses, type Sku } from '../../domain/catalog.js'
 import type { OrderLine } from '../../domain/order.js'
+import { checkDelta, checkLimit, checkStock } from '../../domain/stock.js'
 import { loopError } from '../../errors.js'
 import { copy, copyOrNull, type MemoryState } from './state.js'
 
-type CatalogOps = Pick<StorageAdapter, 'putSku' | 'getSku' | 'listSkus'>
+type CatalogOps = Pick<StorageAdapter, 'putSku' | 'getSku' | 'listSkus' | 'setStock' | 'adjustStock'>
+
+/** A stored SKU: `limitPerCustomer` only when set, so an unlimited SKU reads back as it was written. */
+function stored(sku: Sku): Sku {
+  const { limitPerCustomer, ...rest } = copy(sku)
+  return limitPerCustomer == null ? rest : { ...rest, limitPerCustomer }
+}
 
 export function catalogOps(state: MemoryState, scope: string): CatalogOps {
   return {
     async putSku({ sku }) {
-      if (sku.stock !== null && (!Number.isSafeInteger(sku.stock) || sku.stock < 0)) {
-        throw loopError(
-          scope,
-          'invalid_input',
-          `SKU \`${sku.id}\` stock must be a non-negative integer or null.`,
-        )
-      }
-      state.skus.set(sku.id, copy(sku))
-      return copy(sku)
+      checkStock(sku.stock, sku.id, scope)
+      checkLimit(sku.limitPerCustomer, sku.id, scope)
+      const existing = state.skus.get(sku.id)
+      // An existing SKU keeps its stock: pending orders already hold units outside it.
+      const next = stored(existing ? { ...sku, stock: existing.stock } : sku)
+      state.skus.set(sku.id, next)
+      return copy(next)
     },
 
     async getSku({ id }) {
@@ -28,6 +34,32 @@ export function catalogOps(state: MemoryState, scope: string): CatalogOps {
         .filter((s) => !activeOnly || s.active)
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .map(copy)
+    },
+
+    async setStock({ id, stock }) {
+      checkStock(stock, id, scope)
+      const sku = state.skus.get(id)
+      if (!sku) return null
+      sku.stock = stock
+      return copy(sku)
+    },
+
+    async adjustStock({ id, delta }) {
+      checkDelta(delta, scope)
+      const sku = state.skus.get(id)
+      if (!sku) return null
+      if (sku.stock === null) {
+        throw loopError(scope, 'invalid_input', `SKU \`${id}\` does not track stock; use setStock first.`)
+      }
+      if (sku.stock + delta < 0) {
+        throw loopError(
+          scope,
+          'out_of_stock',
+          `SKU \`${id}\` has ${sku.stock} left; cannot remove ${-delta}.`,
+        )
+      }
+      sku.stock += delta
+      return copy(sku)
     },
   }
 }
@@ -48,17 +80,39 @@ export function totalsBySku(reserve: readonly StockReservation[], scope: string)
   return totals
 }
 
+/** Units of `skuId` in the customer's orders that count against a per-customer limit. */
+function heldByCustomer(state: MemoryState, customerId: string, skuId: string): number {
+  let held = 0
+  for (const o of state.orders.values()) {
+    if (o.customerId !== customerId || !counting.has(o.status)) continue
+    for (const line of o.lines) if (line.skuId === skuId) held += line.quantity
+  }
+  return held
+}
+
+const counting = new Set<string>(limitCountingStatuses)
+
 /**
  * Takes stock for every reservation or for none: all lines are checked before any is taken, so a
  * refused order leaves stock untouched. A SKU without stock tracking (`stock: null`) always fits.
+ * A SKU with a `limitPerCustomer` also counts the customer's orders (only then: unlimited SKUs
+ * skip the scan).
  */
-export function reserveStock(state: MemoryState, reserve: readonly StockReservation[], scope: string): void {
-  const totals = totalsBySku(reserve, scope)
+export function reserveStock(
+  state: MemoryState,
+  input: { customerId: string; reserve: readonly StockReservation[] },
+  scope: string,
+): void {
+  const totals = totalsBySku(input.reserve, scope)
   for (const [skuId, quantity] of totals) {
     const sku = state.skus.get(skuId)
     if (!sku) throw loopError(scope, 'out_of_stock', `SKU \`${skuId}\` does not exist.`)
     if (sku.stock !== null && sku.stock < quantity) {
       throw loopError(scope, 'out_of_stock', `SKU \`${skuId}\` has ${sku.stock} left, ${quantity} requested.`)
+    }
+    const limit = sku.limitPerCustomer
+    if (limit != null && heldByCustomer(state, input.customerId, skuId) + quantity > limit) {
+      throw loopError(scope, 'limit_exceeded', `At most ${limit} of \`${skuId}\` per customer.`)
     }
   }
   for (const [skuId, quantity] of totals) {

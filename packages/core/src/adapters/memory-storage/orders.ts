@@ -28,7 +28,7 @@ export function orderOps(state: MemoryState, scope: string): OrderOps {
       if (state.orderNumbers.has(order.number)) {
         throw loopError(scope, 'conflict', `Order number \`${order.number}\` is already used.`)
       }
-      reserveStock(state, reserve, scope)
+      reserveStock(state, { customerId: order.customerId, reserve }, scope)
       const stored = copy(order)
       state.orders.set(stored.id, stored)
       state.orderNumbers.set(stored.number, stored.id)
