@@ -89,6 +89,8 @@ async function loopRun(
       stock: UNITS,
       active: true,
     })
+    // `put` applies stock only when it creates the SKU; the sale opens with exactly UNITS either way.
+    await loop.catalog.setStock({ id: 'duck', stock: UNITS })
     // Buyers log in before the sale opens (not timed).
     const buyers: string[] = []
     for (let b = 0; b < BUYERS; b += CONCURRENCY) {

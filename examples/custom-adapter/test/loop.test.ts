@@ -33,6 +33,7 @@ async function paidOrder() {
     now: clock.now,
     onError: () => {},
   })
+  // A fresh memory storage: `put` creates the SKU, so its `stock` applies (a later put would keep it).
   await loop.catalog.put({
     id: 'duck',
     title: 'Nanjing salted duck',

@@ -74,6 +74,8 @@ export async function adapterOnly({
       active: true,
     },
   })
+  // `putSku` applies stock only when it creates the SKU; start from exactly `units` either way.
+  await storage.setStock({ id: 'duck', stock: units })
   let paid = 0
   const start = performance.now()
   for (let i = 0; i < attempts; i++) {

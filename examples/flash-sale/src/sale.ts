@@ -66,6 +66,8 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     stock: options.units,
     active: true,
   })
+  // `put` applies stock only when it creates the SKU; the sale opens with exactly `units` either way.
+  await loop.catalog.setStock({ id: SKU, stock: options.units })
   const customers: string[] = []
   for (let i = 0; i < options.buyers; i++) {
     const { customer } = await loop.customers.login({
