@@ -1,6 +1,7 @@
 import type { Sku } from '../domain/catalog.js'
 import type { ConsentChange } from '../domain/consent.js'
 import type { Consent, Customer, IdentityProfile } from '../domain/customer.js'
+import type { CustomerMerge } from '../domain/customer-merge.js'
 import type { LoopEventRecord, NewEvent } from '../domain/event.js'
 import type { NewNotification, Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Payment, Refund, RefundStatus } from '../domain/order.js'
@@ -42,6 +43,13 @@ export interface StorageAdapter {
   /**
    * Finds the customer with this identity (or, failing that, with the same `unionId`, adding the
    * identity to them) or creates one. `referredBy` only applies to a newly created customer.
+   *
+   * When a known identity without a unionid now comes with one, the unionid is attached to it; if
+   * another customer already holds that unionid the two are one person and are merged in the same
+   * atomic step: the older survives (`chooseSurvivor`), takes the other's identities, tags and
+   * consents (`mergeCustomers`), its orders, shares, visits and rewards, and customers it referred;
+   * the merged id is recorded so `getCustomer` of it answers the survivor. `mergeEffects` (e.g. the
+   * `customer.merged` event) is written with the merge, and `merged` says who became whom.
    */
   upsertCustomer(input: {
     id: string
@@ -49,7 +57,9 @@ export interface StorageAdapter {
     referredBy?: string | null
     now: number
     effects?: Effects
-  }): Promise<{ customer: Customer; created: boolean }>
+    mergeEffects?: (merge: CustomerMerge & { unionId: string }) => Effects
+  }): Promise<{ customer: Customer; created: boolean; merged?: CustomerMerge }>
+  /** The customer, or the survivor of a merge when `id` was merged into another. */
   getCustomer(input: { id: string }): Promise<Customer | null>
   findCustomerByIdentity(input: { provider: string; subject: string }): Promise<Customer | null>
   /** Adds/removes tags and sets profile fields. */

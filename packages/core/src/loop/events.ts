@@ -27,6 +27,8 @@ type RewardData = { rewardId: string; sharerId: string; amount: number }
 export interface LoopEventData {
   'customer.created': { provider: string; referredBy: string | null }
   'customer.logged_in': { provider: string }
+  /** Two customers turned out to be one person (a shared unionid): `mergedId` now resolves to `survivorId`. */
+  'customer.merged': { survivorId: string; mergedId: string; unionId: string }
   'order.created': { number: string; total: number; currency: string; attribution: Attribution | null }
   'order.paid': {
     number: string

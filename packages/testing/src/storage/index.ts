@@ -7,6 +7,7 @@ import { customerCases } from './customers.js'
 import { effectsCases } from './effects.js'
 import { eventCases } from './events.js'
 import { limitCases } from './limits.js'
+import { mergeCases } from './merges.js'
 import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
 import { paymentCases } from './payments.js'
@@ -45,6 +46,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
   describe(`storage contract: ${options.name}`, () => {
     const ctx = useStorage(options)
     customerCases(ctx)
+    mergeCases(ctx)
     catalogCases(ctx)
     orderCases(ctx)
     transitionCases(ctx)

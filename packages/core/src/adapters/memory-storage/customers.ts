@@ -1,7 +1,9 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { applyConsentChange } from '../../domain/consent.js'
 import type { Customer, Identity } from '../../domain/customer.js'
+import { chooseSurvivor } from '../../domain/customer-merge.js'
 import { loopError } from '../../errors.js'
+import { mergeInto } from './merge.js'
 import { copy, copyOrNull, key, type MemoryState, writeEffects } from './state.js'
 
 type CustomerOps = Pick<
@@ -19,10 +21,30 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
   }
 
   return {
-    async upsertCustomer({ id, profile, referredBy, now, effects }) {
+    async upsertCustomer({ id, profile, referredBy, now, effects, mergeEffects }) {
       const existingId = state.identities.get(key(profile.provider, profile.subject))
       if (existingId !== undefined) {
-        return { customer: copy(state.customers.get(existingId)!), created: false }
+        const customer = state.customers.get(existingId)!
+        const known = customer.identities.find(
+          (i) => i.provider === profile.provider && i.subject === profile.subject,
+        )!
+        const unionId = profile.unionId
+        if (unionId === undefined || known.unionId !== undefined)
+          return { customer: copy(customer), created: false }
+        // The provider now reveals this identity's unionid: attach it, and merge with its holder.
+        known.unionId = unionId
+        customer.updatedAt = now
+        const holder = state.unionIds.get(unionId)
+        if (holder === undefined || holder === customer.id) {
+          state.unionIds.set(unionId, customer.id)
+          writeEffects(state, effects, now)
+          return { customer: copy(customer), created: false }
+        }
+        const merge = chooseSurvivor(customer, state.customers.get(holder)!)
+        mergeInto(state, merge, now)
+        writeEffects(state, effects, now)
+        writeEffects(state, mergeEffects?.({ ...merge, unionId }), now)
+        return { customer: copy(state.customers.get(merge.survivorId)!), created: false, merged: merge }
       }
       const identity: Identity = { provider: profile.provider, subject: profile.subject }
       if (profile.unionId !== undefined) identity.unionId = profile.unionId
@@ -55,7 +77,7 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
     },
 
     async getCustomer({ id }) {
-      return copyOrNull(state.customers.get(id))
+      return copyOrNull(state.customers.get(state.mergedInto.get(id) ?? id))
     },
 
     async findCustomerByIdentity({ provider, subject }) {
@@ -64,7 +86,7 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
     },
 
     async updateCustomer({ id, addTags, removeTags, displayName, avatarUrl, now, effects }) {
-      const customer = state.customers.get(id)
+      const customer = state.customers.get(state.mergedInto.get(id) ?? id)
       if (!customer) return null
       const tags = new Set(customer.tags)
       for (const t of addTags ?? []) tags.add(t)
@@ -78,7 +100,7 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
     },
 
     async changeConsent({ customerId, channel, topic, change, now, effects }) {
-      const customer = state.customers.get(customerId)
+      const customer = state.customers.get(state.mergedInto.get(customerId) ?? customerId)
       if (!customer) return { ok: false, consent: null }
       const index = customer.consents.findIndex((c) => c.channel === channel && c.topic === topic)
       const current = index === -1 ? null : customer.consents[index]!

@@ -21,6 +21,8 @@ export interface MemoryState {
   identities: Map<string, string>
   /** WeChat unionid → customer id. */
   unionIds: Map<string, string>
+  /** Merged customer id → the id of the customer that survived the merge. */
+  mergedInto: Map<string, string>
   skus: Map<string, Sku>
   orders: Map<string, Order>
   orderNumbers: Map<string, string>
@@ -53,6 +55,7 @@ export function createState(): MemoryState {
     customers: new Map(),
     identities: new Map(),
     unionIds: new Map(),
+    mergedInto: new Map(),
     skus: new Map(),
     orders: new Map(),
     orderNumbers: new Map(),
