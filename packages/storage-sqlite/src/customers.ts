@@ -1,15 +1,22 @@
 import type { Customer, Identity, StorageAdapter } from '@loopkit/core'
-import { applyConsentChange, loopError } from '@loopkit/core'
+import { applyConsentChange, chooseSurvivor, loopError } from '@loopkit/core'
 import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type CustomerRow, toCustomer } from './_internal/rows.js'
+import { mergeRows } from './customer-merge.js'
 
 type CustomerOps = Pick<
   StorageAdapter,
   'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer' | 'changeConsent'
 >
 
-const BY_ID = 'SELECT * FROM customers WHERE id = ?'
+// A merged customer's id resolves to the survivor.
+const BY_ID = `SELECT * FROM customers
+  WHERE id = coalesce((SELECT survivor_id FROM customer_merges WHERE merged_id = @id), @id)`
+const IDENTITY_UNION = 'SELECT union_id FROM customer_identities WHERE provider = ? AND subject = ?'
+const SET_UNION = 'UPDATE customer_identities SET union_id = ? WHERE provider = ? AND subject = ?'
+const HOLDER = `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+  WHERE i.union_id = ? AND c.id <> ? ORDER BY c.created_at, c.id LIMIT 1`
 const BY_IDENTITY = `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
   WHERE i.provider = ? AND i.subject = ?`
 const BY_UNION = `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
@@ -23,7 +30,7 @@ const SAVE = `UPDATE customers SET identities = ?, display_name = ?, avatar_url 
 
 export function customerOps(db: Db): CustomerOps {
   const get = (id: string): Customer | null => {
-    const row = db.q(BY_ID).get(id) as CustomerRow | undefined
+    const row = db.q(BY_ID).get({ id }) as CustomerRow | undefined
     return row ? toCustomer(row) : null
   }
   const save = (c: Customer): void => {
@@ -38,10 +45,43 @@ export function customerOps(db: Db): CustomerOps {
     )
   }
 
+  /**
+   * A known identity's login. When it now comes with a unionid it had none of, attach it; when
+   * another customer holds that unionid, merge the two (the older survives), all in this transaction.
+   */
+  const reveal = (
+    customer: Customer,
+    input: Parameters<StorageAdapter['upsertCustomer']>[0],
+  ): Awaited<ReturnType<StorageAdapter['upsertCustomer']>> => {
+    const { profile, now } = input
+    const unionId = profile.unionId
+    if (unionId === undefined) return { customer, created: false }
+    const row = db.q(IDENTITY_UNION).get(profile.provider, profile.subject) as { union_id: string | null }
+    if (row.union_id !== null) return { customer, created: false }
+    db.q(SET_UNION).run(unionId, profile.provider, profile.subject)
+    for (const i of customer.identities) {
+      if (i.provider === profile.provider && i.subject === profile.subject) i.unionId = unionId
+    }
+    customer.updatedAt = now
+    const holder = db.q(HOLDER).get(unionId, customer.id) as CustomerRow | undefined
+    if (!holder) {
+      save(customer)
+      writeEffects(db, input.effects, now)
+      return { customer, created: false }
+    }
+    const other = toCustomer(holder)
+    const merge = chooseSurvivor(customer, other)
+    const [survivor, merged] = merge.survivorId === customer.id ? [customer, other] : [other, customer]
+    const stored = mergeRows(db, { merge, survivor, merged, now })
+    writeEffects(db, input.effects, now)
+    writeEffects(db, input.mergeEffects?.({ ...merge, unionId }), now)
+    return { customer: stored, created: false, merged: merge }
+  }
+
   const upsert = db.tx((input: Parameters<StorageAdapter['upsertCustomer']>[0]) => {
     const { id, profile, referredBy, now, effects } = input
     const known = db.q(BY_IDENTITY).get(profile.provider, profile.subject) as CustomerRow | undefined
-    if (known) return { customer: toCustomer(known), created: false }
+    if (known) return reveal(toCustomer(known), input)
     const identity: Identity = { provider: profile.provider, subject: profile.subject }
     if (profile.unionId !== undefined) identity.unionId = profile.unionId
 

@@ -194,11 +194,22 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'per-customer purchase limits',
+    name: 'per-customer purchase limits; customer merges',
     // NULL (every existing SKU) means no limit; the check runs only for SKUs that set one.
+    // A merged customer's id keeps resolving to the survivor through customer_merges; the indexes
+    // let a merge re-point visits and referrals without scanning them.
     sql: `
       ALTER TABLE skus ADD COLUMN limit_per_customer INTEGER
         CHECK (limit_per_customer IS NULL OR limit_per_customer >= 1);
+
+      CREATE TABLE customer_merges (
+        merged_id TEXT PRIMARY KEY,
+        survivor_id TEXT NOT NULL,
+        merged_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX customer_merges_survivor ON customer_merges (survivor_id);
+      CREATE INDEX visits_sharer ON visits (sharer_id);
+      CREATE INDEX customers_referred_by ON customers (referred_by) WHERE referred_by IS NOT NULL;
     `,
   },
 ]
