@@ -8,6 +8,7 @@ export {
 } from './adapters/sandbox-identity.js'
 export {
   SANDBOX_SIGNATURE_HEADER,
+  type SandboxOperation,
   type SandboxPayments,
   type SandboxPaymentsOptions,
   sandboxPayments,
