@@ -150,7 +150,11 @@ async function latePayment(db: Db, input: LateInput): ReturnType<StorageAdapter[
       VALUES (${p.list([r.id, r.orderId, r.number, r.amount, r.currency, r.reason, r.status, r.providerRef, r.createdAt, r.updatedAt])})
       ON CONFLICT DO NOTHING
       RETURNING 1)`
-    const fx = effectsCtes(p, db, { effects: late.effects, now: r.createdAt, when: 'EXISTS (SELECT 1 FROM ins)' })
+    const fx = effectsCtes(p, db, {
+      effects: late.effects,
+      now: r.createdAt,
+      when: 'EXISTS (SELECT 1 FROM ins)',
+    })
     const { rows } = await q.query<{ created: boolean }>(
       `${withEffects(ins, fx)} SELECT EXISTS (SELECT 1 FROM ins) AS created`,
       p.values,

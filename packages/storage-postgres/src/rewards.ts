@@ -64,9 +64,10 @@ export function rewardOps(db: Db): Ops {
 
     async clawBackReward({ id, clawedBack, now, effects }) {
       return db.tx(async (q) => {
-        const locked = await q.query<Reward>(`SELECT ${rewardCols()} FROM ${s}.rewards WHERE id = $1 FOR UPDATE`, [
-          id,
-        ])
+        const locked = await q.query<Reward>(
+          `SELECT ${rewardCols()} FROM ${s}.rewards WHERE id = $1 FOR UPDATE`,
+          [id],
+        )
         const before = locked.rows[0]
         if (!before) return { reward: null, changed: false }
         const target = Math.min(Math.max(0, Math.floor(clawedBack)), before.amount)

@@ -9,7 +9,12 @@ export async function withDeadline<T>(call: () => Promise<T>, ms: number, what: 
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(loopError('loop', 'provider_unavailable', `${what} took longer than ${ms} ms.`, { retryable: true })),
+      () =>
+        reject(
+          loopError('loop', 'provider_unavailable', `${what} took longer than ${ms} ms.`, {
+            retryable: true,
+          }),
+        ),
       ms,
     )
   })

@@ -36,7 +36,12 @@ export function lateRefundFor(
       events: [
         rt.event(
           'payment.late',
-          { number: order.number, status: order.status, providerRef: event.providerRef, amount: event.amount },
+          {
+            number: order.number,
+            status: order.status,
+            providerRef: event.providerRef,
+            amount: event.amount,
+          },
           refs,
         ),
         rt.event('refund.requested', { number: refund.number, amount: refund.amount, late: true }, refs),

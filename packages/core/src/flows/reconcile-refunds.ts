@@ -86,14 +86,23 @@ async function reconcileOne(rt: Runtime, refund: Refund, retryAfterMs: number): 
     if (!lease.stored) return 'skipped'
   }
   const stored = await rt.storage.getOrder({ id: refund.orderId })
-  if (!stored) throw loopError('refunds', 'not_found', `No order \`${refund.orderId}\` for refund ${refund.number}.`)
+  if (!stored)
+    throw loopError('refunds', 'not_found', `No order \`${refund.orderId}\` for refund ${refund.number}.`)
   const adapter = rt.payments.get(stored.provider)
   if (!adapter)
-    throw loopError('refunds', 'configuration', `No payment provider \`${stored.provider}\` for refund ${refund.number}.`)
+    throw loopError(
+      'refunds',
+      'configuration',
+      `No payment provider \`${stored.provider}\` for refund ${refund.number}.`,
+    )
   const order = await providerOrder(rt, stored)
   const query = adapter.queryRefund
   const remote = query
-    ? await withDeadline(() => query({ order, refund }), refundTimeoutMs(rt), `[${adapter.id}] refund query ${refund.number}`)
+    ? await withDeadline(
+        () => query({ order, refund }),
+        refundTimeoutMs(rt),
+        `[${adapter.id}] refund query ${refund.number}`,
+      )
     : null
   if (!remote) return (await sendRefund(rt, { adapter, order, refund })).status
   if (remote.refundNumber !== refund.number || remote.amount !== refund.amount) {

@@ -30,7 +30,10 @@ export async function queryWechatRefund(
     throw e
   }
   if (!data?.out_refund_no || !data.status)
-    throw wechatError('provider_error', 'WeChat Pay answered a refund query without `out_refund_no`/`status`.')
+    throw wechatError(
+      'provider_error',
+      'WeChat Pay answered a refund query without `out_refund_no`/`status`.',
+    )
   if (data.out_refund_no !== refund.number || (data.out_trade_no && data.out_trade_no !== order.number)) {
     throw wechatError(
       'conflict',

@@ -41,7 +41,10 @@ function pickMethod(input: Pick<ValidatePaymentInput, 'method' | 'customer'>): W
  * the client IP for H5. Checkout runs it before writing anything (issue #9.4); `createPayment`
  * runs it again, so both paths refuse alike.
  */
-export function validateWechatPayment(options: ResolvedOptions, input: ValidatePaymentInput): WechatPaymentPlan {
+export function validateWechatPayment(
+  options: ResolvedOptions,
+  input: ValidatePaymentInput,
+): WechatPaymentPlan {
   const method = pickMethod(input)
   if (input.currency !== 'CNY') {
     throw wechatError(
@@ -50,12 +53,18 @@ export function validateWechatPayment(options: ResolvedOptions, input: ValidateP
     )
   }
   if (!Number.isSafeInteger(input.total) || input.total <= 0) {
-    throw wechatError('invalid_input', `WeChat Pay needs a positive integer amount in fen, got ${input.total}.`)
+    throw wechatError(
+      'invalid_input',
+      `WeChat Pay needs a positive integer amount in fen, got ${input.total}.`,
+    )
   }
   const appid =
     method === 'miniprogram' ? options.miniProgramAppid : method === 'app' ? options.appAppid : options.appid
   if (!appid)
-    throw wechatError('configuration', 'Missing required option `miniProgramAppid` for mini-program payments.')
+    throw wechatError(
+      'configuration',
+      'Missing required option `miniProgramAppid` for mini-program payments.',
+    )
   let openid: string | null = null
   if (method === 'jsapi' || method === 'miniprogram') {
     openid = options.payerOpenid({ customer: input.customer, method, appid }) ?? null

@@ -56,7 +56,8 @@ export function rewardOps(state: MemoryState, scope: string): RewardOps {
       const reward = state.rewards.get(id)
       if (!reward) return { reward: null, changed: false }
       const target = Math.min(Math.max(0, Math.floor(clawedBack)), reward.amount)
-      if (reward.status !== 'held' || target <= reward.clawedBack) return { reward: copy(reward), changed: false }
+      if (reward.status !== 'held' || target <= reward.clawedBack)
+        return { reward: copy(reward), changed: false }
       const before = copy(reward)
       reward.clawedBack = target
       if (target === reward.amount) reward.status = 'clawed_back'
