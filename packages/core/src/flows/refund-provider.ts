@@ -1,6 +1,6 @@
+import { withDeadline } from '../_internal/provider-deadline.js'
 import type { PaymentAdapter, RefundOutput } from '../contracts/payment.js'
 import type { Order, Refund } from '../domain/order.js'
-import { withDeadline } from '../_internal/provider-deadline.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { settleRefundResult } from './refund.js'
 

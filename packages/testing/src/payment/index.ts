@@ -1,9 +1,9 @@
-import { type Customer, type Order, type PaymentAdapter, type WebhookEvent } from '@loopkit/core'
+import type { Customer, Order, PaymentAdapter, WebhookEvent } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
 import { useHarness } from '../_internal/harness.js'
 import { expectCode, rejection } from './assert.js'
-import { loopCases } from './loop-cases.js'
 import { defaultForge, tamperBody, testOrder, testRefund } from './fixtures.js'
+import { loopCases } from './loop-cases.js'
 
 export { testOrder } from './fixtures.js'
 
