@@ -8,6 +8,7 @@ export {
 } from './adapters/sandbox-identity.js'
 export {
   SANDBOX_SIGNATURE_HEADER,
+  type SandboxOperation,
   type SandboxPayments,
   type SandboxPaymentsOptions,
   sandboxPayments,
@@ -29,6 +30,7 @@ export type { Funnel } from './flows/analytics.js'
 export type { CheckoutResult } from './flows/checkout.js'
 export type { DispatchResult } from './flows/dispatch.js'
 export { backoffMs } from './flows/dispatch.js'
+export type { RefundReconcileResult } from './flows/reconcile-refunds.js'
 export type { CreatedShare, ShareCard } from './flows/share.js'
 export type { WebhookOutcome } from './flows/webhook.js'
 export { createLoop, type Loop } from './loop/create-loop.js'

@@ -1,5 +1,5 @@
-import type { Order, Payment, StorageAdapter } from '@loopkit/core'
-import { orderCols, paymentCols } from './_internal/columns.js'
+import type { Effects, Order, Payment, Refund, StorageAdapter } from '@loopkit/core'
+import { orderCols, paymentCols, refundCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 
@@ -54,20 +54,26 @@ export function paymentOps(db: Db): Ops {
       return { first: rows[0]!.first }
     },
 
-    async markPaid({ orderId, delivery, payment: pay, now, effects }) {
+    async markPaid(input) {
+      const { orderId, delivery, payment: pay, now, effects, late } = input
       // One statement, so one round trip and atomic without BEGIN/COMMIT: record the delivery,
       // move pending → paid only if the delivery was new, save the payment only if the order
       // moved, and write the effects only if the payment was saved (which orders the CTEs).
+      // With `late`, the order row is locked first (`lk` sees its latest version) and a delivery
+      // for an expired/cancelled order is left to the late path below, which records it together
+      // with the payment and the refund.
       const p = new Params()
       const id = p.add(orderId)
       const has = p.add(delivery !== null)
       const ref = p.add(pay.providerRef)
       const at = p.add(now)
-      const ctes = `d AS (
+      const ctes = `lk AS (SELECT status FROM ${s}.orders WHERE id = ${id} FOR UPDATE),
+        d AS (
           INSERT INTO ${s}.webhook_deliveries (provider, event_id, received_at)
           SELECT ${p.add(delivery?.provider ?? null)}::text, ${p.add(delivery?.eventId ?? null)}::text,
                  ${p.add(delivery?.receivedAt ?? null)}::bigint
-          WHERE ${has}::boolean
+          WHERE ${has}::boolean AND NOT (${p.add(late !== undefined)}::boolean
+            AND EXISTS (SELECT 1 FROM lk WHERE status IN ('expired', 'cancelled')))
           ON CONFLICT DO NOTHING RETURNING 1
         ),
         o AS (
@@ -94,6 +100,9 @@ export function paymentOps(db: Db): Ops {
       if (moved) return { order, changed: true, duplicate: false }
       // Read afresh: a concurrent delivery that won may have committed after this statement began.
       const current = await db.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1`, [orderId])
+      const latest = current.rows[0]
+      if (late && latest && (latest.status === 'expired' || latest.status === 'cancelled'))
+        return latePayment(db, input as LateInput)
       return {
         order: current.rows[0] ?? null,
         changed: false,
@@ -101,4 +110,60 @@ export function paymentOps(db: Db): Ops {
       }
     },
   }
+}
+
+type LateInput = Parameters<StorageAdapter['markPaid']>[0] & { late: { refund: Refund; effects?: Effects } }
+
+/**
+ * Money for an order that no longer holds stock, in one transaction: record the delivery (exactly
+ * once), save the payment as succeeded, create the pending refund (unless its number exists) and
+ * write the late effects with it.
+ */
+async function latePayment(db: Db, input: LateInput): ReturnType<StorageAdapter['markPaid']> {
+  const { s } = db
+  const { orderId, delivery, payment: pay, now, late } = input
+  return db.tx(async (q) => {
+    const locked = await q.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1 FOR UPDATE`, [
+      orderId,
+    ])
+    const order = locked.rows[0] ?? null
+    if (delivery) {
+      const d = await q.query(
+        `INSERT INTO ${s}.webhook_deliveries (provider, event_id, received_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [delivery.provider, delivery.eventId, delivery.receivedAt],
+      )
+      if (d.rowCount === 0) return { order, changed: false, duplicate: true }
+    }
+    await q.query(
+      `INSERT INTO ${s}.payments AS p (id, order_id, provider, provider_ref, amount, currency, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'succeeded', $7, $8)
+       ON CONFLICT (id) DO UPDATE SET provider_ref = excluded.provider_ref, amount = excluded.amount,
+         currency = excluded.currency, status = excluded.status, updated_at = excluded.updated_at`,
+      [pay.id, pay.orderId, pay.provider, pay.providerRef, pay.amount, pay.currency, pay.createdAt, now],
+    )
+    const r = late.refund
+    const p = new Params()
+    const ins = `ins AS (
+      INSERT INTO ${s}.refunds
+        (id, order_id, number, amount, currency, reason, status, provider_ref, created_at, updated_at)
+      VALUES (${p.list([r.id, r.orderId, r.number, r.amount, r.currency, r.reason, r.status, r.providerRef, r.createdAt, r.updatedAt])})
+      ON CONFLICT DO NOTHING
+      RETURNING 1)`
+    const fx = effectsCtes(p, db, {
+      effects: late.effects,
+      now: r.createdAt,
+      when: 'EXISTS (SELECT 1 FROM ins)',
+    })
+    const { rows } = await q.query<{ created: boolean }>(
+      `${withEffects(ins, fx)} SELECT EXISTS (SELECT 1 FROM ins) AS created`,
+      p.values,
+    )
+    const created = rows[0]!.created
+    if (created) return { order, changed: false, duplicate: false, late: { refund: { ...r }, created } }
+    const existing = await q.query<Refund>(`SELECT ${refundCols()} FROM ${s}.refunds WHERE number = $1`, [
+      r.number,
+    ])
+    return { order, changed: false, duplicate: false, late: { refund: existing.rows[0]!, created } }
+  })
 }

@@ -1,7 +1,7 @@
 import type { Order, Refund, StorageAdapter } from '@loopkit/core'
 import { loopError } from '@loopkit/core'
 import { orderCols, refundCols } from './_internal/columns.js'
-import type { Db } from './_internal/db.js'
+import { type Db, whereBuilder } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 
 type Ops = Pick<
@@ -60,10 +60,16 @@ export function refundOps(db: Db): Ops {
     getRefund: ({ id }) => one('id', id),
     getRefundByNumber: ({ number }) => one('number', number),
 
-    async listRefunds({ orderId }) {
+    async listRefunds({ orderId, status, updatedBefore, limit }) {
+      const values: unknown[] = []
+      const where = whereBuilder(values)
+      if (orderId !== undefined) where.add('order_id = $?', orderId)
+      if (status !== undefined) where.add('status = $?', status)
+      if (updatedBefore !== undefined) where.add('updated_at <= $?', updatedBefore)
+      values.push(limit === undefined ? null : Math.max(0, limit))
       const { rows } = await db.query<Refund>(
-        `SELECT ${refundCols()} FROM ${s}.refunds WHERE order_id = $1 ORDER BY seq`,
-        [orderId],
+        `SELECT ${refundCols()} FROM ${s}.refunds ${where} ORDER BY created_at, seq LIMIT $${values.length}`,
+        values,
       )
       return rows
     },
@@ -94,6 +100,8 @@ export function refundOps(db: Db): Ops {
             status = CASE WHEN o.refunded + r.amount >= o.total THEN 'refunded' ELSE 'partially_refunded' END,
             updated_at = ${at}::bigint
           FROM r WHERE o.id = r.order_id AND r.status = 'succeeded'
+            -- A late payment's refund leaves its expired/cancelled order as it is.
+            AND o.status IN ('paid', 'fulfilled', 'partially_refunded')
           RETURNING 1
         )`
       // `when` names ord too, so the order row is locked before the effects' lock is taken.

@@ -147,6 +147,7 @@ describe('rewards', () => {
     orderId,
     kind: 'amount',
     amount,
+    clawedBack: 0,
     currency: 'CNY',
     coupon: null,
     status: 'held',

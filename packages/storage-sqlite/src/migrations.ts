@@ -212,6 +212,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX customers_referred_by ON customers (referred_by) WHERE referred_by IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'partial reward clawback; pending refunds index',
+    sql: `
+      -- Minor units of a reward taken back by partial refunds (issue #9.11).
+      ALTER TABLE rewards ADD COLUMN clawed_back INTEGER NOT NULL DEFAULT 0;
+      -- Refund reconciliation lists pending refunds across orders, oldest first (issue #9.10).
+      CREATE INDEX refunds_status ON refunds (status, created_at);
+    `,
+  },
 ]
 
 /**

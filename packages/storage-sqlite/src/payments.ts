@@ -3,6 +3,7 @@ import { type Db, guard } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type PaymentRow, toPayment } from './_internal/rows.js'
 import { getOrderRow, saveOrder } from './orders.js'
+import { insertLateRefund } from './refunds.js'
 
 type PaymentOps = Pick<StorageAdapter, 'savePayment' | 'listPayments' | 'recordWebhook' | 'markPaid'>
 
@@ -43,10 +44,14 @@ export function paymentOps(db: Db): PaymentOps {
   })
 
   const paid = db.tx((input: Parameters<StorageAdapter['markPaid']>[0]) => {
-    const { orderId, delivery, payment, now, effects } = input
+    const { orderId, delivery, payment, now, effects, late } = input
     const first = recordDelivery(db, delivery)
     const order = getOrderRow(db, orderId)
     if (!first) return { order, changed: false, duplicate: true }
+    if (order && late && (order.status === 'expired' || order.status === 'cancelled')) {
+      storePayment(db, { ...payment, status: 'succeeded', updatedAt: now })
+      return { order, changed: false, duplicate: false, late: insertLateRefund(db, late) }
+    }
     if (!order || order.status !== 'pending') return { order, changed: false, duplicate: false }
     order.status = 'paid'
     order.providerRef = payment.providerRef ?? order.providerRef

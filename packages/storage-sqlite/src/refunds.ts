@@ -1,4 +1,4 @@
-import type { Refund, StorageAdapter } from '@loopkit/core'
+import type { Effects, Refund, StorageAdapter } from '@loopkit/core'
 import { loopError } from '@loopkit/core'
 import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
@@ -13,7 +13,36 @@ type RefundOps = Pick<
 
 const INSERT = `INSERT INTO refunds (id, order_id, number, amount, currency, reason, status, provider_ref, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const REFUNDABLE: readonly string[] = ['paid', 'fulfilled', 'partially_refunded']
 const COMMITTED = `SELECT COALESCE(SUM(amount), 0) AS sum FROM refunds WHERE order_id = ? AND status != 'failed'`
+
+/** Inside the caller's transaction: a late payment's refund, created pending, or the one with its number. */
+export function insertLateRefund(
+  db: Db,
+  late: { refund: Refund; effects?: Effects | undefined },
+): { refund: Refund; created: boolean } {
+  const r = late.refund
+  const row = db.q('SELECT * FROM refunds WHERE number = ?').get(r.number) as RefundRow | undefined
+  if (row) return { refund: toRefund(row), created: false }
+  insertRow(db, r)
+  writeEffects(db, late.effects, r.createdAt)
+  return { refund: { ...r }, created: true }
+}
+
+function insertRow(db: Db, r: Refund): void {
+  db.q(INSERT).run(
+    r.id,
+    r.orderId,
+    r.number,
+    r.amount,
+    r.currency,
+    r.reason,
+    r.status,
+    r.providerRef,
+    r.createdAt,
+    r.updatedAt,
+  )
+}
 
 export function refundOps(db: Db): RefundOps {
   const byId = (id: string): Refund | null => {
@@ -53,18 +82,7 @@ export function refundOps(db: Db): RefundOps {
         `Refund of ${r.amount} exceeds what is left of order \`${order.id}\` (${order.total - sum}).`,
       )
     }
-    db.q(INSERT).run(
-      r.id,
-      r.orderId,
-      r.number,
-      r.amount,
-      r.currency,
-      r.reason,
-      r.status,
-      r.providerRef,
-      r.createdAt,
-      r.updatedAt,
-    )
+    insertRow(db, r)
     writeEffects(db, input.effects, r.createdAt)
     return { refund: { ...r }, created: true }
   })
@@ -85,7 +103,8 @@ export function refundOps(db: Db): RefundOps {
       now,
       id,
     )
-    if (order && status === 'succeeded') {
+    // A late payment's refund leaves its expired/cancelled order as it is (see the contract).
+    if (order && status === 'succeeded' && REFUNDABLE.includes(order.status)) {
       order.refunded += refund.amount
       order.status = order.refunded >= order.total ? 'refunded' : 'partially_refunded'
       order.updatedAt = now
@@ -105,12 +124,23 @@ export function refundOps(db: Db): RefundOps {
     async getRefundByNumber({ number }) {
       return guard(() => byNumber(number))
     },
-    async listRefunds({ orderId }) {
-      return guard(() =>
-        (
-          db.q('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]
-        ).map(toRefund),
-      )
+    async listRefunds({ orderId, status, updatedBefore, limit }) {
+      return guard(() => {
+        const where: string[] = []
+        const params: unknown[] = []
+        const add = (clause: string, value: unknown) => {
+          where.push(clause)
+          params.push(value)
+        }
+        if (orderId !== undefined) add('order_id = ?', orderId)
+        if (status !== undefined) add('status = ?', status)
+        if (updatedBefore !== undefined) add('updated_at <= ?', updatedBefore)
+        const sql = `SELECT * FROM refunds ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY created_at, id LIMIT ?`
+        return (db.q(sql).all(...params, limit === undefined ? -1 : Math.max(0, limit)) as RefundRow[]).map(
+          toRefund,
+        )
+      })
     },
     async settleRefund(input) {
       return settle(input)

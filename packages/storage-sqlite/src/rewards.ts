@@ -4,9 +4,9 @@ import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type RewardRow, toReward } from './_internal/rows.js'
 
-type RewardOps = Pick<StorageAdapter, 'createReward' | 'transitionReward' | 'listRewards'>
+type RewardOps = Pick<StorageAdapter, 'createReward' | 'transitionReward' | 'clawBackReward' | 'listRewards'>
 
-const USED = `SELECT COALESCE(SUM(amount), 0) AS used FROM rewards
+const USED = `SELECT COALESCE(SUM(amount - clawed_back), 0) AS used FROM rewards
   WHERE sharer_id = ? AND currency = ? AND status IN ('held', 'released')`
 const INSERT = `INSERT INTO rewards (id, sharer_id, order_id, kind, amount, currency, coupon, status, release_at, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -18,7 +18,7 @@ export function rewardOps(db: Db): RewardOps {
   }
 
   const create = db.tx((input: Parameters<StorageAdapter['createReward']>[0]) => {
-    const r = { ...input.reward }
+    const r = { ...input.reward, clawedBack: 0 }
     const existing = db
       .q('SELECT * FROM rewards WHERE sharer_id = ? AND order_id = ?')
       .get(r.sharerId, r.orderId) as RewardRow | undefined
@@ -69,7 +69,32 @@ export function rewardOps(db: Db): RewardOps {
     return { reward, changed: true }
   })
 
+  const clawBack = db.tx((input: Parameters<StorageAdapter['clawBackReward']>[0]) => {
+    const before = byId(input.id)
+    if (!before) return { reward: null, changed: false }
+    const target = Math.min(Math.max(0, Math.floor(input.clawedBack)), before.amount)
+    if (before.status !== 'held' || target <= before.clawedBack) return { reward: before, changed: false }
+    const reward = {
+      ...before,
+      clawedBack: target,
+      status: target === before.amount ? ('clawed_back' as const) : before.status,
+      updatedAt: input.now,
+    }
+    db.q('UPDATE rewards SET clawed_back = ?, status = ?, updated_at = ? WHERE id = ?').run(
+      reward.clawedBack,
+      reward.status,
+      reward.updatedAt,
+      reward.id,
+    )
+    const effects = typeof input.effects === 'function' ? input.effects({ ...reward }, before) : input.effects
+    writeEffects(db, effects, input.now)
+    return { reward, changed: true }
+  })
+
   return {
+    async clawBackReward(input) {
+      return clawBack(input)
+    },
     async createReward(input) {
       return create(input)
     },

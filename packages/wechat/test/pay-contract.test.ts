@@ -59,6 +59,16 @@ for (const method of ['jsapi', 'native'] as const) {
         if (!webhook) throw new Error(`no callback captured for ${orderNumber}`)
         return webhook
       },
+      // 429 FREQUENCY_LIMITED, as in a flash sale: the adapter does not retry it, so one fault fails one call.
+      failNext: ({ operation }) =>
+        sim.pay.failNext({
+          status: 429,
+          code: 'FREQUENCY_LIMITED',
+          path: operation === 'refund' ? '/v3/refund/domestic/refunds' : '/v3/pay/transactions/',
+        }),
+      settleRefund: async ({ refundNumber }) => {
+        await sim.pay.settleRefund({ outRefundNo: refundNumber })
+      },
     }),
   })
 }

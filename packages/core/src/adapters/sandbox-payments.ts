@@ -5,10 +5,13 @@ import type {
   CreatePaymentInput,
   PaymentAdapter,
   ProviderPayment,
+  ProviderRefund,
   RefundInput,
+  ValidatePaymentInput,
   WebhookEvent,
 } from '../contracts/payment.js'
 import { formatMinor } from '../domain/money.js'
+import type { Order, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { sandboxPayRoutes } from './sandbox-pay-page.js'
 
@@ -43,6 +46,15 @@ interface LedgerEntry {
 export type SandboxSignature = 'valid' | 'forged' | 'missing'
 
 /**
+ * A provider call the sandbox can be told to fail, as a real provider does during an outage.
+ * @inline
+ */
+export type SandboxOperation = 'createPayment' | 'refund' | 'queryRefund'
+
+/** The one way to pay in the sandbox: its pay page. */
+const SANDBOX_METHODS = ['redirect']
+
+/**
  * A development payment provider: no credentials, a pay page under the loop's routes, and signed
  * webhooks that tests can deliver however they like — twice, concurrently, out of order, late, or
  * with a forged signature. It never moves money.
@@ -60,6 +72,17 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
   const tolerance = options.toleranceSeconds ?? 300
   const now = options.now ?? Date.now
   const ledger = new Map<string, LedgerEntry>()
+
+  const faults = new Map<SandboxOperation, number>()
+  /** Throws the outage a test asked for with `failNext`. */
+  const maybeFail = (operation: SandboxOperation) => {
+    const left = faults.get(operation) ?? 0
+    if (left <= 0) return
+    faults.set(operation, left - 1)
+    throw loopError('sandbox', 'provider_unavailable', `The sandbox ${operation} is failing (failNext).`, {
+      retryable: true,
+    })
+  }
 
   const entry = (orderNumber: string): LedgerEntry => {
     const e = ledger.get(orderNumber)
@@ -159,9 +182,22 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
       : null
   }
 
+  function validatePayment(input: Pick<ValidatePaymentInput, 'method'>): void {
+    if (input.method !== undefined && !SANDBOX_METHODS.includes(input.method)) {
+      throw loopError(
+        'sandbox',
+        'invalid_input',
+        `Unknown sandbox payment method \`${input.method}\`; the sandbox pays on its page (\`redirect\`).`,
+      )
+    }
+  }
+
   const adapter = {
     id: 'sandbox',
+    validatePayment,
     async createPayment(input: CreatePaymentInput) {
+      validatePayment(input)
+      maybeFail('createPayment')
       const existing = ledger.get(input.order.number)
       if (existing && existing.status !== 'pending')
         throw loopError('sandbox', 'conflict', `Order ${input.order.number} is already ${existing.status}.`)
@@ -198,6 +234,7 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
       e.status = 'closed'
     },
     async refund(input: RefundInput) {
+      maybeFail('refund')
       const e = entry(input.order.number)
       if (e.status !== 'succeeded' && e.status !== 'refunded')
         throw loopError('sandbox', 'invalid_transition', 'Only paid orders can be refunded.')
@@ -209,6 +246,18 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
         if (sum + input.refund.amount === e.amount) e.status = 'refunded'
       }
       return { status: 'succeeded' as const, providerRef: `sbr_${input.refund.number}` }
+    },
+    async queryRefund(input: { order: Order; refund: Refund }): Promise<ProviderRefund | null> {
+      maybeFail('queryRefund')
+      const amount = ledger.get(input.order.number)?.refunds.get(input.refund.number)
+      if (amount === undefined) return null
+      // Sandbox refunds succeed as soon as they are accepted.
+      return {
+        status: 'succeeded',
+        refundNumber: input.refund.number,
+        providerRef: `sbr_${input.refund.number}`,
+        amount,
+      }
     },
     async parseWebhook(input: { body: Uint8Array; headers: Headers }): Promise<WebhookEvent> {
       const text = verify(input.body, input.headers)
@@ -235,6 +284,10 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
     },
     routes: sandboxPayRoutes({ describe, pay }),
     pay,
+    /** The next `times` calls of `operation` fail with a retryable `provider_unavailable`, like an outage. */
+    failNext(input: { operation: SandboxOperation; times?: number }) {
+      faults.set(input.operation, (faults.get(input.operation) ?? 0) + (input.times ?? 1))
+    },
     /** Any webhook the sandbox could send, e.g. one with a changed amount or an unknown type. */
     webhook,
     describe,
@@ -242,5 +295,5 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
   return adapter satisfies PaymentAdapter
 }
 
-/** The adapter {@link sandboxPayments} returns: a `PaymentAdapter` plus `pay`, `webhook` and `describe` for tests. */
+/** The adapter {@link sandboxPayments} returns: a `PaymentAdapter` plus `pay`, `webhook`, `describe` and `failNext` for tests. */
 export type SandboxPayments = ReturnType<typeof sandboxPayments>

@@ -29,6 +29,20 @@ export interface CreatePaymentInput {
   description: string
 }
 
+/**
+ * The input of `PaymentAdapter.validatePayment`: what checkout knows before it writes anything —
+ * the buyer, the provider-specific inputs and the order's amount, but no order yet.
+ */
+export interface ValidatePaymentInput {
+  customer: Customer
+  method?: string
+  clientIp?: string
+  returnUrl?: string
+  /** Minor units. */
+  total: number
+  currency: string
+}
+
 /** What `PaymentAdapter.createPayment` returns: the provider's reference (if any) and the buyer's next step. */
 export interface CreatePaymentOutput {
   providerRef: string | null
@@ -56,6 +70,16 @@ export interface RefundInput {
 export interface RefundOutput {
   status: 'pending' | 'succeeded' | 'failed'
   providerRef: string | null
+}
+
+/** The provider's view of one refund (`PaymentAdapter.queryRefund`). */
+export interface ProviderRefund {
+  /** `pending` while the provider processes it; `failed` for a refund it closed or could not pay out. */
+  status: 'pending' | 'succeeded' | 'failed'
+  /** The refund's number (the idempotency key Loopkit sent). */
+  refundNumber: string
+  providerRef: string | null
+  amount: number
 }
 
 /** A verified webhook, normalized. */
@@ -90,12 +114,25 @@ export type WebhookEvent =
 export interface PaymentAdapter {
   /** The route segment and the order's `provider`: `sandbox`, `wechat`, `alipay`, `stripe`. */
   readonly id: string
+  /**
+   * Checks what can be checked before checkout writes anything (the method is one the provider
+   * supports, the inputs it needs are present, the currency is one it settles) and throws
+   * `LoopError('invalid_input' | 'configuration')` otherwise. Checkout calls it before the order is
+   * created and stock reserved, so a request the provider would refuse changes nothing.
+   */
+  validatePayment?(input: ValidatePaymentInput): void | Promise<void>
   createPayment(input: CreatePaymentInput): Promise<CreatePaymentOutput>
   /** `null` when the provider has no such order. */
   queryPayment(input: { orderNumber: string; providerRef?: string | null }): Promise<ProviderPayment | null>
   /** Closes an unpaid order at the provider so it can no longer be paid. */
   closePayment?(input: { orderNumber: string }): Promise<void>
   refund(input: RefundInput): Promise<RefundOutput>
+  /**
+   * The provider's state of a refund by its number; `null` when the provider has no such refund
+   * (the request never reached it), so the refund may be sent again with the same number.
+   * Refund reconciliation uses it; without it, a pending refund is re-sent (idempotent by number).
+   */
+  queryRefund?(input: { order: Order; refund: Refund }): Promise<ProviderRefund | null>
   parseWebhook(input: { body: Uint8Array; headers: Headers; url: string }): Promise<WebhookEvent>
   /** The reply the provider expects; default: 204 on success, 4xx JSON on failure. */
   webhookResponse?(input: { ok: boolean; error?: { code: string; message: string } }): Response

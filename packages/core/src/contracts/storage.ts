@@ -164,6 +164,12 @@ export interface StorageAdapter {
    * `pending → paid` with the provider's reference, save the payment as succeeded, write effects.
    * A repeated delivery returns `duplicate: true` and changes nothing; an order no longer pending
    * returns `changed: false` (the delivery is still recorded).
+   *
+   * With `late`, money that arrives for an order already `expired` or `cancelled` is made durable
+   * in that same step: the payment is saved as succeeded, `late.refund` is created `pending`
+   * (unless a refund with its number exists) and `late.effects` are written with it; `late` in the
+   * result is that refund. The caller asks the provider for the refund only afterwards, so a
+   * failed provider call leaves a pending refund that reconciliation retries.
    */
   markPaid(input: {
     orderId: string
@@ -171,7 +177,13 @@ export interface StorageAdapter {
     payment: Payment
     now: number
     effects?: Effects
-  }): Promise<{ order: Order | null; changed: boolean; duplicate: boolean }>
+    late?: { refund: Refund; effects?: Effects }
+  }): Promise<{
+    order: Order | null
+    changed: boolean
+    duplicate: boolean
+    late?: { refund: Refund; created: boolean } | null
+  }>
 
   // ── refunds ───────────────────────────────────────────────────────────────
   /**
@@ -181,11 +193,22 @@ export interface StorageAdapter {
   createRefund(input: { refund: Refund; effects?: Effects }): Promise<{ refund: Refund; created: boolean }>
   getRefund(input: { id: string }): Promise<Refund | null>
   getRefundByNumber(input: { number: string }): Promise<Refund | null>
-  listRefunds(input: { orderId: string }): Promise<Refund[]>
+  /**
+   * The refunds of one order, or (with `status`) of every order, oldest first. `updatedBefore`
+   * keeps refunds last changed at or before that time; `limit` bounds the list.
+   */
+  listRefunds(input: {
+    orderId?: string
+    status?: RefundStatus
+    updatedBefore?: number
+    limit?: number
+  }): Promise<Refund[]>
   /**
    * Settles a pending refund (`succeeded` or `failed`). On success adds its amount to the order's
-   * `refunded` and moves the order to `partially_refunded` or `refunded`, all in one transaction.
-   * A refund that is no longer pending is returned unchanged with `changed: false`.
+   * `refunded` and moves a `paid`, `fulfilled` or `partially_refunded` order to
+   * `partially_refunded` or `refunded`, all in one transaction; the refund of a late payment
+   * leaves its `expired`/`cancelled` order as it is. A refund that is no longer pending is
+   * returned unchanged with `changed: false`.
    */
   settleRefund(input: {
     id: string
@@ -222,6 +245,18 @@ export interface StorageAdapter {
     to: RewardStatus
     now: number
     effects?: Effects
+  }): Promise<{ reward: Reward | null; changed: boolean }>
+  /**
+   * Claws back part or all of a held reward: raises its `clawedBack` to `clawedBack` (never lowers
+   * it, never past `amount`) and, when all of it is clawed back, moves it to `clawed_back`. Only a
+   * `held` reward changes; otherwise (or when `clawedBack` is not higher) returns `changed: false`
+   * and writes nothing. Effects given as a function see the reward before and after.
+   */
+  clawBackReward(input: {
+    id: string
+    clawedBack: number
+    now: number
+    effects?: Effects | ((stored: Reward, before: Reward) => Effects)
   }): Promise<{ reward: Reward | null; changed: boolean }>
   listRewards(input: {
     sharerId?: string

@@ -30,6 +30,11 @@ export interface Reward {
   kind: 'amount' | 'coupon'
   /** Minor units; 0 for a coupon. */
   amount: number
+  /**
+   * Minor units of `amount` taken back by refunds of the order (partial refunds claw back in
+   * proportion); what the sharer keeps is `amount - clawedBack`.
+   */
+  clawedBack: number
   currency: string
   coupon: string | null
   status: RewardStatus

@@ -1,5 +1,5 @@
 import { newId, newOrderNumber } from '../_internal/ids.js'
-import type { PaymentAction } from '../contracts/payment.js'
+import type { CreatePaymentOutput, PaymentAction } from '../contracts/payment.js'
 import type { Attribution, Order, OrderLine } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
@@ -75,6 +75,15 @@ export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResul
   const total = lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0)
   if (!Number.isSafeInteger(total) || total <= 0)
     throw loopError('checkout', 'invalid_input', 'The order total must be positive.')
+  // Everything the provider would refuse is refused here, before an order or a reservation exists.
+  await adapter.validatePayment?.({
+    customer,
+    total,
+    currency,
+    ...(input.method ? { method: input.method } : {}),
+    ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+    ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+  })
 
   const draft: Order = {
     id: newId('ord'),
@@ -117,16 +126,25 @@ export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResul
     )
   }
 
-  const payment = await adapter.createPayment({
-    order,
-    customer,
-    notifyUrl: routeUrl(rt, `/webhooks/${adapter.id}`),
-    description:
-      order.lines.length === 1 ? order.lines[0]!.title : `${order.lines[0]!.title} ×${order.lines.length}`,
-    ...(input.method ? { method: input.method } : {}),
-    ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
-    ...(input.clientIp ? { clientIp: input.clientIp } : {}),
-  })
+  let payment: CreatePaymentOutput
+  try {
+    payment = await adapter.createPayment({
+      order,
+      customer,
+      notifyUrl: routeUrl(rt, `/webhooks/${adapter.id}`),
+      description:
+        order.lines.length === 1 ? order.lines[0]!.title : `${order.lines[0]!.title} ×${order.lines.length}`,
+      ...(input.method ? { method: input.method } : {}),
+      ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+      ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+    })
+  } catch (error) {
+    // The buyer got no way to pay this order, so it must not hold stock until it expires: in a
+    // flash sale a provider outage would otherwise lock the stock for the whole order TTL. An
+    // order an earlier call created is left alone (that call's buyer may be paying it).
+    if (created) await releaseUnpayable(rt, order)
+    throw error
+  }
   // A payment attempt is recorded when the provider gave it a reference (WeChat's prepay_id); the
   // paid transition writes the payment in any case, so a provider without one costs no extra write.
   if (payment.providerRef) {
@@ -145,4 +163,35 @@ export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResul
     })
   }
   return { order, action: payment.action, created }
+}
+
+/**
+ * Cancels an order whose payment could not be created and returns its stock at once. The provider
+ * gave the buyer nothing to pay with; should money arrive anyway, the webhook records it and
+ * refunds it as a late payment.
+ */
+async function releaseUnpayable(rt: Runtime, order: Order): Promise<void> {
+  const effects = {
+    events: [
+      rt.event(
+        'order.cancelled',
+        { number: order.number, reason: 'payment_failed' as const },
+        { customerId: order.customerId, orderId: order.id },
+      ),
+    ],
+  }
+  try {
+    const result = await rt.storage.transitionOrder({
+      id: order.id,
+      from: ['pending'],
+      to: 'cancelled',
+      releaseStock: true,
+      now: rt.now(),
+      effects,
+    })
+    if (result.changed) rt.published(effects)
+  } catch (error) {
+    // Expiry releases it later; the caller still gets the provider's error.
+    rt.reportError(error, `releasing order ${order.number} after its payment failed`)
+  }
 }

@@ -2,8 +2,9 @@ import type { PaymentAdapter, WebhookEvent } from '../contracts/payment.js'
 import type { Effects } from '../contracts/storage.js'
 import type { Order } from '../domain/order.js'
 import { isLoopError, type LoopError, loopError } from '../errors.js'
-import { type Runtime, routeUrl } from '../loop/runtime.js'
+import type { Runtime } from '../loop/runtime.js'
 import { runOrderPaidHooks } from './hooks.js'
+import { lateRefundFor, refundLatePayment } from './late-payment.js'
 import { outboxFor } from './outbox.js'
 import { settleRefundResult } from './refund.js'
 
@@ -100,12 +101,16 @@ async function paymentSucceeded(
     ],
     outbox: outboxFor(rt, 'order.paid', order.id, { customer, order: paid }),
   }
+  // Money may arrive for an order that no longer holds stock: then the payment and a pending refund
+  // are written with the delivery, never the sale (no oversell), and the refund is asked for after.
+  const late = lateRefundFor(rt, order, event)
   const result = await rt.storage.markPaid({
     orderId: order.id,
     delivery: { provider, eventId: event.eventId, receivedAt: now },
     payment: paymentFor(order, provider, event.providerRef, now),
     now,
     effects,
+    late,
   })
   if (result.duplicate) return { status: 'duplicate' }
   if (result.changed && result.order) {
@@ -113,52 +118,17 @@ async function paymentSucceeded(
     await runOrderPaidHooks(rt, result.order, customer)
     return { status: 'processed', orderId: order.id }
   }
-  const current = result.order ?? order
-  if (current.status === 'expired' || current.status === 'cancelled') {
-    // Money arrived for an order that no longer holds stock: record it and refund it, never oversell.
-    return latePayment(rt, adapter, current, event)
+  if (result.late) {
+    if (result.late.created) rt.published(late.effects)
+    await refundLatePayment(rt, {
+      adapter,
+      order: result.order ?? order,
+      refund: result.late.refund,
+      providerRef: event.providerRef,
+    })
+    return { status: 'suspicious', reason: 'late_payment' }
   }
   return { status: 'duplicate' }
-}
-
-async function latePayment(
-  rt: Runtime,
-  adapter: PaymentAdapter,
-  order: Order,
-  event: Extract<WebhookEvent, { kind: 'payment.succeeded' }>,
-): Promise<WebhookOutcome> {
-  const effects: Effects = {
-    events: [
-      rt.event(
-        'payment.late',
-        { number: order.number, status: order.status, providerRef: event.providerRef, amount: event.amount },
-        { customerId: order.customerId, orderId: order.id },
-      ),
-    ],
-  }
-  await rt.storage.appendEvents({ events: effects.events! })
-  rt.published(effects)
-  try {
-    await adapter.refund({
-      order: { ...order, providerRef: event.providerRef },
-      refund: {
-        id: `ref_late_${order.id}`,
-        orderId: order.id,
-        number: `L${order.number}`.slice(0, 32),
-        amount: event.amount,
-        currency: event.currency,
-        reason: 'order expired before payment',
-        status: 'pending',
-        providerRef: null,
-        createdAt: rt.now(),
-        updatedAt: rt.now(),
-      },
-      notifyUrl: routeUrl(rt, `/webhooks/${adapter.id}`),
-    })
-  } catch (error) {
-    rt.reportError(error, `refund of late payment for ${order.number}`)
-  }
-  return { status: 'suspicious', reason: 'late_payment' }
 }
 
 /**

@@ -9,6 +9,7 @@ import { type DispatchResult, dispatchNotifications } from '../flows/dispatch.js
 import { recoverHooks } from '../flows/hooks.js'
 import { cancelOrder, expireDue, fulfilOrder, reconcile } from '../flows/lifecycle.js'
 import { beginLogin, loginWithProfile } from '../flows/login.js'
+import { type RefundReconcileResult, reconcileRefunds } from '../flows/reconcile-refunds.js'
 import { createRefund } from '../flows/refund.js'
 import { createShare, shareCard, visitShare } from '../flows/share.js'
 import { handleWebhook } from '../flows/webhook.js'
@@ -119,11 +120,13 @@ export function createLoop(options: LoopOptions) {
       cancel: (input: { orderId: string }) => cancelOrder(rt, input),
       /** Expires unpaid orders past their time, releasing stock (after asking the provider). */
       expireDue: (input: { limit?: number } = {}) => expireDue(rt, input),
-      /** Asks the provider about a pending order whose webhook never came. */
+      /** Asks the provider about a pending order whose webhook never came, and about its pending refunds. */
       reconcile: async (input: { orderId: string }) => {
         const order = await rt.storage.getOrder({ id: input.orderId })
         if (!order) throw loopError('orders', 'not_found', `No order \`${input.orderId}\`.`)
-        return (await reconcile(rt, order)) ?? (await rt.storage.getOrder({ id: input.orderId }))
+        await reconcile(rt, order)
+        await reconcileRefunds(rt, { orderId: order.id })
+        return rt.storage.getOrder({ id: input.orderId })
       },
     },
     refunds: {
@@ -134,6 +137,13 @@ export function createLoop(options: LoopOptions) {
         idempotencyKey?: string
       }): Promise<Refund> => createRefund(rt, input),
       list: (input: { orderId: string }) => rt.storage.listRefunds(input),
+      /**
+       * Finishes refunds left pending (a provider call that failed or timed out, a notice that never
+       * came): asks the provider, settles final answers, re-sends unknown ones under the same number.
+       * `start()` runs it in the background.
+       */
+      reconcile: (input: { limit?: number } = {}): Promise<RefundReconcileResult> =>
+        reconcileRefunds(rt, input),
     },
     webhooks: {
       /** The webhook inbox, for hosts that route webhooks themselves. */
@@ -204,7 +214,7 @@ export function createLoop(options: LoopOptions) {
     },
     /** Re-runs work a crash may have cut short (after-hooks of paid orders). Safe to call any time. */
     recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
-    /** Runs the dispatcher, order expiry and the plugins' `tick` hooks every `intervalMs` until `stop()`; call `recover()` yourself at start-up. */
+    /** Runs the dispatcher, order expiry, refund reconciliation and the plugins' `tick` hooks every `intervalMs` until `stop()`; call `recover()` yourself at start-up. */
     start(input: { intervalMs?: number } = {}) {
       if (timer) return
       const tick = async () => {
@@ -212,6 +222,7 @@ export function createLoop(options: LoopOptions) {
         running = (async () => {
           await dispatchNotifications(rt)
           await expireDue(rt)
+          await reconcileRefunds(rt, { limit: 20 })
           await loop.tick()
         })()
           .catch((error) => rt.reportError(error, 'background tick'))

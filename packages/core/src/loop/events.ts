@@ -41,11 +41,13 @@ export interface LoopEventData {
     source?: 'query'
   }
   'order.fulfilled': { number: string }
-  'order.cancelled': { number: string }
+  /** `reason` is set when the loop cancelled the order itself (`payment_failed`: the provider refused or failed checkout). */
+  'order.cancelled': { number: string; reason?: 'payment_failed' }
   'order.expired': { number: string }
   /** `number` is the refund's number. */
   'order.refunded': { number: string; amount: number; currency: string }
-  'refund.requested': { number: string; amount: number }
+  /** `late` marks the refund of a payment that arrived for an expired or cancelled order. */
+  'refund.requested': { number: string; amount: number; late?: true }
   'refund.failed': { number: string; amount: number }
   'payment.suspicious': { reason: string; [detail: string]: unknown }
   'payment.late': { number: string; status: string; providerRef: string; amount: number }
@@ -58,7 +60,8 @@ export interface LoopEventData {
   'notification.dead': NotificationData
   'reward.accrued': RewardData & { kind: 'amount' | 'coupon'; currency: string; coupon: string | null }
   'reward.released': RewardData
-  'reward.clawed_back': RewardData
+  /** `amount` is what this refund took back; `clawedBack` the total so far, `remaining` what the sharer keeps. */
+  'reward.clawed_back': RewardData & { clawedBack: number; remaining: number }
   'hooks.completed': { hook: string }
 }
 

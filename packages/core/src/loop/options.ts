@@ -45,6 +45,15 @@ export interface LoopOptions {
     /** The most units of one SKU an order may hold (repeated lines are merged first). Default 999. */
     maxQuantity?: number
   }
+  refunds?: {
+    /** The deadline of each provider call refund work makes in the background (query, retry). Default 5 s. */
+    providerTimeoutMs?: number
+    /**
+     * Reconciliation looks at a pending refund once it is this old, and again at most this often
+     * (across instances sharing the storage). Default 60 s.
+     */
+    retryAfterMs?: number
+  }
   attribution?: {
     /** How long after a share visit an order is credited to the sharer. Default 7 days. */
     windowMs?: number

@@ -45,7 +45,7 @@ async function isCircular(
 /**
  * Referral rewards that follow the money: when an order attributed to a share is paid, the sharer
  * accrues a reward (fixed, percentage or coupon), held for `holdMs` and clawed back if the order is
- * refunded within it, then released by `loop.tick()`. Self-referrals and circles (A→B→A) earn
+ * refunded within it (in proportion to the amount refunded), then released by `loop.tick()`. Self-referrals and circles (A→B→A) earn
  * nothing; `capPerSharer` bounds what one sharer can earn. Every step is in the event log.
  *
  * @example
@@ -85,6 +85,7 @@ export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
       orderId: order.id,
       kind: rule.type === 'coupon' ? 'coupon' : 'amount',
       amount: amountFor(rule, order),
+      clawedBack: 0,
       currency: order.currency,
       coupon: rule.type === 'coupon' ? rule.code({ order, sharerId }) : null,
       status: 'held',
@@ -132,28 +133,72 @@ export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
     if (created && done?.events) context.publish(done.events)
   }
 
+  /**
+   * A refund claws back in proportion to what was refunded: `floor(amount × refunded / total)` of
+   * the order's cumulative refunds, so a full refund takes it all and the sharer is never clawed
+   * back more than the refunded share (the rounding favours the sharer by under one minor unit).
+   * The storage only ever raises `clawedBack`, so out-of-order or repeated refund hooks converge.
+   * A coupon cannot be split: it is clawed back when the order is fully refunded.
+   */
   async function clawBack({ context, order }: RefundHookState): Promise<void> {
     const rewards = await context.storage.listRewards({ orderId: order.id, status: 'held', limit: 10 })
+    const refunded = Math.min(order.refunded, order.total)
     for (const r of rewards) {
       if (context.now() >= r.releaseAt) continue
-      const effects: Effects = {
-        events: [
-          context.event(
-            'reward.clawed_back',
-            { rewardId: r.id, sharerId: r.sharerId, amount: r.amount },
-            { customerId: r.sharerId, orderId: order.id },
-          ),
-        ],
+      const full = refunded >= order.total
+      if (r.kind === 'coupon' || r.amount === 0) {
+        if (full) await clawBackWhole(context, order, r)
+        continue
       }
-      const { changed } = await context.storage.transitionReward({
+      const target = full ? r.amount : Math.floor((r.amount * refunded) / order.total)
+      let written: Effects | null = null
+      const effects = (stored: Reward, before: Reward): Effects => {
+        written = {
+          events: [
+            context.event(
+              'reward.clawed_back',
+              {
+                rewardId: r.id,
+                sharerId: r.sharerId,
+                amount: stored.clawedBack - before.clawedBack,
+                clawedBack: stored.clawedBack,
+                remaining: stored.amount - stored.clawedBack,
+              },
+              { customerId: r.sharerId, orderId: order.id },
+            ),
+          ],
+        }
+        return written
+      }
+      const { changed } = await context.storage.clawBackReward({
         id: r.id,
-        from: ['held'],
-        to: 'clawed_back',
+        clawedBack: target,
         now: context.now(),
         effects,
       })
-      if (changed) context.publish(effects.events!)
+      const done = written as Effects | null
+      if (changed && done?.events) context.publish(done.events)
     }
+  }
+
+  async function clawBackWhole(context: LoopContext, order: Order, r: Reward): Promise<void> {
+    const effects: Effects = {
+      events: [
+        context.event(
+          'reward.clawed_back',
+          { rewardId: r.id, sharerId: r.sharerId, amount: r.amount, clawedBack: r.amount, remaining: 0 },
+          { customerId: r.sharerId, orderId: order.id },
+        ),
+      ],
+    }
+    const { changed } = await context.storage.transitionReward({
+      id: r.id,
+      from: ['held'],
+      to: 'clawed_back',
+      now: context.now(),
+      effects,
+    })
+    if (changed) context.publish(effects.events!)
   }
 
   async function release({ context }: { context: LoopContext }): Promise<void> {
@@ -163,7 +208,7 @@ export function referralRewards(options: ReferralRewardsOptions): LoopPlugin {
         events: [
           context.event(
             'reward.released',
-            { rewardId: r.id, sharerId: r.sharerId, amount: r.amount },
+            { rewardId: r.id, sharerId: r.sharerId, amount: r.amount - r.clawedBack },
             { customerId: r.sharerId, orderId: r.orderId },
           ),
         ],

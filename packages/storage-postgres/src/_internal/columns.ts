@@ -26,7 +26,8 @@ export const visitCols = (p = '') =>
    ${p}customer_id AS "customerId", ${p}at`
 
 export const rewardCols = (p = '') =>
-  `${p}id, ${p}sharer_id AS "sharerId", ${p}order_id AS "orderId", ${p}kind, ${p}amount, ${p}currency, ${p}coupon,
+  `${p}id, ${p}sharer_id AS "sharerId", ${p}order_id AS "orderId", ${p}kind, ${p}amount,
+   ${p}clawed_back AS "clawedBack", ${p}currency, ${p}coupon,
    ${p}status, ${p}release_at AS "releaseAt", ${p}created_at AS "createdAt", ${p}updated_at AS "updatedAt"`
 
 export const eventCols = (p = '') =>

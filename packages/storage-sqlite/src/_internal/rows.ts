@@ -192,6 +192,7 @@ export interface RewardRow {
   order_id: string
   kind: Reward['kind']
   amount: number
+  clawed_back: number
   currency: string
   coupon: string | null
   status: Reward['status']
@@ -206,6 +207,7 @@ export const toReward = (r: RewardRow): Reward => ({
   orderId: r.order_id,
   kind: r.kind,
   amount: r.amount,
+  clawedBack: r.clawed_back,
   currency: r.currency,
   coupon: r.coupon,
   status: r.status,

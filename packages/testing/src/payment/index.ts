@@ -1,14 +1,9 @@
-import {
-  type Customer,
-  isLoopError,
-  type LoopErrorCode,
-  type Order,
-  type PaymentAdapter,
-  type WebhookEvent,
-} from '@loopkit/core'
+import type { Customer, Order, PaymentAdapter, WebhookEvent } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
 import { useHarness } from '../_internal/harness.js'
+import { expectCode, rejection } from './assert.js'
 import { defaultForge, tamperBody, testOrder, testRefund } from './fixtures.js'
+import { loopCases } from './loop-cases.js'
 
 export { testOrder } from './fixtures.js'
 
@@ -40,6 +35,13 @@ export interface PaymentHarness {
   payOrder(input: { orderNumber: string }): Promise<RawWebhook>
   /** Turns a genuine webhook into one with an invalid signature. Default: alter every `*signature*` header. */
   forgeSignature?(webhook: RawWebhook): RawWebhook
+  /**
+   * The provider's next call of `operation` fails, as in an outage (simulator: an error answer;
+   * sandbox: `failNext`). Without it, the outage cases are skipped.
+   */
+  failNext?(input: { operation: 'createPayment' | 'refund' }): void
+  /** The provider finishes a refund it accepted and still processes (simulator: settle it now). */
+  settleRefund?(input: { refundNumber: string }): Promise<void>
 }
 
 /** Options of {@link testPaymentAdapter}. */
@@ -53,19 +55,6 @@ export interface TestPaymentAdapterOptions {
 }
 
 const ACTION_TYPES = ['jsapi', 'app', 'qr', 'redirect', 'form']
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-}
-
-function expectCode(error: unknown, codes: LoopErrorCode[]): void {
-  expect(error, `expected a LoopError (${codes.join(' | ')}), but the call succeeded`).not.toBeNull()
-  expect(isLoopError(error), `expected a LoopError, got ${String(error)}`).toBe(true)
-  expect(codes).toContain((error as { code: LoopErrorCode }).code)
-}
 
 /**
  * The contract every `PaymentAdapter` meets: creating a payment gives the client an action; after
@@ -216,6 +205,19 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
       expect(q === null || q.status === 'closed').toBe(true)
     })
 
+    it('#9.10 queries a refund: null before it is asked for, its state after', async (ctx) => {
+      const query = h().adapter.queryRefund
+      if (!query) return ctx.skip('the adapter has no queryRefund')
+      const { order: o } = await paid(3000)
+      const r = testRefund(o, 1000, 'Q1')
+      expect(await query({ order: o, refund: r })).toBeNull()
+      const sent = await h().adapter.refund({ order: o, refund: r, notifyUrl: h().notifyUrl })
+      const found = await query({ order: o, refund: r })
+      expect(found).toMatchObject({ refundNumber: r.number, amount: 1000 })
+      expect(['pending', 'succeeded']).toContain(found!.status)
+      if (sent.providerRef) expect(found!.providerRef).toBe(sent.providerRef)
+    })
+
     it('acknowledges with 2xx and refuses with 4xx/5xx', async (ctx) => {
       const respond = h().adapter.webhookResponse
       if (!respond) return ctx.skip('the adapter uses the default webhook response')
@@ -224,5 +226,7 @@ export function testPaymentAdapter(options: TestPaymentAdapterOptions): void {
         respond({ ok: false, error: { code: 'signature_invalid', message: 'bad' } }).status,
       ).toBeGreaterThanOrEqual(400)
     })
+
+    loopCases(h)
   })
 }

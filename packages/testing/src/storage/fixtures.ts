@@ -147,6 +147,7 @@ export function reward(over: Partial<Reward> = {}): Reward {
     orderId: id('ord'),
     kind: 'amount',
     amount: 500,
+    clawedBack: 0,
     currency: 'CNY',
     coupon: null,
     status: 'held',

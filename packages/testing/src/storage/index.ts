@@ -6,12 +6,15 @@ import { type TestStorageAdapterOptions, useStorage } from './context.js'
 import { customerCases } from './customers.js'
 import { effectsCases } from './effects.js'
 import { eventCases } from './events.js'
+import { latePaymentCases } from './late-payments.js'
 import { limitCases } from './limits.js'
 import { mergeCases } from './merges.js'
 import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
 import { paymentCases } from './payments.js'
+import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
+import { rewardClawbackCases } from './reward-clawback.js'
 import { rewardCases } from './rewards.js'
 import { shareCases } from './shares.js'
 import { stockCases } from './stock.js'
@@ -53,9 +56,12 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     stockCases(ctx)
     limitCases(ctx)
     paymentCases(ctx)
+    latePaymentCases(ctx)
     refundCases(ctx)
+    refundQueueCases(ctx)
     shareCases(ctx)
     rewardCases(ctx)
+    rewardClawbackCases(ctx)
     eventCases(ctx)
     outboxCases(ctx)
     cacheCases(ctx)

@@ -6,19 +6,9 @@ import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
 import { appPayParams, jsapiPayParams } from './pay-sign.js'
 import { rfc3339China } from './time.js'
+import { validateWechatPayment, type WechatPayMethod } from './validate-payment.js'
 
-/**
- * The ways to pay with WeChat that `createPayment({ method })` accepts. Without a method, a customer
- * with a `wechat` identity pays with `jsapi`, anyone else with `native` (QR).
- *
- * @example
- * ```ts
- * await loop.checkout({ customerId, lines, provider: 'wechat', method: 'miniprogram' })
- * ```
- */
-export const wechatPayMethods = ['jsapi', 'miniprogram', 'native', 'h5', 'app'] as const
-/** One of {@link wechatPayMethods}: the `method` of a WeChat checkout. */
-export type WechatPayMethod = (typeof wechatPayMethods)[number]
+export { type WechatPayMethod, wechatPayMethods } from './validate-payment.js'
 
 const endpoint: Record<WechatPayMethod, string> = {
   jsapi: '/v3/pay/transactions/jsapi',
@@ -34,51 +24,26 @@ function clip(text: string, max: number): string {
   return chars.length > max ? chars.slice(0, max).join('') : text
 }
 
-function pickMethod(input: CreatePaymentInput): WechatPayMethod {
-  const method =
-    input.method ?? (input.customer.identities.some((i) => i.provider === 'wechat') ? 'jsapi' : 'native')
-  if (!(wechatPayMethods as readonly string[]).includes(method)) {
-    throw wechatError(
-      'invalid_input',
-      `Unknown WeChat Pay method \`${method}\`; use one of ${wechatPayMethods.join(', ')}.`,
-    )
-  }
-  return method as WechatPayMethod
-}
-
 /** Places the prepay order (统一下单) and turns the answer into the buyer's next step. */
 export async function createWechatPayment(
   options: ResolvedOptions,
   client: PayClient,
   input: CreatePaymentInput,
 ): Promise<CreatePaymentOutput> {
-  const method = pickMethod(input)
   const { order } = input
-  if (order.currency !== 'CNY') {
-    throw wechatError(
-      'invalid_input',
-      `WeChat Pay domestic merchants settle in CNY only, order ${order.number} is in ${order.currency}.`,
-    )
-  }
+  const { method, appid, openid } = validateWechatPayment(options, {
+    customer: input.customer,
+    total: order.total,
+    currency: order.currency,
+    ...(input.method ? { method: input.method } : {}),
+    ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+  })
   if (!orderNumberPattern.test(order.number)) {
     throw wechatError(
       'invalid_input',
       `Order number \`${order.number}\` is not a valid \`out_trade_no\` (6–32 of [0-9A-Za-z_-|*]).`,
     )
   }
-  if (!Number.isSafeInteger(order.total) || order.total <= 0) {
-    throw wechatError(
-      'invalid_input',
-      `WeChat Pay needs a positive integer amount in fen, got ${order.total}.`,
-    )
-  }
-  const appid =
-    method === 'miniprogram' ? options.miniProgramAppid : method === 'app' ? options.appAppid : options.appid
-  if (!appid)
-    throw wechatError(
-      'configuration',
-      'Missing required option `miniProgramAppid` for mini-program payments.',
-    )
 
   const body: Record<string, unknown> = {
     appid,
@@ -90,19 +55,8 @@ export async function createWechatPayment(
     notify_url: input.notifyUrl,
     amount: { total: order.total, currency: 'CNY' },
   }
-  if (method === 'jsapi' || method === 'miniprogram') {
-    const openid = options.payerOpenid({ customer: input.customer, method, appid })
-    if (!openid) {
-      throw wechatError(
-        'invalid_input',
-        `A ${method} payment needs the buyer's WeChat openid: log the customer in with WeChat first.`,
-      )
-    }
-    body.payer = { openid }
-  }
+  if (openid) body.payer = { openid }
   if (method === 'h5') {
-    if (!input.clientIp)
-      throw wechatError('invalid_input', 'An h5 payment needs `clientIp` (scene_info.payer_client_ip).')
     body.scene_info = { payer_client_ip: input.clientIp, h5_info: { type: 'Wap' } }
   } else if (input.clientIp) {
     body.scene_info = { payer_client_ip: input.clientIp }

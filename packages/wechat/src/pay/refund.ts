@@ -4,7 +4,8 @@ import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
 import type { WechatRefund } from './vendor-types.js'
 
-const statusOf: Record<WechatRefund['status'], RefundOutput['status']> = {
+/** WeChat's refund `status` as Loopkit's (`ABNORMAL`: the payout failed, handled as failed). */
+export const refundStatusOf: Record<WechatRefund['status'], RefundOutput['status']> = {
   SUCCESS: 'succeeded',
   PROCESSING: 'pending',
   CLOSED: 'failed',
@@ -55,7 +56,7 @@ export async function refundWechatPayment(
       `WeChat Pay answered refund ${data.out_refund_no} for request ${refund.number}.`,
     )
   }
-  const status = statusOf[data.status]
+  const status = refundStatusOf[data.status]
   if (!status) throw wechatError('provider_error', `Unknown refund status \`${String(data.status)}\`.`)
   return { status, providerRef: data.refund_id }
 }

@@ -4,12 +4,15 @@ import { createWechatPayment } from './create-payment.js'
 import { resolveOptions, type WechatPaymentsOptions } from './options.js'
 import { parseWechatWebhook, wechatWebhookResponse } from './parse-webhook.js'
 import { closeWechatPayment, queryWechatPayment } from './query-payment.js'
+import { queryWechatRefund } from './query-refund.js'
 import { refundWechatPayment } from './refund.js'
+import { validateWechatPayment } from './validate-payment.js'
 
 /**
  * WeChat Pay API v3 as a Loopkit payment adapter (direct merchant): JSAPI, mini-program, Native (QR),
- * H5 and APP payments, query, close, refunds, and verified + decrypted payment and refund
- * notifications. Options are validated here, so a wrong key fails at boot.
+ * H5 and APP payments (validated before checkout writes anything), query, close, refunds, refund
+ * queries, and verified + decrypted payment and refund notifications. Options are validated here,
+ * so a wrong key fails at boot.
  *
  * @example
  * ```ts
@@ -40,10 +43,12 @@ export function wechatPayments(options: WechatPaymentsOptions): PaymentAdapter {
   const client = createPayClient(resolved)
   return {
     id: resolved.id,
+    validatePayment: (input) => void validateWechatPayment(resolved, input),
     createPayment: (input) => createWechatPayment(resolved, client, input),
     queryPayment: (input) => queryWechatPayment(resolved, client, input),
     closePayment: (input) => closeWechatPayment(resolved, client, input),
     refund: (input) => refundWechatPayment(resolved, client, input),
+    queryRefund: (input) => queryWechatRefund(resolved, client, input),
     parseWebhook: async (input) => parseWechatWebhook(resolved, input),
     webhookResponse: wechatWebhookResponse,
   }

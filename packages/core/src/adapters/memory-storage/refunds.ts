@@ -1,5 +1,5 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
-import type { Order, Refund } from '../../domain/order.js'
+import type { Order, OrderStatus, Refund } from '../../domain/order.js'
 import { loopError } from '../../errors.js'
 import { recordDelivery } from './payments.js'
 import { copy, copyOrNull, type MemoryState, writeEffects } from './state.js'
@@ -16,6 +16,9 @@ export function refundedStatus(
 ): 'refunded' | 'partially_refunded' {
   return refunded >= order.total ? 'refunded' : 'partially_refunded'
 }
+
+/** The order statuses a settled refund moves (a paid sale); see `StorageAdapter.settleRefund`. */
+export const refundableStatuses: readonly OrderStatus[] = ['paid', 'fulfilled', 'partially_refunded']
 
 export function refundOps(state: MemoryState, scope: string): RefundOps {
   const refundsOf = (orderId: string): Refund[] =>
@@ -69,9 +72,16 @@ export function refundOps(state: MemoryState, scope: string): RefundOps {
       return id === undefined ? null : copyOrNull(state.refunds.get(id))
     },
 
-    async listRefunds({ orderId }) {
-      return refundsOf(orderId)
+    async listRefunds({ orderId, status, updatedBefore, limit }) {
+      return [...state.refunds.values()]
+        .filter(
+          (r) =>
+            (orderId === undefined || r.orderId === orderId) &&
+            (status === undefined || r.status === status) &&
+            (updatedBefore === undefined || r.updatedAt <= updatedBefore),
+        )
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+        .slice(0, limit === undefined ? undefined : Math.max(0, limit))
         .map(copy)
     },
 
@@ -88,7 +98,9 @@ export function refundOps(state: MemoryState, scope: string): RefundOps {
       if (providerRef !== undefined && providerRef !== null) refund.providerRef = providerRef
       refund.updatedAt = now
       const order = state.orders.get(refund.orderId)
-      if (order && status === 'succeeded') {
+      // A late payment's refund pays back money for an order that never held it: the order stays
+      // expired/cancelled rather than turning into a refunded sale.
+      if (order && status === 'succeeded' && refundableStatuses.includes(order.status)) {
         order.refunded += refund.amount
         order.status = refundedStatus(order, order.refunded)
         order.updatedAt = now

@@ -3,7 +3,7 @@ import type { Reward } from '../../domain/share.js'
 import { loopError } from '../../errors.js'
 import { copy, key, type MemoryState, writeEffects } from './state.js'
 
-type RewardOps = Pick<StorageAdapter, 'createReward' | 'transitionReward' | 'listRewards'>
+type RewardOps = Pick<StorageAdapter, 'createReward' | 'transitionReward' | 'clawBackReward' | 'listRewards'>
 
 export function rewardOps(state: MemoryState, scope: string): RewardOps {
   return {
@@ -20,7 +20,7 @@ export function rewardOps(state: MemoryState, scope: string): RewardOps {
       }
       if (state.rewards.has(reward.id))
         throw loopError(scope, 'conflict', `Reward \`${reward.id}\` already exists.`)
-      const stored = copy(reward)
+      const stored = { ...copy(reward), clawedBack: 0 }
       if (capTotal !== undefined) {
         let used = 0
         for (const r of state.rewards.values()) {
@@ -29,7 +29,7 @@ export function rewardOps(state: MemoryState, scope: string): RewardOps {
             r.currency === reward.currency &&
             r.status !== 'clawed_back'
           ) {
-            used += r.amount
+            used += r.amount - r.clawedBack
           }
         }
         const left = capTotal - used
@@ -49,6 +49,20 @@ export function rewardOps(state: MemoryState, scope: string): RewardOps {
       reward.status = to
       reward.updatedAt = now
       writeEffects(state, effects, now)
+      return { reward: copy(reward), changed: true }
+    },
+
+    async clawBackReward({ id, clawedBack, now, effects }) {
+      const reward = state.rewards.get(id)
+      if (!reward) return { reward: null, changed: false }
+      const target = Math.min(Math.max(0, Math.floor(clawedBack)), reward.amount)
+      if (reward.status !== 'held' || target <= reward.clawedBack)
+        return { reward: copy(reward), changed: false }
+      const before = copy(reward)
+      reward.clawedBack = target
+      if (target === reward.amount) reward.status = 'clawed_back'
+      reward.updatedAt = now
+      writeEffects(state, typeof effects === 'function' ? effects(copy(reward), before) : effects, now)
       return { reward: copy(reward), changed: true }
     },
 
