@@ -102,6 +102,65 @@ export function latePaymentCases(ctx: SuiteContext): void {
       expect((await written(ctx.storage)).events).toEqual([l.eventId])
     })
 
+    it('#9.9 concurrent late deliveries create one refund and write its effects once', async () => {
+      const o = await gone()
+      const l = late(o)
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          ctx.storage.markPaid({
+            orderId: o.id,
+            // Three deliveries of one event, three other events for the same money.
+            delivery: delivery({ eventId: `evt_late_${i % 4}` }),
+            payment: payment(o, { id: `pay_${o.id}` }),
+            now: T0 + 2000,
+            late: { refund: l.refund, effects: l.effects },
+          }),
+        ),
+      )
+      expect(results.filter((r) => r.late?.created)).toHaveLength(1)
+      expect(results.filter((r) => r.duplicate)).toHaveLength(2)
+      expect(await ctx.storage.listRefunds({ orderId: o.id })).toEqual([l.refund])
+      expect(await ctx.storage.listPayments({ orderId: o.id })).toHaveLength(1)
+      expect((await written(ctx.storage)).events).toEqual([l.eventId])
+    })
+
+    it('#9.9 money racing the expiry is either a sale or a late payment with its refund, never lost', async () => {
+      for (let i = 0; i < 10; i++) {
+        const s = sku({ stock: 10, price: 1000 })
+        await ctx.storage.putSku({ sku: s })
+        const o = order({ sku: s })
+        await ctx.storage.createOrder(o)
+        const l = late(o.order)
+        const [paid] = await Promise.all([
+          ctx.storage.markPaid({
+            orderId: o.order.id,
+            delivery: delivery(),
+            payment: payment(o.order),
+            now: T0 + 2000,
+            late: l,
+          }),
+          ctx.storage.transitionOrder({
+            id: o.order.id,
+            from: ['pending'],
+            to: 'expired',
+            releaseStock: true,
+            now: T0 + 2000,
+          }),
+        ])
+        const after = await ctx.storage.getOrder({ id: o.order.id })
+        const refunds = await ctx.storage.listRefunds({ orderId: o.order.id })
+        if (after!.status === 'paid') {
+          expect(paid.changed).toBe(true)
+          expect(refunds).toEqual([])
+        } else {
+          expect(after!.status).toBe('expired')
+          expect(paid.late).toEqual({ refund: l.refund, created: true })
+          expect(refunds).toEqual([l.refund])
+        }
+        expect(await ctx.storage.listPayments({ orderId: o.order.id })).toHaveLength(1)
+      }
+    })
+
     it('#9.9 `late` changes nothing for a pending order: it is paid as usual', async () => {
       const s = sku({ stock: 10, price: 1000 })
       await ctx.storage.putSku({ sku: s })
