@@ -1,4 +1,5 @@
 import { newId } from '../_internal/ids.js'
+import { layoutPage } from '../_internal/html-page.js'
 import { deriveKey } from '../_internal/sign.js'
 import { consoleMessaging } from '../adapters/console-messaging.js'
 import { memoryStorage } from '../adapters/memory-storage/index.js'
@@ -120,6 +121,7 @@ export function createRuntime(
       handle,
       event: (type, data, refs) => rt.event(type as LoopEventType, data as never, refs),
       publish: (events) => rt.published({ events }),
+      page: (input) => layoutPage(options.pages?.layout, input),
       outbox: ({ topic, ref, ...input }) => outboxFor(rt, topic, ref, input),
     },
     emitter: createEmitter((error, event) => onError(error, `listener for ${event.type}`)),
