@@ -26,14 +26,14 @@ function toLoop(loop: Loop, c: Context): Promise<Response> {
  */
 export function shopApp(
   deps: ShopDeps & {
-    adminPassword: string | null
     modeRoutes: ((app: Hono) => void) | undefined
     log: (line: string) => void
   },
 ): Hono {
   const app = new Hono()
   const canonical = new URL(deps.origin).host
-  // The loop's cookies and redirects name 127.0.0.1: a browser on `localhost` is sent there first.
+  // The loop's cookies and redirects name the public origin: a browser on `localhost` (or on
+  // 127.0.0.1 when the shop is published on the LAN) is sent there first, so its cookies stick.
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url)
     if ((c.req.method === 'GET' || c.req.method === 'HEAD') && url.host !== canonical) {

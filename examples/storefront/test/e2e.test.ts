@@ -95,9 +95,10 @@ describe('the storefront in Chromium', () => {
     expect(orderB).not.toBe(orderA)
     await shot(b.page, 'sandbox-6-bob-paid')
 
-    const admin = await adminView(a.page, shop.url, { order: orderB, sharer: 'Alice' })
+    const owner = await person(browser, shop.url, { admin: shop.adminPassword })
+    const admin = await adminView(owner.page, shop.url, { order: orderB, sharer: 'Alice' })
     expect(admin).toMatchObject({ buyer: 'Bob', referrer: 'Alice', reward: '¥3.40', rewardStatus: 'held' })
-    expect(await a.page.locator(`#admin-orders tr[data-order="${orderA}"] .referrer`).textContent()).toBe('—')
+    expect(await owner.page.locator(`#admin-orders tr[data-order="${orderA}"] .referrer`).textContent()).toBe('—')
     expect(admin.funnel).toEqual({
       visits: 2,
       logins: 2,
@@ -107,7 +108,8 @@ describe('the storefront in Chromium', () => {
       'share-visits': 1,
       referred: 1,
     })
-    await shot(a.page, 'sandbox-7-admin')
+    await shot(owner.page, 'sandbox-7-admin')
+    await owner.context.close()
     await a.context.close()
     await b.context.close()
   })
@@ -137,9 +139,11 @@ describe('the storefront in Chromium', () => {
     const orderB = await buyOne(b.page, wechatPay)
     await shot(b.page, 'wechat-2-bob-paid')
 
-    const admin = await adminView(a.page, shop.url, { order: orderB, sharer: '小丽' })
+    const owner = await person(browser, shop.url, { admin: shop.adminPassword })
+    const admin = await adminView(owner.page, shop.url, { order: orderB, sharer: '小丽' })
     expect(admin).toMatchObject({ buyer: 'Bob', referrer: '小丽', reward: '¥3.40', rewardStatus: 'held' })
-    await shot(a.page, 'wechat-3-admin')
+    await shot(owner.page, 'wechat-3-admin')
+    await owner.context.close()
 
     // What WeChat saw: a template message to alice, two signed payment callbacks the loop acknowledged.
     await a.page.goto(`${shop.url}/wechat-sim`)
