@@ -36,7 +36,7 @@ text-decoration:none;background:var(--accent);color:var(--accent-ink)}
 .btn.secondary,.loop-page button.secondary{background:transparent;color:var(--accent);border:1.5px solid var(--accent)}
 .btn[disabled]{opacity:.5;cursor:progress}
 .row{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}
-input[type=number],input:not([type]),input[type=text]{padding:.45rem;border:1px solid var(--line);border-radius:8px;font:inherit}
+input[type=number],input:not([type]),input[type=text],input[type=password]{padding:.45rem;border:1px solid var(--line);border-radius:8px;font:inherit}
 input[type=number]{width:5rem}
 .notice{background:#fff7e6;border:1px solid #f3d9a8;border-radius:var(--radius);padding:.7rem 1rem;margin:0 0 1rem}
 .error{background:#fdecea;border-color:#f5c2bd;color:var(--bad)}
@@ -72,6 +72,9 @@ main{padding:1rem .8rem 2.5rem}
 .panel{padding:.8rem .9rem}
 h1{font-size:1.5rem}
 }
+.admin-login{max-width:26rem}
+.admin-login label{display:block;font-weight:600;margin:0 0 .35rem}
+.admin-login input{width:100%;margin:0 0 1rem}
 .loop-page{max-width:34rem}
 .loop-page h1{font-size:1.4rem;line-height:1.35}
 .loop-page p{white-space:pre-line}

@@ -40,7 +40,7 @@ export const viewports = {
 
 /**
  * One person's browser: own cookies, clipboard access for the share card, nothing beyond the shop's
- * host. `admin` logs the context in to `/admin` with HTTP basic auth.
+ * host. `admin` logs the context in to `/admin` on the password form.
  */
 export async function person(
   browser: Browser,
@@ -50,7 +50,6 @@ export async function person(
   const context = await browser.newContext({
     ...(options.screen ? viewports[options.screen] : { viewport: { width: 1000, height: 900 } }),
     locale: 'zh-CN',
-    ...(options.admin ? { httpCredentials: { username: 'admin', password: options.admin } } : {}),
   })
   context.setDefaultTimeout(10_000)
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
@@ -59,7 +58,17 @@ export async function person(
     (url) => url.hostname !== host && url.hostname !== '127.0.0.1',
     (route) => route.abort(),
   )
-  return { context, page: await context.newPage() }
+  const page = await context.newPage()
+  if (options.admin) await adminLogin(page, origin, options.admin)
+  return { context, page }
+}
+
+/** Types the admin password on the form `/admin` answers with, as the shop's owner does. */
+export async function adminLogin(page: Page, origin: string, password: string): Promise<void> {
+  await page.goto(`${origin}/admin`)
+  await page.fill('#admin-password', password)
+  await page.click('#admin-login')
+  await page.waitForLoadState('load')
 }
 
 /** How wide the page is against the window: a page that scrolls sideways on a phone is broken. */

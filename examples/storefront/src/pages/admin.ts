@@ -99,3 +99,19 @@ export function adminPage(ctx: PageContext, data: AdminData): Html {
 </div>`,
   })
 }
+
+/** What `/admin` answers without the password: a form that asks for it (401), and nothing about buyers. */
+export function adminLoginPage(ctx: PageContext, input: { wrong: boolean }): Html {
+  return layout(ctx, {
+    title: '后台 Admin',
+    path: '/',
+    body: html`<h1>${t('店铺后台', 'Shop admin')}</h1>
+<form class="panel admin-login" method="post" action="/admin/login">
+${input.wrong ? html`<p class="notice error" id="admin-wrong" role="alert">${t('密码不正确。', 'That is not the password.')}</p>` : ''}
+<label for="admin-password">${t('管理员密码', 'Admin password')}</label>
+<input type="password" name="password" id="admin-password" autocomplete="current-password" required autofocus>
+<button class="btn" id="admin-login">${t('进入后台', 'Open the admin')}</button>
+<p class="stock">${t('密码在启动时打印在终端里，或由 STOREFRONT_ADMIN_PASSWORD 设置。', 'The password is printed in the terminal at start, or set with STOREFRONT_ADMIN_PASSWORD.')}</p>
+</form>`,
+  })
+}

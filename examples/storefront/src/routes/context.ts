@@ -1,7 +1,7 @@
 import { type Loop, newId } from '@loopkit/core'
 import type { Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
-import { isAdmin } from '../admin-auth.js'
+import { isAdminRequest } from '../admin-auth.js'
 import { VISIT_EVENT } from '../admin-data.js'
 import type { PageContext, Viewer } from '../pages/layout.js'
 
@@ -65,7 +65,7 @@ export async function pageContext(deps: ShopDeps, c: Context): Promise<PageConte
     mode: deps.mode,
     share,
     loginProblem: login ? login.slice(0, 32) : null,
-    admin: isAdmin(c.req.header('authorization'), deps.adminPassword),
+    admin: isAdminRequest(deps, c),
   }
 }
 
