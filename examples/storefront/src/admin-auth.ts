@@ -63,4 +63,3 @@ export function isAdminRequest(deps: { adminPassword: string }, c: Context): boo
     basicAuthOk(c.req.header('authorization'), deps.adminPassword)
   )
 }
-

@@ -49,8 +49,7 @@ export function funnelSteps(visits: number, f: Funnel): FunnelStep[] {
 /** Everything the admin page shows, read through the loop's programmatic API. */
 export async function adminData(loop: Loop): Promise<AdminData> {
   const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents, actions] =
-    await Promise.all(
-    [
+    await Promise.all([
       loop.orders.list({ limit: 100 }),
       loop.notify.list({ limit: 100 }),
       loop.notify.list({ status: 'pending', limit: 1000 }),

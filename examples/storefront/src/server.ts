@@ -43,7 +43,9 @@ if (shop.onNetwork) {
   )
   if (!publicUrl) console.log('Links and QR codes use that address; set PUBLIC_URL to use another.')
 } else {
-  console.log('Only this machine can open it: HOST=0.0.0.0 pnpm demo lets a phone on your Wi-Fi scan the QR codes.')
+  console.log(
+    'Only this machine can open it: HOST=0.0.0.0 pnpm demo lets a phone on your Wi-Fi scan the QR codes.',
+  )
 }
 console.log(
   shop.adminPasswordGenerated

@@ -98,7 +98,9 @@ describe('the storefront in Chromium', () => {
     const owner = await person(browser, shop.url, { admin: shop.adminPassword })
     const admin = await adminView(owner.page, shop.url, { order: orderB, sharer: 'Alice' })
     expect(admin).toMatchObject({ buyer: 'Bob', referrer: 'Alice', reward: '¥3.40', rewardStatus: 'held' })
-    expect(await owner.page.locator(`#admin-orders tr[data-order="${orderA}"] .referrer`).textContent()).toBe('—')
+    expect(await owner.page.locator(`#admin-orders tr[data-order="${orderA}"] .referrer`).textContent()).toBe(
+      '—',
+    )
     expect(admin.funnel).toEqual({
       visits: 2,
       logins: 2,

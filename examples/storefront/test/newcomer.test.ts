@@ -28,9 +28,10 @@ afterAll(async () => {
 async function fits(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('load')
   const size = await overflow(page)
-  expect(size.scrollWidth, `${name} is ${size.scrollWidth}px wide in a ${size.innerWidth}px window`).toBeLessThanOrEqual(
-    size.innerWidth,
-  )
+  expect(
+    size.scrollWidth,
+    `${name} is ${size.scrollWidth}px wide in a ${size.innerWidth}px window`,
+  ).toBeLessThanOrEqual(size.innerWidth)
   await shot(page, name)
 }
 

@@ -48,12 +48,20 @@ async function busyPort(): Promise<{ port: number; server: Server }> {
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** `pnpm demo` as a newcomer runs it: the CLI, with only environment variables. */
-function cli(env: Record<string, string>): { child: ChildProcess; out: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--conditions=@loopkit/source', '--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: { ...process.env, LOOPKIT_MODE: 'sandbox', STOREFRONT_ADMIN_PASSWORD: '', PUBLIC_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+function cli(env: Record<string, string>): {
+  child: ChildProcess
+  out: () => string
+  exit: Promise<number | null>
+} {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@loopkit/source', '--import', 'tsx', 'src/server.ts'],
+    {
+      cwd: root,
+      env: { ...process.env, LOOPKIT_MODE: 'sandbox', STOREFRONT_ADMIN_PASSWORD: '', PUBLIC_URL: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   children.push(child)
   let out = ''
   child.stdout!.on('data', (chunk) => {
@@ -135,7 +143,9 @@ describe('on the network', () => {
     const { customer } = await shop.loop.customers.login({ profile: { provider: 'sandbox', subject: 'p' } })
     const { link } = await shop.loop.shares.create({ customerId: customer.id, skuId: 'salted-duck' })
     expect(link).toMatch(/^https:\/\/duck\.example\/loop\/s\//)
-    expect((await shop.loop.catalog.get('salted-duck'))?.imageUrl).toBe('https://duck.example/images/salted-duck.svg')
+    expect((await shop.loop.catalog.get('salted-duck'))?.imageUrl).toBe(
+      'https://duck.example/images/salted-duck.svg',
+    )
   })
 })
 
@@ -143,7 +153,9 @@ describe('the command line', () => {
   it('a busy port: one plain sentence and exit code 1, not an EADDRINUSE stack', async () => {
     const busy = await busyPort()
     try {
-      await expect(start({ file: join(dir, 'busy.db'), port: busy.port })).rejects.toBeInstanceOf(PortInUseError)
+      await expect(start({ file: join(dir, 'busy.db'), port: busy.port })).rejects.toBeInstanceOf(
+        PortInUseError,
+      )
       const run = cli({ PORT: String(busy.port), STOREFRONT_DB: join(dir, 'busy-cli.db') })
       expect(await run.exit).toBe(1)
       expect(run.out()).toContain(`Port ${busy.port} on 127.0.0.1 is already in use`)

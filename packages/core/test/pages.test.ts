@@ -57,7 +57,9 @@ describe('a mangled share link', () => {
 
   it('a genuine link still redirects a browser to the product', async () => {
     const { loop, token } = await sharedLoop()
-    const res = await loop.fetch(new Request(`http://shop.test/loop/s/${token}`, { headers: { accept: NAVIGATE } }))
+    const res = await loop.fetch(
+      new Request(`http://shop.test/loop/s/${token}`, { headers: { accept: NAVIGATE } }),
+    )
     expect(res.status).toBe(302)
     expect(res.headers.get('location')).toBe(`/?sku=duck&share=${token}`)
   })
@@ -72,7 +74,9 @@ describe('a mangled share link', () => {
         },
       },
     })
-    const res = await loop.fetch(new Request('http://shop.test/loop/s/garbage', { headers: { accept: 'text/html' } }))
+    const res = await loop.fetch(
+      new Request('http://shop.test/loop/s/garbage', { headers: { accept: 'text/html' } }),
+    )
     expect(await res.text()).toMatch(/^<html data-host-layout><h1>分享链接无效/)
     expect(seen).toHaveLength(1)
     expect(seen[0]!.title).toBe('分享链接无效 · This share link is not valid')
@@ -81,17 +85,19 @@ describe('a mangled share link', () => {
 })
 
 describe('the sandbox login page', () => {
-  it.each([["Anne O'Brien"], ['小丽🦆'], ['José 👨‍👩‍👧'], ['<b>Mallory</b>']])(
-    'logs in %s and keeps the name as typed',
-    async (name) => {
-      const { loop } = testLoop()
-      const b = browser(loop.fetch)
-      const { done } = await sandboxLogin(b, name)
-      expect(done.status).toBe(302)
-      const me = (await (await b.request('/loop/me')).json()) as { customer: { displayName: string } }
-      expect(me.customer.displayName).toBe(name)
-    },
-  )
+  it.each([
+    ["Anne O'Brien"],
+    ['小丽🦆'],
+    ['José 👨‍👩‍👧'],
+    ['<b>Mallory</b>'],
+  ])('logs in %s and keeps the name as typed', async (name) => {
+    const { loop } = testLoop()
+    const b = browser(loop.fetch)
+    const { done } = await sandboxLogin(b, name)
+    expect(done.status).toBe(302)
+    const me = (await (await b.request('/loop/me')).json()) as { customer: { displayName: string } }
+    expect(me.customer.displayName).toBe(name)
+  })
 
   it('is bilingual, has a viewport and escapes what it echoes', async () => {
     const { loop } = testLoop()

@@ -85,4 +85,3 @@ export function layoutPage(
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
   })
 }
-

@@ -1,5 +1,5 @@
-import { newId } from '../_internal/ids.js'
 import { layoutPage } from '../_internal/html-page.js'
+import { newId } from '../_internal/ids.js'
 import { deriveKey } from '../_internal/sign.js'
 import { consoleMessaging } from '../adapters/console-messaging.js'
 import { memoryStorage } from '../adapters/memory-storage/index.js'
