@@ -66,7 +66,13 @@ describe('<loopkit-share-card> against a real loop', () => {
     await page.locator('loopkit-share-card').evaluate((el) => el.setAttribute('lang', 'zh-CN,en'))
     const both = page.locator('loopkit-share-card').getByRole('group', { name: '分享到 Share to' })
     await both.getByRole('button', { name: '复制链接 Copy link' }).waitFor()
-    expect(await both.locator('button, a').first().textContent()).toBe('微信 WeChat')
+    expect(await both.locator('button, a').allTextContents()).toEqual([
+      '微信 WeChat',
+      '复制链接 Copy link',
+      '微博 Weibo',
+      'QQ',
+      '生成海报 Poster',
+    ])
     await context.close()
   })
 

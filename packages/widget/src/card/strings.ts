@@ -95,6 +95,8 @@ export function stringsFor(lang: string): ShareCardStrings {
   const b = second ? one(second) : a
   if (a === b) return a
   const both = {} as Record<keyof ShareCardStrings, string>
-  for (const key of Object.keys(a) as (keyof ShareCardStrings)[]) both[key] = `${a[key]} ${b[key]}`
+  for (const key of Object.keys(a) as (keyof ShareCardStrings)[]) {
+    both[key] = a[key] === b[key] ? a[key] : `${a[key]} ${b[key]}` // `QQ`, not `QQ QQ`
+  }
   return both
 }
