@@ -69,6 +69,10 @@ header.site .logout .btn{padding:.2rem .8rem;color:#f8efe2;border-color:#f8efe2}
 header.site .bar{gap:.4rem .9rem;padding:.6rem .8rem}
 header.site .brand{flex-basis:100%}
 main{padding:1rem .8rem 2.5rem}
+#orders,#orders tbody,#orders tr,#orders td{display:block;min-width:0}
+#orders thead{display:none}
+#orders tr{padding:.55rem 0;border-bottom:1px solid var(--line)}
+#orders td{border:0;padding:.1rem 0;text-align:left}
 .panel{padding:.8rem .9rem}
 h1{font-size:1.5rem}
 }

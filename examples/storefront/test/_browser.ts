@@ -75,12 +75,18 @@ export async function adminLogin(page: Page, origin: string, password: string): 
   await page.waitForLoadState('load')
 }
 
-/** How wide the page is against the window: a page that scrolls sideways on a phone is broken. */
+/**
+ * How wide the page is against the window: a page that scrolls sideways on a phone is broken. A
+ * mobile browser zooms out to show a too-wide page, which widens `innerWidth` with it, so the width
+ * compared against is the smaller of `innerWidth` and the screen's configured width.
+ */
 export async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
-  return page.evaluate(() => ({
+  const screen = page.viewportSize()?.width ?? Number.POSITIVE_INFINITY
+  const size = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
   }))
+  return { scrollWidth: size.scrollWidth, innerWidth: Math.min(size.innerWidth, screen) }
 }
 
 export const shot = async (page: Page, name: string) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStorefront, type Storefront } from '../src/app.js'
-import { adminView, buyOne, copyShareLink, launch, paidMessage, person, shot } from './_browser.js'
+import { adminView, buyOne, copyShareLink, launch, overflow, paidMessage, person, shot } from './_browser.js'
 
 let browser: Browser
 let dir: string
@@ -154,6 +154,22 @@ describe('the storefront in Chromium', () => {
     const callbacks = a.page.locator('#sim-deliveries tr[data-event="TRANSACTION.SUCCESS"] .badge')
     expect(await callbacks.allTextContents()).toEqual(['204', '204'])
     await shot(a.page, 'wechat-4-simulator')
+
+    // The simulator's pages on a phone: the authorize page and the simulator's window fit the screen.
+    const phone = await person(browser, shop.url, { screen: 'phone' })
+    await phone.page.goto(`${shop.url}/products/salted-duck`)
+    await phone.page.click('#login')
+    await phone.page.waitForURL(/\/wechat-sim\/connect\/oauth2\/authorize\?/)
+    for (const [name, url] of [
+      ['wechat-5-phone-authorize', phone.page.url()],
+      ['wechat-6-phone-simulator', `${shop.url}/wechat-sim`],
+    ] as const) {
+      await phone.page.goto(url)
+      const size = await overflow(phone.page)
+      expect(size.scrollWidth, `${name}: ${size.scrollWidth}px`).toBeLessThanOrEqual(size.innerWidth)
+      await shot(phone.page, name)
+    }
+    await phone.context.close()
     await a.context.close()
     await b.context.close()
   })
