@@ -64,6 +64,14 @@ describe.each(['desktop', 'phone'] as const)('a newcomer on a %s', (screen) => {
     })
 
     await page.goto(`${shop.url}/`)
+    // Chinese is drawn with a CJK font (full-width glyphs), not as tofu boxes (what a missing glyph gets).
+    const glyphs = await page.evaluate(() => {
+      const c = document.createElement('canvas').getContext('2d')!
+      c.font = `40px ${getComputedStyle(document.body).fontFamily}`
+      return { cjk: c.measureText('盐水鸭').width / 3, missing: c.measureText('\u{E000}').width }
+    })
+    expect(glyphs.cjk, 'install fonts-noto-cjk (.ci/run does)').toBeCloseTo(40, 0)
+    expect(glyphs.cjk).not.toBeCloseTo(glyphs.missing, 0)
     await fits(page, `${prefix}-01-catalogue`)
     expect(await page.locator('a[href="/admin"]').count()).toBe(0)
 
