@@ -140,6 +140,15 @@ describe('on the network', () => {
   it('PUBLIC_URL names the origin of links (a tunnel, a proxy) whatever the shop listens on', async () => {
     const shop = await start({ file: join(dir, 'public.db'), publicUrl: 'https://duck.example/' })
     expect(shop.url).toBe('https://duck.example')
+    const direct = `http://127.0.0.1:${shop.listen.port}/`
+    // A browser on the listening address is sent to the public one; a proxy that says so is served.
+    const visit = await fetch(direct, { redirect: 'manual' })
+    expect([visit.status, visit.headers.get('location')]).toEqual([307, 'https://duck.example/'])
+    const proxied = await fetch(direct, {
+      redirect: 'manual',
+      headers: { 'x-forwarded-host': 'duck.example' },
+    })
+    expect(proxied.status).toBe(200)
     const { customer } = await shop.loop.customers.login({ profile: { provider: 'sandbox', subject: 'p' } })
     const { link } = await shop.loop.shares.create({ customerId: customer.id, skuId: 'salted-duck' })
     expect(link).toMatch(/^https:\/\/duck\.example\/loop\/s\//)
