@@ -7,7 +7,8 @@ export const VISIT_EVENT = 'storefront.visited'
 export interface AdminData {
   orders: Order[]
   outbox: { counts: Record<Notification['status'], number>; rows: Notification[] }
-  shares: Array<Share & { visits: number }>
+  /** Each share with its visits and the channels its card was used on (`copy`, `qr`, `poster`…), in first-use order. */
+  shares: Array<Share & { visits: number; channels: string[] }>
   rewards: Reward[]
   funnel: FunnelStep[]
   /** Share-card actions per channel (`copy`, `qr`, `poster`, …), as the widget reported them. */
@@ -47,8 +48,8 @@ export function funnelSteps(visits: number, f: Funnel): FunnelStep[] {
 
 /** Everything the admin page shows, read through the loop's programmatic API. */
 export async function adminData(loop: Loop): Promise<AdminData> {
-  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents] = await Promise.all(
-    [
+  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents, actions] =
+    await Promise.all([
       loop.orders.list({ limit: 100 }),
       loop.notify.list({ limit: 100 }),
       loop.notify.list({ status: 'pending', limit: 1000 }),
@@ -59,12 +60,21 @@ export async function adminData(loop: Loop): Promise<AdminData> {
       loop.analytics.funnel(),
       countEvents(loop, VISIT_EVENT),
       loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
-    ],
-  )
+      // The card creates the share before anyone picks a channel; its actions say which were used.
+      loop.analytics.events({ types: ['share.action'], limit: 1000 }),
+    ])
   const visitsByShare = new Map<string, number>()
   for (const e of visitEvents) {
     const id = String(e.data.shareId)
     visitsByShare.set(id, (visitsByShare.get(id) ?? 0) + 1)
+  }
+  const channelsByShare = new Map<string, string[]>()
+  for (const e of actions) {
+    const id = String(e.data.shareId)
+    const channel = String(e.data.channel)
+    const list = channelsByShare.get(id) ?? []
+    if (!list.includes(channel)) list.push(channel)
+    channelsByShare.set(id, list)
   }
   const ids = new Set<string>()
   for (const o of orders) {
@@ -80,7 +90,11 @@ export async function adminData(loop: Loop): Promise<AdminData> {
   return {
     orders,
     outbox: { counts: { pending: pending.length, sent: sent.length, dead: dead.length }, rows },
-    shares: shares.map((s) => ({ ...s, visits: visitsByShare.get(s.id) ?? 0 })),
+    shares: shares.map((s) => ({
+      ...s,
+      visits: visitsByShare.get(s.id) ?? 0,
+      channels: [...new Set([...(s.channel ? [s.channel] : []), ...(channelsByShare.get(s.id) ?? [])])],
+    })),
     rewards,
     funnel: funnelSteps(visits, funnel),
     shareActions: funnel.shareActions,

@@ -8,32 +8,53 @@ import { serve } from '@hono/node-server'
 import { createLoop, type Loop, referralRewards } from '@loopkit/core'
 import { sqliteStorage } from '@loopkit/storage-sqlite'
 import type { Hono } from 'hono'
+import { generateAdminPassword } from './admin-auth.js'
 import { seedCatalog } from './catalog.js'
 import { shopApp } from './hono-app.js'
 import type { ModeAdapters, ModeInput, StorefrontMode } from './mode.js'
+import { listening, listensOnNetwork, publicOrigin } from './network.js'
+import { loopPageLayout } from './pages/loop-page.js'
 import { sandboxMode } from './sandbox-mode.js'
 import { templates } from './templates.js'
 
 export interface StorefrontOptions {
   /** The SQLite file. Default `examples/storefront/.data/storefront.db`. */
   file?: string
-  /** Default 3000; `0` picks a free port. The shop listens on 127.0.0.1 only. */
+  /** Default 3000; `0` picks a free port. */
   port?: number
+  /**
+   * The interface to listen on. Default `127.0.0.1` (this machine only); `0.0.0.0` lets a phone on
+   * the same network open the shop (links and QR codes then carry the LAN address).
+   */
+  host?: string
+  /**
+   * The URL people reach the shop at (`https://shop.example`, `http://192.168.1.23:3000`), used in
+   * share links, QR codes, posters and the loop's `baseUrl`. Default: derived from `host` and `port`.
+   */
+  publicUrl?: string
   /** `sandbox` (default) or `wechat-sim` (the WeChat adapters against the local simulator). */
   mode?: StorefrontMode
   /** The loop secret (32+ characters). Default: one generated once and kept next to the database. */
   secret?: string
   /** How often the background dispatcher, order expiry and reward release run. Default 1000 ms. */
   tickMs?: number
-  /** Requires HTTP basic auth (user `admin`) on `/admin` when set. */
+  /** The password of `/admin` (HTTP basic auth, user `admin`). Default: a random one, see `Storefront.adminPassword`. */
   adminPassword?: string | null
   /** Where the shop's console lines go (messages printed by the sandbox channel, errors). */
   log?: (line: string) => void
 }
 
 export interface Storefront {
-  /** `http://127.0.0.1:<port>` */
+  /** The public origin: `http://127.0.0.1:<port>`, the LAN address, or `publicUrl`. */
   url: string
+  /** The address the server listens on, e.g. `0.0.0.0:3000`. */
+  listen: { host: string; port: number }
+  /** Whether other machines can reach it (`host` is not loopback). */
+  onNetwork: boolean
+  /** The admin password: the one given, or the one generated for this run. */
+  adminPassword: string
+  /** True when `adminPassword` was generated (and should be printed). */
+  adminPasswordGenerated: boolean
   mode: StorefrontMode
   loop: Loop
   /** Stops the background work, the HTTP server and the simulator (if any), and closes the database. */
@@ -59,17 +80,11 @@ function loadSecret(file: string, given: string | undefined): string {
 
 /** Starts listening first, so that port 0 is resolved before the loop needs its `baseUrl`. */
 function listen(
-  port: number,
+  input: { port: number; host: string },
   handler: (request: Request, env: unknown) => Response | Promise<Response>,
 ): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: handler, port, hostname: '127.0.0.1' }) as Server
-    server.once('error', reject)
-    server.once('listening', () => {
-      server.off('error', reject)
-      resolve(server)
-    })
-  })
+  const server = serve({ fetch: handler, port: input.port, hostname: input.host }) as Server
+  return listening(server, input)
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -95,7 +110,7 @@ async function adaptersFor(mode: StorefrontMode, input: ModeInput): Promise<Mode
  * @example
  * ```ts
  * const shop = await createStorefront({ file: '/tmp/shop.db', port: 0 })
- * console.log(shop.url) // http://127.0.0.1:41234
+ * console.log(shop.url, shop.adminPassword) // http://127.0.0.1:41234 jX3…
  * await shop.close()
  * ```
  */
@@ -108,12 +123,21 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
 
   let app: Hono | null = null
   // `env` carries Node's `incoming` request, which the loop mount reads the peer address from.
-  const server = await listen(options.port ?? 3000, (request, env) =>
+  const host = options.host ?? '127.0.0.1'
+  const server = await listen({ port: options.port ?? 3000, host }, (request, env) =>
     app
       ? app.fetch(request, env)
       : new Response('Starting…', { status: 503, headers: { 'retry-after': '1' } }),
   )
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const port = (server.address() as AddressInfo).port
+  let origin: string
+  try {
+    origin = publicOrigin({ host, port, publicUrl: options.publicUrl })
+  } catch (error) {
+    await closeServer(server)
+    throw error
+  }
+  const adminPassword = options.adminPassword || generateAdminPassword()
 
   const storage = sqliteStorage({ file })
   let adapters: ModeAdapters | null = null
@@ -139,6 +163,8 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
       notifications: { templates: templates(origin) },
       // A share link lands on the product page rather than the loop's default `/?sku=`.
       shares: { target: ({ sku }) => (sku ? `/products/${encodeURIComponent(sku.id)}` : '/') },
+      // Loopkit's own pages (a broken share link, the sandbox login and pay pages) in the shop's look.
+      pages: { layout: loopPageLayout },
       onError: (error, where) =>
         log(`[storefront] error in ${where}: ${String((error as Error)?.stack ?? error)}`),
     })
@@ -158,7 +184,7 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
     mode,
     loginProvider: adapters.loginProvider,
     payMethod: adapters.payMethod,
-    adminPassword: options.adminPassword ?? null,
+    adminPassword,
     modeRoutes: adapters.routes,
     log,
   })
@@ -167,6 +193,10 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
 
   return {
     url: origin,
+    listen: { host, port },
+    onNetwork: listensOnNetwork(host),
+    adminPassword,
+    adminPasswordGenerated: !options.adminPassword,
     mode,
     loop,
     async close() {

@@ -7,7 +7,7 @@ export interface Product {
   en: string
   /** Fen (CNY minor units). */
   price: number
-  /** Stock the shop starts with on a fresh database. */
+  /** Stock the shop starts with on a fresh database (never applied again on restart). */
   stock: number
   blurbZh: string
   blurbEn: string
@@ -88,12 +88,21 @@ export function skuOf(product: Product, origin: string, stock: number | null): S
 }
 
 /**
- * Puts the catalogue into the loop. Titles, prices and images are refreshed on every start (the port
- * may change); stock is only set for SKUs the database does not have yet, so restarts keep sales.
+ * Puts one SKU into the loop with "stock only on create" semantics: a new SKU gets its starting
+ * stock; an existing one keeps the stock the database holds (what pending orders left of it) and only
+ * its title, price and picture are refreshed, and only when they changed. Written as get-then-put so
+ * it is right with both `catalog.put` behaviours (overwriting stock, or applying it only on create):
+ * it runs at start, before the shop answers a request or the background work runs.
  */
+export async function seedSku(loop: Loop, sku: Sku): Promise<void> {
+  const existing = await loop.catalog.get(sku.id)
+  if (!existing) return void (await loop.catalog.put(sku))
+  const refreshed = { ...sku, stock: existing.stock }
+  const same = (Object.keys(refreshed) as (keyof Sku)[]).every((k) => refreshed[k] === existing[k])
+  if (!same) await loop.catalog.put(refreshed)
+}
+
+/** Puts the catalogue into the loop; restarts keep sales and the units pending orders hold. */
 export async function seedCatalog(loop: Loop, origin: string): Promise<void> {
-  for (const product of products) {
-    const existing = await loop.catalog.get(product.id)
-    await loop.catalog.put(skuOf(product, origin, existing ? existing.stock : product.stock))
-  }
+  for (const product of products) await seedSku(loop, skuOf(product, origin, product.stock))
 }

@@ -26,17 +26,19 @@ function toLoop(loop: Loop, c: Context): Promise<Response> {
  */
 export function shopApp(
   deps: ShopDeps & {
-    adminPassword: string | null
     modeRoutes: ((app: Hono) => void) | undefined
     log: (line: string) => void
   },
 ): Hono {
   const app = new Hono()
   const canonical = new URL(deps.origin).host
-  // The loop's cookies and redirects name 127.0.0.1: a browser on `localhost` is sent there first.
+  // The loop's cookies and redirects name the public origin: a browser on `localhost` (or on
+  // 127.0.0.1 when the shop is published on the LAN) is sent there first, so its cookies stick.
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url)
-    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && url.host !== canonical) {
+    // Not behind a proxy or tunnel that rewrites Host (it says so in X-Forwarded-Host): that would loop.
+    const proxied = c.req.header('x-forwarded-host') !== undefined
+    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && url.host !== canonical && !proxied) {
       return c.redirect(`${deps.origin}${url.pathname}${url.search}`, 307)
     }
     return next()
@@ -54,7 +56,18 @@ export function shopApp(
   })
   app.onError((error, c) => {
     deps.log(`[storefront] ${c.req.method} ${c.req.path} failed: ${String(error.stack ?? error)}`)
-    return c.text('Internal error', 500)
+    // The shop's look without asking the loop anything (it may be what failed).
+    const ctx = {
+      viewer: null,
+      loginProvider: deps.loginProvider,
+      mode: deps.mode,
+      payMethod: deps.payMethod,
+      share: null,
+      loginProblem: null,
+      admin: false,
+    }
+    const message = t('出了点问题，请稍后再试。', 'Something went wrong on our side; please try again.')
+    return c.html(errorPage(ctx, { title: '500', message, path: '/' }), 500)
   })
   return app
 }

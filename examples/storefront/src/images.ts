@@ -52,3 +52,12 @@ ${[230, 270, 320, 365, 300].map((x, i) => `<circle cx="${x}" cy="${160 + (i % 2)
 ${[250, 280, 310, 340, 265, 325].map((x, i) => `<path d="M${x} ${170 + i * 18} l14 -22" stroke="${accent}" stroke-width="5" stroke-linecap="round"/>`).join('')}
 <path d="M380 130 q50 10 40 60 q-8 30 -45 30" fill="none" stroke="#b9c9ae" stroke-width="6"/>`,
 }
+
+/** The shop's icon: a duck's head on the brand's dark square (served at `/favicon.svg` and `/favicon.ico`). */
+export const faviconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">
+<rect width="64" height="64" rx="14" fill="#2b211a"/>
+<ellipse cx="28" cy="42" rx="20" ry="12" fill="#fbf4e8"/>
+<circle cx="40" cy="24" r="11" fill="#fbf4e8"/>
+<path d="M49 22 l11 3 -11 4z" fill="#d9a441"/>
+<circle cx="42" cy="21" r="2.2" fill="#2b211a"/>
+</svg>`

@@ -1,9 +1,11 @@
 /** The shop's stylesheet, served at `/assets/site.css`: paper, ink and osmanthus gold. */
 export const css = `
 :root{--ink:#2b211a;--muted:#7a6a5c;--paper:#faf6ef;--card:#fff;--line:#e7ddcf;--accent:#b5452b;--accent-ink:#fff;
---gold:#d9a441;--ok:#2f7d4a;--warn:#b7791f;--bad:#b42318;--radius:12px;--loopkit-accent:#b5452b}
+--gold:#d9a441;--ok:#2f7d4a;--warn:#b7791f;--bad:#b42318;--radius:12px;--loopkit-accent:#b5452b;
+--font:system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;
+--loopkit-font:var(--font)}
 *{box-sizing:border-box}
-body{margin:0;background:var(--paper);color:var(--ink);font:16px/1.55 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif}
+body{margin:0;background:var(--paper);color:var(--ink);font:16px/1.55 var(--font);overflow-wrap:break-word}
 a{color:var(--accent)}
 .en{color:var(--muted);font-size:.9em}
 h1 .en,h2 .en,.btn .en,nav .en,th .en{font-size:.8em}
@@ -28,13 +30,13 @@ footer{max-width:1040px;margin:auto;padding:1rem;color:var(--muted);font-size:.8
 @media (max-width:760px){.hero{grid-template-columns:1fr}}
 .hero img{border-radius:var(--radius);border:1px solid var(--line)}
 .panel{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1rem 1.2rem;margin:1rem 0}
-.btn{display:inline-block;border:0;border-radius:999px;padding:.6rem 1.3rem;font:inherit;font-weight:600;cursor:pointer;
+.btn,.loop-page button{display:inline-block;border:0;border-radius:999px;padding:.6rem 1.3rem;font:inherit;font-weight:600;cursor:pointer;
 text-decoration:none;background:var(--accent);color:var(--accent-ink)}
 .btn .en{color:inherit;opacity:.8}
-.btn.secondary{background:transparent;color:var(--accent);border:1.5px solid var(--accent)}
+.btn.secondary,.loop-page button.secondary{background:transparent;color:var(--accent);border:1.5px solid var(--accent)}
 .btn[disabled]{opacity:.5;cursor:progress}
 .row{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}
-input[type=number],input:not([type]),input[type=text]{padding:.45rem;border:1px solid var(--line);border-radius:8px;font:inherit}
+input[type=number],input:not([type]),input[type=text],input[type=password]{padding:.45rem;border:1px solid var(--line);border-radius:8px;font:inherit}
 input[type=number]{width:5rem}
 .notice{background:#fff7e6;border:1px solid #f3d9a8;border-radius:var(--radius);padding:.7rem 1rem;margin:0 0 1rem}
 .error{background:#fdecea;border-color:#f5c2bd;color:var(--bad)}
@@ -51,9 +53,39 @@ code{font-size:.85em;background:#f3ece1;border-radius:4px;padding:.05rem .3rem}
 .messages li{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.8rem 1rem;margin:.6rem 0}
 .messages h3{margin:0 0 .2rem;font-size:1rem}
 .messages .meta{color:var(--muted);font-size:.8rem}
-.funnel text{font:13px system-ui,sans-serif;fill:var(--ink)}
+.funnel text{font:13px var(--font);fill:var(--ink)}
 .funnel .count{font-weight:700}
 .tabs{display:flex;gap:.5rem;margin:.4rem 0 .8rem}
 .sections{display:grid;gap:1rem}
 loopkit-share-card{display:block;max-width:420px;margin-top:.6rem}
+loopkit-share-card::part(dialog){overflow-wrap:anywhere}
+header.site .logout{margin:0}
+header.site .logout .btn{padding:.2rem .8rem;color:#f8efe2;border-color:#f8efe2}
+.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+.table-wrap table{min-width:36rem}
+.sections,.sections>*{min-width:0}
+.funnel{max-width:100%;height:auto}
+@media (max-width:600px){
+header.site .bar{gap:.4rem .9rem;padding:.6rem .8rem}
+header.site .brand{flex-basis:100%}
+main{padding:1rem .8rem 2.5rem}
+#orders,#orders tbody,#orders tr,#orders td{display:block;min-width:0}
+#orders thead{display:none}
+#orders tr{padding:.55rem 0;border-bottom:1px solid var(--line)}
+#orders td{border:0;padding:.1rem 0;text-align:left}
+.panel{padding:.8rem .9rem}
+h1{font-size:1.5rem}
+}
+.admin-login{max-width:26rem}
+.admin-login label{display:block;font-weight:600;margin:0 0 .35rem}
+.admin-login input{width:100%;margin:0 0 1rem}
+.loop-page{max-width:34rem}
+.loop-page h1{font-size:1.4rem;line-height:1.35}
+.loop-page p{white-space:pre-line}
+.loop-page label{display:block;font-weight:600;margin:0 0 .35rem}
+.loop-page input{width:100%;margin:0 0 1rem}
+.loop-page button{margin:0 .5rem .5rem 0}
+.loop-page .muted{color:var(--muted);font-size:.9rem}
+.loop-page .error{border:1px solid #f5c2bd;border-radius:8px;padding:.6rem .8rem}
+.loop-page .amount{font-size:1.6rem;font-weight:700;color:var(--accent)}
 `

@@ -19,7 +19,7 @@ const NAME = /^[A-Za-z0-9_-]{1,24}$/
 function shell(title: string, body: Html): Html {
   return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
-<link rel="stylesheet" href="/assets/site.css"><style>body{--accent:#07c160}</style></head>
+<link rel="stylesheet" href="/assets/site.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>body{--accent:#07c160}</style></head>
 <body><main style="max-width:760px">${body}</main></body></html>`
 }
 
@@ -85,25 +85,25 @@ export function wechatSimRoutes(app: Hono, deps: { sim: WechatSimulator; origin:
         html`<h1>${t('微信模拟器', 'WeChat simulator')}</h1>
 <p class="stock"><code>${sim.url}</code> · ${t('公众号', 'official account')} <code>${sim.open.officialAccount.appid}</code> ·
 ${t('商户号', 'merchant')} <code>${sim.pay.mchid}</code> · <a href="/">${t('返回店铺', 'Back to the shop')}</a></p>
-<section class="panel"><h2>${t('模板消息', 'Template messages delivered')}</h2><table id="sim-messages">
+<section class="panel"><h2>${t('模板消息', 'Template messages delivered')}</h2><div class="table-wrap"><table id="sim-messages">
 <thead><tr><th>${t('用户', 'User')}</th><th>${t('模板', 'Template')}</th><th>${t('内容', 'Data')}</th><th>${t('时间', 'At')}</th></tr></thead>
 <tbody>${messages.map(
           (
             m,
           ) => html`<tr data-user="${m.user}" data-template="${m.templateId}"><td>${m.user}</td><td><code>${m.templateId}</code></td>
 <td>${Object.entries(m.data).map(([k, v]) => html`<code>${k}</code> ${v}<br>`)}</td><td>${when(m.at)}</td></tr>`,
-        )}</tbody></table></section>
-<section class="panel"><h2>${t('支付回调', 'Payment callbacks sent')}</h2><table id="sim-deliveries">
+        )}</tbody></table></div></section>
+<section class="panel"><h2>${t('支付回调', 'Payment callbacks sent')}</h2><div class="table-wrap"><table id="sim-deliveries">
 <thead><tr><th>${t('事件', 'Event')}</th><th>URL</th><th class="num">${t('次数', 'Try')}</th><th>${t('结果', 'Answer')}</th><th>${t('时间', 'At')}</th></tr></thead>
 <tbody>${deliveries.map(
           (
             d,
           ) => html`<tr data-event="${d.eventType}"><td><code>${d.eventType}</code> ${d.kind}</td><td><code>${new URL(d.url).pathname}</code></td>
 <td class="num">${d.attempt}</td><td><span class="badge ${d.acked ? 'sent' : 'dead'}">${d.status ?? d.error ?? '—'}</span></td><td>${when(d.at)}</td></tr>`,
-        )}</tbody></table></section>
-<section class="panel"><h2>${t('商户 API 调用', 'Merchant API calls')}</h2><table>
+        )}</tbody></table></div></section>
+<section class="panel"><h2>${t('商户 API 调用', 'Merchant API calls')}</h2><div class="table-wrap"><table>
 <thead><tr><th>${t('请求', 'Request')}</th><th class="num">${t('状态', 'Status')}</th><th>${t('错误码', 'Code')}</th></tr></thead>
-<tbody>${requests.map((r) => html`<tr><td><code>${r.method} ${r.url}</code></td><td class="num">${r.status}</td><td>${r.code ?? ''}</td></tr>`)}</tbody></table></section>`,
+<tbody>${requests.map((r) => html`<tr><td><code>${r.method} ${r.url}</code></td><td class="num">${r.status}</td><td>${r.code ?? ''}</td></tr>`)}</tbody></table></div></section>`,
       ),
     )
   })

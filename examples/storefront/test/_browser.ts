@@ -32,23 +32,68 @@ export async function launch(): Promise<Browser> {
   })
 }
 
-/** One person's browser: own cookies, clipboard access for the share card, nothing beyond loopback. */
+/** The two screens every page is checked at: a desktop window and a phone (iPhone 12–15 size). */
+export const viewports = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+} as const
+
+/**
+ * One person's browser: own cookies, clipboard access for the share card, nothing beyond the shop's
+ * host. `admin` logs the context in to `/admin` on the password form.
+ */
 export async function person(
   browser: Browser,
   origin: string,
+  options: { screen?: keyof typeof viewports; admin?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'zh-CN' })
+  const context = await browser.newContext({
+    ...(options.screen ? viewports[options.screen] : { viewport: { width: 1000, height: 900 } }),
+    locale: 'zh-CN',
+  })
   context.setDefaultTimeout(10_000)
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+  const host = new URL(origin).hostname
+  // The Clipboard API needs a secure context: loopback or https (a LAN address over http is neither,
+  // and the card falls back to execCommand there, as on a phone).
+  if (host === '127.0.0.1' || origin.startsWith('https:')) {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+  }
   await context.route(
-    (url) => url.hostname !== '127.0.0.1',
+    (url) => url.hostname !== host && url.hostname !== '127.0.0.1',
     (route) => route.abort(),
   )
-  return { context, page: await context.newPage() }
+  const page = await context.newPage()
+  if (options.admin) await adminLogin(page, origin, options.admin)
+  return { context, page }
 }
 
-export const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+/** Types the admin password on the form `/admin` answers with, as the shop's owner does. */
+export async function adminLogin(page: Page, origin: string, password: string): Promise<void> {
+  await page.goto(`${origin}/admin`)
+  await page.fill('#admin-password', password)
+  await page.click('#admin-login')
+  await page.waitForLoadState('load')
+}
+
+/**
+ * How wide the page is against the window: a page that scrolls sideways on a phone is broken. A
+ * mobile browser zooms out to show a too-wide page, which widens `innerWidth` with it, so the width
+ * compared against is the smaller of `innerWidth` and the screen's configured width.
+ */
+export async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  const screen = page.viewportSize()?.width ?? Number.POSITIVE_INFINITY
+  const size = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }))
+  return { scrollWidth: size.scrollWidth, innerWidth: Math.min(size.innerWidth, screen) }
+}
+
+export const shot = async (page: Page, name: string) => {
+  // Screenshots are for people: wait until the CJK web fonts and pictures are drawn.
+  await page.evaluate(() => document.fonts.ready)
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+}
 
 /** From a product page: buy one, go through the provider's pay step, land on the paid order. Returns its number. */
 export async function buyOne(page: Page, pay: (page: Page) => Promise<void>): Promise<string> {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStorefront, type Storefront } from '../src/app.js'
-import { adminView, buyOne, copyShareLink, launch, paidMessage, person, shot } from './_browser.js'
+import { adminView, buyOne, copyShareLink, launch, overflow, paidMessage, person, shot } from './_browser.js'
 
 let browser: Browser
 let dir: string
@@ -95,9 +95,12 @@ describe('the storefront in Chromium', () => {
     expect(orderB).not.toBe(orderA)
     await shot(b.page, 'sandbox-6-bob-paid')
 
-    const admin = await adminView(a.page, shop.url, { order: orderB, sharer: 'Alice' })
+    const owner = await person(browser, shop.url, { admin: shop.adminPassword })
+    const admin = await adminView(owner.page, shop.url, { order: orderB, sharer: 'Alice' })
     expect(admin).toMatchObject({ buyer: 'Bob', referrer: 'Alice', reward: '¥3.40', rewardStatus: 'held' })
-    expect(await a.page.locator(`#admin-orders tr[data-order="${orderA}"] .referrer`).textContent()).toBe('—')
+    expect(await owner.page.locator(`#admin-orders tr[data-order="${orderA}"] .referrer`).textContent()).toBe(
+      '—',
+    )
     expect(admin.funnel).toEqual({
       visits: 2,
       logins: 2,
@@ -107,7 +110,8 @@ describe('the storefront in Chromium', () => {
       'share-visits': 1,
       referred: 1,
     })
-    await shot(a.page, 'sandbox-7-admin')
+    await shot(owner.page, 'sandbox-7-admin')
+    await owner.context.close()
     await a.context.close()
     await b.context.close()
   })
@@ -137,9 +141,11 @@ describe('the storefront in Chromium', () => {
     const orderB = await buyOne(b.page, wechatPay)
     await shot(b.page, 'wechat-2-bob-paid')
 
-    const admin = await adminView(a.page, shop.url, { order: orderB, sharer: '小丽' })
+    const owner = await person(browser, shop.url, { admin: shop.adminPassword })
+    const admin = await adminView(owner.page, shop.url, { order: orderB, sharer: '小丽' })
     expect(admin).toMatchObject({ buyer: 'Bob', referrer: '小丽', reward: '¥3.40', rewardStatus: 'held' })
-    await shot(a.page, 'wechat-3-admin')
+    await shot(owner.page, 'wechat-3-admin')
+    await owner.context.close()
 
     // What WeChat saw: a template message to alice, two signed payment callbacks the loop acknowledged.
     await a.page.goto(`${shop.url}/wechat-sim`)
@@ -148,6 +154,22 @@ describe('the storefront in Chromium', () => {
     const callbacks = a.page.locator('#sim-deliveries tr[data-event="TRANSACTION.SUCCESS"] .badge')
     expect(await callbacks.allTextContents()).toEqual(['204', '204'])
     await shot(a.page, 'wechat-4-simulator')
+
+    // The simulator's pages on a phone: the authorize page and the simulator's window fit the screen.
+    const phone = await person(browser, shop.url, { screen: 'phone' })
+    await phone.page.goto(`${shop.url}/products/salted-duck`)
+    await phone.page.click('#login')
+    await phone.page.waitForURL(/\/wechat-sim\/connect\/oauth2\/authorize\?/)
+    for (const [name, url] of [
+      ['wechat-5-phone-authorize', phone.page.url()],
+      ['wechat-6-phone-simulator', `${shop.url}/wechat-sim`],
+    ] as const) {
+      await phone.page.goto(url)
+      const size = await overflow(phone.page)
+      expect(size.scrollWidth, `${name}: ${size.scrollWidth}px`).toBeLessThanOrEqual(size.innerWidth)
+      await shot(phone.page, name)
+    }
+    await phone.context.close()
     await a.context.close()
     await b.context.close()
   })

@@ -33,6 +33,7 @@ export { backoffMs } from './flows/dispatch.js'
 export type { RefundReconcileResult } from './flows/reconcile-refunds.js'
 export type { CreatedShare, ShareCard } from './flows/share.js'
 export type { WebhookOutcome } from './flows/webhook.js'
+export { escapeHtml, wantsHtml } from './http/pages.js'
 export { createLoop, type Loop } from './loop/create-loop.js'
 export type { LoopEvent, LoopEventData, LoopEventType, LoopListener } from './loop/events.js'
 export type {
@@ -40,6 +41,8 @@ export type {
   NotificationInput,
   NotificationTemplate,
   NotificationTopic,
+  PageLayout,
+  PageLayoutInput,
 } from './loop/options.js'
 export { type ReferralRewardsOptions, type RewardRule, referralRewards } from './plugins/referral-rewards.js'
 export { parseInput } from './schemas.js'

@@ -62,6 +62,17 @@ describe('<loopkit-share-card> against a real loop', () => {
     await page.locator('loopkit-share-card').screenshot({ path: `${artifacts}card-zh.png` })
     await page.locator('loopkit-share-card').evaluate((el) => el.setAttribute('lang', 'en'))
     await page.locator('loopkit-share-card').getByRole('button', { name: 'Copy link' }).waitFor()
+    // A bilingual page asks for both languages, first language first.
+    await page.locator('loopkit-share-card').evaluate((el) => el.setAttribute('lang', 'zh-CN,en'))
+    const both = page.locator('loopkit-share-card').getByRole('group', { name: '分享到 Share to' })
+    await both.getByRole('button', { name: '复制链接 Copy link' }).waitFor()
+    expect(await both.locator('button, a').allTextContents()).toEqual([
+      '微信 WeChat',
+      '复制链接 Copy link',
+      '微博 Weibo',
+      'QQ',
+      '生成海报 Poster',
+    ])
     await context.close()
   })
 

@@ -9,7 +9,7 @@ const empty = (cols: number) =>
 
 function ordersTable(d: AdminData): Html {
   const name = (id: string) => d.names.get(id) ?? id
-  return html`<table id="admin-orders">
+  return html`<div class="table-wrap"><table id="admin-orders">
 <thead><tr><th>${t('订单号', 'Number')}</th><th>${t('买家', 'Buyer')}</th><th>${t('商品', 'Items')}</th><th class="num">${t('金额', 'Total')}</th>
 <th>${t('状态', 'Status')}</th><th>${t('推荐人', 'Referred by')}</th><th>${t('下单', 'Placed')}</th></tr></thead>
 <tbody>${
@@ -21,7 +21,7 @@ function ordersTable(d: AdminData): Html {
 <td>${statusBadge(o.status)}</td><td class="referrer">${o.attribution ? name(o.attribution.sharerId) : '—'}</td><td>${when(o.createdAt)}</td></tr>`,
         )
       : empty(7)
-  }</tbody></table>`
+  }</tbody></table></div>`
 }
 
 function outboxTable(d: AdminData): Html {
@@ -30,7 +30,7 @@ function outboxTable(d: AdminData): Html {
 <span class="badge pending">${t('待发送', 'pending')} ${counts.pending}</span>
 <span class="badge sent">${t('已发送', 'sent')} ${counts.sent}</span>
 <span class="badge dead">${t('死信', 'dead-lettered')} ${counts.dead}</span></p>
-<table id="admin-outbox">
+<div class="table-wrap"><table id="admin-outbox">
 <thead><tr><th>${t('收件人', 'To')}</th><th>${t('渠道', 'Channel')}</th><th>${t('主题', 'Topic')}</th><th>${t('内容', 'Message')}</th>
 <th>${t('状态', 'Status')}</th><th class="num">${t('尝试', 'Tries')}</th><th>${t('下次/错误', 'Next try / error')}</th></tr></thead>
 <tbody>${
@@ -43,27 +43,27 @@ function outboxTable(d: AdminData): Html {
 <td class="stock">${n.status === 'pending' ? when(n.nextAttemptAt) : ''}${n.lastError ? html`<br>${n.lastError}` : ''}</td></tr>`,
         )
       : empty(7)
-  }</tbody></table>`
+  }</tbody></table></div>`
 }
 
 function sharesTable(d: AdminData): Html {
-  return html`<table id="admin-shares">
+  return html`<div class="table-wrap"><table id="admin-shares">
 <thead><tr><th>${t('分享者', 'Sharer')}</th><th>${t('商品', 'Product')}</th><th>${t('渠道', 'Channel')}</th><th class="num">${t('访问', 'Visits')}</th><th>${t('时间', 'Created')}</th></tr></thead>
 <tbody>${
     d.shares.length
       ? d.shares.map(
           (
             s,
-          ) => html`<tr><td>${d.names.get(s.customerId) ?? s.customerId}</td><td>${s.skuId ?? '—'}</td><td>${s.channel ?? '—'}</td>
+          ) => html`<tr data-share="${s.id}"><td>${d.names.get(s.customerId) ?? s.customerId}</td><td>${s.skuId ?? '—'}</td><td class="channels">${s.channels.length ? s.channels.join(' · ') : '—'}</td>
 <td class="num">${s.visits}</td><td>${when(s.createdAt)}</td></tr>`,
         )
       : empty(5)
-  }</tbody></table>`
+  }</tbody></table></div>`
 }
 
 function rewardsTable(d: AdminData): Html {
   const orderNumber = new Map(d.orders.map((o) => [o.id, o.number]))
-  return html`<table id="admin-rewards">
+  return html`<div class="table-wrap"><table id="admin-rewards">
 <thead><tr><th>${t('分享者', 'Sharer')}</th><th>${t('订单', 'Order')}</th><th class="num">${t('奖励', 'Reward')}</th><th>${t('状态', 'Status')}</th><th>${t('解冻时间', 'Released at')}</th></tr></thead>
 <tbody>${
     d.rewards.length
@@ -74,7 +74,7 @@ function rewardsTable(d: AdminData): Html {
 <td><span class="badge ${r.status}">${r.status}</span></td><td>${when(r.releaseAt)}</td></tr>`,
         )
       : empty(5)
-  }</tbody></table>`
+  }</tbody></table></div>`
 }
 
 /** `/admin`: the funnel chart, then orders, the outbox, shares and rewards. */
@@ -97,5 +97,21 @@ export function adminPage(ctx: PageContext, data: AdminData): Html {
 <section class="panel"><h2>${t('分享', 'Shares')}</h2>${sharesTable(data)}</section>
 <section class="panel"><h2>${t('推荐奖励', 'Referral rewards')}</h2>${rewardsTable(data)}</section>
 </div>`,
+  })
+}
+
+/** What `/admin` answers without the password: a form that asks for it (401), and nothing about buyers. */
+export function adminLoginPage(ctx: PageContext, input: { wrong: boolean }): Html {
+  return layout(ctx, {
+    title: '后台 Admin',
+    path: '/',
+    body: html`<h1>${t('店铺后台', 'Shop admin')}</h1>
+<form class="panel admin-login" method="post" action="/admin/login">
+${input.wrong ? html`<p class="notice error" id="admin-wrong" role="alert">${t('密码不正确。', 'That is not the password.')}</p>` : ''}
+<label for="admin-password">${t('管理员密码', 'Admin password')}</label>
+<input type="password" name="password" id="admin-password" autocomplete="current-password" required autofocus>
+<button class="btn" id="admin-login">${t('进入后台', 'Open the admin')}</button>
+<p class="stock">${t('密码在启动时打印在终端里，或由 STOREFRONT_ADMIN_PASSWORD 设置。', 'The password is printed in the terminal at start, or set with STOREFRONT_ADMIN_PASSWORD.')}</p>
+</form>`,
   })
 }

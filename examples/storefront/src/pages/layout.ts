@@ -19,6 +19,8 @@ export interface PageContext {
   share: string | null
   /** Why the last login did not happen (`denied`, `snapshot`), from the loop's `?login=` on return. */
   loginProblem: string | null
+  /** The request carries the admin's credentials: only then does the nav link to `/admin`. */
+  admin: boolean
 }
 
 /**
@@ -56,7 +58,7 @@ export function layout(ctx: PageContext, input: { title: string; path: string; b
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.title} · 金陵鸭铺 Jinling Duck Shop</title>
 <link rel="stylesheet" href="/assets/site.css">
-<link rel="icon" href="/images/salted-duck.svg">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="site"><div class="bar">
@@ -65,12 +67,12 @@ export function layout(ctx: PageContext, input: { title: string; path: string; b
     <a href="/">${t('商品', 'Shop')}</a>
     <a href="/orders">${t('订单', 'Orders')}</a>
     <a href="/messages">${t('消息', 'Messages')}</a>
-    <a href="/admin">${t('后台', 'Admin')}</a>
+    ${ctx.admin ? html`<a href="/admin" id="admin-link">${t('后台', 'Admin')}</a>` : ''}
   </nav>
   ${
     viewer
       ? html`<span class="who" id="viewer">${viewer.displayName ?? viewer.id}</span>
-  <form method="post" action="/logout" style="margin:0"><button class="btn secondary" style="padding:.2rem .8rem;color:#f8efe2;border-color:#f8efe2">${t('退出', 'Log out')}</button></form>`
+  <form method="post" action="/logout" class="logout"><button class="btn secondary">${t('退出', 'Log out')}</button></form>`
       : html`<a class="btn" id="login" href="${loginHref(ctx, input.path)}">${t('登录', 'Log in')}</a>`
   }
 </div></header>

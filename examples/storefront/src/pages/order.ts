@@ -66,7 +66,7 @@ export function ordersPage(ctx: PageContext, input: { orders: Order[] }): Html {
 ${
   input.orders.length === 0
     ? html`<p>${t('还没有订单。', 'No orders yet.')} <a href="/">${t('去逛逛', 'Browse the shop')}</a></p>`
-    : html`<div class="panel"><table id="orders">
+    : html`<div class="panel table-wrap"><table id="orders">
   <thead><tr><th>${t('订单号', 'Number')}</th><th>${t('商品', 'Items')}</th><th class="num">${t('金额', 'Total')}</th><th>${t('状态', 'Status')}</th><th>${t('时间', 'Placed')}</th></tr></thead>
   <tbody>${input.orders.map(
     (

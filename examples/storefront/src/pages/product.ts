@@ -31,7 +31,7 @@ document.getElementById('share-open').addEventListener('click', (event) => {
   const card = document.createElement('loopkit-share-card')
   card.setAttribute('endpoint', endpoint)
   card.setAttribute('sku', sku)
-  card.setAttribute('lang', 'zh-CN')
+  card.setAttribute('lang', 'zh-CN,en') // both, like the rest of the shop
   document.getElementById('share-slot').append(card)
 })
 </script>`

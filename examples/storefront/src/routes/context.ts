@@ -1,6 +1,7 @@
 import { type Loop, newId } from '@loopkit/core'
 import type { Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { isAdminRequest } from '../admin-auth.js'
 import { VISIT_EVENT } from '../admin-data.js'
 import type { PageContext, Viewer } from '../pages/layout.js'
 
@@ -13,6 +14,8 @@ export interface ShopDeps {
   loginProvider: string
   /** The payment `method` checkout asks for, or null for the provider's default. */
   payMethod: string | null
+  /** Basic-auth password of `/admin` (user `admin`). */
+  adminPassword: string
 }
 
 /**
@@ -37,17 +40,32 @@ export async function viewerOf(deps: ShopDeps, c: Context): Promise<Viewer | nul
 
 const SHARE_TOKEN = /^[0-9A-Za-z_-]{8,64}$/
 
+/**
+ * The share token of `?share=`, only if the loop verifies it: a forged or mangled token shows no
+ * "a friend recommended this" banner and is not passed on to login.
+ */
+async function verifiedShare(deps: ShopDeps, token: string | undefined): Promise<string | null> {
+  if (!token || !SHARE_TOKEN.test(token)) return null
+  try {
+    await deps.loop.shares.card({ token })
+    return token
+  } catch {
+    return null
+  }
+}
+
 /** The page context of a request: viewer, login provider, mode and the share token it arrived with. */
 export async function pageContext(deps: ShopDeps, c: Context): Promise<PageContext> {
-  const share = c.req.query('share')
   const login = c.req.query('login')
+  const [viewer, share] = await Promise.all([viewerOf(deps, c), verifiedShare(deps, c.req.query('share'))])
   return {
-    viewer: await viewerOf(deps, c),
+    viewer,
     loginProvider: deps.loginProvider,
     payMethod: deps.payMethod,
     mode: deps.mode,
-    share: share && SHARE_TOKEN.test(share) ? share : null,
+    share,
     loginProblem: login ? login.slice(0, 32) : null,
+    admin: isAdminRequest(deps, c),
   }
 }
 

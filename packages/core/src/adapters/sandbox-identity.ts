@@ -1,9 +1,9 @@
 import { randomBase62 } from '../_internal/ids.js'
 import { mac, safeEqual } from '../_internal/sign.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
-import type { LoopRoute } from '../contracts/plugin.js'
 import type { IdentityProfile } from '../domain/customer.js'
 import { loopError } from '../errors.js'
+import { sandboxLoginRoutes, validSandboxName } from './sandbox-login-page.js'
 
 /** Options of {@link sandboxIdentity}. */
 export interface SandboxIdentityOptions {
@@ -13,12 +13,9 @@ export interface SandboxIdentityOptions {
   now?: () => number
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-const NAME = /^[\p{L}\p{N}_ .-]{1,32}$/u
-
 /**
- * A development login: a page where you type any name. Codes are signed, expire, and work once,
- * like a real provider's, so the loop's login flow is exercised for real.
+ * A development login: a page where you type any name (`Anne O'Brien`, `小丽🦆`). Codes are signed,
+ * expire, and work once, like a real provider's, so the loop's login flow is exercised for real.
  *
  * @example
  * ```ts
@@ -35,43 +32,11 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
   const used = new Set<string>()
 
   function codeFor(name: string): string {
-    if (!NAME.test(name))
-      throw loopError('sandbox', 'invalid_input', 'A sandbox name is 1–32 letters, digits, spaces or _ . -')
+    if (!validSandboxName(name))
+      throw loopError('sandbox', 'invalid_input', 'A sandbox name is 1–32 characters, without line breaks.')
     const body = `${Buffer.from(name).toString('base64url')}.${now() + ttl}.${randomBase62(8)}`
     return `${body}.${mac(secret, body, 22)}`
   }
-
-  const routes: LoopRoute[] = [
-    {
-      method: 'GET',
-      path: '/sandbox/login',
-      async handler({ request }) {
-        const url = new URL(request.url)
-        const state = url.searchParams.get('state') ?? ''
-        const redirectUri = url.searchParams.get('redirect_uri') ?? ''
-        const html = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Sandbox login</title><body style="font-family:system-ui;max-width:28rem;margin:3rem auto">
-<h1>Sandbox login</h1><form method="post"><label>Your name <input name="name" id="sandbox-name" required maxlength="32" autofocus></label>
-<input type="hidden" name="state" value="${escapeHtml(state)}"><input type="hidden" name="redirect_uri" value="${escapeHtml(redirectUri)}">
-<button type="submit" id="sandbox-login">Log in</button> <button type="submit" name="deny" value="1">Refuse</button></form></body>`
-        return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })
-      },
-    },
-    {
-      method: 'POST',
-      path: '/sandbox/login',
-      async handler({ request }) {
-        const form = new URLSearchParams(await request.text())
-        const redirect = new URL(form.get('redirect_uri') ?? '', request.url)
-        // Only ever send codes back to this site's own callback.
-        if (redirect.origin !== new URL(request.url).origin)
-          throw loopError('sandbox', 'invalid_input', 'redirect_uri must be on this site.')
-        redirect.searchParams.set('state', form.get('state') ?? '')
-        if (!form.get('deny')) redirect.searchParams.set('code', codeFor(form.get('name') ?? ''))
-        return new Response(null, { status: 302, headers: { location: redirect.href } })
-      },
-    },
-  ]
 
   return {
     id: 'sandbox',
@@ -92,7 +57,7 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
       const name = Buffer.from(m[1]!, 'base64url').toString()
       return { provider: 'sandbox', subject: name.toLowerCase(), displayName: name }
     },
-    routes,
+    routes: sandboxLoginRoutes(codeFor),
     /** A fresh code for `name`, as the login page would mint (for tests and scripts). */
     codeFor,
   } satisfies IdentityAdapter & { codeFor: (name: string) => string }

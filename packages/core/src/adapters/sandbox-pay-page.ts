@@ -1,3 +1,4 @@
+import { escapeHtml, wantsHtml } from '../_internal/html-page.js'
 import type { LoopRoute } from '../contracts/plugin.js'
 import { loopError } from '../errors.js'
 
@@ -8,7 +9,13 @@ interface PayPageAdapter {
   pay(input: { orderNumber: string }): Promise<Request>
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const statusLabel: Record<string, string> = {
+  pending: '待支付 pending',
+  succeeded: '已支付 paid',
+  failed: '失败 failed',
+  closed: '已关闭 closed',
+  refunded: '已退款 refunded',
+}
 
 /** The sandbox's pay page: a button that pays and delivers the webhook to the loop in-process. */
 export function sandboxPayRoutes(adapter: PayPageAdapter): LoopRoute[] {
@@ -16,15 +23,19 @@ export function sandboxPayRoutes(adapter: PayPageAdapter): LoopRoute[] {
     {
       method: 'GET',
       path: '/sandbox/pay/:number',
-      async handler({ params }) {
+      async handler({ request, params, context }) {
         const info = adapter.describe(params.number!)
+        if (!info && wantsHtml(request)) {
+          const body = `<h1>没有这笔沙箱支付 <span class="muted">No such sandbox payment</span></h1>
+<p>订单号可能不完整，或服务已重启（沙箱的支付只保存在内存中）。\nThe order number may be cut short, or the server restarted (the sandbox keeps payments in memory).</p>`
+          return context.page({ status: 404, title: '沙箱支付 Sandbox payment', body })
+        }
         if (!info) throw loopError('sandbox', 'not_found', 'No such sandbox payment.')
-        const html = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Sandbox payment</title><body style="font-family:system-ui;max-width:28rem;margin:3rem auto">
-<h1>Sandbox payment</h1><p>Order <code>${escapeHtml(params.number!)}</code>: <strong>${escapeHtml(info.currency)} ${escapeHtml(info.amount)}</strong> (${escapeHtml(info.status)})</p>
-<form method="post"><button type="submit" id="sandbox-pay" style="font-size:1.2rem;padding:.6rem 1.4rem">Pay</button></form>
-<p><small>No money moves: this is Loopkit's sandbox provider.</small></p></body>`
-        return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+        const body = `<h1>沙箱支付 <span class="muted">Sandbox payment</span></h1>
+<p>订单 Order <code id="sandbox-order">${escapeHtml(params.number!)}</code>\n<span class="amount" id="sandbox-amount">${escapeHtml(info.currency)} ${escapeHtml(info.amount)}</span>\n<span class="muted">${escapeHtml(statusLabel[info.status] ?? info.status)}</span></p>
+<form method="post"><button type="submit" id="sandbox-pay">支付 Pay</button></form>
+<p class="muted">不会扣款：这是 Loopkit 的沙箱支付。\nNo money moves: this is Loopkit's sandbox provider.</p>`
+        return context.page({ status: 200, title: '沙箱支付 Sandbox payment', body })
       },
     },
     {

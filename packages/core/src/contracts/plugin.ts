@@ -20,6 +20,11 @@ export interface LoopContext {
     data: Record<string, unknown>,
     refs?: { customerId?: string | null; orderId?: string | null },
   ): NewEvent
+  /**
+   * An HTML page of already-escaped markup in the host's layout (`createLoop({ pages })`), for the
+   * pages an adapter serves to browsers (the sandbox login and pay pages).
+   */
+  page(input: { status: number; title: string; body: string; lang?: 'zh' | 'en' }): Response
   /** Tells `loop.on` listeners about events a plugin committed. */
   publish(events: NewEvent[]): void
   /**

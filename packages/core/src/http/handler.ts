@@ -1,12 +1,13 @@
 import type { LoopRoute } from '../contracts/plugin.js'
 import { loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { wantsHtml } from './pages.js'
 import { errorResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
 import { loginRoutes } from './routes/login.js'
 import { meRoutes } from './routes/me.js'
 import { orderRoutes } from './routes/orders.js'
-import { shareRoutes } from './routes/shares.js'
+import { brokenLinkPage, shareRoutes } from './routes/shares.js'
 import type { LoopHttpRoute } from './routes/types.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { sessionCustomer } from './session.js'
@@ -78,7 +79,11 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
     }
     const path = url.pathname.slice(rt.basePath.length) || '/'
     const match = matchRoute(routes, request.method, path)
-    if (!match) return errorResponse(loopError('http', 'not_found', `No route ${request.method} ${path}.`))
+    if (!match) {
+      // A share link cut or mangled into an unroutable path is still a friend at the door.
+      if (request.method === 'GET' && path.startsWith('/s/') && wantsHtml(request)) return brokenLinkPage(rt)
+      return errorResponse(loopError('http', 'not_found', `No route ${request.method} ${path}.`))
+    }
     if ('allowed' in match) {
       const res = errorResponse(
         loopError('http', 'invalid_input', `Use ${match.allowed.join(' or ')} for ${path}.`, { status: 405 }),

@@ -9,6 +9,26 @@ import type { RenderedMessage } from '../domain/notification.js'
 import type { Order, Refund } from '../domain/order.js'
 import type { Reward } from '../domain/share.js'
 
+/** What a host's page layout receives: the title (plain text) and the body (already escaped HTML). */
+export interface PageLayoutInput {
+  /** Plain text: the layout escapes it. */
+  title: string
+  /** Escaped HTML, safe to insert as is. */
+  body: string
+  lang: 'zh' | 'en'
+}
+
+/**
+ * Wraps a Loopkit page (a broken share link, the sandbox login and pay pages) in the host's look.
+ *
+ * @example
+ * ```ts
+ * const layout: PageLayout = ({ title, body, lang }) =>
+ *   `<!doctype html><html lang="${lang}"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="/site.css"><main>${body}</main></html>`
+ * ```
+ */
+export type PageLayout = (input: PageLayoutInput) => string
+
 /** The inputs a notification template renders from. */
 export interface NotificationInput {
   customer: Customer
@@ -83,6 +103,11 @@ export interface LoopOptions {
    * storefront on another domain embedding the share card. Default: none (same origin only).
    */
   cors?: { origins: string[] }
+  /**
+   * The pages Loopkit answers browsers with (a broken share link, the sandbox login and pay pages):
+   * `layout` wraps their escaped body in the host's own look. Default: a small self-contained page.
+   */
+  pages?: { layout?: PageLayout }
   /** Called with errors the loop contains: a throwing listener, a failing after-hook. */
   onError?: (error: unknown, where: string) => void
 }

@@ -1,3 +1,4 @@
+import { layoutPage } from '../_internal/html-page.js'
 import { newId } from '../_internal/ids.js'
 import { deriveKey } from '../_internal/sign.js'
 import { consoleMessaging } from '../adapters/console-messaging.js'
@@ -126,6 +127,7 @@ export function createRuntime(
       handle,
       event: (type, data, refs) => rt.event(type as LoopEventType, data as never, refs),
       publish: (events) => rt.published({ events }),
+      page: (input) => layoutPage(options.pages?.layout, input),
       outbox: ({ topic, ref, ...input }) => outboxFor(rt, topic, ref, input),
     },
     emitter: createEmitter((error, event) => onError(error, `listener for ${event.type}`)),

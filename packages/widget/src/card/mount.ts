@@ -9,7 +9,7 @@ export interface MountShareCardOptions {
   token?: string
   /** A SKU id: creates a share for the logged-in viewer with `POST /shares` (when there is no `token`). */
   sku?: string
-  /** `zh` or `en` (any `zh-*` is Chinese); defaults to `navigator.language`. */
+  /** `zh` or `en` (any `zh-*` is Chinese), or both (`zh-CN,en`); defaults to `navigator.language`. */
   lang?: string
   /** Where to load the WeChat JS-SDK from when the page has no `wx`; defaults to WeChat's own URL. */
   wxSdk?: string

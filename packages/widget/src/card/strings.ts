@@ -77,7 +77,26 @@ const zh: ShareCardStrings = {
   qrLabel: '分享链接二维码',
 }
 
-/** `zh`, `zh-CN`, `zh-Hant`… get Chinese; everything else English. */
+const one = (lang: string): ShareCardStrings => (/^zh\b/i.test(lang) ? zh : en)
+
+/**
+ * `zh`, `zh-CN`, `zh-Hant`… get Chinese; everything else English. Two languages separated by a
+ * comma or a space (`zh-CN,en`) give both, first language first, for a bilingual page.
+ *
+ * @example
+ * ```ts
+ * stringsFor('zh-CN').copy // '复制链接'
+ * stringsFor('zh-CN,en').copy // '复制链接 Copy link'
+ * ```
+ */
 export function stringsFor(lang: string): ShareCardStrings {
-  return /^zh\b/i.test(lang) ? zh : en
+  const [first = '', second] = lang.split(/[\s,]+/)
+  const a = one(first)
+  const b = second ? one(second) : a
+  if (a === b) return a
+  const both = {} as Record<keyof ShareCardStrings, string>
+  for (const key of Object.keys(a) as (keyof ShareCardStrings)[]) {
+    both[key] = a[key] === b[key] ? a[key] : `${a[key]} ${b[key]}` // `QQ`, not `QQ QQ`
+  }
+  return both
 }

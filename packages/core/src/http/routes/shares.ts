@@ -1,9 +1,21 @@
-import { loopError } from '../../errors.js'
+import { isLoopError, loopError } from '../../errors.js'
 import { createShare, recordClientEvent, shareCard, visitShare } from '../../flows/share.js'
 import { parseInput, shareBody } from '../../schemas.js'
+import { htmlPage, wantsHtml } from '../pages.js'
 import { json, readJson, redirect } from '../respond.js'
 import { visitorKey } from '../session.js'
-import type { LoopHttpRoute } from './types.js'
+import type { LoopHttpRoute, RouteContext } from './types.js'
+
+/** What a browser sees for a forged, edited or truncated share link (no detail on which). */
+export function brokenLinkPage(rt: RouteContext['rt']): Response {
+  return htmlPage(rt, {
+    status: 404,
+    title: '分享链接无效 · This share link is not valid',
+    message:
+      '这个链接可能复制不完整或已被修改，但店铺仍然欢迎你。\nThe link may have been cut short or changed, but the shop is still open.',
+    links: [{ href: `${rt.baseUrl.origin}/`, label: '去逛逛 · Visit the shop' }],
+  })
+}
 
 export const shareRoutes: LoopHttpRoute[] = [
   {
@@ -28,8 +40,18 @@ export const shareRoutes: LoopHttpRoute[] = [
     path: '/s/:token',
     async handler({ rt, request, params, customerId }) {
       const visitor = visitorKey(rt, request)
-      const { location } = await visitShare(rt, { token: params.token!, visitorKey: visitor.key, customerId })
-      return redirect(location, visitor.setCookie ? { 'set-cookie': visitor.setCookie } : {})
+      try {
+        const { location } = await visitShare(rt, {
+          token: params.token!,
+          visitorKey: visitor.key,
+          customerId,
+        })
+        return redirect(location, visitor.setCookie ? { 'set-cookie': visitor.setCookie } : {})
+      } catch (error) {
+        // A friend who opened a mangled link is the visitor the loop most wants to keep: a page, not JSON.
+        if (!isLoopError(error) || error.code !== 'not_found' || !wantsHtml(request)) throw error
+        return brokenLinkPage(rt)
+      }
     },
   },
   {
