@@ -1,6 +1,7 @@
 import type { Consent, StorageAdapter } from '@loopkit/core'
 import type { Db } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
+import { resolvedId } from './customers.js'
 
 const consentCols = `channel, topic, remaining, granted_at AS "grantedAt", revoked_at AS "revokedAt"`
 
@@ -13,7 +14,8 @@ export function consentOps(db: Db): Pick<StorageAdapter, 'changeConsent'> {
   return {
     async changeConsent({ customerId, channel, topic, change, now, effects }) {
       const p = new Params()
-      const [c, ch, t] = [p.add(customerId), p.add(channel), p.add(topic)]
+      // A merged customer's id stands for its survivor.
+      const [c, ch, t] = [resolvedId(s, p.add(customerId)), p.add(channel), p.add(topic)]
       const key = `customer_id = ${c} AND channel = ${ch} AND topic = ${t}`
       let cte: string
       if ('grant' in change) {
@@ -21,8 +23,8 @@ export function consentOps(db: Db): Pick<StorageAdapter, 'changeConsent'> {
         // `null` on either side means "not counted". An unknown customer gets nothing.
         cte = `changed AS (
           INSERT INTO ${s}.consents AS k (customer_id, channel, topic, remaining, granted_at, revoked_at)
-          SELECT ${c}::text, ${ch}::text, ${t}::text, ${p.add(change.grant)}::bigint, ${p.add(now)}::bigint, NULL::bigint
-          WHERE EXISTS (SELECT 1 FROM ${s}.customers WHERE id = ${c}::text)
+          SELECT ${c}, ${ch}::text, ${t}::text, ${p.add(change.grant)}::bigint, ${p.add(now)}::bigint, NULL::bigint
+          WHERE EXISTS (SELECT 1 FROM ${s}.customers WHERE id = ${c})
           ON CONFLICT (customer_id, channel, topic) DO UPDATE SET
             remaining = CASE
               WHEN k.revoked_at IS NOT NULL THEN excluded.remaining
@@ -46,7 +48,7 @@ export function consentOps(db: Db): Pick<StorageAdapter, 'changeConsent'> {
       const { rows } = await db.query<Consent>(`${withEffects(cte, fx)} SELECT * FROM changed`, p.values)
       if (rows[0]) return { ok: true, consent: rows[0] }
       const current = await db.query<Consent>(
-        `SELECT ${consentCols} FROM ${s}.consents WHERE customer_id = $1 AND channel = $2 AND topic = $3`,
+        `SELECT ${consentCols} FROM ${s}.consents WHERE customer_id = ${resolvedId(s, '$1')} AND channel = $2 AND topic = $3`,
         [customerId, channel, topic],
       )
       return { ok: false, consent: current.rows[0] ?? null }

@@ -1,6 +1,7 @@
-import type { Customer, StorageAdapter } from '@loopkit/core'
+import type { Customer, IdentityProfile, StorageAdapter } from '@loopkit/core'
 import type { Db, Queryable } from './_internal/db.js'
 import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
+import { attachUnion } from './union-reveal.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -20,9 +21,23 @@ export function customerSelect(s: string, where: string): string {
     FROM ${s}.customers c ${where}`
 }
 
+/** SQL for the id a customer id stands for now: the survivor's, if it was merged into another. */
+export function resolvedId(s: string, param: string): string {
+  return `coalesce((SELECT survivor_id FROM ${s}.customer_merges WHERE merged_id = ${param}::text), ${param}::text)`
+}
+
 export async function loadCustomer(q: Queryable, s: string, id: string): Promise<Customer | null> {
-  const { rows } = await q.query<Customer>(customerSelect(s, 'WHERE c.id = $1'), [id])
+  const { rows } = await q.query<Customer>(customerSelect(s, `WHERE c.id = ${resolvedId(s, '$1')}`), [id])
   return rows[0] ?? null
+}
+
+/** A login of a known identity that now reports a unionid the identity does not have yet. */
+function reveals(customer: Customer, profile: IdentityProfile): boolean {
+  if (profile.unionId === undefined) return false
+  const known = customer.identities.find(
+    (i) => i.provider === profile.provider && i.subject === profile.subject,
+  )
+  return known !== undefined && known.unionId === undefined
 }
 
 /** Serializes work on one key across every process sharing the database, until the transaction ends. */
@@ -45,17 +60,19 @@ export function customerOps(db: Db): Ops {
   }
 
   return {
-    async upsertCustomer({ id, profile, referredBy, now, effects }) {
+    async upsertCustomer(input) {
+      const { id, profile, referredBy, now, effects } = input
       // Most logins are returning customers: answer them without a transaction.
       const known = await findByIdentity(db, profile.provider, profile.subject)
-      if (known) return { customer: known, created: false }
+      if (known && !reveals(known, profile)) return { customer: known, created: false }
       return db.tx(async (q) => {
         // Two first logins of the same person (or of two apps sharing a unionId) race here: the
         // locks make the second one find what the first created. Identity before unionId, always.
         await lockKey(q, `loopkit:${db.schema}:identity:${profile.provider}:${profile.subject}`)
         if (profile.unionId) await lockKey(q, `loopkit:${db.schema}:union:${profile.unionId}`)
         const again = await findByIdentity(q, profile.provider, profile.subject)
-        if (again) return { customer: again, created: false }
+        if (again && !reveals(again, profile)) return { customer: again, created: false }
+        if (again) return attachUnion(q, db, { customer: again, ...input, unionId: profile.unionId! })
         const addIdentity = (customerId: string) =>
           q.query(
             `INSERT INTO ${s}.identities (provider, subject, customer_id, union_id) VALUES ($1, $2, $3, $4)`,
@@ -100,7 +117,7 @@ export function customerOps(db: Db): Ops {
           avatar_url = CASE WHEN ${p.add(avatarUrl !== undefined)}::boolean
             THEN ${p.add(avatarUrl ?? null)}::text ELSE avatar_url END,
           updated_at = ${p.add(now)}::bigint
-        WHERE id = ${p.add(id)}
+        WHERE id = ${resolvedId(s, p.add(id))}
         RETURNING 1)`
       const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM upd)' })
       const { rows } = await db.query<{ found: boolean }>(

@@ -1,4 +1,5 @@
 import { newId } from '../_internal/ids.js'
+import type { Effects } from '../contracts/storage.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError } from '../errors.js'
@@ -119,12 +120,19 @@ export async function loginWithProfile(
   const share = shareId ? await rt.storage.getShare({ id: shareId }) : null
   const customerId = newId('cus')
   const events = [rt.event('customer.logged_in', { provider: input.profile.provider }, { customerId })]
+  let mergeEffects: Effects | null = null
   const { customer, created } = await rt.storage.upsertCustomer({
     id: customerId,
     profile: input.profile,
     referredBy: share?.customerId ?? null,
     now,
+    // A unionid revealed by this login joined two customers: the event is written with the merge.
+    mergeEffects: (merge) => {
+      mergeEffects = { events: [rt.event('customer.merged', merge, { customerId: merge.survivorId })] }
+      return mergeEffects
+    },
   })
+  if (mergeEffects) rt.published(mergeEffects)
   // The id is only known after the upsert (an existing customer keeps theirs).
   const logged: NewEvent[] = events.map((e) => ({ ...e, customerId: customer.id }))
   if (created)

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg'
 import { quoteIdent, toLoopError } from '../_internal/db.js'
 import { initialSchema } from './0001-initial.js'
-import { purchaseLimits } from './0002-purchase-limits.js'
+import { purchaseLimitsAndMerges } from './0002-limits-and-merges.js'
 import { refundReconcileSchema } from './0003-refund-reconcile.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
@@ -26,7 +26,7 @@ export interface Migration {
  */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
-  { version: 2, name: 'per-customer purchase limits', sql: purchaseLimits },
+  { version: 2, name: 'per-customer purchase limits; customer merges', sql: purchaseLimitsAndMerges },
   { version: 3, name: 'partial reward clawback; pending refunds index', sql: refundReconcileSchema },
 ]
 
