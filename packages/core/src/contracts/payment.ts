@@ -90,6 +90,12 @@ export type WebhookEvent =
 export interface PaymentAdapter {
   /** The route segment and the order's `provider`: `sandbox`, `wechat`, `alipay`, `stripe`. */
   readonly id: string
+  /**
+   * The checkout `method`s this adapter serves (`['jsapi', 'native', …]`, `['wap', 'qr', …]`). A loop
+   * with several adapters picks the one that serves a checkout's `method`; absent means "only when
+   * named as `provider`, or when it is the only adapter".
+   */
+  readonly methods?: readonly string[]
   createPayment(input: CreatePaymentInput): Promise<CreatePaymentOutput>
   /** `null` when the provider has no such order. */
   queryPayment(input: { orderNumber: string; providerRef?: string | null }): Promise<ProviderPayment | null>
