@@ -1,3 +1,4 @@
+export * from './alipay/index.js'
 export * from './identity/index.js'
 export * from './messaging/index.js'
 export * from './payment/index.js'
