@@ -105,7 +105,12 @@ export function verifyAlipayNotification(input: {
   const charsetName = Buffer.from(params.get('charset') ?? Buffer.from('utf-8')).toString('latin1')
   const charset = charsets[charsetName.toLowerCase()]
   if (!charset) reject('The notification names a charset Alipay does not use.')
-  const signature = Buffer.from(Buffer.from(sign).toString('latin1'), 'base64')
+  // Strict Base64: Node's decoder skips characters it does not know, which would let an altered
+  // signature decode to the genuine bytes.
+  const signText = Buffer.from(sign).toString('latin1')
+  const signature = Buffer.from(signText, 'base64')
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signText) || signature.toString('base64') !== signText)
+    reject('The notification `sign` is not Base64.')
   if (!verify('sha256', notifySignContent(params), input.publicKey, signature))
     reject('The notification signature does not verify with the Alipay public key.')
   const decoder = new TextDecoder(charset, { fatal: true })
