@@ -8,4 +8,9 @@ export { alipayWebhookResponse } from './pay/parse-webhook.js'
 export type { AlipayRefundStatus } from './pay/refund.js'
 export { requestSignContent, rsa2Sign, signRequestParams } from './pay/sign-request.js'
 export { notifySignContent, verifyAlipayNotification } from './pay/verify-notify.js'
-export { responseKey, responseSignContent, type VerifiedResponse, verifyAlipayResponse } from './pay/verify-response.js'
+export {
+  responseKey,
+  responseSignContent,
+  type VerifiedResponse,
+  verifyAlipayResponse,
+} from './pay/verify-response.js'

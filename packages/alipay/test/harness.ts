@@ -57,7 +57,8 @@ export function openingPaymentPage(adapter: PaymentAdapter, gateway: string): Pa
         ])
         page = await fetch(target, { method: 'POST', body: new URLSearchParams(fields) })
       }
-      if (page && page.status !== 200) throw new Error(`cashier page answered ${page.status}: ${await page.text()}`)
+      if (page && page.status !== 200)
+        throw new Error(`cashier page answered ${page.status}: ${await page.text()}`)
       return out
     },
   }

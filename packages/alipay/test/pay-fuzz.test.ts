@@ -34,7 +34,10 @@ function signedWithK1(body: string): Notice {
   const params = new URLSearchParams(body)
   params.delete('sign')
   const raw = new Map([...params].map(([k, v]) => [k, new TextEncoder().encode(v)]))
-  params.set('sign', rsa2Sign({ content: notifySignContent(raw), privateKey: createPrivateKey(K1_PRIVATE_KEY) }))
+  params.set(
+    'sign',
+    rsa2Sign({ content: notifySignContent(raw), privateKey: createPrivateKey(K1_PRIVATE_KEY) }),
+  )
   return form(params.toString())
 }
 
@@ -57,19 +60,39 @@ beforeAll(async () => {
     identity: [sandboxIdentity()],
     now: () => sim.now(),
   })
-  await loop.catalog.put({ id: 'duck', title: '盐水鸭', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 10, active: true })
+  await loop.catalog.put({
+    id: 'duck',
+    title: '盐水鸭',
+    description: null,
+    imageUrl: null,
+    price: 8800,
+    currency: 'CNY',
+    stock: 10,
+    active: true,
+  })
   const { customer } = await loop.customers.login({ profile: { provider: 'sandbox', subject: 'fuzz-buyer' } })
-  order = (await loop.checkout({ customerId: customer.id, lines: [{ skuId: 'duck', quantity: 1 }], method: 'qr' })).order
+  order = (
+    await loop.checkout({ customerId: customer.id, lines: [{ skuId: 'duck', quantity: 1 }], method: 'qr' })
+  ).order
   await sim.pay({ outTradeNo: order.number, notify: false })
   genuine = form(sim.notificationBody(order.number, 'genuine-notify-id'))
   genuineParams = new URLSearchParams(genuine.body.toString()).toString()
   for (let i = 0; i < 8; i++) {
     const id = `pool-${i}`
     pools.wrongKey.push(signedWithK1(sim.notificationBody(order.number, id)))
-    pools.wrongApp.push(form(sim.notificationBody(order.number, id, { app_id: `20210000000000${10 + i}`, auth_app_id: '2021000000000009' })))
+    pools.wrongApp.push(
+      form(
+        sim.notificationBody(order.number, id, {
+          app_id: `20210000000000${10 + i}`,
+          auth_app_id: '2021000000000009',
+        }),
+      ),
+    )
     pools.wrongSeller.push(form(sim.notificationBody(order.number, id, { seller_id: `208800000000000${i}` })))
     pools.amount.push(form(sim.notificationBody(order.number, id, { total_amount: `88.${String(81 + i)}` })))
-    pools.unknownOrder.push(form(sim.notificationBody(order.number, id, { out_trade_no: `NOPE${i}${order.number}`.slice(0, 32) })))
+    pools.unknownOrder.push(
+      form(sim.notificationBody(order.number, id, { out_trade_no: `NOPE${i}${order.number}`.slice(0, 32) })),
+    )
   }
 })
 afterAll(async () => {
@@ -77,18 +100,49 @@ afterAll(async () => {
   await sim?.close()
 })
 
-const names = ['notify_id', 'out_trade_no', 'total_amount', 'trade_status', 'app_id', 'seller_id', 'sign', 'sign_type', 'charset', 'trade_no']
+const names = [
+  'notify_id',
+  'out_trade_no',
+  'total_amount',
+  'trade_status',
+  'app_id',
+  'seller_id',
+  'sign',
+  'sign_type',
+  'charset',
+  'trade_no',
+]
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('bodyBit' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ kind: fc.constant('signBit' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('value' as const), name: fc.constantFrom(...names), text: fc.string({ maxLength: 40 }) }),
+  fc.record({
+    kind: fc.constant('value' as const),
+    name: fc.constantFrom(...names),
+    text: fc.string({ maxLength: 40 }),
+  }),
   fc.record({ kind: fc.constant('drop' as const), name: fc.constantFrom(...names) }),
   fc.record({ kind: fc.constant('repeat' as const), name: fc.constantFrom(...names) }),
-  fc.record({ kind: fc.constant('extra' as const), name: fc.stringMatching(/^[a-z_]{1,12}$/), text: fc.string({ minLength: 1, maxLength: 20 }) }),
-  fc.record({ kind: fc.constant('contentType' as const), type: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', '') }),
+  fc.record({
+    kind: fc.constant('extra' as const),
+    name: fc.stringMatching(/^[a-z_]{1,12}$/),
+    text: fc.string({ minLength: 1, maxLength: 20 }),
+  }),
+  fc.record({
+    kind: fc.constant('contentType' as const),
+    type: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', ''),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() }),
-  fc.record({ kind: fc.constantFrom('wrongKey' as const, 'wrongApp' as const, 'wrongSeller' as const, 'amount' as const, 'unknownOrder' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constantFrom(
+      'wrongKey' as const,
+      'wrongApp' as const,
+      'wrongSeller' as const,
+      'amount' as const,
+      'unknownOrder' as const,
+    ),
+    pick: fc.nat(),
+  }),
 )
 type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never
 
@@ -159,6 +213,9 @@ describe('forged and mutated Alipay notifications (fast-check, 10,000 runs)', ()
     expect(first.outcome).toMatchObject({ status: 'processed', orderId: order.id })
     expect(await first.response.text()).toBe('success')
     expect((await deliver(genuine)).outcome.status).toBe('duplicate')
-    expect(await loop.orders.get(order.id)).toMatchObject({ status: 'paid', providerRef: sim.trade(order.number)!.trade_no })
+    expect(await loop.orders.get(order.id)).toMatchObject({
+      status: 'paid',
+      providerRef: sim.trade(order.number)!.trade_no,
+    })
   })
 })

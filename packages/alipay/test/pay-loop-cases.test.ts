@@ -1,6 +1,11 @@
 // The shared loop-level payment cases (late payment, duplicates, refund before payment, amount
 // mismatch) for alipayPayments, against the simulator over loopback HTTP.
-import { type AlipaySimulator, alipaySimulator, type RawWebhook, testPaymentLoopCases } from '@loopkit/testing'
+import {
+  type AlipaySimulator,
+  alipaySimulator,
+  type RawWebhook,
+  testPaymentLoopCases,
+} from '@loopkit/testing'
 import { afterAll, beforeAll } from 'vitest'
 import { alipayPayments, fenToYuan } from '../src/index.js'
 import { notifyReceiver } from './harness.js'
@@ -41,7 +46,9 @@ testPaymentLoopCases({
     refundWebhook: ({ refundNumber }) => captured((p) => p.get('out_biz_no') === refundNumber),
     paidWebhookWithAmount: async ({ orderNumber, amount }) => ({
       body: new TextEncoder().encode(
-        sim.notificationBody(orderNumber, `forged-amount-${orderNumber}`, { total_amount: fenToYuan(amount) }),
+        sim.notificationBody(orderNumber, `forged-amount-${orderNumber}`, {
+          total_amount: fenToYuan(amount),
+        }),
       ),
       headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }),
     }),

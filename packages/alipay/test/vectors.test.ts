@@ -87,7 +87,11 @@ describe('notification verification vector (K1)', () => {
 
   it('verifies the form body and decodes it', () => {
     const params = verifyAlipayNotification({ body: formBody(genuine), contentType: FORM, publicKey })
-    expect(params).toMatchObject({ subject: '盐水鸭 Nanjing duck', total_amount: '88.88', notify_id: NOTIFY_PARAMS.notify_id })
+    expect(params).toMatchObject({
+      subject: '盐水鸭 Nanjing duck',
+      total_amount: '88.88',
+      notify_id: NOTIFY_PARAMS.notify_id,
+    })
   })
 
   it('verifies a gbk notification without re-encoding (charset honoured)', () => {
@@ -95,17 +99,22 @@ describe('notification verification vector (K1)', () => {
     const content = NOTIFY_CONTENT.replace('charset=utf-8', 'charset=gbk')
     // 盐水鸭 in GBK: D1CE CBAE D1BC.
     const gbkSubject = '%D1%CE%CB%AE%D1%BC+Nanjing+duck'
-    const signedBytes = Buffer.from(
-      content.replace('盐水鸭', '\u0000'),
-      'utf8',
-    )
+    const signedBytes = Buffer.from(content.replace('盐水鸭', '\u0000'), 'utf8')
     const at = signedBytes.indexOf(0)
-    const message = Buffer.concat([signedBytes.subarray(0, at), Buffer.from([0xd1, 0xce, 0xcb, 0xae, 0xd1, 0xbc]), signedBytes.subarray(at + 1)])
+    const message = Buffer.concat([
+      signedBytes.subarray(0, at),
+      Buffer.from([0xd1, 0xce, 0xcb, 0xae, 0xd1, 0xbc]),
+      signedBytes.subarray(at + 1),
+    ])
     const sig = sign('sha256', message, privateKey).toString('base64')
     const body = new URLSearchParams({ ...gbk, subject: 'PLACEHOLDER', sign_type: 'RSA2', sign: sig })
       .toString()
       .replace('PLACEHOLDER', gbkSubject)
-    const params = verifyAlipayNotification({ body: new TextEncoder().encode(body), contentType: FORM, publicKey })
+    const params = verifyAlipayNotification({
+      body: new TextEncoder().encode(body),
+      contentType: FORM,
+      publicKey,
+    })
     expect(params.subject).toBe('盐水鸭 Nanjing duck')
   })
 
@@ -132,7 +141,8 @@ describe('notification verification vector (K1)', () => {
 })
 
 describe('synchronous answers', () => {
-  const payload = '{"code":"10000","msg":"Success","trade_no":"2014","out_trade_no":"2015","total_amount":"88.88"}'
+  const payload =
+    '{"code":"10000","msg":"Success","trade_no":"2014","out_trade_no":"2015","total_amount":"88.88"}'
   const sig = sign('sha256', Buffer.from(payload), privateKey).toString('base64')
 
   it('verifies the raw <method>_response substring against sign', () => {
@@ -145,8 +155,12 @@ describe('synchronous answers', () => {
 
   it('refuses a re-serialized answer (whitespace changed) and an unsigned success', () => {
     const spaced = `{"alipay_trade_query_response":${payload.replace(',', ', ')},"sign":"${sig}"}`
-    expect(() => verifyAlipayResponse({ text: spaced, method: 'alipay.trade.query', publicKey })).toThrow(/forged/)
+    expect(() => verifyAlipayResponse({ text: spaced, method: 'alipay.trade.query', publicKey })).toThrow(
+      /forged/,
+    )
     const unsigned = `{"alipay_trade_query_response":${payload}}`
-    expect(() => verifyAlipayResponse({ text: unsigned, method: 'alipay.trade.query', publicKey })).toThrow(/unsigned/)
+    expect(() => verifyAlipayResponse({ text: unsigned, method: 'alipay.trade.query', publicKey })).toThrow(
+      /unsigned/,
+    )
   })
 })

@@ -37,7 +37,9 @@ beforeAll(async () => {
     payments: [alipayPayments(sim.adapterOptions())],
     identity: [sandboxIdentity()],
     messaging: [
-      consoleMessaging({ log: (line: string) => void sent.push({ to: line.split(' ')[0] ?? '', text: line }) }),
+      consoleMessaging({
+        log: (line: string) => void sent.push({ to: line.split(' ')[0] ?? '', text: line }),
+      }),
     ],
     plugins: [referralRewards({ reward: { type: 'fixed', amount: 500 } })],
   })
@@ -83,13 +85,17 @@ describe('the whole loop with Alipay against the simulator', () => {
     expect(paid.headers.get('location')).toBe(`${shop.url}/thanks`)
     await sim.idle()
     expect(sim.deliveries.at(-1)).toMatchObject({ outTradeNo: orderA.number, status: 200, acked: true })
-    const viewA = (await (await a.request(`/loop/orders/${orderA.id}`)).json()) as { order: { status: string } }
+    const viewA = (await (await a.request(`/loop/orders/${orderA.id}`)).json()) as {
+      order: { status: string }
+    }
     expect(viewA.order.status).toBe('paid')
 
     await loop.notify.dispatch()
     expect(sent.some((m) => m.text.includes('88.00'))).toBe(true)
 
-    const share = (await (await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck', channel: 'alipay' } })).json()) as {
+    const share = (await (
+      await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck', channel: 'alipay' } })
+    ).json()) as {
       link: string
       token: string
     }
@@ -103,15 +109,24 @@ describe('the whole loop with Alipay against the simulator', () => {
     await sim.idle()
 
     const alice = (await loop.orders.get(orderA.id))!.customerId
-    expect(await loop.orders.get(orderB.id)).toMatchObject({ status: 'paid', attribution: { sharerId: alice } })
-    expect(await loop.rewards.list({ sharerId: alice })).toEqual([expect.objectContaining({ orderId: orderB.id })])
+    expect(await loop.orders.get(orderB.id)).toMatchObject({
+      status: 'paid',
+      attribution: { sharerId: alice },
+    })
+    expect(await loop.rewards.list({ sharerId: alice })).toEqual([
+      expect.objectContaining({ orderId: orderB.id }),
+    ])
     expect(rewardsSeen).toEqual([alice])
 
     const refund = await loop.refunds.create({ orderId: orderB.id, amount: 4400, reason: '少了一只鸭腿' })
     expect(refund.status).toBe('succeeded')
     await sim.idle()
     // Alipay's refund notice (out_biz_no) is verified, queried back, and acknowledged as a duplicate.
-    expect(sim.deliveries.at(-1)).toMatchObject({ outTradeNo: orderB.number, tradeStatus: 'TRADE_SUCCESS', acked: true })
+    expect(sim.deliveries.at(-1)).toMatchObject({
+      outTradeNo: orderB.number,
+      tradeStatus: 'TRADE_SUCCESS',
+      acked: true,
+    })
     expect(await loop.orders.get(orderB.id)).toMatchObject({ status: 'partially_refunded', refunded: 4400 })
     expect(sim.trade(orderB.number)).toMatchObject({ trade_status: 'TRADE_SUCCESS' })
     expect((await loop.analytics.events({ types: ['order.paid'] })).length).toBe(2)

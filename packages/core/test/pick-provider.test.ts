@@ -26,7 +26,11 @@ async function refusal(promise: Promise<unknown>): Promise<string | null> {
   }
 }
 
-const three = () => [provider('wechat', ['jsapi', 'app']), provider('alipay', ['wap', 'qr', 'app']), provider('cards', ['card'])]
+const three = () => [
+  provider('wechat', ['jsapi', 'app']),
+  provider('alipay', ['wap', 'qr', 'app']),
+  provider('cards', ['card']),
+]
 
 describe('one loop, several payment providers', () => {
   it('a checkout method picks the provider that serves it', async () => {

@@ -29,7 +29,8 @@ function oidText(bytes: Uint8Array): string {
     value = value * 128 + (b & 0x7f)
     if (b & 0x80) continue
     // The first subidentifier packs the first two arcs: 40 × first + second.
-    if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80)
+    if (parts.length === 0)
+      parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80)
     else parts.push(value)
     value = 0
   }

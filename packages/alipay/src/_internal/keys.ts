@@ -55,7 +55,10 @@ export function readPrivateKey(input: string | KeyObject, option: string): KeyOb
     )
   }
   if (key.asymmetricKeyType !== 'rsa')
-    throw alipayError('configuration', `\`${option}\` must be an RSA key (RSA2), got ${key.asymmetricKeyType}.`)
+    throw alipayError(
+      'configuration',
+      `\`${option}\` must be an RSA key (RSA2), got ${key.asymmetricKeyType}.`,
+    )
   return key
 }
 

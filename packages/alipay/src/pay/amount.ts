@@ -18,7 +18,8 @@ const YUAN = /^(0|[1-9]\d{0,8})(?:\.(\d{1,2}))?$/
  */
 export function yuanToFen(value: string): number {
   const m = typeof value === 'string' ? YUAN.exec(value) : null
-  if (!m) throw alipayError('invalid_input', `\`${String(value).slice(0, 24)}\` is not an Alipay amount in yuan.`)
+  if (!m)
+    throw alipayError('invalid_input', `\`${String(value).slice(0, 24)}\` is not an Alipay amount in yuan.`)
   const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
   if (fen > ALIPAY_MAX_FEN) throw alipayError('invalid_input', `Alipay amounts stop at 100000000.00 yuan.`)
   return fen
@@ -36,7 +37,10 @@ export function yuanToFen(value: string): number {
  */
 export function fenToYuan(fen: number): string {
   if (!Number.isSafeInteger(fen) || fen < 0 || fen > ALIPAY_MAX_FEN)
-    throw alipayError('invalid_input', `Alipay needs an integer amount of 0..${ALIPAY_MAX_FEN} fen, got ${fen}.`)
+    throw alipayError(
+      'invalid_input',
+      `Alipay needs an integer amount of 0..${ALIPAY_MAX_FEN} fen, got ${fen}.`,
+    )
   const s = String(fen).padStart(3, '0')
   return `${s.slice(0, -2)}.${s.slice(-2)}`
 }

@@ -58,11 +58,12 @@ export function rootCertSn(chain: string, option = 'alipayRootCert'): string {
     try {
       oid = certificateSignatureOid(new Uint8Array(cert.raw))
     } catch (e) {
-      throw alipayError('configuration', `\`${option}\` holds a certificate that cannot be read.`, { cause: e })
+      throw alipayError('configuration', `\`${option}\` holds a certificate that cannot be read.`, {
+        cause: e,
+      })
     }
     if (oid.startsWith(RSA_SIGNATURE_OID)) sns.push(sn(cert))
   }
-  if (sns.length === 0)
-    throw alipayError('configuration', `\`${option}\` holds no RSA-signed certificate.`)
+  if (sns.length === 0) throw alipayError('configuration', `\`${option}\` holds no RSA-signed certificate.`)
   return sns.join('_')
 }

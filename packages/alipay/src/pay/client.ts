@@ -93,12 +93,19 @@ function toLoopError(error: unknown): LoopError {
   if (isLoopError(error)) return error
   if (error instanceof HTTPError) {
     const status = error.response.status
-    return alipayError(status >= 500 ? 'provider_unavailable' : 'provider_error', `Alipay's gateway answered HTTP ${status}.`, {
-      retryable: status >= 500,
-    })
+    return alipayError(
+      status >= 500 ? 'provider_unavailable' : 'provider_error',
+      `Alipay's gateway answered HTTP ${status}.`,
+      {
+        retryable: status >= 500,
+      },
+    )
   }
   if (error instanceof TimeoutError)
-    return alipayError('provider_unavailable', 'Alipay did not answer in time.', { retryable: true, cause: error })
+    return alipayError('provider_unavailable', 'Alipay did not answer in time.', {
+      retryable: true,
+      cause: error,
+    })
   return alipayError(
     'provider_unavailable',
     `Could not reach Alipay: ${(error as Error)?.message ?? String(error)}`,

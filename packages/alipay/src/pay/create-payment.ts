@@ -50,7 +50,10 @@ function autoSubmitForm(gateway: string, params: Record<string, string>): string
 function pickMethod(input: CreatePaymentInput): AlipayMethod {
   const method = input.method ?? 'wap'
   if (!(alipayMethods as readonly string[]).includes(method))
-    throw alipayError('invalid_input', `Unknown Alipay method \`${method}\`; use one of ${alipayMethods.join(', ')}.`)
+    throw alipayError(
+      'invalid_input',
+      `Unknown Alipay method \`${method}\`; use one of ${alipayMethods.join(', ')}.`,
+    )
   return method as AlipayMethod
 }
 
@@ -66,9 +69,15 @@ export async function createAlipayPayment(
   const method = pickMethod(input)
   const { order } = input
   if (order.currency !== 'CNY')
-    throw alipayError('invalid_input', `Alipay settles in CNY; order ${order.number} is in ${order.currency}.`)
+    throw alipayError(
+      'invalid_input',
+      `Alipay settles in CNY; order ${order.number} is in ${order.currency}.`,
+    )
   if (!OUT_TRADE_NO.test(order.number))
-    throw alipayError('invalid_input', `Order number \`${order.number}\` is not a valid Alipay \`out_trade_no\`.`)
+    throw alipayError(
+      'invalid_input',
+      `Order number \`${order.number}\` is not a valid Alipay \`out_trade_no\`.`,
+    )
   if (order.total <= 0) throw alipayError('invalid_input', 'Alipay needs a positive amount.')
   const bizContent: Record<string, unknown> = {
     out_trade_no: order.number,
@@ -94,8 +103,12 @@ export async function createAlipayPayment(
   }
   const params = signedParams(options, call)
   if (method === 'app')
-    return { providerRef: null, action: { type: 'app', params: { orderString: new URLSearchParams(params).toString() } } }
-  if (method === 'page') return { providerRef: null, action: { type: 'form', html: autoSubmitForm(options.gateway, params) } }
+    return {
+      providerRef: null,
+      action: { type: 'app', params: { orderString: new URLSearchParams(params).toString() } },
+    }
+  if (method === 'page')
+    return { providerRef: null, action: { type: 'form', html: autoSubmitForm(options.gateway, params) } }
   const url = new URL(options.gateway)
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
   return { providerRef: null, action: { type: 'redirect', url: url.toString() } }

@@ -56,7 +56,8 @@ export function mapAlipayError(payload: {
   const code = typeof payload.code === 'string' ? payload.code : ''
   const sub = typeof payload.sub_code === 'string' && payload.sub_code ? payload.sub_code : null
   const mapping = (sub && bySubCode[sub]) || byCode[code] || { code: 'provider_error' as const }
-  const said = typeof payload.sub_msg === 'string' ? payload.sub_msg : typeof payload.msg === 'string' ? payload.msg : ''
+  const said =
+    typeof payload.sub_msg === 'string' ? payload.sub_msg : typeof payload.msg === 'string' ? payload.msg : ''
   return alipayError(
     mapping.code,
     `Alipay answered ${printable(code, 8)}${sub ? ` ${printable(sub)}` : ''}${said ? `: ${printable(said, 200)}` : ''}`,

@@ -78,7 +78,10 @@ export function resolveOptions(options: AlipayPaymentsOptions): ResolvedOptions 
   if (!/^\d{16}$/.test(options.appId))
     throw alipayError('configuration', '`appId` must be the 16-digit APPID of the Open Platform application.')
   if (!options.alipayPublicKey === !options.certs)
-    throw alipayError('configuration', 'Give exactly one of `alipayPublicKey` (public-key mode) or `certs` (certificate mode).')
+    throw alipayError(
+      'configuration',
+      'Give exactly one of `alipayPublicKey` (public-key mode) or `certs` (certificate mode).',
+    )
   if (options.sellerId !== undefined && !/^2088\d{12}$/.test(options.sellerId))
     throw alipayError('configuration', '`sellerId` must be the 16-digit Alipay user id starting with 2088.')
   const gateway = options.gateway ?? 'https://openapi.alipay.com/gateway.do'
@@ -88,7 +91,10 @@ export function resolveOptions(options: AlipayPaymentsOptions): ResolvedOptions 
     throw alipayError('configuration', `\`gateway\` is not a URL: \`${gateway}\`.`)
   }
   if (options.notifyPath !== undefined && !/^\/[^\s?#]*$/.test(options.notifyPath))
-    throw alipayError('configuration', '`notifyPath` must be a path starting with `/`, without query or fragment.')
+    throw alipayError(
+      'configuration',
+      '`notifyPath` must be a path starting with `/`, without query or fragment.',
+    )
   const certs = options.certs
   if (certs) {
     for (const name of ['appCert', 'alipayCert', 'alipayRootCert'] as const)

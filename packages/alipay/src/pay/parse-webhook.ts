@@ -36,12 +36,22 @@ export async function parseAlipayWebhook(
     publicKey: options.alipayPublicKey,
   })
   if (params.app_id !== options.appId)
-    throw alipayError('forbidden', `Notification for app \`${printable(String(params.app_id))}\`; nothing was accepted.`)
+    throw alipayError(
+      'forbidden',
+      `Notification for app \`${printable(String(params.app_id))}\`; nothing was accepted.`,
+    )
   if (options.sellerId && params.seller_id !== options.sellerId)
-    throw alipayError('forbidden', `Notification for seller \`${printable(String(params.seller_id))}\`; nothing was accepted.`)
+    throw alipayError(
+      'forbidden',
+      `Notification for seller \`${printable(String(params.seller_id))}\`; nothing was accepted.`,
+    )
   const eventId = field(params, 'notify_id')
   if (params.notify_type !== 'trade_status_sync')
-    return { kind: 'ignored', eventId, reason: `Alipay notify_type ${printable(String(params.notify_type))} is not handled.` }
+    return {
+      kind: 'ignored',
+      eventId,
+      reason: `Alipay notify_type ${printable(String(params.notify_type))} is not handled.`,
+    }
   const orderNumber = field(params, 'out_trade_no')
   const tradeNo = field(params, 'trade_no')
   const status = field(params, 'trade_status')
@@ -53,7 +63,9 @@ export async function parseAlipayWebhook(
     const refundNumber = params.out_biz_no
     const refund = await queryAlipayRefund(client, { orderNumber, refundNumber })
     if (!refund || refund.status !== 'succeeded')
-      throw alipayError('provider_error', `Alipay does not confirm refund ${printable(refundNumber)} yet.`, { retryable: true })
+      throw alipayError('provider_error', `Alipay does not confirm refund ${printable(refundNumber)} yet.`, {
+        retryable: true,
+      })
     return {
       kind: 'refund.succeeded',
       eventId,
@@ -89,7 +101,10 @@ export async function parseAlipayWebhook(
  * await alipayWebhookResponse({ ok: true }).text() // "success"
  * ```
  */
-export function alipayWebhookResponse(input: { ok: boolean; error?: { code: string; message: string } }): Response {
+export function alipayWebhookResponse(input: {
+  ok: boolean
+  error?: { code: string; message: string }
+}): Response {
   const headers = { 'Content-Type': 'text/plain; charset=utf-8' }
   if (input.ok) return new Response('success', { status: 200, headers })
   const code = input.error?.code

@@ -35,7 +35,8 @@ export async function queryAlipayPayment(
   if (tx.out_trade_no !== input.orderNumber)
     throw alipayError('conflict', `Alipay answered a query with trade ${printable(String(tx.out_trade_no))}.`)
   const status = statusOf[String(tx.trade_status)]
-  if (!status) throw alipayError('provider_error', `Unknown trade_status \`${printable(String(tx.trade_status))}\`.`)
+  if (!status)
+    throw alipayError('provider_error', `Unknown trade_status \`${printable(String(tx.trade_status))}\`.`)
   return {
     status,
     orderNumber: input.orderNumber,
@@ -51,9 +52,16 @@ export async function queryAlipayPayment(
  * trade the buyer never opened is `not_found` (`ACQ.TRADE_NOT_EXIST`), which the loop accepts since
  * `time_expire` already bounds it; a paid one is `invalid_transition`.
  */
-export async function closeAlipayPayment(client: GatewayClient, input: { orderNumber: string }): Promise<void> {
+export async function closeAlipayPayment(
+  client: GatewayClient,
+  input: { orderNumber: string },
+): Promise<void> {
   try {
-    await client({ method: 'alipay.trade.close', bizContent: { out_trade_no: input.orderNumber }, repeatable: true })
+    await client({
+      method: 'alipay.trade.close',
+      bizContent: { out_trade_no: input.orderNumber },
+      repeatable: true,
+    })
   } catch (e) {
     if (isLoopError(e) && e.providerCode === 'ACQ.TRADE_HAS_CLOSE') return
     throw e

@@ -48,8 +48,13 @@ export async function queryAlipayRefund(
     throw alipayError('conflict', `Alipay answered a refund query for another request.`)
   // Newer answers say REFUND_SUCCESS; older ones (and some products) answer the refund without a
   // status once it succeeded, and Alipay documents an answer with refund data as a success.
-  const status = r.refund_status === undefined || r.refund_status === 'REFUND_SUCCESS' ? 'succeeded' : 'pending'
-  return { status, amount: yuanToFen(r.refund_amount), providerRef: refundRef(r.trade_no, input.refundNumber) }
+  const status =
+    r.refund_status === undefined || r.refund_status === 'REFUND_SUCCESS' ? 'succeeded' : 'pending'
+  return {
+    status,
+    amount: yuanToFen(r.refund_amount),
+    providerRef: refundRef(r.trade_no, input.refundNumber),
+  }
 }
 
 /**

@@ -2,7 +2,10 @@ const BEIJING_OFFSET_MS = 8 * 3_600_000
 
 /** `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8, no DST): Alipay's `timestamp` and `time_expire`. */
 export function beijingTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000 + BEIJING_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ')
+  return new Date(Math.floor(ms / 1000) * 1000 + BEIJING_OFFSET_MS)
+    .toISOString()
+    .slice(0, 19)
+    .replace('T', ' ')
 }
 
 /** Parses Alipay's `yyyy-MM-dd HH:mm:ss` (Beijing time) to epoch ms; null when absent or malformed. */

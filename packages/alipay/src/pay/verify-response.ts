@@ -93,10 +93,22 @@ export function verifyAlipayResponse(input: {
   const code = String(payload.code ?? '')
   if (typeof sign !== 'string' || sign === '') {
     if (code === '10000' || code === '40004' || code === '')
-      throw alipayError('signature_invalid', `An unsigned ${code || 'uncoded'} answer from Alipay is treated as forged.`)
+      throw alipayError(
+        'signature_invalid',
+        `An unsigned ${code || 'uncoded'} answer from Alipay is treated as forged.`,
+      )
     return { payload, signed: false, alipayCertSn }
   }
-  const ok = verify('sha256', Buffer.from(found.content, 'utf8'), input.publicKey, Buffer.from(sign, 'base64'))
-  if (!ok) throw alipayError('signature_invalid', 'An answer from Alipay failed signature verification and is treated as forged.')
+  const ok = verify(
+    'sha256',
+    Buffer.from(found.content, 'utf8'),
+    input.publicKey,
+    Buffer.from(sign, 'base64'),
+  )
+  if (!ok)
+    throw alipayError(
+      'signature_invalid',
+      'An answer from Alipay failed signature verification and is treated as forged.',
+    )
   return { payload, signed: true, alipayCertSn }
 }

@@ -64,7 +64,10 @@ export function createAlipayNotifier(input: {
     try {
       const res = await fetch(n.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', 'User-Agent': 'Mozilla/4.0' },
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+          'User-Agent': 'Mozilla/4.0',
+        },
         body: n.body(at),
         signal: AbortSignal.timeout(input.timeoutMs),
       })
@@ -78,13 +81,18 @@ export function createAlipayNotifier(input: {
     return record
   }
 
-  async function attempt(n: AlipayNotification, i: number, options: AlipayDeliveryOptions): Promise<AlipayDelivery[]> {
+  async function attempt(
+    n: AlipayNotification,
+    i: number,
+    options: AlipayDeliveryOptions,
+  ): Promise<AlipayDelivery[]> {
     const copies = i === 0 ? Math.max(1, options.concurrent ?? 1) : 1
     const out = await Promise.all(
       Array.from({ length: copies }, (_, c) => post(n, i, c === 0 ? 'genuine' : 'concurrent')),
     )
     if (out.some((d) => d.acked)) {
-      for (let d = 0; d < (i === 0 ? (options.duplicates ?? 0) : 0); d++) out.push(await post(n, i, 'duplicate'))
+      for (let d = 0; d < (i === 0 ? (options.duplicates ?? 0) : 0); d++)
+        out.push(await post(n, i, 'duplicate'))
       return out
     }
     const wait = ALIPAY_NOTIFY_RETRY_SCHEDULE_MS[i]

@@ -43,7 +43,8 @@ export function openTrade(
   const outTradeNo = biz.out_trade_no
   if (typeof outTradeNo !== 'string' || !OUT_TRADE_NO.test(outTradeNo)) return invalid('out_trade_no无效')
   const total = fen(biz.total_amount)
-  if (total === null || total < 1 || total > 10_000_000_000) return business('ACQ.TOTAL_FEE_EXCEED', '订单金额超过限额')
+  if (total === null || total < 1 || total > 10_000_000_000)
+    return business('ACQ.TOTAL_FEE_EXCEED', '订单金额超过限额')
   if (typeof biz.subject !== 'string' || !biz.subject || Array.from(biz.subject).length > 256)
     return invalid('subject无效')
   let timeExpire: number | null = null
@@ -51,7 +52,13 @@ export function openTrade(
     timeExpire = parseBeijing(biz.time_expire)
     if (timeExpire === null || timeExpire > state.now() + 15 * DAY) return invalid('time_expire无效')
   }
-  const params = JSON.stringify([input.method, outTradeNo, biz.total_amount, biz.subject, biz.time_expire ?? null])
+  const params = JSON.stringify([
+    input.method,
+    outTradeNo,
+    biz.total_amount,
+    biz.subject,
+    biz.time_expire ?? null,
+  ])
   const existing = state.trades.get(outTradeNo)
   if (existing) {
     if (existing.status === 'TRADE_SUCCESS' || existing.status === 'TRADE_FINISHED')
@@ -99,7 +106,8 @@ function refund(state: AlipayState, biz: Record<string, unknown>): Payload {
   if (isPayload(trade)) return trade
   const amount = fen(biz.refund_amount)
   if (amount === null || amount < 1) return invalid('refund_amount无效')
-  const outRequestNo = typeof biz.out_request_no === 'string' && biz.out_request_no ? biz.out_request_no : trade.outTradeNo
+  const outRequestNo =
+    typeof biz.out_request_no === 'string' && biz.out_request_no ? biz.out_request_no : trade.outTradeNo
   const answer = (fundChange: 'Y' | 'N') => ({
     code: '10000',
     msg: 'Success',
@@ -136,7 +144,12 @@ function refundQuery(state: AlipayState, biz: Record<string, unknown>): Payload 
   if (isPayload(trade)) return trade
   const outRequestNo = typeof biz.out_request_no === 'string' ? biz.out_request_no : ''
   const r = trade.refunds.get(outRequestNo)
-  const base = { code: '10000', msg: 'Success', trade_no: trade.tradeNo ?? '', out_trade_no: trade.outTradeNo }
+  const base = {
+    code: '10000',
+    msg: 'Success',
+    trade_no: trade.tradeNo ?? '',
+    out_trade_no: trade.outTradeNo,
+  }
   if (!r) return base
   return {
     ...base,

@@ -1,7 +1,7 @@
-import { createPublicKey, createPrivateKey, type KeyObject, randomBytes } from 'node:crypto'
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes } from 'node:crypto'
 import type { SimulatorClock } from '../wechat/clock.js'
 import type { SimulatorHandler } from '../wechat/server.js'
-import { notifyContent, requestContent, type RsaPair, rsa2, rsa2Verify, rsaPair } from './crypto.js'
+import { notifyContent, type RsaPair, requestContent, rsa2, rsa2Verify, rsaPair } from './crypto.js'
 import { type AlipayDelivery, type AlipayDeliveryOptions, createAlipayNotifier } from './notify.js'
 import { type AlipayState, business, dispatch, newTradeNo, openTrade, type Payload } from './routes.js'
 import { beijing, type SimTrade, tradeJson, yuan } from './state.js'
@@ -79,7 +79,12 @@ export async function createAlipayPart(
   })
 
   /** A notification body for `trade`, signed with Alipay's key at `at`. */
-  function notificationBody(trade: SimTrade, notifyId: string, at: number, extra: Record<string, string> = {}) {
+  function notificationBody(
+    trade: SimTrade,
+    notifyId: string,
+    at: number,
+    extra: Record<string, string> = {},
+  ) {
     const params: Record<string, string> = {
       gmt_create: beijing(trade.createdAt),
       charset: 'utf-8',
@@ -151,16 +156,27 @@ export async function createAlipayPart(
   function checkRequest(params: Record<string, string>): Payload | null {
     if (!params.sign)
       return gatewayError('40001', 'Missing Required Arguments', 'isv.missing-signature', '缺少签名参数')
-    if (params.app_id !== appId) return gatewayError('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数')
+    if (params.app_id !== appId)
+      return gatewayError('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数')
     if (params.sign_type !== 'RSA2')
       return gatewayError('40002', 'Invalid Arguments', 'isv.invalid-signature-type', '无效的签名类型')
     if (
       options.certSn &&
       (params.app_cert_sn !== options.certSn.app || params.alipay_root_cert_sn !== options.certSn.root)
     )
-      return gatewayError('40002', 'Invalid Arguments', 'isv.invalid-signature', '应用公钥证书SN或支付宝根证书SN不匹配')
+      return gatewayError(
+        '40002',
+        'Invalid Arguments',
+        'isv.invalid-signature',
+        '应用公钥证书SN或支付宝根证书SN不匹配',
+      )
     if (!rsa2Verify(requestContent(params), params.sign, appPublicKey))
-      return gatewayError('40002', 'Invalid Arguments', 'isv.invalid-signature', '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配')
+      return gatewayError(
+        '40002',
+        'Invalid Arguments',
+        'isv.invalid-signature',
+        '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配',
+      )
     return null
   }
 
@@ -178,7 +194,10 @@ export async function createAlipayPart(
     const content = JSON.stringify(payload)
     let text = `{"${key}":${content}`
     if (signed) {
-      const sign = forgeNext > 0 && payload.code === '10000' ? randomBytes(256).toString('base64') : rsa2(content, alipayKey)
+      const sign =
+        forgeNext > 0 && payload.code === '10000'
+          ? randomBytes(256).toString('base64')
+          : rsa2(content, alipayKey)
       if (forgeNext > 0 && payload.code === '10000') forgeNext--
       text += `${options.certSn ? `,"alipay_cert_sn":"${options.certSn.alipay}"` : ''},"sign":"${sign}"`
     }
@@ -186,19 +205,43 @@ export async function createAlipayPart(
     return new Response(`${text}}`, { headers: { 'Content-Type': 'text/html;charset=utf-8' } })
   }
 
-  function cashier(method: string, params: Record<string, string>, biz: Record<string, unknown> | null): Response {
-    const refused = checkRequest(params) ?? (biz ? null : business('ACQ.INVALID_PARAMETER', 'biz_content无效'))
-    const trade = refused ?? openTrade(state, { method, biz: biz!, notifyUrl: params.notify_url ?? null, returnUrl: params.return_url ?? null })
+  function cashier(
+    method: string,
+    params: Record<string, string>,
+    biz: Record<string, unknown> | null,
+  ): Response {
+    const refused =
+      checkRequest(params) ?? (biz ? null : business('ACQ.INVALID_PARAMETER', 'biz_content无效'))
+    const trade =
+      refused ??
+      openTrade(state, {
+        method,
+        biz: biz!,
+        notifyUrl: params.notify_url ?? null,
+        returnUrl: params.return_url ?? null,
+      })
     const html = (status: number, body: string) =>
-      new Response(`<!doctype html><meta charset="utf-8">${body}`, { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } })
-    if ('code' in trade && typeof trade.code === 'string') return html(400, `<p>错误代码 ${trade.sub_code}: ${trade.sub_msg}</p>`)
+      new Response(`<!doctype html><meta charset="utf-8">${body}`, {
+        status,
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      })
+    if ('code' in trade && typeof trade.code === 'string')
+      return html(400, `<p>错误代码 ${trade.sub_code}: ${trade.sub_msg}</p>`)
     const t = trade as SimTrade
-    return html(200, `<h1>支付宝收银台 (simulated)</h1><p>${t.subject} ¥${yuan(t.total)}</p><a id="pay" href="/_sim/alipay/pay?out_trade_no=${encodeURIComponent(t.outTradeNo)}">确认付款</a>`)
+    return html(
+      200,
+      `<h1>支付宝收银台 (simulated)</h1><p>${t.subject} ¥${yuan(t.total)}</p><a id="pay" href="/_sim/alipay/pay?out_trade_no=${encodeURIComponent(t.outTradeNo)}">确认付款</a>`,
+    )
   }
 
-  async function pay(input: { outTradeNo: string; notify?: boolean; buyerId?: string } & AlipayDeliveryOptions) {
+  async function pay(
+    input: { outTradeNo: string; notify?: boolean; buyerId?: string } & AlipayDeliveryOptions,
+  ) {
     const trade = state.trades.get(input.outTradeNo)
-    if (!trade) throw new Error(`[loopkit] [alipay-simulator] No trade ${input.outTradeNo}: open its payment page first.`)
+    if (!trade)
+      throw new Error(
+        `[loopkit] [alipay-simulator] No trade ${input.outTradeNo}: open its payment page first.`,
+      )
     if (trade.status !== 'WAIT_BUYER_PAY')
       throw new Error(`[loopkit] [alipay-simulator] Trade ${input.outTradeNo} is ${trade.status}.`)
     if (trade.timeExpire !== null && shared.clock.now() > trade.timeExpire) {
@@ -209,7 +252,8 @@ export async function createAlipayPart(
     trade.tradeNo = newTradeNo(shared.clock.now())
     trade.paidAt = shared.clock.now()
     trade.buyerId = input.buyerId ?? `2088${Array.from(randomBytes(12), (b) => b % 10).join('')}`
-    if (input.notify === false) return { tradeNo: trade.tradeNo, notifyId: null, deliveries: [] as AlipayDelivery[] }
+    if (input.notify === false)
+      return { tradeNo: trade.tradeNo, notifyId: null, deliveries: [] as AlipayDelivery[] }
     return { tradeNo: trade.tradeNo, ...(await notify(trade, {}, input)) }
   }
 
@@ -224,7 +268,9 @@ export async function createAlipayPart(
       }
       const back = state.trades.get(outTradeNo)?.returnUrl
       if (back) return new Response(null, { status: 302, headers: { Location: back } })
-      return new Response('支付成功 (simulated)', { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+      return new Response('支付成功 (simulated)', {
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+      })
     }
     if (url.pathname !== '/gateway.do') return null
     const params = paramsOf(url, req, ctx.body)
@@ -239,8 +285,16 @@ export async function createAlipayPart(
       if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
       return answer(method, business(fault.subCode, fault.subMsg), true)
     }
-    const payload = dispatch(state, method, biz, { notifyUrl: params.notify_url ?? null, returnUrl: params.return_url ?? null })
-    if (!payload) return answer(method, gatewayError('40002', 'Invalid Arguments', 'isv.invalid-method', '不存在的方法名'), false)
+    const payload = dispatch(state, method, biz, {
+      notifyUrl: params.notify_url ?? null,
+      returnUrl: params.return_url ?? null,
+    })
+    if (!payload)
+      return answer(
+        method,
+        gatewayError('40002', 'Invalid Arguments', 'isv.invalid-method', '不存在的方法名'),
+        false,
+      )
     return answer(method, payload, true)
   }
 
@@ -255,7 +309,8 @@ export async function createAlipayPart(
     gateway: () => `${shared.baseUrl()}/gateway.do`,
     /** Options for `alipayPayments()` that talk to this simulator (needs the generated app key). */
     adapterOptions() {
-      if (!appPair) throw new Error('[loopkit] [alipay-simulator] adapterOptions() needs a generated app key.')
+      if (!appPair)
+        throw new Error('[loopkit] [alipay-simulator] adapterOptions() needs a generated app key.')
       return {
         appId,
         privateKey: appPair.privateKeyPem,
@@ -282,7 +337,12 @@ export async function createAlipayPart(
     },
     /** Answer the next matching OpenAPI call(s) with this business error (after the signature check). */
     failNext(input: { subCode: string; subMsg?: string; method?: string; times?: number }) {
-      faults.push({ subCode: input.subCode, subMsg: input.subMsg ?? input.subCode, method: input.method ?? null, times: input.times ?? 1 })
+      faults.push({
+        subCode: input.subCode,
+        subMsg: input.subMsg ?? input.subCode,
+        method: input.method ?? null,
+        times: input.times ?? 1,
+      })
     },
     /** The next successful answer(s) carry an invalid signature, as a forged answer would. */
     forgeNextResponse(times = 1) {

@@ -156,7 +156,9 @@ export function testPaymentLoopCases(options: TestPaymentLoopCasesOptions): void
       if (!forge) return ctx.skip('the harness has no paidWebhookWithAmount')
       const { loop, order, deliver, paidEvents } = await shop()
       const genuine = await h().payOrder({ orderNumber: order.number })
-      const { outcome, response } = await deliver(await forge({ orderNumber: order.number, amount: order.total - 1 }))
+      const { outcome, response } = await deliver(
+        await forge({ orderNumber: order.number, amount: order.total - 1 }),
+      )
       expect(outcome).toEqual({ status: 'suspicious', reason: 'amount_mismatch' })
       expect(response.status).toBeGreaterThanOrEqual(400)
       expect((await loop.orders.get(order.id))?.status).toBe('pending')
