@@ -1,8 +1,10 @@
 import { createPrivateKey, createPublicKey, type KeyObject, randomBytes } from 'node:crypto'
 import type { SimulatorClock } from '../wechat/clock.js'
 import type { SimulatorHandler } from '../wechat/server.js'
-import { notifyContent, type RsaPair, requestContent, rsa2, rsa2Verify, rsaPair } from './crypto.js'
+import { type RsaPair, rsa2, rsaPair } from './crypto.js'
+import { notificationParams, signNotification } from './notification.js'
 import { type AlipayDelivery, type AlipayDeliveryOptions, createAlipayNotifier } from './notify.js'
+import { bizOf, checkRequest, gatewayError, paramsOf } from './request.js'
 import { type AlipayState, business, dispatch, newTradeNo, openTrade, type Payload } from './routes.js'
 import { beijing, type SimTrade, tradeJson, yuan } from './state.js'
 
@@ -35,21 +37,6 @@ export interface AlipayRequestRecord {
 
 const CASHIER_METHODS = new Set(['alipay.trade.wap.pay', 'alipay.trade.page.pay', 'alipay.trade.app.pay'])
 
-const gatewayError = (code: string, msg: string, subCode: string, subMsg: string): Payload => ({
-  code,
-  msg,
-  sub_code: subCode,
-  sub_msg: subMsg,
-})
-
-function paramsOf(url: URL, req: Request, body: Uint8Array): Record<string, string> {
-  const params: Record<string, string> = Object.fromEntries(url.searchParams)
-  const type = req.headers.get('content-type') ?? ''
-  if (req.method === 'POST' && type.includes('x-www-form-urlencoded'))
-    Object.assign(params, Object.fromEntries(new URLSearchParams(Buffer.from(body).toString('utf8'))))
-  return params
-}
-
 /** The Alipay part of {@link alipaySimulator}: `{ handler, controls }`. */
 export async function createAlipayPart(
   shared: { clock: SimulatorClock; baseUrl: () => string },
@@ -79,45 +66,12 @@ export async function createAlipayPart(
   })
 
   /** A notification body for `trade`, signed with Alipay's key at `at`. */
-  function notificationBody(
+  const notificationBody = (
     trade: SimTrade,
     notifyId: string,
     at: number,
     extra: Record<string, string> = {},
-  ) {
-    const params: Record<string, string> = {
-      gmt_create: beijing(trade.createdAt),
-      charset: 'utf-8',
-      seller_email: 'shop@example.com',
-      subject: trade.subject,
-      buyer_id: trade.buyerId ?? '',
-      invoice_amount: yuan(trade.total),
-      notify_id: notifyId,
-      fund_bill_list: JSON.stringify([{ amount: yuan(trade.total), fundChannel: 'ALIPAYACCOUNT' }]),
-      notify_type: 'trade_status_sync',
-      trade_status: trade.status,
-      receipt_amount: yuan(trade.total),
-      app_id: appId,
-      buyer_pay_amount: yuan(trade.total),
-      seller_id: sellerId,
-      ...(trade.paidAt ? { gmt_payment: beijing(trade.paidAt) } : {}),
-      notify_time: beijing(at),
-      version: '1.0',
-      out_trade_no: trade.outTradeNo,
-      total_amount: yuan(trade.total),
-      trade_no: trade.tradeNo ?? '',
-      auth_app_id: appId,
-      point_amount: '0.00',
-      ...extra,
-    }
-    return signNotification(params)
-  }
-
-  /** Signs notification parameters as Alipay does and form-encodes them. */
-  function signNotification(params: Record<string, string>): string {
-    const unsigned = { ...params, sign_type: 'RSA2' }
-    return new URLSearchParams({ ...unsigned, sign: rsa2(notifyContent(unsigned), alipayKey) }).toString()
-  }
+  ) => signNotification(notificationParams({ trade, notifyId, at, appId, sellerId, extra }), alipayKey)
 
   async function notify(
     trade: SimTrade,
@@ -140,6 +94,8 @@ export async function createAlipayPart(
     return { notifyId, deliveries: sent }
   }
 
+  const app = { appId, publicKey: appPublicKey, certSn: options.certSn ?? null }
+
   const state: AlipayState = {
     baseUrl: shared.baseUrl,
     now: shared.clock.now,
@@ -151,42 +107,6 @@ export async function createAlipayPart(
       const snapshot = { ...trade }
       shared.clock.schedule(shared.clock.now(), async () => void (await notify(snapshot, extra)))
     },
-  }
-
-  function checkRequest(params: Record<string, string>): Payload | null {
-    if (!params.sign)
-      return gatewayError('40001', 'Missing Required Arguments', 'isv.missing-signature', '缺少签名参数')
-    if (params.app_id !== appId)
-      return gatewayError('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数')
-    if (params.sign_type !== 'RSA2')
-      return gatewayError('40002', 'Invalid Arguments', 'isv.invalid-signature-type', '无效的签名类型')
-    if (
-      options.certSn &&
-      (params.app_cert_sn !== options.certSn.app || params.alipay_root_cert_sn !== options.certSn.root)
-    )
-      return gatewayError(
-        '40002',
-        'Invalid Arguments',
-        'isv.invalid-signature',
-        '应用公钥证书SN或支付宝根证书SN不匹配',
-      )
-    if (!rsa2Verify(requestContent(params), params.sign, appPublicKey))
-      return gatewayError(
-        '40002',
-        'Invalid Arguments',
-        'isv.invalid-signature',
-        '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配',
-      )
-    return null
-  }
-
-  function bizOf(params: Record<string, string>): Record<string, unknown> | null {
-    try {
-      const biz = JSON.parse(params.biz_content ?? '{}') as unknown
-      return biz && typeof biz === 'object' ? (biz as Record<string, unknown>) : null
-    } catch {
-      return null
-    }
   }
 
   function answer(method: string, payload: Payload, signed: boolean): Response {
@@ -211,7 +131,7 @@ export async function createAlipayPart(
     biz: Record<string, unknown> | null,
   ): Response {
     const refused =
-      checkRequest(params) ?? (biz ? null : business('ACQ.INVALID_PARAMETER', 'biz_content无效'))
+      checkRequest(params, app) ?? (biz ? null : business('ACQ.INVALID_PARAMETER', 'biz_content无效'))
     const trade =
       refused ??
       openTrade(state, {
@@ -277,7 +197,7 @@ export async function createAlipayPart(
     const method = params.method ?? ''
     const biz = bizOf(params)
     if (CASHIER_METHODS.has(method)) return cashier(method, params, biz)
-    const refused = checkRequest(params)
+    const refused = checkRequest(params, app)
     if (refused) return answer(method || 'error', refused, false)
     if (!biz) return answer(method, business('ACQ.INVALID_PARAMETER', 'biz_content无效'), true)
     const fault = faults.find((f) => f.method === null || f.method === method)
@@ -323,7 +243,7 @@ export async function createAlipayPart(
     /** The buyer pays an open trade: TRADE_SUCCESS is delivered to its notify_url, with retries. */
     pay,
     /** Signs notification parameters with Alipay's key and form-encodes them (for crafted notices). */
-    signNotification,
+    signNotification: (params: Record<string, string>) => signNotification(params, alipayKey),
     /** The genuine notification body of a trade as it stands, with `extra` parameters (signed). */
     notificationBody: (outTradeNo: string, notifyId: string, extra: Record<string, string> = {}) => {
       const trade = state.trades.get(outTradeNo)
