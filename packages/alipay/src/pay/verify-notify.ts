@@ -12,25 +12,39 @@ const charsets: Readonly<Record<string, string>> = {
   gb18030: 'gb18030',
 }
 
+// Fatal decoders keep no state between whole-buffer `decode()` calls, so one per charset is reused.
+const decoders = new Map<string, TextDecoder>()
+
 function reject(message: string): never {
   throw alipayError('signature_invalid', message)
 }
 
 /** Percent-decodes one form component to its bytes (`+` is a space); null when malformed. */
 function formBytes(part: string): Uint8Array | null {
-  const out: number[] = []
+  // Most values (dates, ids, amounts) have nothing encoded: take their ASCII bytes as they are.
+  if (!/[%+]/.test(part)) return /^[ -~]*$/.test(part) ? Buffer.from(part, 'latin1') : null
+  const out = Buffer.allocUnsafe(part.length)
+  let n = 0
   for (let i = 0; i < part.length; i++) {
     const c = part.charCodeAt(i)
     if (c === 0x25) {
-      const hex = part.slice(i + 1, i + 3)
-      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return null
-      out.push(Number.parseInt(hex, 16))
+      const hi = hexValue(part.charCodeAt(i + 1))
+      const lo = hexValue(part.charCodeAt(i + 2))
+      if (hi < 0 || lo < 0) return null
+      out[n++] = hi * 16 + lo
       i += 2
-    } else if (c === 0x2b) out.push(0x20)
-    else if (c < 0x80) out.push(c)
+    } else if (c === 0x2b) out[n++] = 0x20
+    else if (c < 0x80) out[n++] = c
     else return null
   }
-  return new Uint8Array(out)
+  return out.subarray(0, n)
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30
+  if (c >= 0x41 && c <= 0x46) return c - 0x37
+  if (c >= 0x61 && c <= 0x66) return c - 0x57
+  return -1
 }
 
 /** The raw parameters of a form body: each name with its value's bytes, in the charset they were sent in. */
@@ -63,14 +77,23 @@ function rawParams(body: Uint8Array): Map<string, Uint8Array> {
  * ```
  */
 export function notifySignContent(params: ReadonlyMap<string, Uint8Array>): Uint8Array {
-  const parts: Buffer[] = []
-  for (const key of [...params.keys()].sort()) {
-    const value = params.get(key)!
-    if (key === 'sign' || key === 'sign_type' || value.length === 0) continue
-    if (parts.length > 0) parts.push(Buffer.from('&'))
-    parts.push(Buffer.from(`${key}=`), Buffer.from(value))
+  const keys = [...params.keys()]
+    .filter((k) => k !== 'sign' && k !== 'sign_type' && params.get(k)!.length > 0)
+    .sort()
+  // One buffer, sized first: names are ASCII, values are copied as the bytes that were sent.
+  let size = Math.max(0, keys.length - 1)
+  for (const k of keys) size += k.length + 1 + params.get(k)!.length
+  const out = Buffer.allocUnsafe(size)
+  let at = 0
+  for (const [i, k] of keys.entries()) {
+    if (i > 0) out[at++] = 0x26
+    at += out.write(k, at, 'latin1')
+    out[at++] = 0x3d
+    const value = params.get(k)!
+    out.set(value, at)
+    at += value.length
   }
-  return new Uint8Array(Buffer.concat(parts))
+  return out
 }
 
 /**
@@ -113,7 +136,8 @@ export function verifyAlipayNotification(input: {
     reject('The notification `sign` is not Base64.')
   if (!verify('sha256', notifySignContent(params), input.publicKey, signature))
     reject('The notification signature does not verify with the Alipay public key.')
-  const decoder = new TextDecoder(charset, { fatal: true })
+  const decoder = decoders.get(charset) ?? new TextDecoder(charset, { fatal: true })
+  decoders.set(charset, decoder)
   const out: Record<string, string> = {}
   try {
     for (const [key, value] of params) out[key] = decoder.decode(value)
