@@ -164,3 +164,13 @@ describe('synchronous answers', () => {
     )
   })
 })
+
+describe('synchronous answers: the verified bytes are the ones used', () => {
+  it('refuses a body whose top-level payload differs from the signed copy found first', () => {
+    const signed = '{"code":"10000","msg":"Success","trade_status":"WAIT_BUYER_PAY","total_amount":"88.88"}'
+    const sig = sign('sha256', Buffer.from(signed), privateKey).toString('base64')
+    const forged = '{"code":"10000","msg":"Success","trade_status":"TRADE_SUCCESS","total_amount":"88.88"}'
+    const text = `{"nested":{"alipay_trade_query_response":${signed}},"alipay_trade_query_response":${forged},"sign":"${sig}"}`
+    expect(() => verifyAlipayResponse({ text, method: 'alipay.trade.query', publicKey })).toThrow(/single/)
+  })
+})

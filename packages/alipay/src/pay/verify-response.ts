@@ -85,9 +85,21 @@ export function verifyAlipayResponse(input: {
     throw alipayError('provider_error', 'Alipay answered with a body that is not JSON.', { cause: e })
   }
   const found = responseSignContent(input)
-  const payload = found ? (parsed[found.key] as Record<string, unknown> | undefined) : undefined
-  if (!found || !payload || typeof payload !== 'object')
-    throw alipayError('provider_error', `Alipay's answer has no \`${responseKey(input.method)}\`.`)
+  // The payload is read from the very bytes the signature covers, never from a second copy elsewhere
+  // in the body.
+  let payload: Record<string, unknown> | null = null
+  try {
+    payload = found ? (JSON.parse(found.content) as Record<string, unknown>) : null
+  } catch {
+    payload = null
+  }
+  if (
+    !found ||
+    !payload ||
+    typeof payload !== 'object' ||
+    JSON.stringify(parsed[found.key]) !== JSON.stringify(payload)
+  )
+    throw alipayError('provider_error', `Alipay's answer has no single \`${responseKey(input.method)}\`.`)
   const sign = parsed.sign
   const alipayCertSn = typeof parsed.alipay_cert_sn === 'string' ? parsed.alipay_cert_sn : null
   const code = String(payload.code ?? '')
