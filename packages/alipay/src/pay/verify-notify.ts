@@ -58,7 +58,7 @@ function rawParams(body: Uint8Array): Map<string, Uint8Array> {
     const value = formBytes(eq < 0 ? '' : pair.slice(eq + 1))
     if (!name || !value) reject('The notification is not valid form encoding.')
     const key = Buffer.from(name).toString('latin1')
-    if (!/^[a-z0-9_]{1,64}$/.test(key)) reject('The notification has a parameter name Alipay never sends.')
+    if (!/^[A-Za-z0-9_]{1,64}$/.test(key)) reject('The notification has a parameter name Alipay never sends.')
     if (params.has(key)) reject(`The notification repeats \`${key}\`.`)
     params.set(key, value)
   }
