@@ -208,3 +208,35 @@ describe('public-key-certificate mode', () => {
     }
   })
 })
+
+describe('what a payment page carries', () => {
+  it('wap: notify_url (or notifyPath), quit_url, and time_expire = the order expiry; the trade cannot be paid after it', async () => {
+    const adapter = alipayPayments({ ...sim.adapterOptions(), notifyPath: '/alipay/notify' })
+    const order = testOrder({ customer, provider: 'alipay', now: sim.now() })
+    const { action } = await adapter.createPayment({
+      order,
+      customer,
+      method: 'wap',
+      notifyUrl: merchant.url,
+      returnUrl: 'https://shop.example/orders/1',
+      description: '盐水鸭',
+    })
+    if (action.type !== 'redirect') throw new Error(`expected a redirect, got ${action.type}`)
+    const params = new URL(action.url).searchParams
+    expect(params.get('notify_url')).toBe(new URL('/alipay/notify', merchant.url).toString())
+    expect(params.get('return_url')).toBe('https://shop.example/orders/1')
+    const biz = JSON.parse(params.get('biz_content')!) as Record<string, string>
+    const expiry = new Date(Math.floor(order.expiresAt / 1000) * 1000 + 8 * 3_600_000)
+    expect(biz).toMatchObject({
+      out_trade_no: order.number,
+      total_amount: '88.00',
+      product_code: 'QUICK_WAP_WAY',
+      quit_url: 'https://shop.example/orders/1',
+      time_expire: expiry.toISOString().slice(0, 19).replace('T', ' '),
+    })
+    expect((await fetch(action.url)).status).toBe(200)
+    await sim.advance(order.expiresAt - sim.now() + 1000)
+    await expect(sim.pay({ outTradeNo: order.number })).rejects.toThrow(/expired/)
+    expect((await adapter.queryPayment({ orderNumber: order.number }))?.status).toBe('closed')
+  })
+})
