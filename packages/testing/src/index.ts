@@ -1,5 +1,7 @@
+export * from './alipay/index.js'
 export * from './identity/index.js'
 export * from './messaging/index.js'
 export * from './payment/index.js'
+export * from './payment/loop-scenarios.js'
 export * from './storage/index.js'
 export * from './wechat/index.js'

@@ -115,6 +115,11 @@ export interface PaymentAdapter {
   /** The route segment and the order's `provider`: `sandbox`, `wechat`, `alipay`, `stripe`. */
   readonly id: string
   /**
+   * The checkout `method`s this adapter serves (`['jsapi', 'native', …]`, `['wap', 'qr', …]`). A loop
+   * with several adapters picks the one that serves a checkout's `method`; absent means "only when
+   * named as `provider`, or when it is the only adapter".
+   */
+  readonly methods?: readonly string[]
    * Checks what can be checked before checkout writes anything (the method is one the provider
    * supports, the inputs it needs are present, the currency is one it settles) and throws
    * `LoopError('invalid_input' | 'configuration')` otherwise. Checkout calls it before the order is

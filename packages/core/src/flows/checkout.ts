@@ -4,6 +4,7 @@ import type { Attribution, Order, OrderLine } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { type CheckoutInput, checkoutInput, parseInput } from '../schemas.js'
+import { pickProvider } from './_internal/pick-provider.js'
 
 /** What `loop.checkout()` returns: the order and how the buyer pays it. */
 export interface CheckoutResult {
@@ -60,9 +61,7 @@ async function attributionFor(
  */
 export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResult> {
   const input = parseInput(checkoutInput, raw, 'checkout')
-  const provider = input.provider ?? rt.payments.keys().next().value
-  const adapter = provider === undefined ? undefined : rt.payments.get(provider)
-  if (!adapter) throw loopError('checkout', 'invalid_input', `No payment provider \`${input.provider}\`.`)
+  const adapter = pickProvider(rt.payments, input)
   const customer = await rt.storage.getCustomer({ id: input.customerId })
   if (!customer) throw loopError('checkout', 'unauthorized', 'Log in before checking out.')
 

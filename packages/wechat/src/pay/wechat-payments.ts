@@ -1,6 +1,6 @@
 import type { PaymentAdapter } from '@loopkit/core'
 import { createPayClient } from './client.js'
-import { createWechatPayment } from './create-payment.js'
+import { createWechatPayment, wechatPayMethods } from './create-payment.js'
 import { resolveOptions, type WechatPaymentsOptions } from './options.js'
 import { parseWechatWebhook, wechatWebhookResponse } from './parse-webhook.js'
 import { closeWechatPayment, queryWechatPayment } from './query-payment.js'
@@ -43,6 +43,7 @@ export function wechatPayments(options: WechatPaymentsOptions): PaymentAdapter {
   const client = createPayClient(resolved)
   return {
     id: resolved.id,
+    methods: wechatPayMethods,
     validatePayment: (input) => void validateWechatPayment(resolved, input),
     createPayment: (input) => createWechatPayment(resolved, client, input),
     queryPayment: (input) => queryWechatPayment(resolved, client, input),
