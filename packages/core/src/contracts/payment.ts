@@ -120,6 +120,7 @@ export interface PaymentAdapter {
    * named as `provider`, or when it is the only adapter".
    */
   readonly methods?: readonly string[]
+  /**
    * Checks what can be checked before checkout writes anything (the method is one the provider
    * supports, the inputs it needs are present, the currency is one it settles) and throws
    * `LoopError('invalid_input' | 'configuration')` otherwise. Checkout calls it before the order is
