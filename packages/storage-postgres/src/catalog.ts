@@ -39,7 +39,8 @@ export interface Reserver {
  * row and re-checks `stock >= $2` against the committed value, so no interleaving oversells.
  * Returns the SKUs that could not be reserved (missing, or too few left); SKUs without stock
  * tracking (`stock IS NULL`) always succeed and are not touched. Only a SKU with a per-customer
- * limit goes on to {@link reserveLimited}, so an unlimited SKU costs what it did before limits. The caller rolls back on failure.
+ * limit goes on to {@link reserveLimited}, so an unlimited SKU costs what it did before limits.
+ * The caller rolls back on failure.
  */
 export async function reserveStock(
   q: Queryable,
@@ -56,7 +57,8 @@ export async function reserveStock(
        )
        SELECT EXISTS (SELECT 1 FROM upd)
            OR EXISTS (SELECT 1 FROM ${s}.skus WHERE id = $1 AND stock IS NULL AND limit_per_customer IS NULL) AS ok,
-         EXISTS (SELECT 1 FROM ${s}.skus WHERE id = $1 AND limit_per_customer IS NOT NULL) AS limited`,
+         CASE WHEN EXISTS (SELECT 1 FROM upd) THEN false
+           ELSE EXISTS (SELECT 1 FROM ${s}.skus WHERE id = $1 AND limit_per_customer IS NOT NULL) END AS limited`,
       [skuId, quantity],
     )
     if (rows[0]?.ok) continue

@@ -66,8 +66,10 @@ export function orderOps(db: Db): Ops {
             RETURNING 1)`
           reserved = `EXISTS (SELECT 1 FROM res) OR EXISTS (SELECT 1 FROM ${s}.skus WHERE id = ${sku} AND stock IS NULL
             AND limit_per_customer IS NULL)`
-          // Read in the same statement, so an unlimited SKU (sold out or not) never takes the slow path.
-          limited = `EXISTS (SELECT 1 FROM ${s}.skus WHERE id = ${sku} AND limit_per_customer IS NOT NULL)`
+          // Read in the same statement, so an unlimited SKU (sold out or not) never takes the slow path;
+          // and only when the fast path failed (CASE evaluates lazily), so a sale pays nothing for it.
+          limited = `CASE WHEN EXISTS (SELECT 1 FROM res) THEN false
+            ELSE EXISTS (SELECT 1 FROM ${s}.skus WHERE id = ${sku} AND limit_per_customer IS NOT NULL) END`
         }
         const { rows } = await q.query<{ inserted: boolean; reserved: boolean; limited: boolean }>(
           `${withEffects(ins, fx)}${res} SELECT EXISTS (SELECT 1 FROM ins) AS inserted, ${reserved} AS reserved,

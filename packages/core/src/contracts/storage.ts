@@ -32,7 +32,8 @@ export interface WebhookDelivery {
 /**
  * The storage contract. Every method is one atomic domain operation: a SQL adapter does each in
  * one transaction. Methods take one input object and return one output object; "not found" is `null`.
- * Failures throw `LoopError` (`out_of_stock`, `conflict`, `refund_exceeds_paid`, `storage_error`).
+ * Failures throw `LoopError` (`out_of_stock`, `limit_exceeded`, `invalid_transition`, `conflict`,
+ * `refund_exceeds_paid`, `invalid_input`, `storage_error`).
  *
  * Prove an implementation with `testStorageAdapter()` from `@loopkit/testing`.
  */

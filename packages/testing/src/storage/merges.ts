@@ -179,6 +179,27 @@ export function mergeCases(ctx: SuiteContext): void {
       expect((await ctx.storage.getCustomer({ id: C.id }))?.id).toBe(C.id)
     })
 
+    it('#9.13 a merge survives both customers having used the same idempotency key', async () => {
+      const A = (await login(oa('o_a8'), T0)).customer
+      const B = (await login(mp('m_b8', 'U8'), T0 + 10)).customer
+      const s = sku({ stock: null })
+      await ctx.storage.putSku({ sku: s })
+      const aOrder = order({ sku: s, customerId: A.id, idempotencyKey: 'cart-same-0001' })
+      const bOrder = order({ sku: s, customerId: B.id, idempotencyKey: 'cart-same-0001' })
+      await ctx.storage.createOrder(aOrder)
+      await ctx.storage.createOrder(bOrder)
+      const r = await login(oa('o_a8', 'U8'), T0 + 100)
+      expect(r.merged).toEqual({ survivorId: A.id, mergedId: B.id })
+      expect(ids(await ctx.storage.listOrders({ customerId: A.id, limit: 10 }))).toEqual(
+        [aOrder.order.id, bOrder.order.id].sort(),
+      )
+      // The survivor's own order keeps the key.
+      const replay = await ctx.storage.createOrder(
+        order({ sku: s, customerId: A.id, idempotencyKey: 'cart-same-0001' }),
+      )
+      expect(replay).toMatchObject({ created: false, order: { id: aOrder.order.id } })
+    })
+
     it('#9.13 merging keeps both consents: active wins over revoked, counted sends add up', async () => {
       const A = (await login(oa('o_a7'), T0)).customer
       const B = (await login(mp('m_b7', 'U7'), T0 + 10)).customer
