@@ -107,7 +107,9 @@ export async function createStripePayment(
 ): Promise<CreatePaymentOutput> {
   const m = method(options, input)
   try {
-    return m === 'checkout' ? await checkout(options, stripe, input) : await paymentIntent(options, stripe, input, m)
+    return m === 'checkout'
+      ? await checkout(options, stripe, input)
+      : await paymentIntent(options, stripe, input, m)
   } catch (error) {
     throw mapStripeError(error)
   }

@@ -50,13 +50,25 @@ function byTypeAndStatus(type: string | undefined, status: number | undefined): 
  */
 export function mapStripeError(error: unknown): LoopError {
   if (isLoopError(error)) return error
-  const e = (error ?? {}) as { type?: string; rawType?: string; code?: string; statusCode?: number; message?: string }
+  const e = (error ?? {}) as {
+    type?: string
+    rawType?: string
+    code?: string
+    statusCode?: number
+    message?: string
+  }
   const vendor = typeof e.code === 'string' && e.code ? e.code : null
   const mapping = (vendor && byVendorCode[vendor]) || byTypeAndStatus(e.rawType ?? e.type, e.statusCode)
-  const said = e.message ? `: ${printable(e.message.replace(/\b(sk|rk)_(test|live)_\w+/g, '$1_$2_***'), 200)}` : ''
-  return stripeError(mapping.code, `Stripe answered ${e.statusCode ?? 'no response'}${vendor ? ` ${printable(vendor)}` : ''}${said}`, {
-    retryable: mapping.retryable ?? false,
-    ...(vendor ? { providerCode: vendor } : {}),
-    cause: error,
-  })
+  const said = e.message
+    ? `: ${printable(e.message.replace(/\b(sk|rk)_(test|live)_\w+/g, '$1_$2_***'), 200)}`
+    : ''
+  return stripeError(
+    mapping.code,
+    `Stripe answered ${e.statusCode ?? 'no response'}${vendor ? ` ${printable(vendor)}` : ''}${said}`,
+    {
+      retryable: mapping.retryable ?? false,
+      ...(vendor ? { providerCode: vendor } : {}),
+      cause: error,
+    },
+  )
 }

@@ -83,8 +83,12 @@ export function resolveOptions(options: StripePaymentsOptions): ResolvedOptions 
       '`secretKey` must be a secret or restricted key (`sk_test_…`, `sk_live_…`, `rk_…`), not a publishable `pk_…` key.',
     )
   }
-  const secrets = typeof options.webhookSecret === 'string' ? [options.webhookSecret] : [...options.webhookSecret]
-  if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || !s.startsWith('whsec_') || /\s/.test(s)))
+  const secrets =
+    typeof options.webhookSecret === 'string' ? [options.webhookSecret] : [...options.webhookSecret]
+  if (
+    secrets.length === 0 ||
+    secrets.some((s) => typeof s !== 'string' || !s.startsWith('whsec_') || /\s/.test(s))
+  )
     throw stripeError(
       'configuration',
       '`webhookSecret` must be the endpoint signing secret(s) `whsec_…` (no whitespace) from the dashboard or `stripe listen`.',

@@ -56,9 +56,15 @@ function ignored(e: StripeEventEnvelope, why: string): WebhookEvent {
   return { kind: 'ignored', eventId: e.id, reason: `Stripe ${printable(e.type)}: ${why}` }
 }
 
-function paymentSucceeded(e: StripeEventEnvelope, pi: string, amount: unknown, currency: unknown): WebhookEvent {
+function paymentSucceeded(
+  e: StripeEventEnvelope,
+  pi: string,
+  amount: unknown,
+  currency: unknown,
+): WebhookEvent {
   const object = e.data.object
-  if (typeof pi !== 'string' || !pi.startsWith('pi_')) invalid(`Event ${printable(e.id)} has no PaymentIntent id.`)
+  if (typeof pi !== 'string' || !pi.startsWith('pi_'))
+    invalid(`Event ${printable(e.id)} has no PaymentIntent id.`)
   return {
     kind: 'payment.succeeded',
     eventId: e.id,
@@ -75,7 +81,8 @@ function refundEvent(e: StripeEventEnvelope, refund: Record<string, any>): Webho
   const status = refund.status
   if (status !== 'succeeded' && status !== 'failed' && status !== 'canceled')
     return ignored(e, `refund ${printable(String(status))}, not final yet`)
-  if (typeof refund.id !== 'string' || !refund.id.startsWith('re_')) invalid(`Event ${printable(e.id)} has no refund id.`)
+  if (typeof refund.id !== 'string' || !refund.id.startsWith('re_'))
+    invalid(`Event ${printable(e.id)} has no refund id.`)
   return {
     kind: status === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
     eventId: e.id,
@@ -91,10 +98,12 @@ function normalize(e: StripeEventEnvelope): WebhookEvent {
   switch (e.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
-      if (o.object !== 'checkout.session') invalid(`Event ${printable(e.id)} does not carry a Checkout Session.`)
+      if (o.object !== 'checkout.session')
+        invalid(`Event ${printable(e.id)} does not carry a Checkout Session.`)
       if (o.mode !== undefined && o.mode !== 'payment') return ignored(e, `mode ${printable(String(o.mode))}`)
       // Delayed methods complete the session unpaid; the money is confirmed by a later event.
-      if (o.payment_status !== 'paid') return ignored(e, `payment_status ${printable(String(o.payment_status))}`)
+      if (o.payment_status !== 'paid')
+        return ignored(e, `payment_status ${printable(String(o.payment_status))}`)
       return paymentSucceeded(e, o.payment_intent, o.amount_total, o.currency)
     case 'payment_intent.succeeded':
       if (o.object !== 'payment_intent' || o.status !== 'succeeded')
@@ -113,7 +122,9 @@ function normalize(e: StripeEventEnvelope): WebhookEvent {
       // API versions since 2022-11-15 leave `refunds` off the charge; the refund itself then arrives
       // as `refund.created` / `refund.updated`. When present, the newest refund is the one that fired.
       const newest = Array.isArray(o.refunds?.data) ? o.refunds.data[0] : undefined
-      return newest ? refundEvent(e, newest) : ignored(e, 'no refund list on the charge; refund.* events settle it')
+      return newest
+        ? refundEvent(e, newest)
+        : ignored(e, 'no refund list on the charge; refund.* events settle it')
     }
     default:
       return ignored(e, 'not an event Loopkit handles')
@@ -126,7 +137,10 @@ function normalize(e: StripeEventEnvelope): WebhookEvent {
  * events; everything else is acknowledged as `ignored`. The loop dedupes by `event.id` and compares
  * the amount with the order.
  */
-export function parseStripeWebhook(options: ResolvedOptions, input: { body: Uint8Array; headers: Headers }): WebhookEvent {
+export function parseStripeWebhook(
+  options: ResolvedOptions,
+  input: { body: Uint8Array; headers: Headers },
+): WebhookEvent {
   if (!(input.body instanceof Uint8Array)) {
     throw stripeError(
       'invalid_input',

@@ -37,7 +37,10 @@ function searchQuery(orderNumber: string): string {
 }
 
 /** Every PaymentIntent Stripe holds for an order, newest first (Search API, by metadata). */
-export async function findPaymentIntents(stripe: Stripe, orderNumber: string): Promise<Stripe.PaymentIntent[]> {
+export async function findPaymentIntents(
+  stripe: Stripe,
+  orderNumber: string,
+): Promise<Stripe.PaymentIntent[]> {
   const found = await stripe.paymentIntents.search({ query: searchQuery(orderNumber), limit: 20 })
   return [...found.data].sort((a, b) => b.created - a.created)
 }
@@ -58,7 +61,8 @@ export async function queryStripePayment(
       pi = await stripe.paymentIntents.retrieve(ref, { expand: ['latest_charge'] })
     } else if (ref?.startsWith('cs_')) {
       const session = await stripe.checkout.sessions.retrieve(ref)
-      const id = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id
+      const id =
+        typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id
       pi = id ? await stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] }) : null
     } else {
       const all = await findPaymentIntents(stripe, input.orderNumber)
@@ -87,7 +91,11 @@ export async function closeStripePayment(stripe: Stripe, input: { orderNumber: s
       const session = sessions.data[0]
       if (session) {
         if (session.status === 'open')
-          await stripe.checkout.sessions.expire(session.id, {}, { idempotencyKey: `loopkit-expire-${session.id}` })
+          await stripe.checkout.sessions.expire(
+            session.id,
+            {},
+            { idempotencyKey: `loopkit-expire-${session.id}` },
+          )
       } else {
         await stripe.paymentIntents.cancel(pi.id, {}, { idempotencyKey: `loopkit-cancel-${pi.id}` })
       }

@@ -23,7 +23,10 @@ export async function refundStripePayment(stripe: Stripe, input: RefundInput): P
   if (!order.providerRef?.startsWith('pi_'))
     throw stripeError('invalid_input', `Order ${order.number} has no Stripe PaymentIntent to refund.`)
   if (refund.currency !== order.currency)
-    throw stripeError('invalid_input', `Refund ${refund.number} is in ${refund.currency}, the order in ${order.currency}.`)
+    throw stripeError(
+      'invalid_input',
+      `Refund ${refund.number} is in ${refund.currency}, the order in ${order.currency}.`,
+    )
   try {
     const created = await stripe.refunds.create(
       {
