@@ -10,8 +10,6 @@ export interface StripeSignatureHeader {
   signatures: string[]
 }
 
-const HEX_SHA256 = /^[0-9a-f]{64}$/
-
 /**
  * Parses `t=<unix seconds>,v1=<hex>[,v1=<hex>…][,v0=…]` the way Stripe documents it: split on `,`
  * then on the first `=`; keep `t` and **all** `v1` values (several while an endpoint secret rolls);
@@ -26,21 +24,44 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/
 export function parseStripeSignatureHeader(header: string): StripeSignatureHeader | null {
   let timestamp = -1
   const signatures: string[] = []
-  for (const item of header.split(',')) {
-    const eq = item.indexOf('=')
-    if (eq < 0) continue
-    const key = item.slice(0, eq)
-    const value = item.slice(eq + 1)
-    if (key === 't') {
-      // Digits only: `Number('1e3')` or `' 12'` would otherwise be a timestamp.
-      if (!/^\d{1,12}$/.test(value) || timestamp !== -1) return null
-      timestamp = Number(value)
-    } else if (key === 'v1') {
-      signatures.push(value)
+  // A hand-written scan (no regex, no split): this runs on every webhook before the HMAC.
+  let start = 0
+  while (start <= header.length) {
+    let end = header.indexOf(',', start)
+    if (end < 0) end = header.length
+    const eq = header.indexOf('=', start)
+    if (eq > start && eq < end) {
+      if (eq - start === 1 && header.charCodeAt(start) === 116 /* t */) {
+        // Digits only: `Number('1e3')` or `' 12'` would otherwise be a timestamp.
+        if (timestamp !== -1 || !isDigits(header, eq + 1, end)) return null
+        timestamp = Number(header.slice(eq + 1, end))
+      } else if (eq - start === 2 && header.startsWith('v1', start)) {
+        signatures.push(header.slice(eq + 1, end))
+      }
     }
+    start = end + 1
   }
   if (timestamp === -1 || signatures.length === 0) return null
   return { timestamp, signatures }
+}
+
+function isDigits(s: string, from: number, to: number): boolean {
+  if (to <= from || to - from > 12) return false
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** Lowercase hex of a SHA-256 (what Stripe sends), decoded; null for anything else. */
+function decodeV1(v1: string): Buffer | null {
+  if (v1.length !== 64) return null
+  for (let i = 0; i < 64; i++) {
+    const c = v1.charCodeAt(i)
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return null
+  }
+  return Buffer.from(v1, 'hex')
 }
 
 /**
@@ -93,7 +114,10 @@ export function verifyStripeSignature(input: {
   if (!parsed)
     throw stripeError('signature_invalid', '`Stripe-Signature` has no timestamp or no `v1` signature.')
   const candidates: Buffer[] = []
-  for (const v1 of parsed.signatures) if (HEX_SHA256.test(v1)) candidates.push(Buffer.from(v1, 'hex'))
+  for (const v1 of parsed.signatures) {
+    const decoded = decodeV1(v1)
+    if (decoded) candidates.push(decoded)
+  }
   let matched = false
   for (const secret of input.secrets) {
     const expected = signatureBytes(secret, parsed.timestamp, input.body)
