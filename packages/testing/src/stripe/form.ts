@@ -1,5 +1,6 @@
 /** A decoded Stripe request: nested objects and arrays of strings, as the bracket keys describe. */
 export type FormValue = string | FormValue[] | { [key: string]: FormValue }
+/** The top level of a decoded Stripe request. */
 export type FormObject = { [key: string]: FormValue }
 
 function toArrays(value: FormValue): FormValue {
@@ -14,6 +15,12 @@ function toArrays(value: FormValue): FormValue {
 /**
  * Decodes Stripe's `application/x-www-form-urlencoded` bodies and query strings: `a[b][0][c]=v`
  * becomes `{ a: { b: [{ c: 'v' }] } }`; `expand[]=x` appends. Indexed keys `0..n` become arrays.
+ *
+ * @example
+ * ```ts
+ * parseStripeForm('metadata[order]=A1&expand[0]=latest_charge')
+ * // { metadata: { order: 'A1' }, expand: ['latest_charge'] }
+ * ```
  */
 export function parseStripeForm(text: string): FormObject {
   const root: FormObject = {}
