@@ -100,7 +100,7 @@ export default async function run(): Promise<void> {
   }
   const stripe = new Stripe('sk_test_bench', { httpClient: Stripe.createFetchHttpClient() })
   const sdkVerify: Handler = () =>
-    stripe.webhooks.signature.verifyHeader(text, header, SECRET, 300, undefined, now)
+    stripe.webhooks.signature!.verifyHeader(text, header, SECRET, 300, undefined, now)
 
   // Whole webhook: verify + parse JSON (+ normalize for ours) vs constructEvent (verify + JSON.parse).
   const adapter = stripePayments({ secretKey: 'sk_test_bench', webhookSecret: SECRET, now: () => now })

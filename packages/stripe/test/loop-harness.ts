@@ -68,7 +68,7 @@ export async function stripeLoop(
       fetch(`${shop.url}/loop/webhooks/stripe`, {
         method: 'POST',
         headers: webhook.headers,
-        body: webhook.body,
+        body: new Uint8Array(webhook.body),
       }),
     async close() {
       await loop.close()

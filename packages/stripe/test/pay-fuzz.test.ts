@@ -49,7 +49,7 @@ async function deliver(w: Webhook) {
   const request = new Request('https://shop.example/loop/webhooks/stripe', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'stripe-signature': w.header },
-    body: w.body,
+    body: new Uint8Array(w.body),
   })
   return loop.webhooks.handle({ provider: 'stripe', request })
 }

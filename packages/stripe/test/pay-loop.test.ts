@@ -222,7 +222,9 @@ describe('late payments and closing', () => {
     })
     await env.sim.advance(11 * 60_000)
     await env.loop.orders.expireDue()
-    const piId = (action as { params: { clientSecret: string } }).params.clientSecret.split('_secret_')[0]!
+    const piId = (action as unknown as { params: { clientSecret: string } }).params.clientSecret.split(
+      '_secret_',
+    )[0]!
     expect(env.sim.paymentIntent(piId)).toMatchObject({ status: 'canceled' })
     expect(env.sim.requests.filter((r) => r.path === `/v1/payment_intents/${piId}/cancel`)).toHaveLength(1)
     expect(await env.loop.orders.get(order.id)).toMatchObject({ status: 'expired' })

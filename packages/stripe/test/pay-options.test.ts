@@ -1,7 +1,7 @@
 // Options fail at boot; money crosses into Stripe's units exactly (JPY, three-decimal, ISK);
 // Stripe errors become LoopErrors with stable codes and no secrets.
 import { isLoopError, type LoopError } from '@loopkit/core'
-import { type StripeSimulator, stripeSimulator, testOrder as contractOrder } from '@loopkit/testing'
+import { testOrder as contractOrder, type StripeSimulator, stripeSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromStripeAmount, stripePayments, toStripeAmount } from '../src/index.js'
 import { buyer } from './harness.js'
