@@ -62,6 +62,8 @@ describe('Stripe Checkout through the loop', () => {
       provider: 'stripe',
       idempotencyKey: key,
     })
+    // Ten minutes later (a buyer coming back to the cart): still the same session, not a conflict.
+    await env.sim.advance(10 * 60_000)
     const b = await env.loop.checkout({
       customerId: env.customer.id,
       lines: [{ skuId: 'duck', quantity: 1 }],

@@ -26,10 +26,15 @@ async function checkout(
 ): Promise<CreatePaymentOutput> {
   const { order } = input
   const metadata = { [ORDER_KEY]: order.number }
-  // Checkout accepts an expiry between 30 minutes and 24 hours out; the order's own expiry is used
-  // when it fits, so the session stops taking money about when the order stops holding stock.
-  const now = Math.floor(options.now() / 1000)
-  const expiresAt = Math.min(Math.max(Math.floor(order.expiresAt / 1000), now + 1800), now + 86_400 - 60)
+  // Checkout accepts an expiry between 30 minutes and 24 hours out. It is derived from the order
+  // alone (not the clock), so a retry with the same idempotency key sends the same parameters and
+  // Stripe replays the session instead of answering `idempotency_error`; the margin covers the time
+  // between creating the order and this first call.
+  const created = Math.floor(order.createdAt / 1000)
+  const expiresAt = Math.min(
+    Math.max(Math.floor(order.expiresAt / 1000), created + 1800 + 300),
+    created + 86_400 - 60,
+  )
   const session = await stripe.checkout.sessions.create(
     {
       mode: 'payment',
