@@ -61,7 +61,9 @@ for (const method of ['checkout', 'card', 'alipay'] as const) {
           return signed(events.find((e) => e.type === 'refund.updated')!)
         }
         return signed(
-          sim.events.findLast((e) => e.type === 'refund.created' && e.data.object.id === refund.id)!,
+          [...sim.events]
+            .reverse()
+            .find((e) => e.type === 'refund.created' && e.data.object.id === refund.id)!,
         )
       },
     }),
