@@ -42,14 +42,13 @@ function parseEnvelope(body: Uint8Array): StripeEventEnvelope {
   return e as StripeEventEnvelope
 }
 
-function orderNumberOf(object: Record<string, any>, eventId: string): string {
+function orderNumberOf(object: Record<string, any>, eventId: string): string | null {
   const fromMeta = object.metadata?.[ORDER_KEY]
   const fromRef = object.client_reference_id
   if (typeof fromMeta === 'string' && typeof fromRef === 'string' && fromMeta !== fromRef)
     invalid(`Event ${printable(eventId)} names two different orders.`)
   const n = typeof fromMeta === 'string' ? fromMeta : fromRef
-  if (typeof n !== 'string' || !n) invalid(`Event ${printable(eventId)} carries no Loopkit order number.`)
-  return n
+  return typeof n === 'string' && n ? n : null
 }
 
 function ignored(e: StripeEventEnvelope, why: string): WebhookEvent {
@@ -63,12 +62,15 @@ function paymentSucceeded(
   currency: unknown,
 ): WebhookEvent {
   const object = e.data.object
+  const orderNumber = orderNumberOf(object, e.id)
+  // Another product on the same Stripe account: acknowledged, so Stripe stops resending it.
+  if (!orderNumber) return ignored(e, 'a payment Loopkit did not create (no order number)')
   if (typeof pi !== 'string' || !pi.startsWith('pi_'))
     invalid(`Event ${printable(e.id)} has no PaymentIntent id.`)
   return {
     kind: 'payment.succeeded',
     eventId: e.id,
-    orderNumber: orderNumberOf(object, e.id),
+    orderNumber,
     providerRef: pi,
     ...fromStripeAmount(amount, currency),
     paidAt: e.created * 1000,
