@@ -14,6 +14,6 @@ export function createStripeClient(options: ResolvedOptions): Stripe {
     timeout: options.timeout,
     maxNetworkRetries: options.maxNetworkRetries,
     telemetry: false,
-    appInfo: { name: 'loopkit', url: 'https://github.com/loopkit/loopkit' },
+    appInfo: { name: 'loopkit' },
   })
 }
