@@ -1,9 +1,9 @@
 export type { StripeFault, StripeRequestRecord } from './api.js'
+export type { StripePayInput } from './buyer.js'
 export { type FormObject, type FormValue, parseStripeForm } from './form.js'
 export { IDEMPOTENCY_KEY_TTL_MS } from './idempotency.js'
 export { SIMULATED_API_VERSION, type StripeObject } from './objects.js'
 export {
-  type StripePayInput,
   type StripeSimulator,
   type StripeSimulatorOptions,
   stripeSimulator,
