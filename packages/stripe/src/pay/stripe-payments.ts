@@ -1,0 +1,46 @@
+import type { PaymentAdapter } from '@loopkit/core'
+import { createStripeClient } from './client.js'
+import { createStripePayment } from './create-payment.js'
+import { resolveOptions, type StripePaymentsOptions } from './options.js'
+import { parseStripeWebhook } from './parse-webhook.js'
+import { closeStripePayment, queryStripePayment } from './query-payment.js'
+import { refundStripePayment } from './refund.js'
+
+/**
+ * Stripe as a Loopkit payment adapter, on the official `stripe` SDK (fetch HTTP client): hosted
+ * Checkout Sessions, Payment Intents for card, Alipay and WeChat Pay, query, close, partial refunds,
+ * idempotency keys derived from order and refund numbers, and webhooks verified on the raw body
+ * (`POST <baseUrl>/webhooks/stripe`). Options are validated here, so a wrong key fails at boot.
+ *
+ * @example
+ * ```ts
+ * import { createLoop, memoryStorage } from '@loopkit/core'
+ * import { stripePayments } from '@loopkit/stripe'
+ *
+ * const loop = createLoop({
+ *   secret: process.env.LOOP_SECRET!,
+ *   baseUrl: 'https://shop.example.com/loop',
+ *   storage: memoryStorage(),
+ *   identity: [myIdentity],
+ *   payments: [
+ *     stripePayments({
+ *       secretKey: process.env.STRIPE_SECRET_KEY!,
+ *       webhookSecret: process.env.STRIPE_WEBHOOK_SECRET!, // whsec_… of the /loop/webhooks/stripe endpoint
+ *       returnUrl: 'https://shop.example.com/thanks',
+ *     }),
+ *   ],
+ * })
+ * ```
+ */
+export function stripePayments(options: StripePaymentsOptions): PaymentAdapter {
+  const resolved = resolveOptions(options)
+  const stripe = createStripeClient(resolved)
+  return {
+    id: resolved.id,
+    createPayment: (input) => createStripePayment(resolved, stripe, input),
+    queryPayment: (input) => queryStripePayment(stripe, input),
+    closePayment: (input) => closeStripePayment(stripe, input),
+    refund: (input) => refundStripePayment(stripe, input),
+    parseWebhook: async (input) => parseStripeWebhook(resolved, input),
+  }
+}
