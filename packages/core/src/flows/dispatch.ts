@@ -1,8 +1,13 @@
+import { withDeadline } from '../_internal/deadline.js'
 import { randomBase62 } from '../_internal/ids.js'
-import type { Effects } from '../contracts/storage.js'
+import type { NotificationCompletion, NotificationOutcome } from '../contracts/storage.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { channelGate } from './channel-gate.js'
+import { backoffMs, deliver } from './deliver.js'
+
+export { backoffMs } from './deliver.js'
 
 /** What one dispatcher pass (`loop.notify.dispatch()`) did: rows claimed, and how each ended. */
 export interface DispatchResult {
@@ -10,137 +15,145 @@ export interface DispatchResult {
   sent: number
   retried: number
   dead: number
+  /** Handed back unattempted (the channel's rate limit, or the loop stopping); due again soon. */
+  released: number
+}
+
+/** Options of one pass; the defaults come from the loop's `notifications` options. */
+export interface DispatchInput {
+  /** Rows to claim. Default `notifications.batchSize` (256). */
+  limit?: number
+  /** How long the claimed rows stay leased to this pass. Default `notifications.leaseMs` (60 s). */
+  leaseMs?: number
+  /** Aborting hands the rows not yet sent back at once (`loop.stop()` does). */
+  signal?: AbortSignal
 }
 
 /**
- * Exponential backoff with jitter, capped: retry `attempt` waits between half and all of
- * `min(max, base × 2^(attempt − 1))`.
+ * One dispatcher pass: lease a batch of due outbox rows, send them — concurrently, within each
+ * channel's concurrency and rate — and record the outcomes in batches as they come in. Several
+ * dispatchers (processes, machines) can run at once: a row is leased to one of them at a time,
+ * and an outcome is only recorded by the holder of the lease.
  *
- * @example
- * ```ts
- * backoffMs(1, 5_000, 3_600_000) // 2500–5000
- * backoffMs(4, 5_000, 3_600_000) // 20000–40000
- * ```
+ * Delivery is at-least-once: a process that dies between a send and its record sends that row
+ * again after the lease runs out, with the same dedupe key.
  */
-export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
-  const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1))
-  return Math.ceil(ceiling / 2 + (random() * ceiling) / 2)
+export async function dispatchNotifications(rt: Runtime, input: DispatchInput = {}): Promise<DispatchResult> {
+  const leaseToken = randomBase62(16)
+  const leaseMs = input.leaseMs ?? rt.config.dispatch.leaseMs
+  const timeout = rt.config.adapterTimeoutMs
+  // A send must start early enough to finish, and be recorded, well inside the lease.
+  const startBy = Date.now() + Math.max(0, leaseMs - 3 * timeout)
+  const rows = await withDeadline(
+    rt.storage.claimNotifications({
+      now: rt.now(),
+      limit: input.limit ?? rt.config.dispatch.batchSize,
+      leaseMs,
+      leaseToken,
+    }),
+    timeout,
+    'claiming outbox rows',
+  )
+  const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, released: 0 }
+  const recorder = createRecorder(rt, leaseToken, result)
+  await Promise.all(
+    rows.map(async (row) => recorder.add(row, await attempt(rt, row, startBy, input.signal))),
+  )
+  await recorder.done()
+  return result
 }
 
-type Outcome = Parameters<Runtime['storage']['completeNotification']>[0]['outcome']
-
-async function deliver(rt: Runtime, row: Notification): Promise<Outcome> {
+async function attempt(
+  rt: Runtime,
+  row: Notification,
+  startBy: number,
+  signal: AbortSignal | undefined,
+): Promise<NotificationOutcome> {
   const channel = rt.messaging.find((m) => m.id === row.channel)
   if (!channel) return { status: 'dead', error: `no messaging adapter \`${row.channel}\`` }
-  const customer = await rt.storage.getCustomer({ id: row.customerId })
-  if (!customer) return { status: 'dead', error: 'customer not found' }
-  const consent = channel.consentFor?.({ message: row.message }) ?? null
-  if (consent) {
-    const { ok } = await rt.storage.changeConsent({
-      customerId: customer.id,
-      channel: channel.id,
-      topic: consent.topic,
-      change: { consume: true },
-      now: rt.now(),
-    })
-    if (!ok)
-      return { status: 'dead', error: 'consent_missing: the customer has no subscription for this message' }
-  }
+  const gate = channelGate(rt, channel)
+  const leave = await gate.enter({ startBy, signal })
+  if (!leave) return { status: 'release', nextAttemptAt: rt.now() + Math.max(0, gate.nextStart() - Date.now()) }
   try {
-    const { providerMessageId } = await channel.send({
-      customer,
-      message: row.message,
-      dedupeKey: row.dedupeKey,
-    })
-    return { status: 'sent', providerMessageId }
+    return await deliver(rt, row, channel)
   } catch (error) {
-    const e = isLoopError(error) ? error : null
-    if (!e) rt.reportError(error, `messaging ${channel.id}`)
-    if (consent && e?.code === 'recipient_refused') {
-      await rt.storage.changeConsent({
-        customerId: customer.id,
-        channel: channel.id,
-        topic: consent.topic,
-        change: { revoke: true },
-        now: rt.now(),
-      })
-    } else if (consent) {
-      // The send did not happen: give back the one-time consent it took.
-      await rt.storage.changeConsent({
-        customerId: customer.id,
-        channel: channel.id,
-        topic: consent.topic,
-        change: { grant: 1 },
-        now: rt.now(),
-      })
-    }
-    const message = e ? `${e.code}: ${e.message}` : 'unexpected error'
-    const retryable = e ? e.retryable : true
-    // `attempts` already counts this one: the claim increments it.
-    if (!retryable || row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
+    // Storage failed around the send (reading the customer, taking the consent): try again later.
+    if (!isLoopError(error) || error.code !== 'timeout') rt.reportError(error, `dispatching ${row.id}`)
     const { baseMs, maxMs } = rt.config.backoff
-    return {
-      status: 'retry',
-      error: message,
-      nextAttemptAt: rt.now() + backoffMs(row.attempts, baseMs, maxMs),
-    }
+    const message = isLoopError(error) ? `${error.code}: ${error.message}` : 'unexpected error'
+    if (row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
+    return { status: 'retry', error: message, nextAttemptAt: rt.now() + backoffMs(row.attempts, baseMs, maxMs) }
+  } finally {
+    leave()
   }
 }
 
+const eventType = {
+  sent: 'notification.sent',
+  retry: 'notification.retry',
+  dead: 'notification.dead',
+} as const
+
 /**
- * One dispatcher pass: lease due outbox rows, send each, record the outcome. Several dispatchers
- * (processes, machines) can run at once: a row is leased to one of them at a time, and an outcome
- * is only recorded by the holder of the lease.
+ * Collects outcomes and records them with `completeNotifications`, one call at a time: whatever
+ * finished while the previous call ran goes in the next, so a busy pass records in large batches
+ * and a quiet one without delay.
  */
-export async function dispatchNotifications(
-  rt: Runtime,
-  input: { limit?: number; leaseMs?: number } = {},
-): Promise<DispatchResult> {
-  const leaseToken = randomBase62(16)
-  const rows = await rt.storage.claimNotifications({
-    now: rt.now(),
-    limit: input.limit ?? 50,
-    leaseMs: input.leaseMs ?? 60_000,
-    leaseToken,
-  })
-  const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0 }
-  await Promise.all(
-    rows.map(async (row) => {
-      const outcome = await deliver(rt, row)
-      const type =
-        outcome.status === 'sent'
-          ? 'notification.sent'
-          : outcome.status === 'retry'
-            ? 'notification.retry'
-            : 'notification.dead'
-      const effects: Effects = {
-        events: [
-          rt.event(
-            type,
-            {
-              notificationId: row.id,
-              channel: row.channel,
-              topic: row.message.topic,
-              dedupeKey: row.dedupeKey,
-              ...(outcome.status !== 'sent' ? { error: outcome.error } : {}),
-            },
-            { customerId: row.customerId },
-          ),
-        ],
+function createRecorder(rt: Runtime, leaseToken: string, result: DispatchResult) {
+  let queue: NotificationCompletion[] = []
+  let flushing: Promise<void> | null = null
+
+  async function flush(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue
+      queue = []
+      try {
+        const { changed } = await withDeadline(
+          rt.storage.completeNotifications({ leaseToken, completions: batch, now: rt.now() }),
+          rt.config.adapterTimeoutMs,
+          'recording outbox outcomes',
+        )
+        const ids = new Set(changed)
+        for (const c of batch) {
+          if (!ids.has(c.id)) continue
+          const status = c.outcome.status
+          if (status === 'sent') result.sent++
+          else if (status === 'retry') result.retried++
+          else if (status === 'dead') result.dead++
+          else result.released++
+          if (c.events) rt.published({ events: c.events })
+        }
+      } catch (error) {
+        // Unrecorded rows stay leased until the lease runs out, then go again (same dedupe key).
+        rt.reportError(error, 'recording outbox outcomes')
       }
-      const { changed } = await rt.storage.completeNotification({
-        id: row.id,
-        leaseToken,
-        outcome,
-        now: rt.now(),
-        effects,
-      })
-      if (!changed) return
-      rt.published(effects)
-      if (outcome.status === 'sent') result.sent++
-      else if (outcome.status === 'retry') result.retried++
-      else result.dead++
-    }),
-  )
-  return result
+    }
+    flushing = null
+  }
+
+  return {
+    add(row: Notification, outcome: NotificationOutcome): void {
+      const events =
+        outcome.status === 'release'
+          ? undefined
+          : [
+              rt.event(
+                eventType[outcome.status],
+                {
+                  notificationId: row.id,
+                  channel: row.channel,
+                  topic: row.message.topic,
+                  dedupeKey: row.dedupeKey,
+                  ...(outcome.status !== 'sent' ? { error: outcome.error } : {}),
+                },
+                { customerId: row.customerId },
+              ),
+            ]
+      queue.push({ id: row.id, outcome, ...(events ? { events } : {}) })
+      flushing ??= flush()
+    },
+    async done(): Promise<void> {
+      while (flushing) await flushing
+    },
+  }
 }

@@ -8,6 +8,7 @@ import { effectsCases } from './effects.js'
 import { eventCases } from './events.js'
 import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
+import { outboxBatchCases } from './outbox-batch.js'
 import { paymentCases } from './payments.js'
 import { refundCases } from './refunds.js'
 import { rewardCases } from './rewards.js'
@@ -54,6 +55,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     rewardCases(ctx)
     eventCases(ctx)
     outboxCases(ctx)
+    outboxBatchCases(ctx)
     cacheCases(ctx)
     effectsCases(ctx)
   })

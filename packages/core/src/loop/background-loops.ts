@@ -1,0 +1,63 @@
+import { withDeadline } from '../_internal/deadline.js'
+import { dispatchNotifications } from '../flows/dispatch.js'
+import { expireDue } from '../flows/lifecycle.js'
+import type { BackgroundLoop } from './background.js'
+import type { Runtime } from './runtime.js'
+
+/** How often each loop runs; `loop.start({ intervalMs })` sets them all at once. */
+export interface BackgroundIntervals {
+  dispatchMs: number
+  expiryMs: number
+  tickMs: number
+}
+
+/** Runs every plugin's `tick` hooks once, each under the adapter deadline; a failing one is reported. */
+export async function runTickHooks(rt: Runtime): Promise<void> {
+  for (const plugin of rt.plugins) {
+    for (const hook of plugin.hooks?.tick ?? []) {
+      try {
+        await withDeadline(hook({ context: rt.context }), rt.config.adapterTimeoutMs, `plugin ${plugin.id} tick`)
+      } catch (error) {
+        rt.reportError(error, `plugin ${plugin.id} tick`)
+      }
+    }
+  }
+}
+
+/**
+ * The loops `loop.start()` runs, each independent of the others. This is the one place to add
+ * another: the refund reconciliation loop (`reconcileRefunds(rt, { limit })` from
+ * `flows/reconcile-refunds.ts`, not in this tree yet) goes here as
+ * `{ name: 'refunds', intervalMs, run: async () => ({ again: (await reconcileRefunds(rt, { limit })).checked >= limit }) }`.
+ */
+export function backgroundLoops(rt: Runtime, every: BackgroundIntervals): BackgroundLoop[] {
+  const expiryLimit = 100
+  return [
+    {
+      name: 'dispatch',
+      intervalMs: every.dispatchMs,
+      run: async (signal) => {
+        const limit = rt.config.dispatch.batchSize
+        const r = await dispatchNotifications(rt, { limit, signal })
+        // A full batch means a backlog: claim the next one at once.
+        return { again: r.claimed >= limit && r.released < r.claimed }
+      },
+    },
+    {
+      name: 'expiry',
+      intervalMs: every.expiryMs,
+      run: async () => {
+        const r = await expireDue(rt, { limit: expiryLimit })
+        return { again: r.expired + r.paid >= expiryLimit }
+      },
+    },
+    {
+      name: 'tick',
+      intervalMs: every.tickMs,
+      run: async () => {
+        await runTickHooks(rt)
+        return {}
+      },
+    },
+  ]
+}
