@@ -16,7 +16,9 @@ export function withDeadline<T>(promise: Promise<T> | T, ms: number, what: strin
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
-        reject(loopError('deadline', 'timeout', `${what} did not finish within ${ms} ms.`, { retryable: true })),
+        reject(
+          loopError('deadline', 'timeout', `${what} did not finish within ${ms} ms.`, { retryable: true }),
+        ),
       ms,
     )
   })

@@ -9,11 +9,16 @@ import type { Runtime } from '../loop/runtime.js'
  */
 export interface ChannelGate {
   /**
-   * Waits for a free slot (first come, first served) and then for the next rate-limit start time,
-   * holding the slot meanwhile. Resolves to a `release()` for the slot, or to `null` without a
-   * slot when the send could not start by `startBy` (a wall-clock ms) or `signal` aborted.
+   * Waits for a free slot (first come, first served). Resolves to the slot's `release()`, or to
+   * `null` when `signal` aborted first.
    */
-  enter(input: { startBy: number; signal?: AbortSignal | undefined }): Promise<(() => void) | null>
+  enter(signal?: AbortSignal): Promise<(() => void) | null>
+  /**
+   * Call while holding a slot, right before the send: waits for the next start time the rate
+   * allows and takes it. Resolves false, taking nothing, when that time is after `startBy` (a
+   * wall-clock ms) or `signal` aborts.
+   */
+  pace(input: { startBy: number; signal?: AbortSignal | undefined }): Promise<boolean>
   /** The wall-clock time at which the next send could start, for a row that is handed back. */
   nextStart(): number
 }
@@ -39,7 +44,8 @@ export function channelGate(rt: Runtime, channel: MessagingAdapter): ChannelGate
 function createGate(concurrency: number, perMinute: number | null): ChannelGate {
   const spacing = perMinute && perMinute > 0 ? 60_000 / perMinute : 0
   let free = concurrency
-  let nextAt = 0
+  let lastStart = Number.NEGATIVE_INFINITY
+  let chain: Promise<void> = Promise.resolve()
   const waiting: Array<() => void> = []
   const release = () => {
     const next = waiting.shift()
@@ -67,22 +73,30 @@ function createGate(concurrency: number, perMinute: number | null): ChannelGate 
     })
   }
   return {
-    async enter({ startBy, signal }) {
-      if (!(await acquire(signal))) return null
-      const now = Date.now()
-      const at = Math.max(now, nextAt)
-      if (at > startBy) {
-        release()
-        return null
-      }
-      nextAt = at + spacing
-      if (at > now) await sleep(at - now, signal)
-      if (signal?.aborted) {
-        release()
-        return null
-      }
-      return release
+    async enter(signal) {
+      return (await acquire(signal)) ? release : null
     },
-    nextStart: () => Math.max(Date.now(), nextAt),
+    async pace({ startBy, signal }) {
+      if (spacing === 0) return !signal?.aborted
+      // One pacer at a time, each spacing itself from the actual start before it: a timer that
+      // fires late can then never squeeze the next start closer than the limit allows.
+      const previous = chain
+      let done = () => {}
+      chain = new Promise<void>((resolve) => {
+        done = resolve
+      })
+      try {
+        await previous
+        const at = lastStart + spacing
+        if (signal?.aborted || at > startBy) return false
+        while (!signal?.aborted && Date.now() < at) await sleep(at - Date.now(), signal)
+        if (signal?.aborted) return false
+        lastStart = Date.now()
+        return true
+      } finally {
+        done()
+      }
+    },
+    nextStart: () => Math.max(Date.now(), lastStart + spacing),
   }
 }

@@ -28,9 +28,15 @@ export async function deliver(
   rt: Runtime,
   row: Notification,
   channel: MessagingAdapter,
-): Promise<Exclude<NotificationOutcome, { status: 'release' }>> {
+  /** Waits for the channel's rate right before the send; false hands the row back unattempted. */
+  pace: () => Promise<boolean>,
+): Promise<NotificationOutcome> {
   const ms = rt.config.adapterTimeoutMs
-  const customer = await withDeadline(rt.storage.getCustomer({ id: row.customerId }), ms, 'reading a customer')
+  const customer = await withDeadline(
+    rt.storage.getCustomer({ id: row.customerId }),
+    ms,
+    'reading a customer',
+  )
   if (!customer) return { status: 'dead', error: 'customer not found' }
   const consent = channel.consentFor?.({ message: row.message }) ?? null
   const changeConsent = (change: { consume: true } | { revoke: true } | { grant: number }) =>
@@ -49,6 +55,10 @@ export async function deliver(
     const { ok } = await changeConsent({ consume: true })
     if (!ok)
       return { status: 'dead', error: 'consent_missing: the customer has no subscription for this message' }
+  }
+  if (!(await pace())) {
+    if (consent) await changeConsent({ grant: 1 })
+    return { status: 'release', nextAttemptAt: rt.now() }
   }
   try {
     const { providerMessageId } = await withDeadline(

@@ -56,9 +56,7 @@ export async function dispatchNotifications(rt: Runtime, input: DispatchInput = 
   )
   const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, released: 0 }
   const recorder = createRecorder(rt, leaseToken, result)
-  await Promise.all(
-    rows.map(async (row) => recorder.add(row, await attempt(rt, row, startBy, input.signal))),
-  )
+  await Promise.all(rows.map(async (row) => recorder.add(row, await attempt(rt, row, startBy, input.signal))))
   await recorder.done()
   return result
 }
@@ -72,17 +70,26 @@ async function attempt(
   const channel = rt.messaging.find((m) => m.id === row.channel)
   if (!channel) return { status: 'dead', error: `no messaging adapter \`${row.channel}\`` }
   const gate = channelGate(rt, channel)
-  const leave = await gate.enter({ startBy, signal })
-  if (!leave) return { status: 'release', nextAttemptAt: rt.now() + Math.max(0, gate.nextStart() - Date.now()) }
+  const handBack = (): NotificationOutcome => ({
+    status: 'release',
+    nextAttemptAt: rt.now() + Math.max(0, gate.nextStart() - Date.now()),
+  })
+  const leave = await gate.enter(signal)
+  if (!leave) return handBack()
   try {
-    return await deliver(rt, row, channel)
+    const outcome = await deliver(rt, row, channel, () => gate.pace({ startBy, signal }))
+    return outcome.status === 'release' ? handBack() : outcome
   } catch (error) {
     // Storage failed around the send (reading the customer, taking the consent): try again later.
     if (!isLoopError(error) || error.code !== 'timeout') rt.reportError(error, `dispatching ${row.id}`)
     const { baseMs, maxMs } = rt.config.backoff
     const message = isLoopError(error) ? `${error.code}: ${error.message}` : 'unexpected error'
     if (row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
-    return { status: 'retry', error: message, nextAttemptAt: rt.now() + backoffMs(row.attempts, baseMs, maxMs) }
+    return {
+      status: 'retry',
+      error: message,
+      nextAttemptAt: rt.now() + backoffMs(row.attempts, baseMs, maxMs),
+    }
   } finally {
     leave()
   }

@@ -30,7 +30,11 @@ export async function runOrderPaidHooks(rt: Runtime, order: Order, customer: Cus
   try {
     await rt.storage.appendEvents({
       events: [
-        rt.event('hooks.completed', { hook: 'orderPaid' }, { orderId: order.id, customerId: order.customerId }),
+        rt.event(
+          'hooks.completed',
+          { hook: 'orderPaid' },
+          { orderId: order.id, customerId: order.customerId },
+        ),
       ],
     })
   } catch (error) {

@@ -16,7 +16,11 @@ export async function runTickHooks(rt: Runtime): Promise<void> {
   for (const plugin of rt.plugins) {
     for (const hook of plugin.hooks?.tick ?? []) {
       try {
-        await withDeadline(hook({ context: rt.context }), rt.config.adapterTimeoutMs, `plugin ${plugin.id} tick`)
+        await withDeadline(
+          hook({ context: rt.context }),
+          rt.config.adapterTimeoutMs,
+          `plugin ${plugin.id} tick`,
+        )
       } catch (error) {
         rt.reportError(error, `plugin ${plugin.id} tick`)
       }

@@ -103,7 +103,13 @@ export function createBackground(input: {
       controller = current
       runners = new Map()
       for (const loop of input.loops) {
-        const runner: Runner = { loop, woken: false, finished: false, interrupt: null, done: Promise.resolve() }
+        const runner: Runner = {
+          loop,
+          woken: false,
+          finished: false,
+          interrupt: null,
+          done: Promise.resolve(),
+        }
         runner.done = cycle(runner, current.signal).then(() => {
           runner.finished = true
         })

@@ -181,7 +181,11 @@ export function createRuntime(
 function positive(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
   if (!Number.isFinite(value) || value <= 0)
-    throw loopError('loop', 'configuration', `A duration or size option must be a positive number, got ${value}.`)
+    throw loopError(
+      'loop',
+      'configuration',
+      `A duration or size option must be a positive number, got ${value}.`,
+    )
   return value
 }
 

@@ -84,7 +84,11 @@ export function outboxBatchCases(ctx: SuiteContext): void {
       })
       expect(done.changed).toEqual([mine.id])
       const rows = await byId()
-      expect(rows.get(stolen.id)).toMatchObject({ status: 'pending', leaseToken: 'fresh', providerMessageId: null })
+      expect(rows.get(stolen.id)).toMatchObject({
+        status: 'pending',
+        leaseToken: 'fresh',
+        providerMessageId: null,
+      })
       expect(rows.get(finished.id)).toMatchObject({ status: 'sent', providerMessageId: 'first' })
       expect(await ctx.storage.listEvents({ limit: 10 })).toEqual([])
       expect(await ctx.storage.completeNotifications({ leaseToken: 'x', now: T0, completions: [] })).toEqual({
@@ -110,7 +114,12 @@ export function outboxBatchCases(ctx: SuiteContext): void {
         now: T0,
       })
       const [row] = await ctx.storage.listNotifications({ limit: 1 })
-      expect(row).toMatchObject({ attempts: 1, lastError: 'busy', nextAttemptAt: T0 + 100, status: 'pending' })
+      expect(row).toMatchObject({
+        attempts: 1,
+        lastError: 'busy',
+        nextAttemptAt: T0 + 100,
+        status: 'pending',
+      })
     })
   })
 }
