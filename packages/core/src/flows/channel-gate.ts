@@ -52,25 +52,14 @@ function createGate(concurrency: number, perMinute: number | null): ChannelGate 
     if (next) next()
     else free++
   }
-  const acquire = (signal?: AbortSignal): Promise<boolean> => {
-    if (signal?.aborted) return Promise.resolve(false)
-    if (free > 0) {
-      free--
-      return Promise.resolve(true)
-    }
-    return new Promise((resolve) => {
-      const take = () => {
-        signal?.removeEventListener('abort', abort)
-        resolve(true)
-      }
-      const abort = () => {
-        const i = waiting.indexOf(take)
-        if (i >= 0) waiting.splice(i, 1)
-        resolve(false)
-      }
-      waiting.push(take)
-      signal?.addEventListener('abort', abort, { once: true })
-    })
+  // Waiters hold no abort listener (a batch would add hundreds): a stopping loop's sends end
+  // within their deadline, and each waiter then sees the abort and passes its slot straight on.
+  const acquire = async (signal?: AbortSignal): Promise<boolean> => {
+    if (free > 0) free--
+    else await new Promise<void>((resolve) => waiting.push(resolve))
+    if (!signal?.aborted) return true
+    release()
+    return false
   }
   return {
     async enter(signal) {

@@ -1,11 +1,12 @@
 import { withDeadline } from '../_internal/deadline.js'
 import { randomBase62 } from '../_internal/ids.js'
-import type { NotificationCompletion, NotificationOutcome } from '../contracts/storage.js'
+import type { NotificationOutcome } from '../contracts/storage.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
 import { channelGate } from './channel-gate.js'
 import { backoffMs, deliver } from './deliver.js'
+import { createRecorder } from './outbox-recorder.js'
 
 export { backoffMs } from './deliver.js'
 
@@ -39,6 +40,17 @@ export interface DispatchInput {
  * again after the lease runs out, with the same dedupe key.
  */
 export async function dispatchNotifications(rt: Runtime, input: DispatchInput = {}): Promise<DispatchResult> {
+  return (await startPass(rt, input)).done
+}
+
+/**
+ * Claims one batch and starts sending it. Resolves once the claim is made, with how many rows it
+ * holds and `done`, which settles when every outcome is recorded; `onOutcome` hears each row end.
+ */
+export async function startPass(
+  rt: Runtime,
+  input: DispatchInput & { onOutcome?: () => void },
+): Promise<{ claimed: number; done: Promise<DispatchResult> }> {
   const leaseToken = randomBase62(16)
   const leaseMs = input.leaseMs ?? rt.config.dispatch.leaseMs
   const timeout = rt.config.adapterTimeoutMs
@@ -56,9 +68,16 @@ export async function dispatchNotifications(rt: Runtime, input: DispatchInput = 
   )
   const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, released: 0 }
   const recorder = createRecorder(rt, leaseToken, result)
-  await Promise.all(rows.map(async (row) => recorder.add(row, await attempt(rt, row, startBy, input.signal))))
-  await recorder.done()
-  return result
+  const done = Promise.all(
+    rows.map(async (row) => {
+      recorder.add(row, await attempt(rt, row, startBy, input.signal))
+      input.onOutcome?.()
+    }),
+  ).then(async () => {
+    await recorder.done()
+    return result
+  })
+  return { claimed: rows.length, done }
 }
 
 async function attempt(
@@ -92,75 +111,5 @@ async function attempt(
     }
   } finally {
     leave()
-  }
-}
-
-const eventType = {
-  sent: 'notification.sent',
-  retry: 'notification.retry',
-  dead: 'notification.dead',
-} as const
-
-/**
- * Collects outcomes and records them with `completeNotifications`, one call at a time: whatever
- * finished while the previous call ran goes in the next, so a busy pass records in large batches
- * and a quiet one without delay.
- */
-function createRecorder(rt: Runtime, leaseToken: string, result: DispatchResult) {
-  let queue: NotificationCompletion[] = []
-  let flushing: Promise<void> | null = null
-
-  async function flush(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue
-      queue = []
-      try {
-        const { changed } = await withDeadline(
-          rt.storage.completeNotifications({ leaseToken, completions: batch, now: rt.now() }),
-          rt.config.adapterTimeoutMs,
-          'recording outbox outcomes',
-        )
-        const ids = new Set(changed)
-        for (const c of batch) {
-          if (!ids.has(c.id)) continue
-          const status = c.outcome.status
-          if (status === 'sent') result.sent++
-          else if (status === 'retry') result.retried++
-          else if (status === 'dead') result.dead++
-          else result.released++
-          if (c.events) rt.published({ events: c.events })
-        }
-      } catch (error) {
-        // Unrecorded rows stay leased until the lease runs out, then go again (same dedupe key).
-        rt.reportError(error, 'recording outbox outcomes')
-      }
-    }
-    flushing = null
-  }
-
-  return {
-    add(row: Notification, outcome: NotificationOutcome): void {
-      const events =
-        outcome.status === 'release'
-          ? undefined
-          : [
-              rt.event(
-                eventType[outcome.status],
-                {
-                  notificationId: row.id,
-                  channel: row.channel,
-                  topic: row.message.topic,
-                  dedupeKey: row.dedupeKey,
-                  ...(outcome.status !== 'sent' ? { error: outcome.error } : {}),
-                },
-                { customerId: row.customerId },
-              ),
-            ]
-      queue.push({ id: row.id, outcome, ...(events ? { events } : {}) })
-      flushing ??= flush()
-    },
-    async done(): Promise<void> {
-      while (flushing) await flushing
-    },
   }
 }

@@ -1,5 +1,5 @@
 import { withDeadline } from '../_internal/deadline.js'
-import { dispatchNotifications } from '../flows/dispatch.js'
+import { dispatchUntilIdle } from '../flows/dispatch-until-idle.js'
 import { expireDue } from '../flows/lifecycle.js'
 import type { BackgroundLoop } from './background.js'
 import type { Runtime } from './runtime.js'
@@ -41,10 +41,8 @@ export function backgroundLoops(rt: Runtime, every: BackgroundIntervals): Backgr
       name: 'dispatch',
       intervalMs: every.dispatchMs,
       run: async (signal) => {
-        const limit = rt.config.dispatch.batchSize
-        const r = await dispatchNotifications(rt, { limit, signal })
-        // A full batch means a backlog: claim the next one at once.
-        return { again: r.claimed >= limit && r.released < r.claimed }
+        await dispatchUntilIdle(rt, { signal })
+        return {}
       },
     },
     {
