@@ -54,7 +54,9 @@ function report(input: {
   console.log(
     `  backlog at the end of the sale ${backlog} rows, drained in ${secs(drainMs)} = ${share.toFixed(1)}% of the sale (target < 10%: ${share < 10 ? 'met' : 'NOT met'})`,
   )
-  console.log(`  overall: ${rate(paid, saleMs + drainMs)} messages/s from the sale's start to an empty outbox`)
+  console.log(
+    `  overall: ${rate(paid, saleMs + drainMs)} messages/s from the sale's start to an empty outbox`,
+  )
 }
 
 async function sqliteRun(dir: string, dispatch: boolean) {
@@ -96,14 +98,24 @@ async function sqliteBench(): Promise<void> {
     console.log(`sale alone (no dispatcher): ${rate(alone.paid, alone.ms)} orders/s, ${alone.paid} paid`)
     const run = await sqliteRun(dir, true)
     console.log('sale with loop.start() dispatching in the same process:')
-    report({ paid: run.paid, saleMs: run.ms, sentDuringSale: run.sentDuringSale, backlog: run.backlog, drainMs: run.drainMs })
-    console.log(`  paid rate with / without the dispatcher: ${(run.paid / run.ms / (alone.paid / alone.ms)).toFixed(2)}`)
+    report({
+      paid: run.paid,
+      saleMs: run.ms,
+      sentDuringSale: run.sentDuringSale,
+      backlog: run.backlog,
+      drainMs: run.drainMs,
+    })
+    console.log(
+      `  paid rate with / without the dispatcher: ${(run.paid / run.ms / (alone.paid / alone.ms)).toFixed(2)}`,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-function startDispatcher(schema: string): Promise<{ child: ChildProcess; result: Promise<{ sent: number }> }> {
+function startDispatcher(
+  schema: string,
+): Promise<{ child: ChildProcess; result: Promise<{ sent: number }> }> {
   return new Promise((ready, fail) => {
     const child = spawn(
       process.execPath,
@@ -163,7 +175,13 @@ async function postgresRun(processes: number): Promise<void> {
     for (const d of dispatchers) d.child.stdin!.end('stop\n')
     const sent = (await Promise.all(dispatchers.map((d) => d.result))).map((r) => r.sent)
     console.log(`${processes} dispatching processes (sends per process: ${sent.join(', ')}):`)
-    report({ paid: sale.paid, saleMs: sale.ms, sentDuringSale: rows[0].sent, backlog: rows[0].pending, drainMs })
+    report({
+      paid: sale.paid,
+      saleMs: sale.ms,
+      sentDuringSale: rows[0].sent,
+      backlog: rows[0].pending,
+      drainMs,
+    })
     const total = sent.reduce((a, b) => a + b, 0)
     if (total < sale.paid) throw new Error(`only ${total} of ${sale.paid} messages were sent`)
     if (total > sale.paid) console.log(`  ${total - sale.paid} repeated sends (leases that ran out)`)

@@ -14,12 +14,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const file = join(dir, 'sale.db')
 
 /** Runs the child; in `sale` mode SIGKILLs it a random while after its first sends. */
-function runChild(mode: 'sale' | 'drain'): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+function runChild(
+  mode: 'sale' | 'drain',
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--conditions=@loopkit/source', '--import', 'tsx', child, file, mode], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const p = spawn(
+      process.execPath,
+      ['--conditions=@loopkit/source', '--import', 'tsx', child, file, mode],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let stderr = ''
     const guard = setTimeout(() => p.kill('SIGKILL'), 60_000)
     p.stderr.on('data', (d: Buffer) => {

@@ -16,7 +16,7 @@ export interface SendInput {
 
 /** How hard a channel may be driven: the dispatcher never exceeds these in one process. */
 export interface MessagingLimits {
-  /** Sends in flight at once on this channel. Default: the loop's `notifications.concurrency` (32). */
+  /** Sends in flight at once on this channel. Default: the loop's `notifications.concurrency` (64). */
   concurrency?: number
   /**
    * Sends started per minute on this channel (WeChat's per-minute API quotas), spread evenly.

@@ -7,7 +7,10 @@ import { type DispatchResult, startPass } from './dispatch.js'
  * the pace), until the outbox has nothing due and nothing is in flight. On abort it stops claiming;
  * rows not yet sent are handed back, and it resolves when the rest are recorded.
  */
-export async function dispatchUntilIdle(rt: Runtime, input: { signal: AbortSignal }): Promise<DispatchResult> {
+export async function dispatchUntilIdle(
+  rt: Runtime,
+  input: { signal: AbortSignal },
+): Promise<DispatchResult> {
   const limit = rt.config.dispatch.batchSize
   const total: DispatchResult = { claimed: 0, sent: 0, retried: 0, dead: 0, released: 0 }
   const passes: Promise<void>[] = []

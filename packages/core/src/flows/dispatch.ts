@@ -22,7 +22,7 @@ export interface DispatchResult {
 
 /** Options of one pass; the defaults come from the loop's `notifications` options. */
 export interface DispatchInput {
-  /** Rows to claim. Default `notifications.batchSize` (256). */
+  /** Rows to claim. Default `notifications.batchSize` (512). */
   limit?: number
   /** How long the claimed rows stay leased to this pass. Default `notifications.leaseMs` (60 s). */
   leaseMs?: number

@@ -64,11 +64,11 @@ export interface LoopOptions {
     maxAttempts?: number
     /** Exponential backoff: base delay and cap. Default 5 s and 1 h. */
     backoff?: { baseMs: number; maxMs: number }
-    /** Rows one dispatcher pass claims at once. Default 256. */
+    /** Rows one dispatcher pass claims at once (and the most the background dispatcher keeps in flight). Default 512. */
     batchSize?: number
     /** How long a claimed row stays leased to its dispatcher. Default 60 s. */
     leaseMs?: number
-    /** Sends in flight at once per channel, unless the channel's `limits` say otherwise. Default 32. */
+    /** Sends in flight at once per channel, unless the channel's `limits` say otherwise. Default 64. */
     concurrency?: number
     /** Per-channel limits by channel id, overriding the adapter's own `limits` (e.g. `{ wechat: { perMinute: 6000 } }`). */
     channels?: Record<string, MessagingLimits>

@@ -143,10 +143,10 @@ export function createRuntime(
       backoff: options.notifications?.backoff ?? { baseMs: 5_000, maxMs: 3_600_000 },
       adapterTimeoutMs: positive(options.background?.adapterTimeoutMs, 5_000),
       dispatch: {
-        batchSize: positive(options.notifications?.batchSize, 256),
+        batchSize: positive(options.notifications?.batchSize, 512),
         leaseMs: positive(options.notifications?.leaseMs, 60_000),
         limits: (channel) => ({
-          concurrency: options.notifications?.concurrency ?? 32,
+          concurrency: options.notifications?.concurrency ?? 64,
           ...channel.limits,
           ...options.notifications?.channels?.[channel.id],
         }),
