@@ -226,3 +226,23 @@ describe('the background dispatcher', () => {
     )
   })
 })
+
+describe('withDeadline', () => {
+  it('passes a result through, and turns a promise that never settles into a retryable timeout', async () => {
+    const { withDeadline } = await import('../src/_internal/deadline.js')
+    expect(await withDeadline(Promise.resolve(7), 50, 'a quick call')).toBe(7)
+    const error = await withDeadline(new Promise(() => {}), 20, 'a hung call').catch((e: unknown) => e)
+    expect(isLoopError(error)).toBe(true)
+    expect(error).toMatchObject({ code: 'timeout', retryable: true, status: 504 })
+    expect((error as Error).message).toBe('[loopkit] [deadline] a hung call did not finish within 20 ms.')
+    // A rejection that comes after the deadline is swallowed, not an unhandled rejection.
+    const late = new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 30))
+    await expect(withDeadline(late, 10, 'late')).rejects.toMatchObject({ code: 'timeout' })
+    await new Promise((r) => setTimeout(r, 40))
+  })
+
+  it('refuses a background interval that is not a positive number', () => {
+    const { loop } = realLoop({ background: { dispatchIntervalMs: 0 } })
+    expect(() => loop.start()).toThrow(/positive number/)
+  })
+})

@@ -180,7 +180,11 @@ export async function expireDue(
   rt: Runtime,
   input: { limit?: number } = {},
 ): Promise<{ expired: number; paid: number }> {
-  const due = await rt.storage.listExpiredOrders({ now: rt.now(), limit: input.limit ?? 100 })
+  const due = await withDeadline(
+    rt.storage.listExpiredOrders({ now: rt.now(), limit: input.limit ?? 100 }),
+    rt.config.adapterTimeoutMs,
+    'listing expired orders',
+  )
   let expired = 0
   let paid = 0
   for (const order of due) {

@@ -16,7 +16,7 @@ import { type Background, createBackground } from './background.js'
 import { backgroundLoops, runTickHooks } from './background-loops.js'
 import type { LoopEventType, LoopListener } from './events.js'
 import type { LoopOptions } from './options.js'
-import { createRuntime } from './runtime.js'
+import { createRuntime, positive } from './runtime.js'
 
 /**
  * Creates a loop: login → pay → notify → share → attributed re-entry, with its Web handler.
@@ -195,13 +195,13 @@ export function createLoop(options: LoopOptions) {
       if (background?.running) return
       const o = options.background ?? {}
       const every = {
-        dispatchMs: input.intervalMs ?? o.dispatchIntervalMs ?? 1000,
-        expiryMs: input.intervalMs ?? o.expiryIntervalMs ?? 1000,
-        tickMs: input.intervalMs ?? o.tickIntervalMs ?? 1000,
+        dispatchMs: positive(input.intervalMs ?? o.dispatchIntervalMs, 1000),
+        expiryMs: positive(input.intervalMs ?? o.expiryIntervalMs, 1000),
+        tickMs: positive(input.intervalMs ?? o.tickIntervalMs, 1000),
       }
       const bg = createBackground({
         loops: backgroundLoops(rt, every),
-        stopTimeoutMs: o.stopTimeoutMs ?? 10_000,
+        stopTimeoutMs: positive(o.stopTimeoutMs, 10_000),
         reportError: rt.reportError,
       })
       background = bg

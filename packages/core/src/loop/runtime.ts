@@ -178,7 +178,7 @@ export function createRuntime(
 }
 
 /** A positive finite option, or its default; anything else is a configuration error. */
-function positive(value: number | undefined, fallback: number): number {
+export function positive(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
   if (!Number.isFinite(value) || value <= 0)
     throw loopError(
