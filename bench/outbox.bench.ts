@@ -7,8 +7,8 @@
 //   pnpm bench outbox
 //
 // SQLite: one process, the sale first alone (the paid rate without dispatching) and then with
-// `loop.start()`. PostgreSQL: the sale in this process, with 2 and then 4 separate dispatching
-// processes. LOOPKIT_BENCH_UNITS (SQLite, default 20000), BENCH_UNITS (PostgreSQL, default 4000),
+// `loop.start()`. PostgreSQL: the sale in this process, first alone, then with 2 and with 4
+// separate dispatching processes. LOOPKIT_BENCH_UNITS (SQLite, default 20000), BENCH_UNITS (PostgreSQL, default 2000),
 // LOOPKIT_BENCH_LATENCY_MS (default 20); LOOPKIT_OUTBOX_BENCH=sqlite|postgres runs one half.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -24,7 +24,7 @@ import { fixedLatencyChannel, registerBuyers, SKU, sell } from './outbox-shared.
 const here = dirname(fileURLToPath(import.meta.url))
 const LATENCY = Number(process.env.LOOPKIT_BENCH_LATENCY_MS ?? 20)
 const SQLITE_UNITS = Number(process.env.LOOPKIT_BENCH_UNITS ?? 20_000)
-const PG_UNITS = Number(process.env.BENCH_UNITS ?? 4_000)
+const PG_UNITS = Number(process.env.BENCH_UNITS ?? 2_000)
 const PG_URL = process.env.LOOPKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const CONCURRENCY = 32
 const only = process.env.LOOPKIT_OUTBOX_BENCH
@@ -167,6 +167,10 @@ async function postgresRun(processes: number): Promise<void> {
     const buyers = await registerBuyers(loop, Math.round(PG_UNITS * 1.2))
     for (let i = 0; i < processes; i++) dispatchers.push(await startDispatcher(schema))
     const sale = await sell({ loop, sandbox, buyers, concurrency: CONCURRENCY })
+    if (processes === 0) {
+      console.log(`sale alone (no dispatcher): ${rate(sale.paid, sale.ms)} orders/s, ${sale.paid} paid`)
+      return
+    }
     const { rows } = await storage.pool.query(
       `SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE status = 'pending')::int AS pending
        FROM "${schema}".notifications`,
@@ -198,6 +202,7 @@ export default async function run(): Promise<void> {
     console.log(
       `PostgreSQL: ${PG_UNITS} units, ${Math.round(PG_UNITS * 1.2)} attempts, ${CONCURRENCY} in flight (pool of 16), ${LATENCY} ms per send`,
     )
-    for (const n of [2, 4]) await postgresRun(n)
+    const counts = (process.env.LOOPKIT_OUTBOX_PROCESSES ?? '0,2,4').split(',').map(Number)
+    for (const n of counts) await postgresRun(n)
   }
 }

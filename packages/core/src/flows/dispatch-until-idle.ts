@@ -2,10 +2,11 @@ import type { Runtime } from '../loop/runtime.js'
 import { type DispatchResult, startPass } from './dispatch.js'
 
 /**
- * The background dispatcher's run: keeps up to `batchSize` rows in flight, claiming more as soon
- * as half of them have ended instead of waiting for a whole batch (whose slowest send would set
- * the pace), until the outbox has nothing due and nothing is in flight. On abort it stops claiming;
- * rows not yet sent are handed back, and it resolves when the rest are recorded.
+ * The background dispatcher's run: while there is a backlog (every claim comes back full) it keeps
+ * up to `batchSize` rows in flight, claiming more as soon as half of them have ended instead of
+ * waiting for a whole batch (whose slowest send would set the pace). It ends when a claim comes
+ * back short and its rows are recorded. On abort it stops claiming; rows not yet sent are handed
+ * back, and it resolves when the rest are recorded.
  */
 export async function dispatchUntilIdle(
   rt: Runtime,
@@ -41,10 +42,12 @@ export async function dispatchUntilIdle(
           for (const k of ['claimed', 'sent', 'retried', 'dead', 'released'] as const) total[k] += r[k]
         }),
       )
-      if (pass.claimed === 0 && unfinished === 0) break
-      // After an empty claim, let everything in flight end before looking again.
-      const target = pass.claimed === 0 ? 0 : Math.floor(limit / 2)
+      // A claim that got less than it asked for has drained what is due: finish and let the
+      // background loop pause until its timer or the next committed row wakes it.
+      const drained = pass.claimed < want
+      const target = drained ? 0 : Math.floor(limit / 2)
       while (unfinished > target && !input.signal.aborted) await progress()
+      if (drained) break
     }
   } catch (error) {
     failure = error

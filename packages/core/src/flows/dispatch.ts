@@ -99,8 +99,9 @@ async function attempt(
     const outcome = await deliver(rt, row, channel, () => gate.pace({ startBy, signal }))
     return outcome.status === 'release' ? handBack() : outcome
   } catch (error) {
-    // Storage failed around the send (reading the customer, taking the consent): try again later.
-    if (!isLoopError(error) || error.code !== 'timeout') rt.reportError(error, `dispatching ${row.id}`)
+    // Storage failed or timed out around the send (reading the customer, taking the consent): the
+    // send did not happen, so it is an ordinary retry — but the operator should hear about it.
+    rt.reportError(error, `dispatching ${row.id}`)
     const { baseMs, maxMs } = rt.config.backoff
     const message = isLoopError(error) ? `${error.code}: ${error.message}` : 'unexpected error'
     if (row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
