@@ -12,6 +12,7 @@ const job = JSON.parse(process.env.LOOPKIT_OUTBOX_WORKER ?? '{}') as {
   connectionString: string
   schema: string
   latencyMs: number
+  held?: boolean
 }
 const storage = postgresStorage({ connectionString: job.connectionString, max: 4 }, { schema: job.schema })
 const channel = fixedLatencyChannel(job.latencyMs)
@@ -25,9 +26,11 @@ const loop = createLoop({
   // Rows committed by another process cannot wake this one: an idle dispatcher polls this often.
   background: { dispatchIntervalMs: 100 },
 })
-loop.start()
+// `held`: wait for a `go` line before dispatching (so the parent can time a drain from one moment).
+if (!job.held) loop.start()
 process.stdout.write('ready\n')
 for await (const line of createInterface({ input: process.stdin })) {
+  if (line.trim() === 'go') loop.start()
   if (line.trim() === 'stop') break
 }
 await loop.stop()

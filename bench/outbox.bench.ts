@@ -129,7 +129,12 @@ function startDispatcher(
         cwd: join(here, '..'),
         env: {
           ...process.env,
-          LOOPKIT_OUTBOX_WORKER: JSON.stringify({ connectionString: PG_URL, schema, latencyMs: LATENCY }),
+          LOOPKIT_OUTBOX_WORKER: JSON.stringify({
+            connectionString: PG_URL,
+            schema,
+            latencyMs: LATENCY,
+            held,
+          }),
         },
         stdio: ['pipe', 'pipe', 'inherit'],
       },
@@ -175,7 +180,8 @@ async function postgresRun(processes: number): Promise<void> {
     if (processes === 0) {
       console.log(`sale alone (no dispatcher): ${rate(sale.paid, sale.ms)} orders/s, ${sale.paid} paid`)
       // The whole outbox is left: two dispatching processes draining it measure capacity.
-      for (let i = 0; i < 2; i++) dispatchers.push(await startDispatcher(schema))
+      for (let i = 0; i < 2; i++) dispatchers.push(await startDispatcher(schema, true))
+      for (const d of dispatchers) d.child.stdin!.write('go\n')
       const drainMs = await drain(pending)
       for (const d of dispatchers) d.child.stdin!.end('stop\n')
       await Promise.all(dispatchers.map((d) => d.result))
