@@ -120,6 +120,7 @@ async function sqliteBench(): Promise<void> {
 
 function startDispatcher(
   schema: string,
+  held = false,
 ): Promise<{ child: ChildProcess; result: Promise<{ sent: number }> }> {
   return new Promise((ready, fail) => {
     const child = spawn(
