@@ -227,6 +227,36 @@ describe('the background dispatcher', () => {
   })
 })
 
+describe('stopping the background dispatcher', () => {
+  it('hands rows not yet sent back unattempted and resolves without waiting for their turn', async () => {
+    let sends = 0
+    const slow: MessagingAdapter = {
+      id: 'slow',
+      // One send a second: the other rows of the batch wait for their turn when stop() comes.
+      limits: { perMinute: 60 },
+      canReach: () => true,
+      async send() {
+        sends++
+        return { providerMessageId: null }
+      },
+    }
+    const { loop, buy } = realLoop({ messaging: [slow] })
+    await loop.catalog.put(duck)
+    for (let i = 0; i < 5; i++) await buy(`b${i}`)
+    loop.start()
+    await until('the first send', async () => sends === 1)
+    const outcome = await Promise.race([
+      loop.stop().then(() => 'stopped'),
+      new Promise((r) => setTimeout(() => r('still waiting'), 900)),
+    ])
+    expect(outcome).toBe('stopped')
+    expect(sends).toBe(1)
+    const left = await loop.notify.list({ status: 'pending' })
+    expect(left).toHaveLength(4)
+    expect(left.every((r) => r.attempts === 0 && r.leaseToken === null)).toBe(true)
+  })
+})
+
 describe('withDeadline', () => {
   it('passes a result through, and turns a promise that never settles into a retryable timeout', async () => {
     const { withDeadline } = await import('../src/_internal/deadline.js')
