@@ -14,7 +14,7 @@ const job = JSON.parse(process.env.LOOPKIT_OUTBOX_WORKER ?? '{}') as {
   latencyMs: number
   held?: boolean
 }
-const storage = postgresStorage({ connectionString: job.connectionString, max: 4 }, { schema: job.schema })
+const storage = postgresStorage({ connectionString: job.connectionString, max: 8 }, { schema: job.schema })
 const channel = fixedLatencyChannel(job.latencyMs)
 const loop = createLoop({
   secret: 'outbox-bench-secret-0123456789abcdef-0123',
