@@ -271,8 +271,12 @@ describe('withDeadline', () => {
     await new Promise((r) => setTimeout(r, 40))
   })
 
-  it('refuses a background interval that is not a positive number', () => {
+  it('refuses a background interval or a channel limit that is not a positive number', () => {
     const { loop } = realLoop({ background: { dispatchIntervalMs: 0 } })
     expect(() => loop.start()).toThrow(/positive number/)
+    expect(() => realLoop({ notifications: { channels: { console: { perMinute: -5 } } } })).toThrow(
+      expect.objectContaining({ code: 'configuration' }),
+    )
+    expect(() => realLoop({ notifications: { concurrency: 0 } })).toThrow(/positive number/)
   })
 })

@@ -104,6 +104,15 @@ export function createRuntime(
   const onError =
     options.onError ??
     ((error: unknown, where: string) => console.error(`[loopkit] error in ${where}:`, error))
+  // Limits are read lazily by the dispatcher; check them here so a typo fails at createLoop.
+  for (const limits of [
+    ...(options.messaging ?? []).map((m) => m.limits),
+    ...Object.values(options.notifications?.channels ?? {}),
+  ]) {
+    positive(limits?.concurrency, 1)
+    positive(limits?.perMinute, 1)
+  }
+  positive(options.notifications?.concurrency, 1)
   const outboxListeners = new Set<() => void>()
   const rt: Runtime = {
     storage,
@@ -146,7 +155,7 @@ export function createRuntime(
         batchSize: positive(options.notifications?.batchSize, 512),
         leaseMs: positive(options.notifications?.leaseMs, 60_000),
         limits: (channel) => ({
-          concurrency: options.notifications?.concurrency ?? 64,
+          concurrency: positive(options.notifications?.concurrency, 64),
           ...channel.limits,
           ...options.notifications?.channels?.[channel.id],
         }),
