@@ -248,7 +248,7 @@ describe('stopping the background dispatcher', () => {
     await until('the first send', async () => sends === 1)
     const outcome = await Promise.race([
       loop.stop().then(() => 'stopped'),
-      new Promise((r) => setTimeout(() => r('still waiting'), 900)),
+      new Promise((r) => setTimeout(() => r('still waiting'), 2_500)),
     ])
     expect(outcome).toBe('stopped')
     expect(sends).toBe(1)
