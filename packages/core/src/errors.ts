@@ -25,6 +25,7 @@ export type LoopErrorCode =
   | 'provider_error'
   | 'provider_unavailable'
   | 'storage_error'
+  | 'timeout'
   | 'internal'
 
 /** One zod-style issue: where and what. */
@@ -71,6 +72,7 @@ const defaultStatus: Record<LoopErrorCode, number> = {
   provider_error: 502,
   provider_unavailable: 503,
   storage_error: 500,
+  timeout: 504,
   internal: 500,
 }
 

@@ -1,12 +1,16 @@
-import type { Notification, StorageAdapter } from '@loopkit/core'
+import type { Notification, NotificationCompletion, StorageAdapter } from '@loopkit/core'
 import { notificationCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
-import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
+import { effectsCtes, eventsLockKey, Params, withEffects, writeEffects } from './_internal/effects.js'
 
 type Ops = Pick<
   StorageAdapter,
-  'enqueueNotifications' | 'claimNotifications' | 'completeNotification' | 'listNotifications'
+  | 'enqueueNotifications'
+  | 'claimNotifications'
+  | 'completeNotification'
+  | 'completeNotifications'
+  | 'listNotifications'
 >
 
 export function outboxOps(db: Db): Ops {
@@ -41,24 +45,51 @@ export function outboxOps(db: Db): Ops {
     async completeNotification({ id, leaseToken, outcome, now, effects }) {
       // Only the lease holder's outcome counts; the outcome and its effects are one statement.
       const p = new Params()
-      const sent = p.add(outcome.status === 'sent')
-      const done = `done AS (
-        UPDATE ${s}.notifications SET
-          status = ${p.add(outcome.status === 'retry' ? 'pending' : outcome.status)}::text,
-          provider_message_id = CASE WHEN ${sent}::boolean
-            THEN ${p.add(outcome.status === 'sent' ? outcome.providerMessageId : null)}::text ELSE provider_message_id END,
-          last_error = CASE WHEN ${sent}::boolean
-            THEN last_error ELSE ${p.add(outcome.status === 'sent' ? null : outcome.error)}::text END,
-          next_attempt_at = coalesce(${p.add(outcome.status === 'retry' ? outcome.nextAttemptAt : null)}::bigint, next_attempt_at),
-          lease_token = NULL, lease_until = NULL, updated_at = ${p.add(now)}::bigint
-        WHERE id = ${p.add(id)} AND lease_token = ${p.add(leaseToken)} AND status = 'pending'
-        RETURNING 1)`
+      const done = `done AS (${completeSql(s, p, [{ id, outcome }], leaseToken, now)})`
       const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM done)' })
       const { rows } = await db.query<{ changed: boolean }>(
         `${withEffects(done, fx)} SELECT EXISTS (SELECT 1 FROM done) AS changed`,
         p.values,
       )
       return { changed: rows[0]!.changed }
+    },
+
+    async completeNotifications({ leaseToken, completions, now }) {
+      if (completions.length === 0) return { changed: [] }
+      // One statement for the whole batch: each row's events are written only if that row changed.
+      const p = new Params()
+      const events = completions.flatMap((c) =>
+        (c.events ?? []).map((e) => ({
+          forId: c.id,
+          id: e.id,
+          type: e.type,
+          at: e.at,
+          customerId: e.customerId ?? null,
+          orderId: e.orderId ?? null,
+          data: e.data,
+        })),
+      )
+      const done = completeSql(s, p, completions, leaseToken, now)
+      const ev = p.add(JSON.stringify(events))
+      // The shared events lock, as every event writer takes it (see `effectsCtes`).
+      const { rows } = await db.query<{ id: string }>(
+        `WITH done AS (${done}),
+         lk AS MATERIALIZED (
+           SELECT pg_advisory_xact_lock_shared(hashtextextended(${p.add(eventsLockKey(db.schema))}, 0))
+           FROM (SELECT count(*) FROM done) AS c
+           WHERE jsonb_array_length(${ev}::jsonb) > 0 AND EXISTS (SELECT 1 FROM done)
+         ),
+         ev AS (
+           INSERT INTO ${s}.events (id, type, at, customer_id, order_id, data)
+           SELECT x->>'id', x->>'type', (x->>'at')::bigint, x->>'customerId', x->>'orderId', coalesce(x->'data', '{}')
+           FROM lk, jsonb_array_elements(${ev}::jsonb) WITH ORDINALITY AS t(x, i)
+           WHERE x->>'forId' IN (SELECT id FROM done)
+           ORDER BY i
+         )
+         SELECT id FROM done`,
+        p.values,
+      )
+      return { changed: rows.map((r) => r.id) }
     },
 
     async listNotifications({ customerId, status, limit }) {
@@ -74,4 +105,35 @@ export function outboxOps(db: Db): Ops {
       return rows
     },
   }
+}
+
+/**
+ * The UPDATE that ends the leases `leaseToken` still holds, one outcome per row, `RETURNING id`
+ * of the rows it changed. A `release` gives back the attempt its claim counted.
+ */
+function completeSql(
+  s: string,
+  p: Params,
+  rows: readonly NotificationCompletion[],
+  leaseToken: string,
+  now: number,
+): string {
+  const input = rows.map(({ id, outcome: o }) => ({
+    id,
+    status: o.status,
+    providerMessageId: o.status === 'sent' ? o.providerMessageId : null,
+    error: o.status === 'retry' || o.status === 'dead' ? o.error : null,
+    nextAttemptAt: o.status === 'retry' || o.status === 'release' ? o.nextAttemptAt : null,
+  }))
+  return `UPDATE ${s}.notifications n SET
+      status = CASE WHEN x.status IN ('sent', 'dead') THEN x.status ELSE 'pending' END,
+      provider_message_id = CASE WHEN x.status = 'sent' THEN x."providerMessageId" ELSE n.provider_message_id END,
+      last_error = CASE WHEN x.status IN ('retry', 'dead') THEN x.error ELSE n.last_error END,
+      next_attempt_at = coalesce(x."nextAttemptAt", n.next_attempt_at),
+      attempts = CASE WHEN x.status = 'release' THEN greatest(n.attempts - 1, 0) ELSE n.attempts END,
+      lease_token = NULL, lease_until = NULL, updated_at = ${p.add(now)}::bigint
+    FROM jsonb_to_recordset(${p.add(JSON.stringify(input))}::jsonb)
+      AS x(id text, status text, "providerMessageId" text, error text, "nextAttemptAt" bigint)
+    WHERE n.id = x.id AND n.lease_token = ${p.add(leaseToken)} AND n.status = 'pending'
+    RETURNING n.id`
 }

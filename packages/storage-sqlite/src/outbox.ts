@@ -1,11 +1,15 @@
-import type { StorageAdapter } from '@loopkit/core'
+import type { NotificationOutcome, StorageAdapter } from '@loopkit/core'
 import { type Db, guard } from './_internal/db.js'
 import { insertNotifications, writeEffects } from './_internal/effects.js'
 import { type NotificationRow, toNotification } from './_internal/rows.js'
 
 type OutboxOps = Pick<
   StorageAdapter,
-  'enqueueNotifications' | 'claimNotifications' | 'completeNotification' | 'listNotifications'
+  | 'enqueueNotifications'
+  | 'claimNotifications'
+  | 'completeNotification'
+  | 'completeNotifications'
+  | 'listNotifications'
 >
 
 // Select and lease in one statement inside the write lock: no second claimer can see these rows
@@ -41,23 +45,55 @@ export function outboxOps(db: Db): OutboxOps {
       .map(toNotification)
   })
 
-  const complete = db.tx((input: Parameters<StorageAdapter['completeNotification']>[0]) => {
-    const { id, leaseToken, outcome, now, effects } = input
+  // Applies one outcome if `leaseToken` still holds the row; returns whether it did.
+  const apply = (id: string, leaseToken: string, outcome: NotificationOutcome, now: number): boolean => {
     const owned = `WHERE id = ? AND lease_token = ? AND status = 'pending'`
-    let changes: number
-    if (outcome.status === 'sent') {
-      const sql = `UPDATE notifications SET status = 'sent', provider_message_id = ?, lease_token = NULL, lease_until = NULL, updated_at = ? ${owned}`
-      changes = db.q(sql).run(outcome.providerMessageId, now, id, leaseToken).changes
-    } else if (outcome.status === 'dead') {
-      const sql = `UPDATE notifications SET status = 'dead', last_error = ?, lease_token = NULL, lease_until = NULL, updated_at = ? ${owned}`
-      changes = db.q(sql).run(outcome.error, now, id, leaseToken).changes
-    } else {
-      const sql = `UPDATE notifications SET last_error = ?, next_attempt_at = ?, lease_token = NULL, lease_until = NULL, updated_at = ? ${owned}`
-      changes = db.q(sql).run(outcome.error, outcome.nextAttemptAt, now, id, leaseToken).changes
+    const clear = 'lease_token = NULL, lease_until = NULL, updated_at = ?'
+    switch (outcome.status) {
+      case 'sent':
+        return (
+          db
+            .q(`UPDATE notifications SET status = 'sent', provider_message_id = ?, ${clear} ${owned}`)
+            .run(outcome.providerMessageId, now, id, leaseToken).changes > 0
+        )
+      case 'dead':
+        return (
+          db
+            .q(`UPDATE notifications SET status = 'dead', last_error = ?, ${clear} ${owned}`)
+            .run(outcome.error, now, id, leaseToken).changes > 0
+        )
+      case 'retry':
+        return (
+          db
+            .q(`UPDATE notifications SET last_error = ?, next_attempt_at = ?, ${clear} ${owned}`)
+            .run(outcome.error, outcome.nextAttemptAt, now, id, leaseToken).changes > 0
+        )
+      case 'release':
+        // Never attempted: the claim's attempt is given back.
+        return (
+          db
+            .q(
+              `UPDATE notifications SET attempts = max(attempts - 1, 0), next_attempt_at = ?, ${clear} ${owned}`,
+            )
+            .run(outcome.nextAttemptAt, now, id, leaseToken).changes > 0
+        )
     }
-    if (changes === 0) return { changed: false }
-    writeEffects(db, effects, now)
+  }
+
+  const complete = db.tx((input: Parameters<StorageAdapter['completeNotification']>[0]) => {
+    if (!apply(input.id, input.leaseToken, input.outcome, input.now)) return { changed: false }
+    writeEffects(db, input.effects, input.now)
     return { changed: true }
+  })
+
+  const completeMany = db.tx((input: Parameters<StorageAdapter['completeNotifications']>[0]) => {
+    const changed: string[] = []
+    for (const c of input.completions) {
+      if (!apply(c.id, input.leaseToken, c.outcome, input.now)) continue
+      if (c.events) writeEffects(db, { events: c.events }, input.now)
+      changed.push(c.id)
+    }
+    return { changed }
   })
 
   return {
@@ -69,6 +105,10 @@ export function outboxOps(db: Db): OutboxOps {
     },
     async completeNotification(input) {
       return complete(input)
+    },
+    async completeNotifications(input) {
+      if (input.completions.length === 0) return { changed: [] }
+      return completeMany(input)
     },
     async listNotifications({ customerId, status, limit }) {
       return guard(() => {

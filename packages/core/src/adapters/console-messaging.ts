@@ -11,7 +11,9 @@ export interface ConsoleMessagingOptions {
 
 /**
  * A messaging channel that prints each message and keeps it in `sent`: the development default,
- * and a recording sink for tests.
+ * and a recording sink for tests. It dedupes like a provider with idempotency keys: a second send
+ * with a `dedupeKey` it has seen (in this process) is answered with the first message id and
+ * neither printed nor recorded again.
  *
  * @example
  * ```ts
@@ -29,11 +31,17 @@ export function consoleMessaging(options: ConsoleMessagingOptions = {}) {
     dedupeKey: string
     providerMessageId: string
   }> = []
+  // What a real provider with idempotency keys does: a repeated key is answered, not sent again.
+  const byKey = new Map<string, string>()
   return {
     id: options.id ?? 'console',
     canReach: () => true,
+    dedupes: true,
     async send(input: SendInput) {
+      const earlier = byKey.get(input.dedupeKey)
+      if (earlier) return { providerMessageId: earlier }
       const providerMessageId = `msg_${randomBase62(12)}`
+      byKey.set(input.dedupeKey, providerMessageId)
       sent.push({
         customerId: input.customer.id,
         message: input.message,

@@ -5,12 +5,32 @@ import type { RenderedMessage } from '../domain/notification.js'
 export interface SendInput {
   customer: Customer
   message: RenderedMessage
-  /** The outbox row's dedupe key: channels that support it pass it on (WeChat `client_msg_id`). */
+  /**
+   * The outbox row's dedupe key, the same on every attempt of that row. Delivery is at-least-once:
+   * a process that dies after the channel accepted a message but before the outbox recorded it
+   * sends it again after restart, with this same key. A channel that can drop repeats passes it on
+   * (WeChat `client_msg_id`, an `Idempotency-Key` header) and says so with `dedupes: true`.
+   */
   dedupeKey: string
+}
+
+/** How hard a channel may be driven: the dispatcher never exceeds these in one process. */
+export interface MessagingLimits {
+  /** Sends in flight at once on this channel. Default: the loop's `notifications.concurrency` (64). */
+  concurrency?: number
+  /**
+   * Sends started per minute on this channel (WeChat's per-minute API quotas), spread evenly.
+   * Per process: with several dispatching instances, give each its share. Default: unlimited.
+   */
+  perMinute?: number
 }
 
 /**
  * A channel that delivers one message to one customer.
+ *
+ * Every send runs under a deadline (`background.adapterTimeoutMs`, default 5 s): a send that has
+ * not settled by then counts as a retryable failure, and a late success is not recorded — the row
+ * is sent again later with the same `dedupeKey`.
  *
  * Failures throw `LoopError`: `retryable: true` for transient ones (the dispatcher backs off and
  * retries), `retryable: false` for permanent ones (dead-lettered). `recipient_refused` also revokes
@@ -30,6 +50,14 @@ export interface MessagingAdapter {
   send(input: SendInput): Promise<{ providerMessageId: string | null }>
   /** Validates a message before it is queued, so a bad one fails at the change that caused it. */
   validate?(input: { message: RenderedMessage }): void
+  /**
+   * True when the channel itself drops a second send with the same `dedupeKey` (answering like
+   * the first), so the at-least-once repeats after a crash never reach the customer twice. Proven
+   * by `testMessagingAdapter()`; leave it out when the channel cannot promise it.
+   */
+  readonly dedupes?: boolean
+  /** Concurrency and rate the channel allows; `notifications.channels` in the loop options overrides. */
+  readonly limits?: MessagingLimits
 }
 
 export type { Consent }

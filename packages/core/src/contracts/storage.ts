@@ -16,6 +16,24 @@ export interface Effects {
   outbox?: NewNotification[]
 }
 
+/**
+ * How a leased outbox row ends: `sent`; `retry` (pending again at `nextAttemptAt`); `dead` (the
+ * dead letter); or `release` — not attempted after all (the channel's rate limit, a stopping
+ * dispatcher): pending again at `nextAttemptAt` with the claim's attempt given back.
+ */
+export type NotificationOutcome =
+  | { status: 'sent'; providerMessageId: string | null }
+  | { status: 'retry'; error: string; nextAttemptAt: number }
+  | { status: 'dead'; error: string }
+  | { status: 'release'; nextAttemptAt: number }
+
+/** One row of `completeNotifications`: its outcome and the events written if it changes. */
+export interface NotificationCompletion {
+  id: string
+  outcome: NotificationOutcome
+  events?: NewEvent[]
+}
+
 /** Units of one SKU an order holds. */
 export interface StockReservation {
   skuId: string
@@ -302,13 +320,20 @@ export interface StorageAdapter {
   completeNotification(input: {
     id: string
     leaseToken: string
-    outcome:
-      | { status: 'sent'; providerMessageId: string | null }
-      | { status: 'retry'; error: string; nextAttemptAt: number }
-      | { status: 'dead'; error: string }
+    outcome: NotificationOutcome
     now: number
     effects?: Effects
   }): Promise<{ changed: boolean }>
+  /**
+   * Ends many leases of one claim in one atomic step, each exactly as `completeNotification`
+   * would: a row whose lease `leaseToken` no longer holds is skipped, and its `events` are not
+   * written. Returns the ids that changed.
+   */
+  completeNotifications(input: {
+    leaseToken: string
+    completions: NotificationCompletion[]
+    now: number
+  }): Promise<{ changed: string[] }>
   listNotifications(input: {
     customerId?: string
     status?: Notification['status']

@@ -15,7 +15,12 @@ export type NotificationStatus = 'pending' | 'sent' | 'dead'
 /** An outbox row: written with the change that caused it, delivered later by the dispatcher. */
 export interface Notification {
   id: string
-  /** Unique: a second row with the same key is never written, a send is never repeated. */
+  /**
+   * Unique: a second row with the same key is never written, so a replayed change queues nothing.
+   * Delivery is **at-least-once**, not exactly-once: if the process dies after the channel accepted
+   * the message but before the outbox recorded it, the row is sent again after its lease runs out.
+   * Every attempt carries this key, so a channel with `dedupes: true` drops the repeat.
+   */
   dedupeKey: string
   channel: string
   customerId: string

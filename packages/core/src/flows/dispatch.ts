@@ -1,8 +1,14 @@
+import { withDeadline } from '../_internal/deadline.js'
 import { randomBase62 } from '../_internal/ids.js'
-import type { Effects } from '../contracts/storage.js'
+import type { NotificationOutcome } from '../contracts/storage.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { channelGate } from './channel-gate.js'
+import { backoffMs, deliver } from './deliver.js'
+import { createRecorder } from './outbox-recorder.js'
+
+export { backoffMs } from './deliver.js'
 
 /** What one dispatcher pass (`loop.notify.dispatch()`) did: rows claimed, and how each ended. */
 export interface DispatchResult {
@@ -10,137 +16,101 @@ export interface DispatchResult {
   sent: number
   retried: number
   dead: number
+  /** Handed back unattempted (the channel's rate limit, or the loop stopping); due again soon. */
+  released: number
+}
+
+/** Options of one pass; the defaults come from the loop's `notifications` options. */
+export interface DispatchInput {
+  /** Rows to claim. Default `notifications.batchSize` (512). */
+  limit?: number
+  /** How long the claimed rows stay leased to this pass. Default `notifications.leaseMs` (60 s). */
+  leaseMs?: number
+  /** Aborting hands the rows not yet sent back at once (`loop.stop()` does). */
+  signal?: AbortSignal
 }
 
 /**
- * Exponential backoff with jitter, capped: retry `attempt` waits between half and all of
- * `min(max, base × 2^(attempt − 1))`.
+ * One dispatcher pass: lease a batch of due outbox rows, send them — concurrently, within each
+ * channel's concurrency and rate — and record the outcomes in batches as they come in. Several
+ * dispatchers (processes, machines) can run at once: a row is leased to one of them at a time,
+ * and an outcome is only recorded by the holder of the lease.
  *
- * @example
- * ```ts
- * backoffMs(1, 5_000, 3_600_000) // 2500–5000
- * backoffMs(4, 5_000, 3_600_000) // 20000–40000
- * ```
+ * Delivery is at-least-once: a process that dies between a send and its record sends that row
+ * again after the lease runs out, with the same dedupe key.
  */
-export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
-  const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1))
-  return Math.ceil(ceiling / 2 + (random() * ceiling) / 2)
+export async function dispatchNotifications(rt: Runtime, input: DispatchInput = {}): Promise<DispatchResult> {
+  return (await startPass(rt, input)).done
 }
 
-type Outcome = Parameters<Runtime['storage']['completeNotification']>[0]['outcome']
+/**
+ * Claims one batch and starts sending it. Resolves once the claim is made, with how many rows it
+ * holds and `done`, which settles when every outcome is recorded; `onOutcome` hears each row end.
+ */
+export async function startPass(
+  rt: Runtime,
+  input: DispatchInput & { onOutcome?: () => void },
+): Promise<{ claimed: number; done: Promise<DispatchResult> }> {
+  const leaseToken = randomBase62(16)
+  const leaseMs = input.leaseMs ?? rt.config.dispatch.leaseMs
+  const timeout = rt.config.adapterTimeoutMs
+  // A send must start early enough to finish, and be recorded, well inside the lease.
+  const startBy = Date.now() + Math.max(0, leaseMs - 3 * timeout)
+  const rows = await withDeadline(
+    rt.storage.claimNotifications({
+      now: rt.now(),
+      limit: input.limit ?? rt.config.dispatch.batchSize,
+      leaseMs,
+      leaseToken,
+    }),
+    timeout,
+    'claiming outbox rows',
+  )
+  const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, released: 0 }
+  const recorder = createRecorder(rt, leaseToken, result)
+  const done = Promise.all(
+    rows.map(async (row) => {
+      recorder.add(row, await attempt(rt, row, startBy, input.signal))
+      input.onOutcome?.()
+    }),
+  ).then(async () => {
+    await recorder.done()
+    return result
+  })
+  return { claimed: rows.length, done }
+}
 
-async function deliver(rt: Runtime, row: Notification): Promise<Outcome> {
+async function attempt(
+  rt: Runtime,
+  row: Notification,
+  startBy: number,
+  signal: AbortSignal | undefined,
+): Promise<NotificationOutcome> {
   const channel = rt.messaging.find((m) => m.id === row.channel)
   if (!channel) return { status: 'dead', error: `no messaging adapter \`${row.channel}\`` }
-  const customer = await rt.storage.getCustomer({ id: row.customerId })
-  if (!customer) return { status: 'dead', error: 'customer not found' }
-  const consent = channel.consentFor?.({ message: row.message }) ?? null
-  if (consent) {
-    const { ok } = await rt.storage.changeConsent({
-      customerId: customer.id,
-      channel: channel.id,
-      topic: consent.topic,
-      change: { consume: true },
-      now: rt.now(),
-    })
-    if (!ok)
-      return { status: 'dead', error: 'consent_missing: the customer has no subscription for this message' }
-  }
+  const gate = channelGate(rt, channel)
+  const handBack = (): NotificationOutcome => ({
+    status: 'release',
+    nextAttemptAt: rt.now() + Math.max(0, gate.nextStart() - Date.now()),
+  })
+  const leave = await gate.enter(signal)
+  if (!leave) return handBack()
   try {
-    const { providerMessageId } = await channel.send({
-      customer,
-      message: row.message,
-      dedupeKey: row.dedupeKey,
-    })
-    return { status: 'sent', providerMessageId }
+    const outcome = await deliver(rt, row, channel, () => gate.pace({ startBy, signal }))
+    return outcome.status === 'release' ? handBack() : outcome
   } catch (error) {
-    const e = isLoopError(error) ? error : null
-    if (!e) rt.reportError(error, `messaging ${channel.id}`)
-    if (consent && e?.code === 'recipient_refused') {
-      await rt.storage.changeConsent({
-        customerId: customer.id,
-        channel: channel.id,
-        topic: consent.topic,
-        change: { revoke: true },
-        now: rt.now(),
-      })
-    } else if (consent) {
-      // The send did not happen: give back the one-time consent it took.
-      await rt.storage.changeConsent({
-        customerId: customer.id,
-        channel: channel.id,
-        topic: consent.topic,
-        change: { grant: 1 },
-        now: rt.now(),
-      })
-    }
-    const message = e ? `${e.code}: ${e.message}` : 'unexpected error'
-    const retryable = e ? e.retryable : true
-    // `attempts` already counts this one: the claim increments it.
-    if (!retryable || row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
+    // Storage failed or timed out around the send (reading the customer, taking the consent): the
+    // send did not happen, so it is an ordinary retry — but the operator should hear about it.
+    rt.reportError(error, `dispatching ${row.id}`)
     const { baseMs, maxMs } = rt.config.backoff
+    const message = isLoopError(error) ? `${error.code}: ${error.message}` : 'unexpected error'
+    if (row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
     return {
       status: 'retry',
       error: message,
       nextAttemptAt: rt.now() + backoffMs(row.attempts, baseMs, maxMs),
     }
+  } finally {
+    leave()
   }
-}
-
-/**
- * One dispatcher pass: lease due outbox rows, send each, record the outcome. Several dispatchers
- * (processes, machines) can run at once: a row is leased to one of them at a time, and an outcome
- * is only recorded by the holder of the lease.
- */
-export async function dispatchNotifications(
-  rt: Runtime,
-  input: { limit?: number; leaseMs?: number } = {},
-): Promise<DispatchResult> {
-  const leaseToken = randomBase62(16)
-  const rows = await rt.storage.claimNotifications({
-    now: rt.now(),
-    limit: input.limit ?? 50,
-    leaseMs: input.leaseMs ?? 60_000,
-    leaseToken,
-  })
-  const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0 }
-  await Promise.all(
-    rows.map(async (row) => {
-      const outcome = await deliver(rt, row)
-      const type =
-        outcome.status === 'sent'
-          ? 'notification.sent'
-          : outcome.status === 'retry'
-            ? 'notification.retry'
-            : 'notification.dead'
-      const effects: Effects = {
-        events: [
-          rt.event(
-            type,
-            {
-              notificationId: row.id,
-              channel: row.channel,
-              topic: row.message.topic,
-              dedupeKey: row.dedupeKey,
-              ...(outcome.status !== 'sent' ? { error: outcome.error } : {}),
-            },
-            { customerId: row.customerId },
-          ),
-        ],
-      }
-      const { changed } = await rt.storage.completeNotification({
-        id: row.id,
-        leaseToken,
-        outcome,
-        now: rt.now(),
-        effects,
-      })
-      if (!changed) return
-      rt.published(effects)
-      if (outcome.status === 'sent') result.sent++
-      else if (outcome.status === 'retry') result.retried++
-      else result.dead++
-    }),
-  )
-  return result
 }

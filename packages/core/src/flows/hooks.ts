@@ -1,3 +1,4 @@
+import { withDeadline } from '../_internal/deadline.js'
 import type { Customer } from '../domain/customer.js'
 import type { Order, Refund } from '../domain/order.js'
 import type { Runtime } from '../loop/runtime.js'
@@ -5,7 +6,9 @@ import type { Runtime } from '../loop/runtime.js'
 /**
  * Runs the plugins' `orderPaid` hooks once after the paid transition is committed, then records
  * `hooks.completed` so `loop.recover()` can tell which paid orders still need them after a crash.
- * A failing hook is reported and does not undo the payment.
+ * Never throws: the payment is committed, so a hook that fails or overruns the adapter deadline,
+ * or storage failing on the bookkeeping write, is reported to `onError` and left to `recover()` —
+ * it must not turn the committed payment into an error answer.
  */
 export async function runOrderPaidHooks(rt: Runtime, order: Order, customer: Customer | null): Promise<void> {
   const hooks = rt.plugins.flatMap((p) => (p.hooks?.orderPaid ?? []).map((hook) => ({ plugin: p.id, hook })))
@@ -13,13 +16,18 @@ export async function runOrderPaidHooks(rt: Runtime, order: Order, customer: Cus
   let failed = false
   for (const { plugin, hook } of hooks) {
     try {
-      await hook({ context: rt.context, order, customer })
+      await withDeadline(
+        hook({ context: rt.context, order, customer }),
+        rt.config.adapterTimeoutMs,
+        `plugin ${plugin} orderPaid`,
+      )
     } catch (error) {
       failed = true
       rt.reportError(error, `plugin ${plugin} orderPaid`)
     }
   }
-  if (!failed) {
+  if (failed) return
+  try {
     await rt.storage.appendEvents({
       events: [
         rt.event(
@@ -29,6 +37,9 @@ export async function runOrderPaidHooks(rt: Runtime, order: Order, customer: Cus
         ),
       ],
     })
+  } catch (error) {
+    // The hooks ran; `recover()` runs them again (they are idempotent) and records them then.
+    rt.reportError(error, `recording hooks.completed for order ${order.number}`)
   }
 }
 

@@ -1,3 +1,4 @@
+import { withDeadline } from '../_internal/deadline.js'
 import type { Effects } from '../contracts/storage.js'
 import type { Order, OrderStatus } from '../domain/order.js'
 import { isLoopError, loopError } from '../errors.js'
@@ -179,15 +180,29 @@ export async function expireDue(
   rt: Runtime,
   input: { limit?: number } = {},
 ): Promise<{ expired: number; paid: number }> {
-  const due = await rt.storage.listExpiredOrders({ now: rt.now(), limit: input.limit ?? 100 })
+  const due = await withDeadline(
+    rt.storage.listExpiredOrders({ now: rt.now(), limit: input.limit ?? 100 }),
+    rt.config.adapterTimeoutMs,
+    'listing expired orders',
+  )
   let expired = 0
   let paid = 0
   for (const order of due) {
     try {
-      const after = await cancelOrder(rt, { orderId: order.id, reason: 'expired' })
+      // One order's provider query hanging must not hold up the rest.
+      const after = await withDeadline(
+        cancelOrder(rt, { orderId: order.id, reason: 'expired' }),
+        rt.config.adapterTimeoutMs,
+        `expiring order ${order.number}`,
+      )
       if (after.status === 'expired') expired++
       else if (after.status === 'paid') paid++
     } catch (error) {
+      // A payment (or a cancel) won the race at the deadline: the outcome is right, nothing to report.
+      if (isLoopError(error) && error.code === 'invalid_transition') {
+        if ((await rt.storage.getOrder({ id: order.id }))?.status === 'paid') paid++
+        continue
+      }
       rt.reportError(error, `expiring order ${order.number}`)
     }
   }

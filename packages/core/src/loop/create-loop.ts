@@ -5,7 +5,7 @@ import { loopError } from '../errors.js'
 import { funnel } from '../flows/analytics.js'
 import { adjustStock, putSku, setStock } from '../flows/catalog.js'
 import { type CheckoutResult, checkout } from '../flows/checkout.js'
-import { type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
+import { type DispatchInput, type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
 import { recoverHooks } from '../flows/hooks.js'
 import { cancelOrder, expireDue, fulfilOrder, reconcile } from '../flows/lifecycle.js'
 import { beginLogin, loginWithProfile } from '../flows/login.js'
@@ -14,9 +14,11 @@ import { createRefund } from '../flows/refund.js'
 import { createShare, shareCard, visitShare } from '../flows/share.js'
 import { handleWebhook } from '../flows/webhook.js'
 import { createHandler } from '../http/handler.js'
+import { type Background, createBackground } from './background.js'
+import { backgroundLoops, runTickHooks } from './background-loops.js'
 import type { LoopEventType, LoopListener } from './events.js'
 import type { LoopOptions } from './options.js'
-import { createRuntime } from './runtime.js'
+import { createRuntime, positive } from './runtime.js'
 
 /**
  * Creates a loop: login → pay → notify → share → attributed re-entry, with its Web handler.
@@ -43,8 +45,8 @@ export function createLoop(options: LoopOptions) {
   const handle = (request: Request) => handler!(request)
   const rt = createRuntime(options, handle)
   handler = createHandler(rt)
-  let timer: ReturnType<typeof setInterval> | null = null
-  let running: Promise<unknown> | null = null
+  let background: Background | null = null
+  let unsubscribe: (() => void) | null = null
 
   const loop = {
     /** The Web-standard handler. Mount it at the path of `baseUrl`. */
@@ -150,9 +152,8 @@ export function createLoop(options: LoopOptions) {
       handle: (input: { provider: string; request: Request }) => handleWebhook(rt, input),
     },
     notify: {
-      /** One dispatcher pass over the outbox. */
-      dispatch: (input: { limit?: number; leaseMs?: number } = {}): Promise<DispatchResult> =>
-        dispatchNotifications(rt, input),
+      /** One dispatcher pass over the outbox: claims a batch, sends it within each channel's limits, records the outcomes. */
+      dispatch: (input: DispatchInput = {}): Promise<DispatchResult> => dispatchNotifications(rt, input),
       list: (input: { customerId?: string; status?: 'pending' | 'sent' | 'dead'; limit?: number } = {}) =>
         rt.storage.listNotifications({
           limit: input.limit ?? 50,
@@ -200,43 +201,42 @@ export function createLoop(options: LoopOptions) {
           ...(input.status ? { status: input.status } : {}),
         }),
     },
-    /** Runs the plugins' periodic work once (e.g. releasing held rewards). `start()` calls it on its timer. */
-    async tick() {
-      for (const plugin of rt.plugins) {
-        for (const hook of plugin.hooks?.tick ?? []) {
-          try {
-            await hook({ context: rt.context })
-          } catch (error) {
-            rt.reportError(error, `plugin ${plugin.id} tick`)
-          }
-        }
-      }
-    },
-    /** Re-runs work a crash may have cut short (after-hooks of paid orders). Safe to call any time. */
+    /** Runs the plugins' periodic work once (e.g. releasing held rewards), each hook under the adapter deadline. `start()` runs it on its own schedule. */
+    tick: () => runTickHooks(rt),
+    /**
+     * Re-runs work a crash or a failing write cut short after a committed change (the `orderPaid`
+     * after-hooks of paid orders). Safe to call any time; call it at start-up.
+     */
     recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
-    /** Runs the dispatcher, order expiry, refund reconciliation and the plugins' `tick` hooks every `intervalMs` until `stop()`; call `recover()` yourself at start-up. */
+    /**
+     * Runs the background work until `stop()`: the dispatcher, order expiry, refund reconciliation
+     * and the plugins' `tick` hooks, each as its own loop on its own schedule (`background` options;
+     * `intervalMs` sets them all). Committed outbox rows wake the dispatcher at once. Call `recover()` yourself
+     * at start-up.
+     */
     start(input: { intervalMs?: number } = {}) {
-      if (timer) return
-      const tick = async () => {
-        if (running) return
-        running = (async () => {
-          await dispatchNotifications(rt)
-          await expireDue(rt)
-          await reconcileRefunds(rt, { limit: 20 })
-          await loop.tick()
-        })()
-          .catch((error) => rt.reportError(error, 'background tick'))
-          .finally(() => {
-            running = null
-          })
+      if (background?.running) return
+      const o = options.background ?? {}
+      const every = {
+        dispatchMs: positive(input.intervalMs ?? o.dispatchIntervalMs, 1000),
+        expiryMs: positive(input.intervalMs ?? o.expiryIntervalMs, 1000),
+        refundsMs: positive(input.intervalMs ?? o.refundIntervalMs, 1000),
+        tickMs: positive(input.intervalMs ?? o.tickIntervalMs, 1000),
       }
-      timer = setInterval(tick, input.intervalMs ?? 1000)
-      timer.unref?.()
+      const bg = createBackground({
+        loops: backgroundLoops(rt, every),
+        stopTimeoutMs: positive(o.stopTimeoutMs, 10_000),
+        reportError: rt.reportError,
+      })
+      background = bg
+      unsubscribe = rt.onOutbox(() => bg.wake('dispatch'))
+      bg.start()
     },
+    /** Stops the background work; resolves once passes in flight end, or after `background.stopTimeoutMs` at most. */
     async stop() {
-      if (timer) clearInterval(timer)
-      timer = null
-      await running
+      unsubscribe?.()
+      unsubscribe = null
+      await background?.stop()
     },
     async close() {
       await loop.stop()

@@ -1,5 +1,5 @@
 import type { IdentityAdapter } from '../contracts/identity.js'
-import type { MessagingAdapter } from '../contracts/messaging.js'
+import type { MessagingAdapter, MessagingLimits } from '../contracts/messaging.js'
 import type { PaymentAdapter } from '../contracts/payment.js'
 import type { LoopPlugin } from '../contracts/plugin.js'
 import type { StorageAdapter } from '../contracts/storage.js'
@@ -93,6 +93,33 @@ export interface LoopOptions {
     maxAttempts?: number
     /** Exponential backoff: base delay and cap. Default 5 s and 1 h. */
     backoff?: { baseMs: number; maxMs: number }
+    /** Rows one dispatcher pass claims at once (and the most the background dispatcher keeps in flight). Default 512. */
+    batchSize?: number
+    /** How long a claimed row stays leased to its dispatcher. Default 60 s. */
+    leaseMs?: number
+    /** Sends in flight at once per channel, unless the channel's `limits` say otherwise. Default 64. */
+    concurrency?: number
+    /** Per-channel limits by channel id, overriding the adapter's own `limits` (e.g. `{ wechat: { perMinute: 6000 } }`). */
+    channels?: Record<string, MessagingLimits>
+  }
+  /**
+   * The background work `loop.start()` runs: independent loops (dispatch, expiry, refund
+   * reconciliation, plugin ticks),
+   * each on its own schedule, so a stuck one never holds up another.
+   */
+  background?: {
+    /** Pause between dispatcher passes when the outbox is idle; a committed outbox row wakes it at once. Default 1 s. */
+    dispatchIntervalMs?: number
+    /** Pause between expiry passes. Default 1 s. */
+    expiryIntervalMs?: number
+    /** Pause between refund-reconciliation passes (a refund is first checked once `refunds.retryAfterMs` old). Default 1 s. */
+    refundIntervalMs?: number
+    /** Pause between plugin `tick` passes. Default 1 s. */
+    tickIntervalMs?: number
+    /** Deadline of every adapter call background work makes (a send, a provider query, a hook). Default 5 s. */
+    adapterTimeoutMs?: number
+    /** The most `loop.stop()` waits for passes in flight before it resolves anyway. Default 10 s. */
+    stopTimeoutMs?: number
   }
   shares?: {
     /** Where a share link lands: a path on the host app. Default `/?sku=<id>` or `/`. */

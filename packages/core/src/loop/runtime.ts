@@ -6,7 +6,7 @@ import { memoryStorage } from '../adapters/memory-storage/index.js'
 import { sandboxIdentity } from '../adapters/sandbox-identity.js'
 import { sandboxPayments } from '../adapters/sandbox-payments.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
-import type { MessagingAdapter } from '../contracts/messaging.js'
+import type { MessagingAdapter, MessagingLimits } from '../contracts/messaging.js'
 import type { PaymentAdapter } from '../contracts/payment.js'
 import type { LoopContext, LoopPlugin } from '../contracts/plugin.js'
 import type { Effects, StorageAdapter } from '../contracts/storage.js'
@@ -40,6 +40,9 @@ export interface Runtime {
     secureCookies: boolean
     maxAttempts: number
     backoff: { baseMs: number; maxMs: number }
+    /** Deadline of every adapter call made by background work. */
+    adapterTimeoutMs: number
+    dispatch: { batchSize: number; leaseMs: number; limits: (channel: MessagingAdapter) => MessagingLimits }
   }
   options: LoopOptions
   /** An event for the log, stamped with the clock. */
@@ -48,8 +51,10 @@ export interface Runtime {
     data: LoopEventData[K],
     refs?: { customerId?: string | null; orderId?: string | null },
   ): NewEvent
-  /** Emits the events of a committed change to listeners. */
+  /** Emits the events of a committed change to listeners; committed outbox rows wake the dispatcher. */
   published(effects: Effects | undefined): void
+  /** Calls `listener` whenever a committed change of this process wrote outbox rows. Returns the unsubscribe. */
+  onOutbox(listener: () => void): () => void
   reportError(error: unknown, where: string): void
 }
 
@@ -106,6 +111,16 @@ export function createRuntime(
   const onError =
     options.onError ??
     ((error: unknown, where: string) => console.error(`[loopkit] error in ${where}:`, error))
+  // Limits are read lazily by the dispatcher; check them here so a typo fails at createLoop.
+  for (const limits of [
+    ...(options.messaging ?? []).map((m) => m.limits),
+    ...Object.values(options.notifications?.channels ?? {}),
+  ]) {
+    positive(limits?.concurrency, 1)
+    positive(limits?.perMinute, 1)
+  }
+  positive(options.notifications?.concurrency, 1)
+  const outboxListeners = new Set<() => void>()
   const rt: Runtime = {
     storage,
     payments: byId('payment', options.payments ?? developmentDefault(baseUrl, 'payments', sandboxPayments)),
@@ -143,6 +158,16 @@ export function createRuntime(
       secureCookies: options.session?.secureCookies ?? baseUrl.protocol === 'https:',
       maxAttempts: options.notifications?.maxAttempts ?? 8,
       backoff: options.notifications?.backoff ?? { baseMs: 5_000, maxMs: 3_600_000 },
+      adapterTimeoutMs: positive(options.background?.adapterTimeoutMs, 5_000),
+      dispatch: {
+        batchSize: positive(options.notifications?.batchSize, 512),
+        leaseMs: positive(options.notifications?.leaseMs, 60_000),
+        limits: (channel) => ({
+          concurrency: positive(options.notifications?.concurrency, 64),
+          ...channel.limits,
+          ...options.notifications?.channels?.[channel.id],
+        }),
+      },
     },
     options,
     event(type, data, refs = {}) {
@@ -158,10 +183,27 @@ export function createRuntime(
     },
     published(effects) {
       if (effects?.events?.length) rt.emitter.emit(effects.events)
+      if (effects?.outbox?.length) for (const listener of outboxListeners) listener()
+    },
+    onOutbox(listener) {
+      outboxListeners.add(listener)
+      return () => outboxListeners.delete(listener)
     },
     reportError: onError,
   }
   return rt
+}
+
+/** A positive finite option, or its default; anything else is a configuration error. */
+export function positive(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value <= 0)
+    throw loopError(
+      'loop',
+      'configuration',
+      `A duration or size option must be a positive number, got ${value}.`,
+    )
+  return value
 }
 
 /** The absolute URL of a loop route. */

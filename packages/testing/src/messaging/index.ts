@@ -13,7 +13,10 @@ export interface MessagingHarness {
   inbox(): Promise<unknown[]>
   /** A message breaking the channel's own format rules, if it has any. */
   invalidMessage?: RenderedMessage
-  /** True when the channel itself drops a repeated `dedupeKey` (WeChat `client_msg_id`). */
+  /**
+   * True when the channel itself drops a repeated `dedupeKey` (WeChat `client_msg_id`). Default:
+   * the adapter's own `dedupes`; a harness may set it for a channel that dedupes without saying so.
+   */
   dedupes?: boolean
 }
 
@@ -82,13 +85,26 @@ export function testMessagingAdapter(options: TestMessagingAdapterOptions): void
       expect((await h().inbox()).length).toBe(before + 2)
     })
 
+    it('declares `dedupes` only as a boolean', () => {
+      const { dedupes } = h().adapter
+      expect(dedupes === undefined || typeof dedupes === 'boolean').toBe(true)
+    })
+
     it('does not deliver a repeated dedupe key twice when the channel dedupes', async (ctx) => {
-      if (!h().dedupes) return ctx.skip('the channel does not dedupe by itself (the outbox does)')
+      if (!(h().adapter.dedupes ?? h().dedupes))
+        return ctx.skip('the channel does not declare `dedupes`: repeats after a crash reach the customer')
       const before = (await h().inbox()).length
       const dedupeKey = key()
-      await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey })
-      await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey })
+      const first = await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey })
+      const again = await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey })
       expect((await h().inbox()).length).toBe(before + 1)
+      // The repeat is answered like the first send, so the outbox records the same message id.
+      expect(again.providerMessageId).toBe(first.providerMessageId)
+      const other = await h().adapter.send({ customer: h().customer, message: h().message, dedupeKey: key() })
+      expect((await h().inbox()).length).toBe(before + 2)
+      expect(other.providerMessageId === null || other.providerMessageId !== first.providerMessageId).toBe(
+        true,
+      )
     })
 
     it('fails a send to an unreachable customer with a non-retryable LoopError', async () => {

@@ -11,6 +11,7 @@ import { limitCases } from './limits.js'
 import { mergeCases } from './merges.js'
 import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
+import { outboxBatchCases } from './outbox-batch.js'
 import { paymentCases } from './payments.js'
 import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
@@ -64,6 +65,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     rewardClawbackCases(ctx)
     eventCases(ctx)
     outboxCases(ctx)
+    outboxBatchCases(ctx)
     cacheCases(ctx)
     effectsCases(ctx)
   })

@@ -1,11 +1,48 @@
-import type { StorageAdapter } from '../../contracts/storage.js'
+import type { NotificationOutcome, StorageAdapter } from '../../contracts/storage.js'
 import type { Notification } from '../../domain/notification.js'
 import { copy, type MemoryState, writeEffects } from './state.js'
 
 type OutboxOps = Pick<
   StorageAdapter,
-  'enqueueNotifications' | 'claimNotifications' | 'completeNotification' | 'listNotifications'
+  | 'enqueueNotifications'
+  | 'claimNotifications'
+  | 'completeNotification'
+  | 'completeNotifications'
+  | 'listNotifications'
 >
+
+/** Applies one outcome if `leaseToken` still holds the row; synchronous, so atomic. */
+function complete(
+  state: MemoryState,
+  id: string,
+  leaseToken: string,
+  outcome: NotificationOutcome,
+  now: number,
+): boolean {
+  const n = state.notifications.get(id)
+  if (!n || n.status !== 'pending' || n.leaseToken !== leaseToken) return false
+  n.leaseToken = null
+  n.leaseUntil = null
+  n.updatedAt = now
+  if (outcome.status === 'sent') {
+    n.status = 'sent'
+    n.providerMessageId = outcome.providerMessageId
+    state.pendingNotifications.delete(id)
+  } else if (outcome.status === 'dead') {
+    n.status = 'dead'
+    n.lastError = outcome.error
+    state.pendingNotifications.delete(id)
+  } else {
+    if (outcome.status === 'retry') n.lastError = outcome.error
+    // A released row was never attempted: give back the attempt its claim counted.
+    else n.attempts = Math.max(0, n.attempts - 1)
+    n.nextAttemptAt = outcome.nextAttemptAt
+    // Re-queue at the back: rows keep roughly due order without sorting on every claim.
+    state.pendingNotifications.delete(id)
+    state.pendingNotifications.add(id)
+  }
+  return true
+}
 
 export function outboxOps(state: MemoryState): OutboxOps {
   return {
@@ -31,28 +68,19 @@ export function outboxOps(state: MemoryState): OutboxOps {
     },
 
     async completeNotification({ id, leaseToken, outcome, now, effects }) {
-      const n = state.notifications.get(id)
-      if (!n || n.status !== 'pending' || n.leaseToken !== leaseToken) return { changed: false }
-      n.leaseToken = null
-      n.leaseUntil = null
-      n.updatedAt = now
-      if (outcome.status === 'sent') {
-        n.status = 'sent'
-        n.providerMessageId = outcome.providerMessageId
-        state.pendingNotifications.delete(id)
-      } else if (outcome.status === 'dead') {
-        n.status = 'dead'
-        n.lastError = outcome.error
-        state.pendingNotifications.delete(id)
-      } else {
-        n.lastError = outcome.error
-        n.nextAttemptAt = outcome.nextAttemptAt
-        // Re-queue at the back: rows keep roughly due order without sorting on every claim.
-        state.pendingNotifications.delete(id)
-        state.pendingNotifications.add(id)
-      }
+      if (!complete(state, id, leaseToken, outcome, now)) return { changed: false }
       writeEffects(state, effects, now)
       return { changed: true }
+    },
+
+    async completeNotifications({ leaseToken, completions, now }) {
+      const changed: string[] = []
+      for (const c of completions) {
+        if (!complete(state, c.id, leaseToken, c.outcome, now)) continue
+        if (c.events) writeEffects(state, { events: c.events }, now)
+        changed.push(c.id)
+      }
+      return { changed }
     },
 
     async listNotifications({ customerId, status, limit }) {

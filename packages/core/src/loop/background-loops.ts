@@ -1,0 +1,72 @@
+import { withDeadline } from '../_internal/deadline.js'
+import { dispatchUntilIdle } from '../flows/dispatch-until-idle.js'
+import { expireDue } from '../flows/lifecycle.js'
+import { reconcileRefunds } from '../flows/reconcile-refunds.js'
+import type { BackgroundLoop } from './background.js'
+import type { Runtime } from './runtime.js'
+
+/** How often each loop runs; `loop.start({ intervalMs })` sets them all at once. */
+export interface BackgroundIntervals {
+  dispatchMs: number
+  expiryMs: number
+  refundsMs: number
+  tickMs: number
+}
+
+/** Runs every plugin's `tick` hooks once, each under the adapter deadline; a failing one is reported. */
+export async function runTickHooks(rt: Runtime): Promise<void> {
+  for (const plugin of rt.plugins) {
+    for (const hook of plugin.hooks?.tick ?? []) {
+      try {
+        await withDeadline(
+          hook({ context: rt.context }),
+          rt.config.adapterTimeoutMs,
+          `plugin ${plugin.id} tick`,
+        )
+      } catch (error) {
+        rt.reportError(error, `plugin ${plugin.id} tick`)
+      }
+    }
+  }
+}
+
+/** The loops `loop.start()` runs, each independent of the others; this is the one place to add another. */
+export function backgroundLoops(rt: Runtime, every: BackgroundIntervals): BackgroundLoop[] {
+  const expiryLimit = 100
+  const refundLimit = 20
+  return [
+    {
+      name: 'dispatch',
+      intervalMs: every.dispatchMs,
+      run: async (signal) => {
+        await dispatchUntilIdle(rt, { signal })
+        return {}
+      },
+    },
+    {
+      name: 'expiry',
+      intervalMs: every.expiryMs,
+      run: async () => {
+        const r = await expireDue(rt, { limit: expiryLimit })
+        return { again: r.expired + r.paid >= expiryLimit }
+      },
+    },
+    {
+      // Each provider call inside has its own deadline (`refunds.providerTimeoutMs`).
+      name: 'refunds',
+      intervalMs: every.refundsMs,
+      run: async () => {
+        const r = await reconcileRefunds(rt, { limit: refundLimit })
+        return { again: r.checked >= refundLimit }
+      },
+    },
+    {
+      name: 'tick',
+      intervalMs: every.tickMs,
+      run: async () => {
+        await runTickHooks(rt)
+        return {}
+      },
+    },
+  ]
+}
