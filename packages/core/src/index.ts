@@ -39,3 +39,9 @@ export type {
 } from './loop/options.js'
 export { type ReferralRewardsOptions, type RewardRule, referralRewards } from './plugins/referral-rewards.js'
 export { parseInput } from './schemas.js'
+export type { RateLimitedRoute, RateLimitOptions, RateLimitRule } from './security/rate-limit/limits.js'
+export {
+  type MemoryRateLimitStoreOptions,
+  memoryRateLimitStore,
+} from './security/rate-limit/memory-store.js'
+export { type Bucket, takeFromBucket } from './security/rate-limit/token-bucket.js'

@@ -4,6 +4,7 @@ import type { Attribution, Order, OrderLine } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { type CheckoutInput, checkoutInput, parseInput } from '../schemas.js'
+import { checkReturnUrl } from '../security/redirect.js'
 
 /** What `loop.checkout()` returns: the order and how the buyer pays it. */
 export interface CheckoutResult {
@@ -60,6 +61,7 @@ async function attributionFor(
  */
 export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResult> {
   const input = parseInput(checkoutInput, raw, 'checkout')
+  const returnUrl = input.returnUrl && checkReturnUrl(rt, input.returnUrl)
   const provider = input.provider ?? rt.payments.keys().next().value
   const adapter = provider === undefined ? undefined : rt.payments.get(provider)
   if (!adapter) throw loopError('checkout', 'invalid_input', `No payment provider \`${input.provider}\`.`)
@@ -124,7 +126,7 @@ export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResul
     description:
       order.lines.length === 1 ? order.lines[0]!.title : `${order.lines[0]!.title} ×${order.lines.length}`,
     ...(input.method ? { method: input.method } : {}),
-    ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+    ...(returnUrl ? { returnUrl } : {}),
     ...(input.clientIp ? { clientIp: input.clientIp } : {}),
   })
   // A payment attempt is recorded when the provider gave it a reference (WeChat's prepay_id); the

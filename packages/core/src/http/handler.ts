@@ -1,6 +1,7 @@
 import type { LoopRoute } from '../contracts/plugin.js'
 import { loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { DEFAULT_BODY_LIMIT, limitBody } from './body.js'
 import { errorResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
 import { loginRoutes } from './routes/login.js'
@@ -22,7 +23,8 @@ function extensionRoute(route: LoopRoute): LoopHttpRoute {
 
 /**
  * The loop's Web-standard handler: built-in routes, then routes of adapters and plugins, all under
- * the base path of `baseUrl`. Every failure is a JSON `{ error: { code, message, issues? } }`.
+ * the base path of `baseUrl`. Every body is capped at its route's limit as it streams. Every failure
+ * is a JSON `{ error: { code, message, issues? } }` (login callbacks answer browsers with a page).
  */
 export function createHandler(rt: Runtime): (request: Request) => Promise<Response> {
   const routes: LoopHttpRoute[] = [
@@ -87,8 +89,9 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
       return res
     }
     try {
-      const customerId = await sessionCustomer(rt, request)
-      return await match.route.handler({ rt, customerId, request, params: match.params })
+      const limited = limitBody(request, match.route.bodyLimit ?? DEFAULT_BODY_LIMIT, 'http')
+      const customerId = await sessionCustomer(rt, limited)
+      return await match.route.handler({ rt, customerId, request: limited, params: match.params })
     } catch (error) {
       return toErrorResponse(error, (e) => rt.reportError(e, `${request.method} ${path}`))
     }

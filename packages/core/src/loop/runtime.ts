@@ -12,6 +12,7 @@ import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError, requiredOptionError } from '../errors.js'
 import { outboxFor } from '../flows/outbox.js'
+import { type RateLimits, resolveRateLimits } from '../security/rate-limit/limits.js'
 import { defaultTemplates } from './default-templates.js'
 import { createEmitter, type LoopEmitter, type LoopEventData, type LoopEventType } from './events.js'
 import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
@@ -30,6 +31,8 @@ export interface Runtime {
   context: LoopContext
   emitter: LoopEmitter
   templates: Record<NotificationTopic, NotificationTemplate>
+  /** The rate limits of the HTTP routes; null when off. */
+  limits: RateLimits | null
   config: {
     orderTtlMs: number
     maxQuantity: number
@@ -38,6 +41,8 @@ export interface Runtime {
     secureCookies: boolean
     maxAttempts: number
     backoff: { baseMs: number; maxMs: number }
+    /** Origins a checkout `returnUrl` may point at, besides `baseUrl`'s. */
+    allowedRedirectOrigins: ReadonlySet<string>
   }
   options: LoopOptions
   /** An event for the log, stamped with the clock. */
@@ -74,6 +79,30 @@ function developmentDefault<T>(baseUrl: URL, option: 'payments' | 'identity', ma
     )
   }
   return [make()]
+}
+
+function redirectOrigins(list: string[] | undefined): ReadonlySet<string> {
+  const out = new Set<string>()
+  for (const entry of list ?? []) {
+    let url: URL | null = null
+    try {
+      url = new URL(entry)
+    } catch {}
+    // An origin only: a path or query here would suggest a prefix match the loop does not do.
+    if (
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.origin !== entry.replace(/\/$/, '').toLowerCase()
+    ) {
+      throw loopError(
+        'loop',
+        'configuration',
+        `Option \`allowedRedirectOrigins\` takes origins like \`https://shop.example\`, got \`${entry}\`.`,
+      )
+    }
+    out.add(url.origin)
+  }
+  return out
 }
 
 export function createRuntime(
@@ -127,6 +156,7 @@ export function createRuntime(
       NotificationTopic,
       NotificationTemplate
     >,
+    limits: resolveRateLimits(options.rateLimits, storage),
     config: {
       orderTtlMs: options.orders?.ttlMs ?? 30 * 60_000,
       maxQuantity: options.orders?.maxQuantity ?? 999,
@@ -135,6 +165,7 @@ export function createRuntime(
       secureCookies: options.session?.secureCookies ?? baseUrl.protocol === 'https:',
       maxAttempts: options.notifications?.maxAttempts ?? 8,
       backoff: options.notifications?.backoff ?? { baseMs: 5_000, maxMs: 3_600_000 },
+      allowedRedirectOrigins: redirectOrigins(options.allowedRedirectOrigins),
     },
     options,
     event(type, data, refs = {}) {

@@ -1,7 +1,9 @@
 import { loopError } from '../../errors.js'
 import { createShare, recordClientEvent, shareCard, visitShare } from '../../flows/share.js'
 import { parseInput, shareBody } from '../../schemas.js'
-import { json, readJson, redirect } from '../respond.js'
+import { readJson } from '../body.js'
+import { enforceRateLimit } from '../rate-limit.js'
+import { json, redirect } from '../respond.js'
 import { visitorKey } from '../session.js'
 import type { LoopHttpRoute } from './types.js'
 
@@ -9,8 +11,10 @@ export const shareRoutes: LoopHttpRoute[] = [
   {
     method: 'POST',
     path: '/shares',
+    bodyLimit: 4 * 1024,
     async handler({ rt, request, customerId }) {
       if (!customerId) throw loopError('share', 'unauthorized', 'Log in before sharing.')
+      await enforceRateLimit(rt, { route: 'shares', request, customerId })
       const body = parseInput(shareBody, await readJson(request, 'share'), 'share')
       const { share, token, link } = await createShare(rt, { ...body, customerId })
       return json(
@@ -42,7 +46,9 @@ export const shareRoutes: LoopHttpRoute[] = [
   {
     method: 'POST',
     path: '/events',
+    bodyLimit: 2 * 1024,
     async handler({ rt, request, customerId }) {
+      await enforceRateLimit(rt, { route: 'events', request, customerId })
       await recordClientEvent(rt, await readJson(request, 'events'), customerId)
       return new Response(null, { status: 204 })
     },
