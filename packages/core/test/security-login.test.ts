@@ -10,7 +10,11 @@ async function callbackFor(b: ReturnType<typeof browser>, name: string, query = 
   const page = new URL(start.headers.get('location')!)
   const posted = await b.request(page.pathname, {
     method: 'POST',
-    form: { name, state: page.searchParams.get('state')!, redirect_uri: page.searchParams.get('redirect_uri')! },
+    form: {
+      name,
+      state: page.searchParams.get('state')!,
+      redirect_uri: page.searchParams.get('redirect_uri')!,
+    },
   })
   const cb = new URL(posted.headers.get('location')!)
   return { start, path: cb.pathname + cb.search }
@@ -104,7 +108,11 @@ describe('#9.1 login CSRF: the state is bound to the browser that started the lo
     const page = new URL(url)
     const posted = await b.request(page.pathname, {
       method: 'POST',
-      form: { name: 'Host', state: page.searchParams.get('state')!, redirect_uri: page.searchParams.get('redirect_uri')! },
+      form: {
+        name: 'Host',
+        state: page.searchParams.get('state')!,
+        redirect_uri: page.searchParams.get('redirect_uri')!,
+      },
     })
     const cb = new URL(posted.headers.get('location')!)
     expect((await b.request(cb.pathname + cb.search)).headers.get('location')).toBe('/cart')

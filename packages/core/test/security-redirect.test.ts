@@ -34,7 +34,11 @@ async function startLogin(b: ReturnType<typeof browser>, returnTo: string) {
 async function providerAnswer(b: ReturnType<typeof browser>, page: URL, form: Record<string, string>) {
   const posted = await b.request(page.pathname, {
     method: 'POST',
-    form: { state: page.searchParams.get('state')!, redirect_uri: page.searchParams.get('redirect_uri')!, ...form },
+    form: {
+      state: page.searchParams.get('state')!,
+      redirect_uri: page.searchParams.get('redirect_uri')!,
+      ...form,
+    },
   })
   const cb = new URL(posted.headers.get('location')!)
   return cb.pathname + cb.search
@@ -83,9 +87,11 @@ describe('#9.2 open redirect: every login outcome stays on the configured origin
       expect(res.status, bad).toBe(400)
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_input')
     }
-    await expect(loop.login.begin({ provider: 'sandbox', returnTo: '//evil.example' })).rejects.toMatchObject({
-      code: 'invalid_input',
-    })
+    await expect(loop.login.begin({ provider: 'sandbox', returnTo: '//evil.example' })).rejects.toMatchObject(
+      {
+        code: 'invalid_input',
+      },
+    )
   })
 
   it('#9.2 an ordinary returnTo keeps its path, query and fragment, percent-encoded', async () => {
