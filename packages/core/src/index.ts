@@ -44,4 +44,9 @@ export {
   type MemoryRateLimitStoreOptions,
   memoryRateLimitStore,
 } from './security/rate-limit/memory-store.js'
-export { type Bucket, takeFromBucket } from './security/rate-limit/token-bucket.js'
+export {
+  type Bucket,
+  bucketRefillMs,
+  bucketRetryAfterMs,
+  takeFromBucket,
+} from './security/rate-limit/token-bucket.js'

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg'
 import { quoteIdent, toLoopError } from '../_internal/db.js'
 import { initialSchema } from './0001-initial.js'
+import { rateLimitsSchema } from './0005-rate-limits.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -22,7 +23,10 @@ export interface Migration {
  * for (const m of migrations) console.log(`-- ${m.version} ${m.name}\n${m.sql('"shop"')}`)
  * ```
  */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }]
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+  { version: 5, name: 'rate limits', sql: rateLimitsSchema },
+]
 
 /**
  * Applies the migrations the schema has not seen yet, in one transaction. A transaction-level

@@ -9,6 +9,7 @@ import { eventCases } from './events.js'
 import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
 import { paymentCases } from './payments.js'
+import { rateLimitCases } from './rate-limits.js'
 import { refundCases } from './refunds.js'
 import { rewardCases } from './rewards.js'
 import { shareCases } from './shares.js'
@@ -55,6 +56,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     eventCases(ctx)
     outboxCases(ctx)
     cacheCases(ctx)
+    rateLimitCases(ctx)
     effectsCases(ctx)
   })
 }

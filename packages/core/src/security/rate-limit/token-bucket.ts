@@ -29,18 +29,33 @@ export function takeFromBucket(
   if (level >= cost) return { allowed: true, retryAfterMs: 0, bucket: { tokens: level - cost, updatedAt } }
   return {
     allowed: false,
-    retryAfterMs: retryAfter(level, input),
+    retryAfterMs: bucketRetryAfterMs(level, input),
     bucket: { tokens: level, updatedAt },
   }
 }
 
-/** How long until a bucket at `level` holds `cost` tokens (never, for a cost above capacity). */
-export function retryAfter(level: number, input: TakeTokensInput): number {
+/**
+ * How long until a bucket at `level` holds `cost` tokens (practically never, for a cost above
+ * capacity). Storage adapters use it to answer `retryAfterMs` from the level their SQL returned.
+ *
+ * @example
+ * ```ts
+ * bucketRetryAfterMs(0.5, { key: 'k', capacity: 10, refillPerSecond: 0.5, cost: 1, now: 0 }) // 1000
+ * ```
+ */
+export function bucketRetryAfterMs(level: number, input: TakeTokensInput): number {
   if (input.cost > input.capacity || input.refillPerSecond <= 0) return Number.MAX_SAFE_INTEGER
   return Math.max(1, Math.ceil(((input.cost - level) / input.refillPerSecond) * 1000))
 }
 
-/** How long an untouched bucket takes to be full again from empty: after that it can be forgotten. */
-export function refillMs(input: Pick<TakeTokensInput, 'capacity' | 'refillPerSecond'>): number {
+/**
+ * How long an untouched bucket takes to be full again from empty: after that it can be forgotten.
+ *
+ * @example
+ * ```ts
+ * bucketRefillMs({ capacity: 10, refillPerSecond: 0.5 }) // 20000
+ * ```
+ */
+export function bucketRefillMs(input: Pick<TakeTokensInput, 'capacity' | 'refillPerSecond'>): number {
   return Math.ceil((input.capacity / input.refillPerSecond) * 1000)
 }
