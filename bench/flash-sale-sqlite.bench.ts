@@ -68,7 +68,38 @@ async function runOnce(synchronous: 'normal' | 'full'): Promise<void> {
     )
     if (sale.oversold !== 0 || sale.paid + sale.stockLeft !== UNITS)
       throw new Error('Oversold or lost stock: the sale is wrong.')
+    await rateLimitCost(dir, synchronous)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// The rate limiter's cost: the same sale with checkout over HTTP (the route the limits guard),
+// limits off, on (the default in-memory store) and on with the SQLite store, interleaved
+// off/on/off so drift on a shared machine does not land on one side.
+async function rateLimitCost(dir: string, synchronous: 'normal' | 'full'): Promise<void> {
+  const sale = async (name: string, rateLimits: Parameters<typeof runFlashSale>[0]['rateLimits']) => {
+    const r = await runFlashSale({
+      file: join(dir, `rl-${name}.db`),
+      units: UNITS,
+      buyers: ATTEMPTS,
+      concurrency: 32,
+      synchronous,
+      via: 'http',
+      rateLimits,
+    })
+    if (r.oversold !== 0 || r.paid + r.stockLeft !== UNITS) throw new Error('Oversold: the sale is wrong.')
+    return perSec(r.paid, r.elapsedMs)
+  }
+  const off1 = await sale('off-1', false)
+  const memory = await sale('memory', {})
+  const stored = await sale('storage', { store: 'storage' })
+  const off2 = await sale('off-2', false)
+  const off = (off1 + off2) / 2
+  console.log(
+    `rate limits (checkout over HTTP): off ${off} orders/s (${off1}, ${off2}); on, memory store ${memory}; on, SQLite store ${stored}`,
+  )
+  console.log(
+    `ratio limits on/off: memory ${(memory / off).toFixed(3)} (target >= 0.95); SQLite store ${(stored / off).toFixed(3)}`,
+  )
 }

@@ -164,6 +164,22 @@ describe('#9.5 bodies are streamed with a byte limit per route', () => {
     expect(small.status).toBe(400)
   })
 
+  it('#9.5 adapter and plugin routes get the 64 KiB cap however they read the body', async () => {
+    const { loop } = testLoop()
+    const { stream, pulled } = countingStream(1024 * 1024, 0x61)
+    const res = await loop.fetch(
+      new Request('http://shop.test/loop/sandbox/login', {
+        method: 'POST',
+        body: stream,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        duplex: 'half',
+      } as RequestInit),
+    )
+    expect(res.status).toBe(413)
+    expect(await codeOf(res)).toBe('payload_too_large')
+    expect(pulled()).toBeLessThan(80 * 1024)
+  })
+
   it('#9.5 a body that is not UTF-8 is invalid_input, not a garbled string', async () => {
     const { b } = await shop()
     const res = await b.request('/loop/checkout', {

@@ -1,7 +1,23 @@
 import { loopError } from '../errors.js'
 
-/** Bodies of routes that do not declare a limit (adapter and plugin routes, webhooks): 64 KiB. */
-export const DEFAULT_BODY_LIMIT = 64 * 1024
+/**
+ * The most bytes of body each route reads, and why. A body past its limit is `413
+ * payload_too_large`; reading stops at the first byte past it. docs/security.md has the table.
+ */
+export const BODY_LIMITS = {
+  /** 50 lines of 128-character SKU ids and the other fields fit in 10 KiB. */
+  checkout: 16 * 1024,
+  /** A SKU id and a channel name. */
+  shares: 4 * 1024,
+  /** One share action: a token, a type and a channel (about 100 bytes). */
+  events: 2 * 1024,
+  /** A mini-program `wx.login` code (≤ 512) and a share token. */
+  codeLogin: 4 * 1024,
+  /** WeChat Pay, Alipay and Stripe notifications are a few KB. */
+  webhooks: 64 * 1024,
+  /** Routes of adapters and plugins (the sandbox's pages post small forms). */
+  extensions: 64 * 1024,
+} as const
 
 /**
  * True for `application/json` and `application/<something>+json`, judged on the media type alone
@@ -25,10 +41,40 @@ function tooLarge(scope: string, limit: number) {
 }
 
 /**
- * The request with its body capped at `limit` bytes: a declared `content-length` over the limit is
- * refused before anything is read, and a body without one (chunked) is counted as it streams — the
- * read stops and fails with `payload_too_large` at the first byte past the limit, whoever reads it
- * (the loop, a payment adapter verifying a webhook, a plugin route).
+ * Reads at most `limit` bytes of the body: a declared `content-length` over the limit is refused
+ * before anything is read, and a body without one (chunked) is counted as it streams — the read
+ * stops, and the stream is cancelled, at the first chunk past the limit. Bytes, not characters.
+ */
+export async function readBody(request: Request, limit: number, scope: string): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null && Number(declared) > limit) throw tooLarge(scope, limit)
+  if (!request.body) return new Uint8Array(0)
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(scope, limit)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const c of chunks) {
+    out.set(c, offset)
+    offset += c.byteLength
+  }
+  return out
+}
+
+/**
+ * The request with its body capped at `limit` bytes however it is read, for handlers the loop does
+ * not own (adapter and plugin routes): past the limit the read fails with `payload_too_large`.
  */
 export function limitBody(request: Request, limit: number, scope: string): Request {
   if (!request.body) return request
@@ -47,17 +93,17 @@ export function limitBody(request: Request, limit: number, scope: string): Reque
 }
 
 /**
- * Reads a JSON body: `application/json` (or `+json`) only, else 415; valid UTF-8 and JSON, else
- * `invalid_input`. The size limit is the route's, applied by {@link limitBody} before the handler.
+ * Reads a JSON body of at most `limit` bytes: `application/json` (or `+json`) only, else 415; valid
+ * UTF-8 and JSON, else `invalid_input`.
  */
-export async function readJson(request: Request, scope: string): Promise<unknown> {
+export async function readJson(request: Request, scope: string, limit: number): Promise<unknown> {
   if (!isJsonMediaType(request.headers.get('content-type'))) {
     throw loopError(scope, 'invalid_input', 'Send the body as `application/json`.', { status: 415 })
   }
-  const bytes = new Uint8Array(await request.arrayBuffer())
+  const bytes = await readBody(request, limit, scope)
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = decoder.decode(bytes)
   } catch (cause) {
     throw loopError(scope, 'invalid_input', 'The body is not valid UTF-8.', { cause })
   }
@@ -67,3 +113,5 @@ export async function readJson(request: Request, scope: string): Promise<unknown
     throw loopError(scope, 'invalid_input', 'The body is not valid JSON.', { cause })
   }
 }
+
+const decoder = new TextDecoder('utf-8', { fatal: true })

@@ -2,8 +2,6 @@
 export interface Route<C> {
   method: string
   path: string
-  /** The most bytes of body the route reads (see `limitBody`); default `DEFAULT_BODY_LIMIT`. */
-  bodyLimit?: number
   handler(input: C & { request: Request; params: Record<string, string> }): Promise<Response>
 }
 

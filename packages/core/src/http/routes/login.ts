@@ -4,7 +4,7 @@ import type { Runtime } from '../../loop/runtime.js'
 import { codeLoginBody, parseInput } from '../../schemas.js'
 import { bindingDigest, bindingValue } from '../../security/login-binding.js'
 import { safeLocation } from '../../security/redirect.js'
-import { readJson } from '../body.js'
+import { BODY_LIMITS, readJson } from '../body.js'
 import { htmlPage, wantsHtml } from '../pages.js'
 import { enforceRateLimit } from '../rate-limit.js'
 import { json, redirect } from '../respond.js'
@@ -101,9 +101,8 @@ export const loginRoutes: LoopHttpRoute[] = [
   {
     method: 'POST',
     path: '/login/:provider/code',
-    bodyLimit: 4 * 1024,
     async handler({ rt, request, params }) {
-      const body = parseInput(codeLoginBody, await readJson(request, 'login'), 'login')
+      const body = parseInput(codeLoginBody, await readJson(request, 'login', BODY_LIMITS.codeLogin), 'login')
       const { customer, created } = await loginWithCode(rt, {
         provider: params.provider!,
         code: body.code,
@@ -118,7 +117,6 @@ export const loginRoutes: LoopHttpRoute[] = [
   {
     method: 'POST',
     path: '/logout',
-    bodyLimit: 1024,
     async handler({ rt }) {
       return new Response(null, { status: 204, headers: { 'set-cookie': clearSessionCookie(rt) } })
     },

@@ -1,7 +1,7 @@
 import { loopError } from '../../errors.js'
 import { checkout } from '../../flows/checkout.js'
 import { checkoutBody, parseInput } from '../../schemas.js'
-import { readJson } from '../body.js'
+import { BODY_LIMITS, readJson } from '../body.js'
 import { clientIp } from '../client-ip.js'
 import { enforceRateLimit } from '../rate-limit.js'
 import { json } from '../respond.js'
@@ -17,12 +17,14 @@ export const orderRoutes: LoopHttpRoute[] = [
   {
     method: 'POST',
     path: '/checkout',
-    // 50 lines of 128-character SKU ids and the other fields fit in 10 KiB.
-    bodyLimit: 16 * 1024,
     async handler(ctx) {
       const customerId = requireCustomer(ctx, 'checkout')
       await enforceRateLimit(ctx.rt, { route: 'checkout', request: ctx.request, customerId })
-      const body = parseInput(checkoutBody, await readJson(ctx.request, 'checkout'), 'checkout')
+      const body = parseInput(
+        checkoutBody,
+        await readJson(ctx.request, 'checkout', BODY_LIMITS.checkout),
+        'checkout',
+      )
       const idempotencyKey = body.idempotencyKey ?? ctx.request.headers.get('idempotency-key') ?? undefined
       // The payer address WeChat H5 needs: only from a source the host vouched for.
       const ip = clientIp(ctx.rt, ctx.request)

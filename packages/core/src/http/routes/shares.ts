@@ -1,7 +1,7 @@
 import { loopError } from '../../errors.js'
 import { createShare, recordClientEvent, shareCard, visitShare } from '../../flows/share.js'
 import { parseInput, shareBody } from '../../schemas.js'
-import { readJson } from '../body.js'
+import { BODY_LIMITS, readJson } from '../body.js'
 import { enforceRateLimit } from '../rate-limit.js'
 import { json, redirect } from '../respond.js'
 import { visitorKey } from '../session.js'
@@ -11,11 +11,10 @@ export const shareRoutes: LoopHttpRoute[] = [
   {
     method: 'POST',
     path: '/shares',
-    bodyLimit: 4 * 1024,
     async handler({ rt, request, customerId }) {
       if (!customerId) throw loopError('share', 'unauthorized', 'Log in before sharing.')
       await enforceRateLimit(rt, { route: 'shares', request, customerId })
-      const body = parseInput(shareBody, await readJson(request, 'share'), 'share')
+      const body = parseInput(shareBody, await readJson(request, 'share', BODY_LIMITS.shares), 'share')
       const { share, token, link } = await createShare(rt, { ...body, customerId })
       return json(
         {
@@ -46,10 +45,9 @@ export const shareRoutes: LoopHttpRoute[] = [
   {
     method: 'POST',
     path: '/events',
-    bodyLimit: 2 * 1024,
     async handler({ rt, request, customerId }) {
       await enforceRateLimit(rt, { route: 'events', request, customerId })
-      await recordClientEvent(rt, await readJson(request, 'events'), customerId)
+      await recordClientEvent(rt, await readJson(request, 'events', BODY_LIMITS.events), customerId)
       return new Response(null, { status: 204 })
     },
   },
