@@ -62,18 +62,20 @@ describe('#9 rate limits are built in', () => {
   })
 
   it('#9 rate limits: X-Forwarded-For is ignored unless the host trusts a proxy', async () => {
-    const rule = { capacity: 2, refillPerSecond: 0.01 }
+    const rule = { capacity: 1, refillPerSecond: 0.001 }
     const { loop } = testLoop({ rateLimits: { login: rule } })
-    const visitor = 'lk_visitor=abcdefghijklmnopqrstuv'
-    const start = (xff: string, cookie = visitor) =>
-      loop.fetch(
-        new Request('http://shop.test/loop/login/sandbox', { headers: { cookie, 'x-forwarded-for': xff } }),
-      )
-    // A client rotating a forged header does not get fresh buckets.
-    const forged = [await start('198.51.100.1'), await start('198.51.100.2'), await start('198.51.100.3')]
-    expect(forged.map((r) => r.status)).toEqual([302, 302, 429])
+    const start = (xff: string) =>
+      loop.fetch(new Request('http://shop.test/loop/login/sandbox', { headers: { 'x-forwarded-for': xff } }))
+    // A cookieless client rotating a forged header does not get fresh buckets: all share one.
+    const forged: number[] = []
+    for (let i = 0; i < 31; i++) forged.push((await start(`198.51.100.${i}`)).status)
+    expect(forged.filter((s) => s === 302)).toHaveLength(30)
+    expect(forged.at(-1)).toBe(429)
 
-    const proxied = testLoop({ rateLimits: { login: rule }, trustProxy: true })
+    const proxied = testLoop({
+      rateLimits: { login: { capacity: 2, refillPerSecond: 0.001 } },
+      trustProxy: true,
+    })
     const via = (xff: string) =>
       proxied.loop.fetch(
         new Request('http://shop.test/loop/login/sandbox', { headers: { 'x-forwarded-for': xff } }),
@@ -86,6 +88,22 @@ describe('#9 rate limits are built in', () => {
     ]
     expect(same.map((r) => r.status)).toEqual([302, 302, 429])
     expect((await via('203.0.113.10')).status).toBe(302)
+  })
+
+  it('#9 rate limits: a visitor cookie counts before the address (buyers behind one carrier NAT)', async () => {
+    const { loop } = testLoop({
+      rateLimits: { login: { capacity: 1, refillPerSecond: 0.001 } },
+      trustProxy: true,
+    })
+    const start = (visitor: string) =>
+      loop.fetch(
+        new Request('http://shop.test/loop/login/sandbox', {
+          headers: { 'x-forwarded-for': '203.0.113.9', cookie: `lk_visitor=${visitor}` },
+        }),
+      )
+    expect((await start('aaaaaaaaaaaaaaaaaaaaaa')).status).toBe(302)
+    expect((await start('bbbbbbbbbbbbbbbbbbbbbb')).status).toBe(302)
+    expect((await start('aaaaaaaaaaaaaaaaaaaaaa')).status).toBe(429)
   })
 
   it('#9 rate limits: a clientIp function keys anonymous requests by address', async () => {

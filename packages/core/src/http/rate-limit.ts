@@ -8,20 +8,20 @@ import { visitorKey } from './session.js'
 export const ANONYMOUS_FACTOR = 30
 
 /**
- * Whose bucket a request draws from: the customer when logged in, else the client address when
- * the host told the loop how to know it, else the visitor cookie, else one bucket shared by every
- * request that carries none of these, `ANONYMOUS_FACTOR` times larger (a client dropping its
- * cookies must not get a fresh bucket each time; configure `trustProxy` or `clientIp` so such
- * clients are told apart).
+ * Whose bucket a request draws from: the customer when logged in, else the browser's visitor
+ * cookie (many real buyers share one address behind a carrier NAT), else the client address when
+ * the host told the loop how to know it, else one bucket shared by every request that carries none
+ * of these, `ANONYMOUS_FACTOR` times larger. A client dropping its cookies thus never gets a fresh
+ * bucket: it draws from its address's, or from the shared one (configure `trustProxy` or
+ * `clientIp` so such clients are told apart).
  */
 function subject(rt: Runtime, request: Request, customerId: string | null): { key: string; factor: number } {
   if (customerId) return { key: `c:${customerId}`, factor: 1 }
+  const visitor = visitorKey(rt, request)
+  if (visitor.setCookie === null) return { key: `v:${visitor.key}`, factor: 1 }
   const ip = clientIp(rt, request)
   if (ip) return { key: `ip:${ip}`, factor: 1 }
-  const visitor = visitorKey(rt, request)
-  return visitor.setCookie === null
-    ? { key: `v:${visitor.key}`, factor: 1 }
-    : { key: 'anonymous', factor: ANONYMOUS_FACTOR }
+  return { key: 'anonymous', factor: ANONYMOUS_FACTOR }
 }
 
 /**
