@@ -82,7 +82,7 @@ export interface LoopOptions {
   allowedRedirectOrigins?: string[]
   /**
    * Token-bucket limits on login start, checkout, `POST /events` and share creation, per customer,
-   * else client address, else visitor cookie; a refused request gets `429` `rate_limited` with
+   * else visitor cookie, else client address; a refused request gets `429` `rate_limited` with
    * `retry-after`. On by default, counted in memory; `{ store: 'storage' }` counts across instances;
    * `false` turns them off.
    */

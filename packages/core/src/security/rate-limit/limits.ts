@@ -14,7 +14,7 @@ export type RateLimitedRoute = 'login' | 'checkout' | 'events' | 'shares'
 
 /**
  * Option `rateLimits` of `createLoop`: per-route token buckets, keyed by the customer, else the
- * client address, else the visitor cookie. `false` turns them all off (e.g. your proxy limits).
+ * visitor cookie, else the client address. `false` turns them all off (e.g. your proxy limits).
  *
  * @example
  * ```ts
