@@ -30,8 +30,9 @@ export function safeLocation(base: URL, target: string, params: Record<string, s
 }
 
 /**
- * True when `target` is an absolute http(s) URL on `base`'s origin or on one of `allowed`
- * (origins such as `https://pay.shop.example`), after WHATWG normalisation.
+ * `target` resolved against `base` when it is an http(s) URL, without credentials, on `base`'s
+ * origin or on one of `allowed` (origins such as `https://pay.shop.example`) after WHATWG
+ * normalisation; else null.
  */
 export function allowedUrl(target: string, base: URL, allowed: ReadonlySet<string>): URL | null {
   let url: URL
