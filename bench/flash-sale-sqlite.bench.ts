@@ -10,9 +10,12 @@
 // cut) and with `NORMAL` (survives a killed process, not a power cut), both sides alike each time.
 // LOOPKIT_BENCH_SYNC=normal|full runs one of them only; LOOPKIT_BENCH_SCALE=0.1 runs a tenth of
 // the sale for a quick look.
+//
+// Then the rate limiter's cost: the sale with checkout over HTTP, limits off vs on, in the same run.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { memoryRateLimitStore } from '@loopkit/core'
 import { adapterOnly, rawBaseline } from '../examples/flash-sale/src/baselines.js'
 import { quantile, runFlashSale } from '../examples/flash-sale/src/sale.js'
 
@@ -68,7 +71,61 @@ async function runOnce(synchronous: 'normal' | 'full'): Promise<void> {
     )
     if (sale.oversold !== 0 || sale.paid + sale.stockLeft !== UNITS)
       throw new Error('Oversold or lost stock: the sale is wrong.')
+    await rateLimitCost(dir, synchronous)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// The rate limiter's cost: the same sale with checkout over HTTP (the route the limits guard), limits
+// off and on (the default in-memory store) in alternating rounds so drift on a shared machine does
+// not land on one side, then once with the SQLite store. The in-memory check is also timed alone
+// (one distinct customer per check, as in the sale): its share of the time one order takes is the
+// figure least disturbed by other load.
+async function rateLimitCost(dir: string, synchronous: 'normal' | 'full'): Promise<void> {
+  let n = 0
+  const sale = async (rateLimits: Parameters<typeof runFlashSale>[0]['rateLimits']) => {
+    const r = await runFlashSale({
+      file: join(dir, `rl-${n++}.db`),
+      units: UNITS,
+      buyers: ATTEMPTS,
+      concurrency: 32,
+      synchronous,
+      via: 'http',
+      rateLimits,
+    })
+    if (r.oversold !== 0 || r.paid + r.stockLeft !== UNITS) throw new Error('Oversold: the sale is wrong.')
+    return perSec(r.paid, r.elapsedMs)
+  }
+  const off: number[] = []
+  const on: number[] = []
+  for (let round = 0; round < 3; round++) {
+    if (round % 2 === 0) {
+      off.push(await sale(false))
+      on.push(await sale({}))
+    } else {
+      on.push(await sale({}))
+      off.push(await sale(false))
+    }
+  }
+  const stored = await sale({ store: 'storage' })
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const offRate = median(off)
+  const onRate = median(on)
+  console.log(
+    `rate limits (checkout over HTTP): off ${offRate} orders/s (${off.join(', ')}); on, memory store ${onRate} (${on.join(', ')}); on, SQLite store ${stored}`,
+  )
+  console.log(
+    `ratio limits on/off (medians): memory ${(onRate / offRate).toFixed(3)} (target >= 0.95); SQLite store ${(stored / offRate).toFixed(3)}`,
+  )
+  const store = memoryRateLimitStore()
+  const checks = ATTEMPTS * 2
+  const t0 = performance.now()
+  for (let i = 0; i < checks; i++)
+    await store.take({ key: `rl:checkout:c:cus_${i}`, capacity: 10, refillPerSecond: 1 / 6, cost: 1, now: i })
+  const perCheckUs = ((performance.now() - t0) / checks) * 1000
+  const perOrderUs = 1e6 / offRate
+  console.log(
+    `memory check alone: ${perCheckUs.toFixed(2)} µs per check = ${((perCheckUs / perOrderUs) * 100).toFixed(2)}% of one order (${perOrderUs.toFixed(0)} µs at ${offRate} orders/s)`,
+  )
 }

@@ -1,4 +1,4 @@
-import { consoleMessaging, createLoop, isLoopError, sandboxPayments } from '@loopkit/core'
+import { consoleMessaging, createLoop, isLoopError, type LoopOptions, sandboxPayments } from '@loopkit/core'
 import { type SqliteStorageOptions, sqliteStorage } from '@loopkit/storage-sqlite'
 
 export interface FlashSaleOptions {
@@ -11,6 +11,14 @@ export interface FlashSaleOptions {
   /** Checkouts in flight at once. Default 32. */
   concurrency?: number
   synchronous?: SqliteStorageOptions['synchronous']
+  /**
+   * How buyers check out: `loop.checkout()` (default), or `POST /checkout` through `loop.fetch`, the
+   * route browsers use and the one the rate limits guard (the buyer is named by the host's session
+   * resolver, so the route itself is what is measured).
+   */
+  via?: 'api' | 'http'
+  /** The loop's `rateLimits` option (default: the loop's default). */
+  rateLimits?: LoopOptions['rateLimits']
 }
 
 export interface FlashSaleResult {
@@ -55,7 +63,25 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     storage,
     payments: [sandbox],
     messaging: [consoleMessaging({ log: () => {} })],
+    ...(options.via === 'http' ? { session: { resolve: (r: Request) => r.headers.get('x-buyer') } } : {}),
+    ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
   })
+  const checkout = async (customerId: string, idempotencyKey: string): Promise<{ number: string }> => {
+    const lines = [{ skuId: SKU, quantity: 1 }]
+    if (options.via !== 'http') return (await loop.checkout({ customerId, lines, idempotencyKey })).order
+    const res = await loop.fetch(
+      new Request('http://127.0.0.1:3000/loop/checkout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-buyer': customerId },
+        body: JSON.stringify({ lines, idempotencyKey }),
+      }),
+    )
+    const body = (await res.json()) as { order: { number: string }; error?: { code: string } }
+    if (res.status === 409 && body.error?.code === 'out_of_stock')
+      throw Object.assign(new Error(), body.error)
+    if (res.status !== 201) throw new Error(`checkout answered ${res.status}: ${JSON.stringify(body)}`)
+    return body.order
+  }
   await loop.catalog.put({
     id: SKU,
     title: 'Nanjing salted duck, flash price',
@@ -87,14 +113,12 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
       const t0 = performance.now()
       let orderNumber: string
       try {
-        const { order } = await loop.checkout({
-          customerId: customers[i]!,
-          lines: [{ skuId: SKU, quantity: 1 }],
-          idempotencyKey: `flash-sale-${i}`,
-        })
-        orderNumber = order.number
+        orderNumber = (await checkout(customers[i]!, `flash-sale-${i}`)).number
       } catch (error) {
-        if (isLoopError(error) && error.code === 'out_of_stock') {
+        if (
+          (isLoopError(error) || options.via === 'http') &&
+          (error as { code?: string }).code === 'out_of_stock'
+        ) {
           checkoutMs[i] = performance.now() - t0
           soldOut++
           continue

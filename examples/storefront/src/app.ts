@@ -147,6 +147,9 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
     loop = createLoop({
       secret,
       baseUrl: `${origin}/loop`,
+      // hono-app.ts sets x-forwarded-for to the connecting peer (the payer IP of WeChat H5 payments,
+      // and the key of the rate limits): one proxy hop the loop may trust.
+      trustProxy: 1,
       storage,
       payments: adapters.payments,
       identity: adapters.identity,

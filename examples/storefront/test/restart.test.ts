@@ -36,7 +36,15 @@ async function login(url: string, name: string): Promise<string> {
       redirect_uri: page.searchParams.get('redirect_uri')!,
     }),
   })
-  const done = await fetch(posted.headers.get('location')!, { redirect: 'manual' })
+  // The login is bound to the browser that started it: send back the cookie the start set.
+  const binding = begin.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('lk_login='))!
+    .split(';')[0]!
+  const done = await fetch(posted.headers.get('location')!, {
+    redirect: 'manual',
+    headers: { cookie: binding },
+  })
   const session = done.headers.getSetCookie().find((c) => c.startsWith('lk_session='))
   if (!session) throw new Error(`no session cookie (${done.status})`)
   return session.split(';')[0]!

@@ -22,6 +22,8 @@ export type LoopErrorCode =
   | 'recipient_refused'
   | 'message_invalid'
   | 'rate_limited'
+  | 'login_state_mismatch'
+  | 'payload_too_large'
   | 'provider_error'
   | 'provider_unavailable'
   | 'storage_error'
@@ -47,6 +49,8 @@ export interface LoopErrorInit {
   retryable?: boolean
   /** The vendor's own error code, when one exists (`SIGN_ERROR`, `43101`). */
   providerCode?: string
+  /** For `rate_limited`: when to try again (`loop.fetch` sends it as `retry-after`). */
+  retryAfterMs?: number
 }
 
 const defaultStatus: Record<LoopErrorCode, number> = {
@@ -69,6 +73,8 @@ const defaultStatus: Record<LoopErrorCode, number> = {
   recipient_refused: 403,
   message_invalid: 422,
   rate_limited: 429,
+  login_state_mismatch: 403,
+  payload_too_large: 413,
   provider_error: 502,
   provider_unavailable: 503,
   storage_error: 500,
@@ -93,6 +99,7 @@ export class LoopError extends Error {
   readonly issues: LoopIssue[] | undefined
   readonly retryable: boolean
   readonly providerCode: string | undefined
+  readonly retryAfterMs: number | undefined
 
   constructor(init: LoopErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause })
@@ -101,6 +108,7 @@ export class LoopError extends Error {
     this.issues = init.issues
     this.retryable = init.retryable ?? false
     this.providerCode = init.providerCode
+    this.retryAfterMs = init.retryAfterMs
   }
 
   /** The JSON body `loop.fetch` sends for this error. */

@@ -47,3 +47,14 @@ export type {
 export { type ReferralRewardsOptions, type RewardRule, referralRewards } from './plugins/referral-rewards.js'
 export { parseInput } from './schemas.js'
 export { describeOptionValue } from './security/option-value.js'
+export type { RateLimitedRoute, RateLimitOptions, RateLimitRule } from './security/rate-limit/limits.js'
+export {
+  type MemoryRateLimitStoreOptions,
+  memoryRateLimitStore,
+} from './security/rate-limit/memory-store.js'
+export {
+  type Bucket,
+  bucketRefillMs,
+  bucketRetryAfterMs,
+  takeFromBucket,
+} from './security/rate-limit/token-bucket.js'

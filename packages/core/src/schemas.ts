@@ -45,11 +45,15 @@ export const shareInput = z
   .strict()
 export const shareBody = shareInput.omit({ customerId: true })
 
-/** `POST /events`: what the widget reports. */
+/**
+ * `POST /events`: what the widget reports. `token` is the share's signed token (what the share card
+ * holds); the bare `shareId` is accepted only from a logged-in customer.
+ */
 export const clientEventBody = z
   .object({
     type: z.literal('share.action'),
-    shareId: z.string().min(1).max(64),
+    token: z.string().min(1).max(64).optional(),
+    shareId: z.string().min(1).max(64).optional(),
     channel: z
       .string()
       .min(1)

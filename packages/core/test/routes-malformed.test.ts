@@ -181,7 +181,7 @@ describe('every route answers malformed input with a 4xx and a stable code, and 
       'client event for an unknown share',
       'POST',
       '/loop/events',
-      { json: { type: 'share.action', shareId: 'nope', channel: 'qr' } },
+      { json: { type: 'share.action', token: 'nope', channel: 'qr' } },
       404,
       'not_found',
     ],
@@ -292,6 +292,6 @@ describe('body size', () => {
       }),
     )
     expect(res.status).toBe(413)
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_input')
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large')
   })
 })

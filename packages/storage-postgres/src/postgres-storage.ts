@@ -12,6 +12,7 @@ import { migrate } from './migrations/index.js'
 import { orderOps } from './orders.js'
 import { outboxOps } from './outbox.js'
 import { paymentOps } from './payments.js'
+import { rateLimitOps } from './rate-limits.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
 import { shareOps } from './shares.js'
@@ -135,6 +136,7 @@ export function postgresStorage(
     ...eventOps(db),
     ...outboxOps(db),
     ...cacheOps(db),
+    ...rateLimitOps(db),
     async migrate() {
       const out = await runMigrations()
       migrated = Promise.resolve()

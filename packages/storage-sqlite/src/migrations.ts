@@ -222,6 +222,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX refunds_status ON refunds (status, created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'rate limit buckets',
+    sql: `
+      -- One token bucket per key (route and customer, address or visitor). A row past expires_at
+      -- has refilled completely, so deleting it changes nothing.
+      CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,
+        tokens REAL NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        allowed INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX rate_limits_expiry ON rate_limits (expires_at);
+    `,
+  },
 ]
 
 /**

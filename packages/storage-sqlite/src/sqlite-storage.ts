@@ -11,6 +11,7 @@ import { migrate } from './migrations.js'
 import { orderOps } from './orders.js'
 import { outboxOps } from './outbox.js'
 import { paymentOps } from './payments.js'
+import { rateLimitOps } from './rate-limits.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
 import { shareOps } from './shares.js'
@@ -92,6 +93,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     ...eventOps(db),
     ...outboxOps(db),
     ...cacheOps(db),
+    ...rateLimitOps(db),
     async close() {
       if (!raw.open) return
       await db.drain()

@@ -77,21 +77,28 @@ function shop() {
   return { loop, storage, sandbox }
 }
 
-/** The WeChat browser: follows the loop's redirect to the authorize page and back to the callback. */
-async function webLogin(loop: ReturnType<typeof shop>['loop'], user: string) {
+/**
+ * The WeChat browser: follows the loop's redirect to the authorize page and back to the callback,
+ * sending back the login binding cookie the loop set, as a browser does.
+ */
+async function webLogin(loop: ReturnType<typeof shop>['loop'], user: string, returnTo = '/shop') {
   env.sim.selectUser(user)
-  const begin = await loop.fetch(new Request(`${BASE}/login/wechat?returnTo=/shop`))
+  const begin = await loop.fetch(new Request(`${BASE}/login/wechat?returnTo=${encodeURIComponent(returnTo)}`))
   expect(begin.status).toBe(302)
+  const cookie = begin.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const page = await fetch(begin.headers.get('location')!, { redirect: 'manual' })
   const callback = page.headers.get('location')!
   expect(callback.startsWith(`${BASE}/login/wechat/callback?`)).toBe(true)
-  return { callback, response: await loop.fetch(new Request(callback)) }
+  return { callback, cookie, response: await loop.fetch(new Request(callback, { headers: { cookie } })) }
 }
 
 describe('WeChat open platform in a loop', () => {
   it('logs a WeChat visitor in through loop.fetch, exchanging the code exactly once', async () => {
     const { loop, storage } = shop()
-    const { callback, response } = await webLogin(loop, 'alice')
+    const { callback, cookie, response } = await webLogin(loop, 'alice')
     expect(response.status).toBe(302)
     expect(response.headers.get('location')).toBe('/shop')
     expect(response.headers.get('set-cookie')).toBeTruthy()
@@ -104,7 +111,7 @@ describe('WeChat open platform in a loop', () => {
       identities: [{ provider: 'wechat', unionId: 'union_alice' }],
     })
     // The redirect fired twice (back button): the loop does not spend the code again.
-    const replay = await loop.fetch(new Request(callback))
+    const replay = await loop.fetch(new Request(callback, { headers: { cookie } }))
     expect(replay.status).toBeGreaterThanOrEqual(300)
     expect(env.sim.calls('sns/oauth2/access_token')).toBe(1)
   })

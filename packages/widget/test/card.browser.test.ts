@@ -86,9 +86,7 @@ describe('<loopkit-share-card> against a real loop', () => {
     await card.getByRole('button', { name: 'Copy link' }).click()
     await card.getByRole('status').filter({ hasText: 'Link copied' }).waitFor()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(share.link)
-    await expect
-      .poll(() => events)
-      .toEqual([{ type: 'share.action', shareId: share.shareId, channel: 'copy' }])
+    await expect.poll(() => events).toEqual([{ type: 'share.action', token: share.token, channel: 'copy' }])
     await context.close()
   })
 

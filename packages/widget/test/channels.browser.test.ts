@@ -123,7 +123,7 @@ describe('share channels', () => {
 
     const channels = ['qr', 'web-share', 'copy', 'weibo', 'qq', 'poster']
     await expect.poll(() => posted.map((e) => e.channel)).toEqual(channels)
-    expect(posted.every((e) => e.type === 'share.action' && e.shareId === share.shareId)).toBe(true)
+    expect(posted.every((e) => e.type === 'share.action' && e.token === share.token)).toBe(true)
     expect(await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen)).toEqual(
       channels.map((channel) => ({ channel, shareId: share.shareId })),
     )

@@ -6,6 +6,7 @@ import type { LoopEventRecord, NewEvent } from '../domain/event.js'
 import type { NewNotification, Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Payment, Refund, RefundStatus } from '../domain/order.js'
 import type { Reward, RewardStatus, Share, Visit } from '../domain/share.js'
+import type { TakeTokensInput, TakeTokensResult } from './rate-limit.js'
 
 /**
  * What a state change writes in the same transaction as the change itself: the event-log entries
@@ -352,6 +353,14 @@ export interface StorageAdapter {
   }): Promise<{ stored: boolean }>
   /** With `ifValue`, deletes only when the current value equals it (releasing one's own lock). */
   cacheDelete(input: { key: string; ifValue?: string }): Promise<{ deleted: boolean }>
+
+  // ── rate limits (optional) ────────────────────────────────────────────────
+  /**
+   * Takes `cost` tokens from the bucket `key` in one atomic step (one statement in SQL), so the
+   * loop's rate limits hold across every instance sharing this storage. Leave it out and the loop
+   * can only count per process (`rateLimits: { store: 'memory' }`).
+   */
+  takeTokens?(input: TakeTokensInput): Promise<TakeTokensResult>
 
   /** Releases connections and file handles. */
   close?(): Promise<void>

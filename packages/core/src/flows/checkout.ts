@@ -4,6 +4,7 @@ import type { Attribution, Order, OrderLine } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { type CheckoutInput, checkoutInput, parseInput } from '../schemas.js'
+import { checkReturnUrl } from '../security/redirect.js'
 import { pickProvider } from './_internal/pick-provider.js'
 
 /** What `loop.checkout()` returns: the order and how the buyer pays it. */
@@ -61,6 +62,7 @@ async function attributionFor(
  */
 export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResult> {
   const input = parseInput(checkoutInput, raw, 'checkout')
+  const returnUrl = input.returnUrl && checkReturnUrl(rt, input.returnUrl)
   const adapter = pickProvider(rt.payments, input)
   const customer = await rt.storage.getCustomer({ id: input.customerId })
   if (!customer) throw loopError('checkout', 'unauthorized', 'Log in before checking out.')
@@ -80,7 +82,7 @@ export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResul
     total,
     currency,
     ...(input.method ? { method: input.method } : {}),
-    ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+    ...(returnUrl ? { returnUrl } : {}),
     ...(input.clientIp ? { clientIp: input.clientIp } : {}),
   })
 
@@ -134,7 +136,7 @@ export async function checkout(rt: Runtime, raw: unknown): Promise<CheckoutResul
       description:
         order.lines.length === 1 ? order.lines[0]!.title : `${order.lines[0]!.title} ×${order.lines.length}`,
       ...(input.method ? { method: input.method } : {}),
-      ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+      ...(returnUrl ? { returnUrl } : {}),
       ...(input.clientIp ? { clientIp: input.clientIp } : {}),
     })
   } catch (error) {

@@ -4,12 +4,15 @@ import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
+import { parseInput, returnToPath } from '../schemas.js'
+import { bindingMatches } from '../security/login-binding.js'
 import {
   claimLoginState,
   completeLoginState,
   issueLoginState,
   readLoginState,
 } from '../security/login-state.js'
+import { resolveOnOrigin } from '../security/redirect.js'
 import { verifyShareToken } from '../security/share-token.js'
 
 function identityAdapter(rt: Runtime, provider: string) {
@@ -20,7 +23,11 @@ function identityAdapter(rt: Runtime, provider: string) {
 
 export const callbackPath = (provider: string) => `/login/${provider}/callback`
 
-/** Step 1: the provider's authorize URL, with a signed, expiring `state` carrying returnTo and the share. */
+/**
+ * Step 1: the provider's authorize URL, with a signed, expiring `state` carrying returnTo and the
+ * share, bound to the browser by `binding` (the MAC of the value of the cookie set with the redirect).
+ * A `returnTo` that a browser would resolve to another origin is `invalid_input`.
+ */
 export async function beginLogin(
   rt: Runtime,
   input: {
@@ -29,16 +36,22 @@ export async function beginLogin(
     shareToken?: string | null
     visitorKey?: string | null
     scope?: string
+    binding: string
   },
 ): Promise<string> {
   const adapter = identityAdapter(rt, input.provider)
+  const returnTo = parseInput(returnToPath, input.returnTo, 'login')
+  if (!resolveOnOrigin(rt.baseUrl, returnTo)) {
+    throw loopError('login', 'invalid_input', '`returnTo` must be a path on this site.')
+  }
   const state = await issueLoginState({
     key: rt.keys.login,
     storage: rt.storage,
     now: rt.now(),
     state: {
       provider: input.provider,
-      returnTo: input.returnTo,
+      returnTo,
+      binding: input.binding,
       shareToken:
         input.shareToken && verifyShareToken(rt.keys.share, input.shareToken) ? input.shareToken : null,
       visitorKey: input.visitorKey ?? null,
@@ -58,12 +71,21 @@ export type CompleteLoginResult =
   | { kind: 'denied'; returnTo: string; reason: 'denied' | 'snapshot' }
 
 /**
- * Step 2: the provider redirected back. Verifies the state, exchanges the code exactly once,
- * upserts the customer (crediting the sharer of the carried share), and says where to go.
+ * Step 2: the provider redirected back. Verifies the state and that this browser started the login
+ * (its binding cookie; else `login_state_mismatch` and nothing changes — login CSRF, RFC 6749
+ * §10.12), exchanges the code exactly once, upserts the customer (crediting the sharer of the
+ * carried share), and says where to go.
  */
 export async function completeLogin(
   rt: Runtime,
-  input: { provider: string; code: string | null; state: string; sessionCustomerId: string | null },
+  input: {
+    provider: string
+    code: string | null
+    state: string
+    sessionCustomerId: string | null
+    /** The value of the browser's binding cookie, if it sent one. */
+    bindingCookie: string | undefined
+  },
 ): Promise<CompleteLoginResult> {
   const now = rt.now()
   const found = await readLoginState({ key: rt.keys.login, storage: rt.storage, now, state: input.state })
@@ -71,6 +93,14 @@ export async function completeLogin(
     throw loopError('login', 'expired', 'The login link is invalid or expired; start the login again.')
   }
   const { id, state } = found
+  // Checked before the claim: a callback from another browser must not spend the state either.
+  if (!bindingMatches(rt.keys.login, state.binding, input.bindingCookie)) {
+    throw loopError(
+      'login',
+      'login_state_mismatch',
+      'This login was started in another browser (or its cookie expired); start the login again here.',
+    )
+  }
   if (state.customerId !== null || !(await claimLoginState({ storage: rt.storage, id, now }))) {
     const done =
       state.customerId ??

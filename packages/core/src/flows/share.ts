@@ -128,11 +128,23 @@ export async function shareCard(rt: Runtime, input: { token: string }): Promise<
   }
 }
 
-/** A share action reported by the widget (which channel was used), for per-channel analytics. */
+/**
+ * A share action reported by the widget (which channel was used), for per-channel analytics. The
+ * report must name the share by its signed token, or come from a logged-in customer: a bare share
+ * id, which appears in cards and logs, does not let anyone write events.
+ */
 export async function recordClientEvent(rt: Runtime, raw: unknown, customerId: string | null): Promise<void> {
   const body = parseInput(clientEventBody, raw, 'events')
-  const share = await rt.storage.getShare({ id: body.shareId })
-  if (!share) throw loopError('events', 'not_found', `No share \`${body.shareId}\`.`)
+  let share: Share | null
+  if (body.token !== undefined) {
+    share = await resolveShare(rt, body.token)
+  } else if (body.shareId !== undefined) {
+    if (!customerId) throw loopError('events', 'unauthorized', 'Send the share `token`, or log in.')
+    share = await rt.storage.getShare({ id: body.shareId })
+  } else {
+    throw loopError('events', 'invalid_input', 'Name the share with `token`.')
+  }
+  if (!share) throw loopError('events', 'not_found', 'No such share.')
   const effects: Effects = {
     events: [
       rt.event(

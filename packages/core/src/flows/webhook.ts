@@ -137,7 +137,7 @@ async function paymentSucceeded(
  */
 export async function handleWebhook(
   rt: Runtime,
-  input: { provider: string; request: Request },
+  input: { provider: string; request: Request; readBody?: () => Promise<Uint8Array> },
 ): Promise<{ outcome: WebhookOutcome; response: Response }> {
   const adapter = rt.payments.get(input.provider)
   if (!adapter) {
@@ -149,7 +149,7 @@ export async function handleWebhook(
   }
   let outcome: WebhookOutcome
   try {
-    const body = new Uint8Array(await input.request.arrayBuffer())
+    const body = input.readBody ? await input.readBody() : new Uint8Array(await input.request.arrayBuffer())
     const event = await adapter.parseWebhook({ body, headers: input.request.headers, url: input.request.url })
     outcome = await apply(rt, adapter, event)
   } catch (error) {

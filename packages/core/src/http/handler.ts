@@ -1,6 +1,7 @@
 import type { LoopRoute } from '../contracts/plugin.js'
 import { loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { BODY_LIMITS, limitBody } from './body.js'
 import { wantsHtml } from './pages.js'
 import { errorResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
@@ -16,14 +17,21 @@ function extensionRoute(route: LoopRoute): LoopHttpRoute {
   return {
     method: route.method,
     path: route.path,
+    // The loop's own routes read their bodies with a limit; these get one however they read it.
     handler: ({ rt, request, params, customerId }) =>
-      route.handler({ request, params, context: rt.context, customerId }),
+      route.handler({
+        request: limitBody(request, BODY_LIMITS.extensions, 'http'),
+        params,
+        context: rt.context,
+        customerId,
+      }),
   }
 }
 
 /**
  * The loop's Web-standard handler: built-in routes, then routes of adapters and plugins, all under
- * the base path of `baseUrl`. Every failure is a JSON `{ error: { code, message, issues? } }`.
+ * the base path of `baseUrl`. Every body is read up to its route's limit (`BODY_LIMITS`). Every failure
+ * is a JSON `{ error: { code, message, issues? } }` (login callbacks answer browsers with a page).
  */
 export function createHandler(rt: Runtime): (request: Request) => Promise<Response> {
   const routes: LoopHttpRoute[] = [

@@ -2,7 +2,9 @@ import { isLoopError, type LoopError, loopError } from '../errors.js'
 
 /** A JSON error response with the `{ error: { code, message, issues? } }` body. */
 export function errorResponse(error: LoopError): Response {
-  return Response.json(error.toJSON(), { status: error.status, headers: { 'cache-control': 'no-store' } })
+  const headers: Record<string, string> = { 'cache-control': 'no-store' }
+  if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000))
+  return Response.json(error.toJSON(), { status: error.status, headers })
 }
 
 export function json(data: unknown, init: ResponseInit = {}): Response {
@@ -16,25 +18,6 @@ export function redirect(location: string, headers: HeadersInit = {}): Response 
   h.set('location', location)
   h.set('cache-control', 'no-store')
   return new Response(null, { status: 302, headers: h })
-}
-
-/** Reads a JSON body; anything else is `invalid_input`. Bodies over 64 KiB are refused. */
-export async function readJson(request: Request, scope: string): Promise<unknown> {
-  const type = request.headers.get('content-type') ?? ''
-  if (!type.includes('application/json')) {
-    throw loopError(scope, 'invalid_input', 'Send the body as `application/json`.', { status: 415 })
-  }
-  // Refuse a declared oversize body before reading it.
-  if (Number(request.headers.get('content-length') ?? 0) > 65_536) {
-    throw loopError(scope, 'invalid_input', 'The body is too large.', { status: 413 })
-  }
-  const text = await request.text()
-  if (text.length > 65_536) throw loopError(scope, 'invalid_input', 'The body is too large.', { status: 413 })
-  try {
-    return JSON.parse(text) as unknown
-  } catch (cause) {
-    throw loopError(scope, 'invalid_input', 'The body is not valid JSON.', { cause })
-  }
 }
 
 /** Turns anything thrown into a response: LoopErrors keep their status; others become a 500 with no detail. */

@@ -1,5 +1,6 @@
 import { randomBase62 } from '../_internal/ids.js'
 import type { Runtime } from '../loop/runtime.js'
+import { LOGIN_BINDING_COOKIE } from '../security/login-binding.js'
 import {
   openSession,
   parseCookies,
@@ -43,4 +44,23 @@ export function visitorKey(rt: Runtime, request: Request): { key: string; setCoo
       path: '/',
     }),
   }
+}
+
+const LOGIN_BINDING_MAX_AGE_S = 10 * 60
+
+/** The value of the browser's login binding cookie, if it sent one. */
+export function loginBindingCookieValue(request: Request): string | undefined {
+  return parseCookies(request.headers.get('cookie'))[LOGIN_BINDING_COOKIE]
+}
+
+/**
+ * The login binding cookie: as long-lived as a login state, HttpOnly, SameSite=Lax (it must ride
+ * along the provider's top-level redirect back), and sent only to the loop's login routes.
+ */
+export function loginBindingCookie(rt: Runtime, value: string): string {
+  return serializeCookie(LOGIN_BINDING_COOKIE, value, {
+    maxAgeSeconds: LOGIN_BINDING_MAX_AGE_S,
+    secure: rt.config.secureCookies,
+    path: `${rt.basePath}/login`,
+  })
 }

@@ -14,6 +14,8 @@ import { createRefund } from '../flows/refund.js'
 import { createShare, shareCard, visitShare } from '../flows/share.js'
 import { handleWebhook } from '../flows/webhook.js'
 import { createHandler } from '../http/handler.js'
+import { loginBindingCookie } from '../http/session.js'
+import { bindingDigest, bindingValue } from '../security/login-binding.js'
 import { type Background, createBackground } from './background.js'
 import { backgroundLoops, runTickHooks } from './background-loops.js'
 import type { LoopEventType, LoopListener } from './events.js'
@@ -99,13 +101,25 @@ export function createLoop(options: LoopOptions) {
         }),
     },
     login: {
-      /** The provider's authorize URL for a login that returns to `returnTo`. */
-      begin: (input: { provider: string; returnTo?: string; shareToken?: string | null }) =>
-        beginLogin(rt, {
+      /**
+       * Starts a login from the host's own route: the provider's authorize URL, and the cookie that
+       * binds the login to this browser. Send both — `302 Location: url` with `Set-Cookie:
+       * setCookie` — or the callback refuses the login (`login_state_mismatch`).
+       */
+      begin: async (input: {
+        provider: string
+        returnTo?: string
+        shareToken?: string | null
+      }): Promise<{ url: string; setCookie: string }> => {
+        const binding = bindingValue(undefined)
+        const url = await beginLogin(rt, {
           provider: input.provider,
           returnTo: input.returnTo ?? '/',
           shareToken: input.shareToken ?? null,
-        }),
+          binding: bindingDigest(rt.keys.login, binding.value),
+        })
+        return { url, setCookie: loginBindingCookie(rt, binding.value) }
+      },
     },
     /** Creates an order (reserving stock) and asks the provider how the buyer pays it. */
     checkout: (input: Parameters<typeof checkout>[1]): Promise<CheckoutResult> => checkout(rt, input),

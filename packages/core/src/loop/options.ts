@@ -8,6 +8,7 @@ import type { Customer } from '../domain/customer.js'
 import type { RenderedMessage } from '../domain/notification.js'
 import type { Order, Refund } from '../domain/order.js'
 import type { Reward } from '../domain/share.js'
+import type { RateLimitOptions } from '../security/rate-limit/limits.js'
 
 /** What a host's page layout receives: the title (plain text) and the body (already escaped HTML). */
 export interface PageLayoutInput {
@@ -135,6 +136,29 @@ export interface LoopOptions {
    * `layout` wraps their escaped body in the host's own look. Default: a small self-contained page.
    */
   pages?: { layout?: PageLayout }
+  /**
+   * Origins (besides `baseUrl`'s) a checkout's `returnUrl` may send the buyer to after paying, e.g.
+   * `['https://m.shop.example']`. Any other `returnUrl` is `invalid_input`. Default: none.
+   */
+  allowedRedirectOrigins?: string[]
+  /**
+   * Token-bucket limits on login start, checkout, `POST /events` and share creation, per customer,
+   * else visitor cookie, else client address; a refused request gets `429` `rate_limited` with
+   * `retry-after`. On by default, counted in memory; `{ store: 'storage' }` counts across instances;
+   * `false` turns them off.
+   */
+  rateLimits?: RateLimitOptions | false
+  /**
+   * How many reverse proxies in front of the loop append the client address to `X-Forwarded-For`
+   * (`true` = 1). The loop then reads the address that many entries from the right, which a client
+   * cannot forge. Default: none — the header is ignored, since any client can send it.
+   */
+  trustProxy?: boolean | number
+  /**
+   * The client address of a request when your server knows it (Node: `req.socket.remoteAddress`;
+   * Cloudflare: `CF-Connecting-IP`). Takes precedence over `trustProxy`.
+   */
+  clientIp?: (request: Request) => string | null | undefined
   /** Called with errors the loop contains: a throwing listener, a failing after-hook. */
   onError?: (error: unknown, where: string) => void
 }

@@ -14,6 +14,7 @@ import type { NewEvent } from '../domain/event.js'
 import { loopError, requiredOptionError } from '../errors.js'
 import { outboxFor } from '../flows/outbox.js'
 import { describeOptionValue } from '../security/option-value.js'
+import { type RateLimits, resolveRateLimits } from '../security/rate-limit/limits.js'
 import { defaultTemplates } from './default-templates.js'
 import { createEmitter, type LoopEmitter, type LoopEventData, type LoopEventType } from './events.js'
 import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
@@ -32,6 +33,8 @@ export interface Runtime {
   context: LoopContext
   emitter: LoopEmitter
   templates: Record<NotificationTopic, NotificationTemplate>
+  /** The rate limits of the HTTP routes; null when off. */
+  limits: RateLimits | null
   config: {
     orderTtlMs: number
     maxQuantity: number
@@ -43,6 +46,8 @@ export interface Runtime {
     /** Deadline of every adapter call made by background work. */
     adapterTimeoutMs: number
     dispatch: { batchSize: number; leaseMs: number; limits: (channel: MessagingAdapter) => MessagingLimits }
+    /** Origins a checkout `returnUrl` may point at, besides `baseUrl`'s. */
+    allowedRedirectOrigins: ReadonlySet<string>
   }
   options: LoopOptions
   /** An event for the log, stamped with the clock. */
@@ -81,6 +86,30 @@ function developmentDefault<T>(baseUrl: URL, option: 'payments' | 'identity', ma
     )
   }
   return [make()]
+}
+
+function redirectOrigins(list: string[] | undefined): ReadonlySet<string> {
+  const out = new Set<string>()
+  for (const entry of list ?? []) {
+    let url: URL | null = null
+    try {
+      url = new URL(entry)
+    } catch {}
+    // An origin only: a path or query here would suggest a prefix match the loop does not do.
+    if (
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.origin !== entry.replace(/\/$/, '').toLowerCase()
+    ) {
+      throw loopError(
+        'loop',
+        'configuration',
+        `Option \`allowedRedirectOrigins\` takes origins like \`https://shop.example\`, got \`${entry}\`.`,
+      )
+    }
+    out.add(url.origin)
+  }
+  return out
 }
 
 export function createRuntime(
@@ -150,6 +179,7 @@ export function createRuntime(
       NotificationTopic,
       NotificationTemplate
     >,
+    limits: resolveRateLimits(options.rateLimits, storage),
     config: {
       orderTtlMs: options.orders?.ttlMs ?? 30 * 60_000,
       maxQuantity: options.orders?.maxQuantity ?? 999,
@@ -168,6 +198,7 @@ export function createRuntime(
           ...options.notifications?.channels?.[channel.id],
         }),
       },
+      allowedRedirectOrigins: redirectOrigins(options.allowedRedirectOrigins),
     },
     options,
     event(type, data, refs = {}) {

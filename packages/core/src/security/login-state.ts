@@ -9,6 +9,11 @@ export interface LoginState {
   returnTo: string
   shareToken: string | null
   visitorKey: string | null
+  /**
+   * The MAC of the browser binding cookie set when the login started; the callback must present
+   * the cookie. `null` only in states issued before binding existed, which the callback refuses.
+   */
+  binding: string | null
   /** Set once the code has been exchanged: a repeated callback then only finds the session. */
   customerId: string | null
 }

@@ -1,3 +1,4 @@
+import { parse } from 'cookie'
 import { mac, safeEqual } from '../_internal/sign.js'
 
 export const SESSION_COOKIE = 'lk_session'
@@ -18,15 +19,15 @@ export function openSession(key: string, value: string, now: number): string | n
   return Number(m[2]) > now ? m[1]! : null
 }
 
+/**
+ * The cookies of a `Cookie` header. The host's own cookies share the header, so a value that is not
+ * valid percent-encoding (`theme=50%`) is kept as it is rather than failing the request; the first of
+ * two cookies with one name wins, as browsers send the most specific path first.
+ */
 export function parseCookies(header: string | null): Record<string, string> {
+  if (!header) return {}
   const out: Record<string, string> = {}
-  if (!header) return out
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=')
-    if (i < 0) continue
-    const name = part.slice(0, i).trim()
-    if (name && !(name in out)) out[name] = decodeURIComponent(part.slice(i + 1).trim())
-  }
+  for (const [name, value] of Object.entries(parse(header))) if (value !== undefined) out[name] = value
   return out
 }
 

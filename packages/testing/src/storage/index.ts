@@ -13,6 +13,7 @@ import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
 import { outboxBatchCases } from './outbox-batch.js'
 import { paymentCases } from './payments.js'
+import { rateLimitCases } from './rate-limits.js'
 import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
 import { rewardClawbackCases } from './reward-clawback.js'
@@ -67,6 +68,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     outboxCases(ctx)
     outboxBatchCases(ctx)
     cacheCases(ctx)
+    rateLimitCases(ctx)
     effectsCases(ctx)
   })
 }

@@ -30,10 +30,13 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array> {
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string | string[]> = {}
   response.headers.forEach((value, key) => {
     headers[key] = value
   })
+  // Headers.forEach yields each Set-Cookie on its own: keep them all, not only the last one.
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) headers['set-cookie'] = cookies
   const body = Buffer.from(await response.arrayBuffer())
   if (body.length > 0 || response.status !== 204) headers['content-length'] = String(body.length)
   res.writeHead(response.status, headers)

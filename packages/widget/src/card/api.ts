@@ -94,9 +94,10 @@ export function fetchJsConfig(endpoint: string, pageUrl: string): Promise<Wechat
  * download may navigate away); sendBeacon stands in where fetch is missing. Reporting never
  * throws: a lost analytics event must not break sharing.
  */
-export function postEvent(endpoint: string, shareId: string, channel: ShareChannel): void {
+export function postEvent(endpoint: string, token: string, channel: ShareChannel): void {
   const url = `${endpoint}/events`
-  const body = JSON.stringify({ type: 'share.action', shareId, channel })
+  // The signed share token, not the bare id: the loop only records reports it can verify.
+  const body = JSON.stringify({ type: 'share.action', token, channel })
   try {
     if (typeof fetch === 'function') {
       fetch(url, {

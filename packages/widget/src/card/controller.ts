@@ -47,7 +47,7 @@ export function createController(host: HTMLElement, root: ShadowRoot): CardContr
     },
     track(channel) {
       if (!card) return
-      postEvent(endpoint(), card.shareId, channel)
+      postEvent(endpoint(), card.token, channel)
       const detail = { channel, shareId: card.shareId }
       host.dispatchEvent(new CustomEvent('loopkit-share', { detail, bubbles: true, composed: true }))
     },

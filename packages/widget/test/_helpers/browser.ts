@@ -77,8 +77,8 @@ export async function openCard(page: Page, url: string): Promise<void> {
 }
 
 /** Collects the client events the page posts to the loop. */
-export function recordEvents(page: Page): Array<{ type: string; shareId: string; channel: string }> {
-  const events: Array<{ type: string; shareId: string; channel: string }> = []
+export function recordEvents(page: Page): Array<{ type: string; token: string; channel: string }> {
+  const events: Array<{ type: string; token: string; channel: string }> = []
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === '/loop/events')
       events.push(request.postDataJSON())

@@ -6,6 +6,7 @@ import { eventOps } from './events.js'
 import { orderOps } from './orders.js'
 import { outboxOps } from './outbox.js'
 import { paymentOps } from './payments.js'
+import { rateLimitOps } from './rate-limits.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
 import { shareOps } from './shares.js'
@@ -56,6 +57,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
     ...eventOps(state),
     ...outboxOps(state),
     ...cacheOps(state),
+    ...rateLimitOps(new Map()),
     async close() {},
   }
 }

@@ -1,60 +1,108 @@
-import { loopError } from '../../errors.js'
+import { isLoopError, type LoopError, loopError } from '../../errors.js'
 import { beginLogin, completeLogin, loginWithCode } from '../../flows/login.js'
-import { codeLoginBody, parseInput, returnToPath } from '../../schemas.js'
-import { json, readJson, redirect } from '../respond.js'
-import { clearSessionCookie, sessionCookie, visitorKey } from '../session.js'
+import type { Runtime } from '../../loop/runtime.js'
+import { codeLoginBody, parseInput } from '../../schemas.js'
+import { bindingDigest, bindingValue } from '../../security/login-binding.js'
+import { safeLocation } from '../../security/redirect.js'
+import { BODY_LIMITS, readJson } from '../body.js'
+import { htmlPage, wantsHtml } from '../pages.js'
+import { enforceRateLimit } from '../rate-limit.js'
+import { json, redirect } from '../respond.js'
+import {
+  clearSessionCookie,
+  loginBindingCookie,
+  loginBindingCookieValue,
+  sessionCookie,
+  visitorKey,
+} from '../session.js'
 import type { LoopHttpRoute } from './types.js'
 
-function withParam(path: string, name: string, value: string): string {
-  const url = new URL(path, 'http://x')
-  url.searchParams.set(name, value)
-  return `${url.pathname}${url.search}${url.hash}`
+const callbackPages: Partial<Record<string, { title: string; message: string }>> = {
+  login_state_mismatch: {
+    title: 'Login not completed',
+    message:
+      'This login was started in another browser, or took too long. Nothing was changed. Please start the login again from this browser.',
+  },
+  expired: { title: 'Login expired', message: 'This login link is invalid or expired. Please log in again.' },
+  replayed: {
+    title: 'Login already used',
+    message: 'This login link was already used. Please log in again.',
+  },
+}
+
+/** A login callback's failure, as a page for a person in a browser and as JSON for everything else. */
+function callbackFailure(rt: Runtime, request: Request, error: unknown): Response {
+  if (!wantsHtml(request)) throw error
+  if (!isLoopError(error) || error.status >= 500) rt.reportError(error, 'GET /login/:provider/callback')
+  const e: LoopError = isLoopError(error) ? error : loopError('login', 'internal', 'Internal error.')
+  const page = callbackPages[e.code] ?? {
+    title: 'Login failed',
+    message: 'The login could not be completed. Please try again.',
+  }
+  return htmlPage(rt, {
+    status: e.status,
+    ...page,
+    links: [{ href: safeLocation(rt.baseUrl, '/'), label: 'Back to the shop' }],
+  })
 }
 
 export const loginRoutes: LoopHttpRoute[] = [
   {
     method: 'GET',
     path: '/login/:provider',
-    async handler({ rt, request, params }) {
+    async handler({ rt, request, params, customerId }) {
+      await enforceRateLimit(rt, { route: 'login', request, customerId })
       const url = new URL(request.url)
-      const returnTo = parseInput(returnToPath, url.searchParams.get('returnTo') ?? '/', 'login')
       const share = url.searchParams.get('share')
       const scope = url.searchParams.get('scope')
       const visitor = visitorKey(rt, request)
+      // Binds the state to this browser: the callback must come back with the same cookie.
+      const binding = bindingValue(loginBindingCookieValue(request))
       const location = await beginLogin(rt, {
         provider: params.provider!,
-        returnTo,
+        returnTo: url.searchParams.get('returnTo') ?? '/',
         shareToken: share,
         visitorKey: visitor.key,
+        binding: bindingDigest(rt.keys.login, binding.value),
         ...(scope ? { scope } : {}),
       })
-      return redirect(location, visitor.setCookie ? { 'set-cookie': visitor.setCookie } : {})
+      const headers: [string, string][] = [['set-cookie', loginBindingCookie(rt, binding.value)]]
+      if (visitor.setCookie) headers.push(['set-cookie', visitor.setCookie])
+      return redirect(location, headers)
     },
   },
   {
     method: 'GET',
     path: '/login/:provider/callback',
     async handler({ rt, request, params, customerId }) {
-      const url = new URL(request.url)
-      const state = url.searchParams.get('state')
-      if (!state) throw loopError('login', 'invalid_input', 'The callback has no `state`.')
-      const result = await completeLogin(rt, {
-        provider: params.provider!,
-        code: url.searchParams.get('code'),
-        state,
-        sessionCustomerId: customerId,
-      })
-      // Always a 302 to a clean URL: the code never stays in the address bar or the history.
-      if (result.kind === 'denied') return redirect(withParam(result.returnTo, 'login', result.reason))
-      if (result.kind === 'already') return redirect(result.returnTo)
-      return redirect(result.returnTo, { 'set-cookie': sessionCookie(rt, result.customer.id) })
+      try {
+        const url = new URL(request.url)
+        const state = url.searchParams.get('state')
+        if (!state) throw loopError('login', 'invalid_input', 'The callback has no `state`.')
+        const result = await completeLogin(rt, {
+          provider: params.provider!,
+          code: url.searchParams.get('code'),
+          state,
+          sessionCustomerId: customerId,
+          bindingCookie: loginBindingCookieValue(request),
+        })
+        // Always a 302 to a clean URL on this site: the code never stays in the address bar or
+        // the history, and `returnTo` is judged after the browser's own normalisation.
+        if (result.kind === 'denied')
+          return redirect(safeLocation(rt.baseUrl, result.returnTo, { login: result.reason }))
+        const location = safeLocation(rt.baseUrl, result.returnTo)
+        if (result.kind === 'already') return redirect(location)
+        return redirect(location, { 'set-cookie': sessionCookie(rt, result.customer.id) })
+      } catch (error) {
+        return callbackFailure(rt, request, error)
+      }
     },
   },
   {
     method: 'POST',
     path: '/login/:provider/code',
     async handler({ rt, request, params }) {
-      const body = parseInput(codeLoginBody, await readJson(request, 'login'), 'login')
+      const body = parseInput(codeLoginBody, await readJson(request, 'login', BODY_LIMITS.codeLogin), 'login')
       const { customer, created } = await loginWithCode(rt, {
         provider: params.provider!,
         code: body.code,

@@ -1,7 +1,10 @@
 import { loopError } from '../../errors.js'
 import { checkout } from '../../flows/checkout.js'
 import { checkoutBody, parseInput } from '../../schemas.js'
-import { json, readJson } from '../respond.js'
+import { BODY_LIMITS, readJson } from '../body.js'
+import { clientIp } from '../client-ip.js'
+import { enforceRateLimit } from '../rate-limit.js'
+import { json } from '../respond.js'
 import { visitorKey } from '../session.js'
 import type { LoopHttpRoute, RouteContext } from './types.js'
 
@@ -16,15 +19,21 @@ export const orderRoutes: LoopHttpRoute[] = [
     path: '/checkout',
     async handler(ctx) {
       const customerId = requireCustomer(ctx, 'checkout')
-      const body = parseInput(checkoutBody, await readJson(ctx.request, 'checkout'), 'checkout')
+      await enforceRateLimit(ctx.rt, { route: 'checkout', request: ctx.request, customerId })
+      const body = parseInput(
+        checkoutBody,
+        await readJson(ctx.request, 'checkout', BODY_LIMITS.checkout),
+        'checkout',
+      )
       const idempotencyKey = body.idempotencyKey ?? ctx.request.headers.get('idempotency-key') ?? undefined
-      const clientIp = ctx.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+      // The payer address WeChat H5 needs: only from a source the host vouched for.
+      const ip = clientIp(ctx.rt, ctx.request)
       const result = await checkout(ctx.rt, {
         ...body,
         customerId,
         visitorKey: visitorKey(ctx.rt, ctx.request).key,
         ...(idempotencyKey ? { idempotencyKey } : {}),
-        ...(clientIp ? { clientIp } : {}),
+        ...(ip ? { clientIp: ip } : {}),
       })
       return json({ order: result.order, action: result.action }, { status: result.created ? 201 : 200 })
     },

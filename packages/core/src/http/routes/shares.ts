@@ -1,8 +1,10 @@
 import { isLoopError, loopError } from '../../errors.js'
 import { createShare, recordClientEvent, shareCard, visitShare } from '../../flows/share.js'
 import { parseInput, shareBody } from '../../schemas.js'
+import { BODY_LIMITS, readJson } from '../body.js'
 import { htmlPage, wantsHtml } from '../pages.js'
-import { json, readJson, redirect } from '../respond.js'
+import { enforceRateLimit } from '../rate-limit.js'
+import { json, redirect } from '../respond.js'
 import { visitorKey } from '../session.js'
 import type { LoopHttpRoute, RouteContext } from './types.js'
 
@@ -23,7 +25,8 @@ export const shareRoutes: LoopHttpRoute[] = [
     path: '/shares',
     async handler({ rt, request, customerId }) {
       if (!customerId) throw loopError('share', 'unauthorized', 'Log in before sharing.')
-      const body = parseInput(shareBody, await readJson(request, 'share'), 'share')
+      await enforceRateLimit(rt, { route: 'shares', request, customerId })
+      const body = parseInput(shareBody, await readJson(request, 'share', BODY_LIMITS.shares), 'share')
       const { share, token, link } = await createShare(rt, { ...body, customerId })
       return json(
         {
@@ -65,7 +68,8 @@ export const shareRoutes: LoopHttpRoute[] = [
     method: 'POST',
     path: '/events',
     async handler({ rt, request, customerId }) {
-      await recordClientEvent(rt, await readJson(request, 'events'), customerId)
+      await enforceRateLimit(rt, { route: 'events', request, customerId })
+      await recordClientEvent(rt, await readJson(request, 'events', BODY_LIMITS.events), customerId)
       return new Response(null, { status: 204 })
     },
   },
