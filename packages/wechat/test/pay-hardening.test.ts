@@ -42,6 +42,8 @@ beforeAll(async () => {
     now: sim.now,
     // The test stands in for the host app's login: the customer is named by a header.
     session: { resolve: (request) => request.headers.get('x-test-customer') },
+    // The client's address comes from the one proxy in front (X-Forwarded-For is trusted only so).
+    trustProxy: 1,
     onError: (e) => void errors.push(e),
   })
   handle = loop.fetch
