@@ -1,3 +1,4 @@
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../_internal/bytes.js'
 import { randomBase62 } from '../_internal/ids.js'
 import { mac, safeEqual } from '../_internal/sign.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
@@ -37,7 +38,7 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
   function codeFor(name: string): string {
     if (!NAME.test(name))
       throw loopError('sandbox', 'invalid_input', 'A sandbox name is 1–32 letters, digits, spaces or _ . -')
-    const body = `${Buffer.from(name).toString('base64url')}.${now() + ttl}.${randomBase62(8)}`
+    const body = `${toBase64Url(utf8(name))}.${now() + ttl}.${randomBase62(8)}`
     return `${body}.${mac(secret, body, 22)}`
   }
 
@@ -89,7 +90,7 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
       if (Number(m[2]) < now()) throw loopError('sandbox', 'unauthorized', 'The login code expired.')
       if (used.has(body)) throw loopError('sandbox', 'unauthorized', 'The login code was already used.')
       used.add(body)
-      const name = Buffer.from(m[1]!, 'base64url').toString()
+      const name = fromUtf8(fromBase64Url(m[1]!))
       return { provider: 'sandbox', subject: name.toLowerCase(), displayName: name }
     },
     routes,
