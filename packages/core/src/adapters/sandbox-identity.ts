@@ -34,6 +34,10 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
   const ttl = options.codeTtlMs ?? 5 * 60_000
   const now = options.now ?? Date.now
   const used = new Set<string>()
+  // The origins of the callbacks this adapter sent buyers to (the loop's baseUrl). A proxy or a
+  // Node server may hand the loop another Host than the browser used, so the request's own origin
+  // alone would refuse genuine logins (issue #14).
+  const callbackOrigins = new Set<string>()
 
   function codeFor(name: string): string {
     if (!NAME.test(name))
@@ -65,7 +69,7 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
         const form = new URLSearchParams(await request.text())
         const redirect = new URL(form.get('redirect_uri') ?? '', request.url)
         // Only ever send codes back to this site's own callback.
-        if (redirect.origin !== new URL(request.url).origin)
+        if (redirect.origin !== new URL(request.url).origin && !callbackOrigins.has(redirect.origin))
           throw loopError('sandbox', 'invalid_input', 'redirect_uri must be on this site.')
         redirect.searchParams.set('state', form.get('state') ?? '')
         if (!form.get('deny')) redirect.searchParams.set('code', codeFor(form.get('name') ?? ''))
@@ -77,6 +81,7 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
   return {
     id: 'sandbox',
     async authorizeUrl(input: { state: string; redirectUri: string }) {
+      callbackOrigins.add(new URL(input.redirectUri).origin)
       const page = new URL(input.redirectUri.replace(/\/login\/sandbox\/callback$/, '/sandbox/login'))
       page.searchParams.set('state', input.state)
       page.searchParams.set('redirect_uri', input.redirectUri)
