@@ -33,7 +33,7 @@ export function fromNodeRequest(req: NodeRequestLike, options: NodeBridgeOptions
   const init: RequestInit & { duplex?: 'half' } = { method, headers }
   if (options.signal) init.signal = options.signal
   if (method !== 'GET' && method !== 'HEAD') {
-    init.body = req.readableEnded ? consumedBody(req) : streamOf(req)
+    init.body = (req.readableEnded ? consumedBody(req) : streamOf(req)) as BodyInit
     init.duplex = 'half' // required by Node's fetch for a streamed body
   }
   return new Request(url, init)
@@ -42,7 +42,8 @@ export function fromNodeRequest(req: NodeRequestLike, options: NodeBridgeOptions
 function originOf(req: NodeRequestLike, options: NodeBridgeOptions): string {
   if (options.origin) return new URL(options.origin).origin
   const host = req.headers.host
-  const scheme = req.socket?.encrypted ? 'https' : 'http'
+  const tls = req.socket && 'encrypted' in req.socket && req.socket.encrypted === true
+  const scheme = tls ? 'https' : 'http'
   return `${scheme}://${typeof host === 'string' && host ? host : 'localhost'}`
 }
 

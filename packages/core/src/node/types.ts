@@ -14,7 +14,8 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   rawBody?: unknown
   /** What `express.raw()` / `express.text()` left, used when the stream was read. */
   body?: unknown
-  socket?: { encrypted?: boolean } | null
+  /** A TLS socket has `encrypted: true` (typed loosely: Node's `Socket` shares no declared property). */
+  socket?: object | null
 }
 
 /** What the bridge writes to a Node `ServerResponse`. */
