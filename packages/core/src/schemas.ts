@@ -51,7 +51,9 @@ export const refundInput = z.strictObject({
   amount: z.optional(z.int().check(z.positive())),
   reason: optionalText(80),
   /** Makes the call idempotent; default: a new refund each call. */
-  idempotencyKey: z.optional(z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[0-9A-Za-z_\-|*@]+$/))),
+  idempotencyKey: z.optional(
+    z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[0-9A-Za-z_\-|*@]+$/)),
+  ),
 })
 
 /** `POST /login/:provider/code`: a mini-program's `wx.login` code. */

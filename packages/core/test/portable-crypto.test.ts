@@ -15,7 +15,9 @@ describe('portable crypto (no node:crypto in core)', () => {
       fc.property(fc.string({ minLength: 1 }), fc.string(), fc.uint8Array(), (key, text, bytes) => {
         const node = createHmac('sha256', key).update(text).update(bytes).digest()
         expect(macHex(key, text, bytes)).toBe(node.toString('hex'))
-        expect(mac(key, text, 32)).toBe(createHmac('sha256', key).update(text).digest('base64url').slice(0, 32))
+        expect(mac(key, text, 32)).toBe(
+          createHmac('sha256', key).update(text).digest('base64url').slice(0, 32),
+        )
       }),
     )
   })
@@ -25,7 +27,9 @@ describe('portable crypto (no node:crypto in core)', () => {
     for (let i = 0; i < 100; i++) mac('k', `other ${i}`, 32)
     for (let i = 0; i < 100; i++) mac(`key ${i}`, 'x', 8) // overflows the per-key cache
     expect(mac('k', 'session:a.1', 32)).toBe(first)
-    expect(deriveKey('s', 'session')).toBe(createHmac('sha256', 's').update('loopkit:session').digest('base64url'))
+    expect(deriveKey('s', 'session')).toBe(
+      createHmac('sha256', 's').update('loopkit:session').digest('base64url'),
+    )
   })
 
   it('base64url and hex round-trip like Buffer does', () => {

@@ -9,10 +9,16 @@ import { wechatPayments } from '@loopkit/wechat'
 import { qrSvg } from '@loopkit/widget'
 import pg from 'pg'
 
-const options: LoopOptions = { secret: 'x'.repeat(32), baseUrl: 'http://localhost/loop', storage: memoryStorage() }
+const options: LoopOptions = {
+  secret: 'x'.repeat(32),
+  baseUrl: 'http://localhost/loop',
+  storage: memoryStorage(),
+}
 const loop = createLoop(options)
-const listener: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void> =
-  toNodeListener(loop.fetch, { origin: options.baseUrl })
+const listener: (
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+) => Promise<void> = toNodeListener(loop.fetch, { origin: options.baseUrl })
 const schema: PostgresStorageOptions = { schema: 'shop' }
 export const adapters = [
   sqliteStorage({ file: 'shop.db' }),

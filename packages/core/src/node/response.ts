@@ -34,10 +34,11 @@ export async function writeNodeResponse(res: NodeResponseLike, response: Respons
     for (;;) {
       const { value, done } = await reader.read()
       if (done || gone) break
-      if (!res.write(value)) await new Promise<void>((resolve) => {
-        res.once('drain', resolve)
-        res.once('close', resolve)
-      })
+      if (!res.write(value))
+        await new Promise<void>((resolve) => {
+          res.once('drain', resolve)
+          res.once('close', resolve)
+        })
     }
   } finally {
     if (!gone) res.end()

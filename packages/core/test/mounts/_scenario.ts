@@ -57,9 +57,15 @@ export async function wholeLoopOverHttp(input: Mounted & { port: number; host?: 
   const { loop, sandbox, messages, credited } = input
   const send = overHttp(input.port, input.host ?? 'shop.test')
   const buy = async (b: ReturnType<typeof browser>) => {
-    const res = await b.request('/loop/checkout', { method: 'POST', json: { lines: [{ skuId: 'duck', quantity: 1 }] } })
+    const res = await b.request('/loop/checkout', {
+      method: 'POST',
+      json: { lines: [{ skuId: 'duck', quantity: 1 }] },
+    })
     expect(res.status).toBe(201)
-    const { order, action } = (await res.json()) as { order: { id: string; number: string }; action: { url: string } }
+    const { order, action } = (await res.json()) as {
+      order: { id: string; number: string }
+      action: { url: string }
+    }
     expect((await b.request(new URL(action.url).pathname, { method: 'POST' })).status).toBe(303)
     return order
   }
@@ -80,7 +86,10 @@ export async function wholeLoopOverHttp(input: Mounted & { port: number; host?: 
   await loop.notify.dispatch()
   expect(messages.sent.map((m) => m.customerId)).toEqual([me.customer.id])
 
-  const share = await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck', channel: 'wechat' } })
+  const share = await a.request('/loop/shares', {
+    method: 'POST',
+    json: { skuId: 'duck', channel: 'wechat' },
+  })
   expect(share.status).toBe(201)
   const { link, token } = (await share.json()) as { link: string; token: string }
   const b = browser(send)

@@ -24,7 +24,10 @@ describe('Express 5 mount: app.use("/loop", toNodeListener(loop.fetch, { origin:
     app.post('/api/echo', (req, res) => void res.json(req.body))
     const port = await listen(app)
     await wholeLoopOverHttp({ ...mounted, port })
-    const echo = await overHttp(port, 'shop.test')(
+    const echo = await overHttp(
+      port,
+      'shop.test',
+    )(
       new Request('http://shop.test/api/echo', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -42,7 +45,10 @@ describe('Express 5 mount: app.use("/loop", toNodeListener(loop.fetch, { origin:
     const port = await listen(app)
     const b = browser(overHttp(port, 'shop.test'))
     await sandboxLogin(b, 'Alice') // GETs and form posts (not parsed by express.json) still work
-    const res = await b.request('/loop/checkout', { method: 'POST', json: { lines: [{ skuId: 'duck', quantity: 1 }] } })
+    const res = await b.request('/loop/checkout', {
+      method: 'POST',
+      json: { lines: [{ skuId: 'duck', quantity: 1 }] },
+    })
     expect(res.status).toBe(500)
     const { error } = (await res.json()) as { error: { code: string; message: string } }
     expect(error.code).toBe('configuration')

@@ -32,7 +32,10 @@ describe('Fastify 5 mount: a scope without content-type parsers + reply.hijack()
     await app.listen({ port: 0, host: '127.0.0.1' })
     const port = app.server.address() as { port: number }
     await wholeLoopOverHttp({ ...mounted, port: port.port })
-    const echo = await overHttp(port.port, 'shop.test')(
+    const echo = await overHttp(
+      port.port,
+      'shop.test',
+    )(
       new Request('http://shop.test/api/echo', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

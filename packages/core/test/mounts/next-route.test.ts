@@ -22,7 +22,11 @@ describe('Next.js route handler: export const GET = POST = (req: Request) => loo
     const mounted = await mountableLoop()
     const route = routeModule(mounted.loop)
     const dispatch = (request: Request) =>
-      request.method === 'POST' ? route.POST(request) : request.method === 'GET' ? route.GET(request) : new Response(null, { status: 405 })
+      request.method === 'POST'
+        ? route.POST(request)
+        : request.method === 'GET'
+          ? route.GET(request)
+          : new Response(null, { status: 405 })
     server = await new Promise<Server>((done) => {
       const s = serve({ fetch: dispatch, port: 0, hostname: '127.0.0.1' }, () => done(s as Server))
     })

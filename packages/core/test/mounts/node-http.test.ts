@@ -46,7 +46,10 @@ describe('node:http mount: createServer(toNodeListener(loop.fetch, { origin: bas
       toNodeListener(async (request) => new Response(new Uint8Array(await request.arrayBuffer()))),
     )
     const bytes = new Uint8Array([0xff, 0xfe, 0x00, 0xe4, 0xb8, 0x80, 0x0a])
-    const res = await overHttp(port, 'shop.test')(new Request('http://shop.test/echo', { method: 'POST', body: bytes }))
+    const res = await overHttp(
+      port,
+      'shop.test',
+    )(new Request('http://shop.test/echo', { method: 'POST', body: bytes }))
     expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([...bytes])
   })
 

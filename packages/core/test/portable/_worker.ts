@@ -17,9 +17,21 @@ async function wholeLoop(): Promise<void> {
     identity: [sandboxIdentity()],
     messaging: [messages],
   })
-  await loop.catalog.put({ id: 'duck', title: 'Duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 5, active: true })
+  await loop.catalog.put({
+    id: 'duck',
+    title: 'Duck',
+    description: null,
+    imageUrl: null,
+    price: 8800,
+    currency: 'CNY',
+    stock: 5,
+    active: true,
+  })
   const buy = async (b: ReturnType<typeof browser>) => {
-    const res = await b.request('/loop/checkout', { method: 'POST', json: { lines: [{ skuId: 'duck', quantity: 1 }] } })
+    const res = await b.request('/loop/checkout', {
+      method: 'POST',
+      json: { lines: [{ skuId: 'duck', quantity: 1 }] },
+    })
     check(res.status === 201, `checkout ${res.status} ${await res.clone().text()}`)
     const { order, action } = (await res.json()) as { order: { id: string }; action: { url: string } }
     const paid = await b.request(new URL(action.url).pathname, { method: 'POST' })
@@ -36,7 +48,10 @@ async function wholeLoop(): Promise<void> {
   await loop.notify.dispatch()
   check(messages.sent.length === 1 && messages.sent[0]?.customerId === me.customer.id, 'order.paid notified')
 
-  const share = await a.request('/loop/shares', { method: 'POST', json: { skuId: 'duck', channel: 'wechat' } })
+  const share = await a.request('/loop/shares', {
+    method: 'POST',
+    json: { skuId: 'duck', channel: 'wechat' },
+  })
   check(share.status === 201, `share ${share.status}`)
   const { link, token } = (await share.json()) as { link: string; token: string }
   const b = browser(loop.fetch, 'https://shop.test')

@@ -47,8 +47,13 @@ function runWorkerdTest(): Promise<{ code: number; output: string }> {
 describe('core on Web APIs alone', () => {
   it('esbuild --platform=neutral bundles core, and refuses a node: import (the check has teeth)', async () => {
     await bundleNeutral(join(here, '../../src/index.ts'), join(dir, 'core.js'))
-    writeFileSync(join(dir, 'uses-node.ts'), "import { createHmac } from 'node:crypto'\nexport const h = createHmac")
-    await expect(bundleNeutral(join(dir, 'uses-node.ts'), join(dir, 'uses-node.js'))).rejects.toThrow(/node:crypto/)
+    writeFileSync(
+      join(dir, 'uses-node.ts'),
+      "import { createHmac } from 'node:crypto'\nexport const h = createHmac",
+    )
+    await expect(bundleNeutral(join(dir, 'uses-node.ts'), join(dir, 'uses-node.js'))).rejects.toThrow(
+      /node:crypto/,
+    )
   })
 
   it('runs the whole loop (login → pay → notify → share → attributed purchase) inside workerd without nodejs_compat', async () => {
