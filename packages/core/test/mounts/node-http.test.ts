@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, request as httpRequest, type Server } from 'node:http'
 import { toNodeListener } from '@loopkit/core/node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { overHttp, portOf } from './_http.js'
@@ -62,5 +62,42 @@ describe('node:http mount: createServer(toNodeListener(loop.fetch, { origin: bas
     const res = await overHttp(port, 'shop.test')(new Request('http://shop.test/x'))
     expect(res.status).toBe(500)
     expect(await res.json()).toEqual({ error: { code: 'internal', message: 'Internal error.' } })
+  })
+
+  it('when the client goes away mid-response, the request signal aborts and the body stream is cancelled', async () => {
+    let aborted: () => void = () => {}
+    const signalAborted = new Promise<void>((resolve) => (aborted = resolve))
+    let cancelled: () => void = () => {}
+    const streamCancelled = new Promise<void>((resolve) => (cancelled = resolve))
+    const port = await listen(
+      toNodeListener(async (request) => {
+        request.signal.addEventListener('abort', () => aborted())
+        let open = true
+        const body = new ReadableStream<Uint8Array>({
+          pull: (c) =>
+            new Promise<void>((r) =>
+              setTimeout(() => {
+                if (open) c.enqueue(new Uint8Array(1024))
+                r()
+              }, 5),
+            ),
+          cancel: () => {
+            open = false
+            cancelled()
+          },
+        })
+        return new Response(body)
+      }),
+    )
+    await new Promise<void>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/stream' }, (res) => {
+        res.once('data', () => {
+          req.destroy()
+          resolve()
+        })
+      })
+      req.end()
+    })
+    await Promise.all([signalAborted, streamCancelled])
   })
 })
