@@ -66,9 +66,13 @@ describe('node:http mount: createServer(toNodeListener(loop.fetch, { origin: bas
 
   it('when the client goes away mid-response, the request signal aborts and the body stream is cancelled', async () => {
     let aborted: () => void = () => {}
-    const signalAborted = new Promise<void>((resolve) => (aborted = resolve))
+    const signalAborted = new Promise<void>((resolve) => {
+      aborted = resolve
+    })
     let cancelled: () => void = () => {}
-    const streamCancelled = new Promise<void>((resolve) => (cancelled = resolve))
+    const streamCancelled = new Promise<void>((resolve) => {
+      cancelled = resolve
+    })
     const port = await listen(
       toNodeListener(async (request) => {
         request.signal.addEventListener('abort', () => aborted())
