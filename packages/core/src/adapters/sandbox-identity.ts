@@ -1,3 +1,4 @@
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../_internal/bytes.js'
 import { randomBase62 } from '../_internal/ids.js'
 import { mac, safeEqual } from '../_internal/sign.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
@@ -30,17 +31,22 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
   const ttl = options.codeTtlMs ?? 5 * 60_000
   const now = options.now ?? Date.now
   const used = new Set<string>()
+  // The origins of the callbacks this adapter sent buyers to (the loop's baseUrl). A proxy or a
+  // Node server may hand the loop another Host than the browser used, so the request's own origin
+  // alone would refuse genuine logins (issue #14).
+  const callbackOrigins = new Set<string>()
 
   function codeFor(name: string): string {
     if (!validSandboxName(name))
       throw loopError('sandbox', 'invalid_input', 'A sandbox name is 1–32 characters, without line breaks.')
-    const body = `${Buffer.from(name).toString('base64url')}.${now() + ttl}.${randomBase62(8)}`
+    const body = `${toBase64Url(utf8(name))}.${now() + ttl}.${randomBase62(8)}`
     return `${body}.${mac(secret, body, 22)}`
   }
 
   return {
     id: 'sandbox',
     async authorizeUrl(input: { state: string; redirectUri: string }) {
+      callbackOrigins.add(new URL(input.redirectUri).origin)
       const page = new URL(input.redirectUri.replace(/\/login\/sandbox\/callback$/, '/sandbox/login'))
       page.searchParams.set('state', input.state)
       page.searchParams.set('redirect_uri', input.redirectUri)
@@ -54,10 +60,10 @@ export function sandboxIdentity(options: SandboxIdentityOptions = {}) {
       if (Number(m[2]) < now()) throw loopError('sandbox', 'unauthorized', 'The login code expired.')
       if (used.has(body)) throw loopError('sandbox', 'unauthorized', 'The login code was already used.')
       used.add(body)
-      const name = Buffer.from(m[1]!, 'base64url').toString()
+      const name = fromUtf8(fromBase64Url(m[1]!))
       return { provider: 'sandbox', subject: name.toLowerCase(), displayName: name }
     },
-    routes: sandboxLoginRoutes(codeFor),
+    routes: sandboxLoginRoutes(codeFor, callbackOrigins),
     /** A fresh code for `name`, as the login page would mint (for tests and scripts). */
     codeFor,
   } satisfies IdentityAdapter & { codeFor: (name: string) => string }

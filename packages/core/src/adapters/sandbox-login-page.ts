@@ -36,7 +36,11 @@ function loginForm(
  * the loop's own callback only. A refused name re-shows the form to a browser; an API client gets the
  * `invalid_input` error.
  */
-export function sandboxLoginRoutes(codeFor: (name: string) => string): LoopRoute[] {
+export function sandboxLoginRoutes(
+  codeFor: (name: string) => string,
+  /** Origins of the callbacks the adapter sent buyers to (a proxy may change the Host the loop sees). */
+  callbackOrigins: ReadonlySet<string>,
+): LoopRoute[] {
   return [
     {
       method: 'GET',
@@ -56,7 +60,7 @@ export function sandboxLoginRoutes(codeFor: (name: string) => string): LoopRoute
         const form = new URLSearchParams(await request.text())
         const redirect = new URL(form.get('redirect_uri') ?? '', request.url)
         // Only ever send codes back to this site's own callback.
-        if (redirect.origin !== new URL(request.url).origin)
+        if (redirect.origin !== new URL(request.url).origin && !callbackOrigins.has(redirect.origin))
           throw loopError('sandbox', 'invalid_input', 'redirect_uri must be on this site.')
         redirect.searchParams.set('state', form.get('state') ?? '')
         if (!form.get('deny')) {

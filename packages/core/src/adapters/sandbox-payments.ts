@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto'
 import { randomBase62 } from '../_internal/ids.js'
-import { safeEqual } from '../_internal/sign.js'
+import { macHex, safeEqual } from '../_internal/sign.js'
 import type {
   CreatePaymentInput,
   PaymentAdapter,
@@ -92,7 +91,7 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
 
   const sign = (body: string, at: number) => {
     const t = Math.floor(at / 1000)
-    return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`
+    return `t=${t},v1=${macHex(secret, `${t}.${body}`)}`
   }
 
   /** A webhook request for `event`, signed (or not) as asked. */
@@ -123,7 +122,7 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
     if (!Number.isInteger(t) || !parts.v1)
       throw loopError('sandbox', 'signature_invalid', 'Malformed webhook signature.')
     const text = new TextDecoder('utf-8', { fatal: false }).decode(body)
-    const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')
+    const expected = macHex(secret, `${t}.`, body)
     if (!safeEqual(parts.v1, expected))
       throw loopError('sandbox', 'signature_invalid', 'Webhook signature does not match.')
     if (Math.abs(Math.floor(now() / 1000) - t) > tolerance) {

@@ -1,35 +1,35 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Sku } from '../domain/catalog.js'
 import { currencyExponents } from '../domain/money.js'
 import { loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
 import { parseInput } from '../schemas.js'
 
-const skuId = z.string().min(1).max(128)
-const stock = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable()
+// zod/mini, like every core schema (core's bundle budget).
+const skuId = z.string().check(z.minLength(1), z.maxLength(128))
+const stock = z.nullable(z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)))
 
 /** `loop.catalog.put()`: money in integer minor units of a currency Loopkit knows. */
-export const skuInput = z
-  .object({
-    id: skuId,
-    title: z.string().trim().min(1).max(256),
-    description: z.string().max(10_000).nullable(),
-    imageUrl: z.string().max(2048).nullable(),
-    price: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
-      .refine((c) => Object.hasOwn(currencyExponents, c), 'is not a currency Loopkit settles in'),
-    stock,
-    active: z.boolean(),
-    limitPerCustomer: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
-  })
-  .strict()
+export const skuInput = z.strictObject({
+  id: skuId,
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+  description: z.nullable(z.string().check(z.maxLength(10_000))),
+  imageUrl: z.nullable(z.string().check(z.maxLength(2048))),
+  price: z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
+  currency: z.string().check(
+    z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY'),
+    z.refine((c) => Object.hasOwn(currencyExponents, c), 'is not a currency Loopkit settles in'),
+  ),
+  stock,
+  active: z.boolean(),
+  limitPerCustomer: z.optional(z.nullable(z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)))),
+})
 
-const setStockInput = z.object({ id: skuId, stock }).strict()
-const adjustStockInput = z
-  .object({ id: skuId, delta: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER) })
-  .strict()
+const setStockInput = z.strictObject({ id: skuId, stock })
+const adjustStockInput = z.strictObject({
+  id: skuId,
+  delta: z.int().check(z.minimum(-Number.MAX_SAFE_INTEGER), z.maximum(Number.MAX_SAFE_INTEGER)),
+})
 
 function found(sku: Sku | null, id: string): Sku {
   if (!sku) throw loopError('catalog', 'not_found', `No product \`${id}\`.`)

@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto'
 import { randomBase62 } from '../_internal/ids.js'
-import { safeEqual } from '../_internal/sign.js'
+import { macHex, safeEqual } from '../_internal/sign.js'
 import type { StorageAdapter } from '../contracts/storage.js'
 
 /** What a login carries through the provider's redirect. */
@@ -21,7 +20,7 @@ export interface LoginState {
 const TTL_MS = 10 * 60 * 1000
 
 function stateMac(key: string, id: string): string {
-  return createHmac('sha256', key).update(`login:${id}`).digest('hex').slice(0, 16)
+  return macHex(key, `login:${id}`).slice(0, 16)
 }
 
 /**

@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import { describe, expect, it } from 'vitest'
+
+// Per-package size budgets (issue #14: core had crept to 113 KB min+gzip with zod's locales). Each
+// entry is bundled the way an adopter's bundler would — minified, with its dependencies — except
+// peers (@loopkit/*, vitest) and the server drivers nobody bundles (pg, better-sqlite3). Budgets
+// sit ~15% above the measured size; raise one only with a reason in the commit.
+// The widget's own budget (12 KB, with its QR encoder) is in packages/widget/test/size.test.ts.
+const KB = 1024
+const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[] = [
+  // 32 KB measured; the issue's ceiling is 50 KB. Headroom for the growth half of the loop.
+  { entry: 'core/src/index.ts', platform: 'neutral', budget: 40 * KB },
+  { entry: 'core/src/node/index.ts', platform: 'neutral', budget: 3 * KB },
+  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 10 * KB },
+  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 12 * KB },
+  { entry: 'wechat/src/index.ts', platform: 'node', budget: 20 * KB },
+  { entry: 'testing/src/index.ts', platform: 'node', budget: 32 * KB },
+]
+
+async function minGzip(entry: string, platform: 'neutral' | 'node'): Promise<number> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(`../../../${entry}`, import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform,
+    mainFields: ['module', 'main'],
+    external: ['@loopkit/*', 'vitest', 'pg', 'better-sqlite3'],
+    write: false,
+    logLevel: 'silent',
+  })
+  return gzipSync(result.outputFiles[0]!.contents).length
+}
+
+describe('size budgets (min+gzip, with dependencies)', () => {
+  for (const { entry, platform, budget } of budgets) {
+    it(`${entry} stays within ${(budget / KB).toFixed(0)} KB`, async () => {
+      const size = await minGzip(entry, platform)
+      console.log(`${entry}: ${(size / KB).toFixed(1)} KB min+gzip (budget ${budget / KB} KB)`)
+      expect(size).toBeLessThanOrEqual(budget)
+    })
+  }
+})
