@@ -74,6 +74,7 @@ export function createCertificateAuthority(input: { now: () => number; validityM
   const validityMs = input.validityMs ?? 5 * YEAR
   const certificates: SimCertificate[] = []
   let forgeNext: CertificateForgery | null = null
+  let pinned: string | null = null
 
   async function issue(pair?: RsaKeyPair, signFrom?: number): Promise<SimCertificate> {
     const now = input.now()
@@ -96,6 +97,8 @@ export function createCertificateAuthority(input: { now: () => number; validityM
 
   /** The newest certificate whose signing moment has come (the old one until then). */
   function signer(): SimCertificate {
+    const pin = certificates.find((c) => c.serial === pinned)
+    if (pin) return pin
     const now = input.now()
     const usable = valid().filter((c) => c.signFrom <= now)
     const chosen = usable.at(-1) ?? certificates.at(-1)
@@ -145,6 +148,11 @@ export function createCertificateAuthority(input: { now: () => number; validityM
     answer,
     valid,
     all: certificates as readonly SimCertificate[],
+    pin(serial: string | null) {
+      if (serial !== null && !certificates.some((c) => c.serial === serial))
+        throw new Error(`[loopkit] [wechat-simulator] No platform certificate ${serial}.`)
+      pinned = serial
+    },
     forgeNext(kind: CertificateForgery) {
       forgeNext = kind
     },
@@ -170,6 +178,14 @@ export function certificateControls(ca: CertificateAuthority, enterCertificateMo
       const cert = await ca.issue(undefined, input.signFrom)
       enterCertificateMode()
       return { serial: cert.serial, certificate: cert.pem, publicKey: cert.pair.publicKeyPem }
+    },
+    /**
+     * Sign with this certificate (even an expired one) until called with `null`: during a rotation
+     * WeChat signs some messages with the old certificate and some with the new one.
+     */
+    signWithCertificate(serial: string | null) {
+      ca.pin(serial)
+      enterCertificateMode()
     },
     /** `rotateCertificate()` signing from now. */
     rotateKeys: () => controls.rotateCertificate(),
