@@ -1,4 +1,5 @@
 export * from './open/index.js'
+export type { CertificateStore, PlatformCertificate } from './pay/certificates.js'
 export { type WechatPayMethod, wechatPayMethods } from './pay/create-payment.js'
 export {
   apiV3SecretKey,
@@ -38,5 +39,4 @@ export {
   responseSignatureMessage,
   verifyWechatSignature,
 } from './pay/verify-signature.js'
-export type { CertificateStore, PlatformCertificate } from './pay/certificates.js'
 export { type WechatPaymentAdapter, wechatPayments } from './pay/wechat-payments.js'

@@ -20,7 +20,10 @@ let sim: WechatSimulator
 let receiver: Awaited<ReturnType<typeof startReceiver>>
 
 beforeAll(async () => {
-  sim = await wechatSimulator({ timeScale: 0, pay: { allowInsecureNotifyUrl: true, signWith: 'certificate' } })
+  sim = await wechatSimulator({
+    timeScale: 0,
+    pay: { allowInsecureNotifyUrl: true, signWith: 'certificate' },
+  })
   receiver = await startReceiver(() => {
     throw new Error('no callback expected')
   })
@@ -55,7 +58,9 @@ describe('forged /v3/certificates answers', () => {
     expect(await adapter.platformCertificates!.list()).toEqual([])
   })
 
-  it.each(forgeries)('with certificates cached, %s is refused and the cache is unchanged', async (_, forge, reason) => {
+  it.each(
+    forgeries,
+  )('with certificates cached, %s is refused and the cache is unchanged', async (_, forge, reason) => {
     const storage = memoryStorage()
     const adapter = certificateAdapter(sim, storage)
     await createOrder(sim, adapter, receiver.url)
@@ -106,12 +111,18 @@ describe('certificate entries', () => {
 
   it('refuses a wrong serial, a wrong associated_data, another APIv3 key and an expired certificate', () => {
     const now = Date.UTC(2026, 0, 1)
-    const open = (entry: object, at = now, key = apiV3Key) => () => openCertificateEntry({ apiV3Key: key, entry, now: at })
+    const open =
+      (entry: object, at = now, key = apiV3Key) =>
+      () =>
+        openCertificateEntry({ apiV3Key: key, entry, now: at })
     expect(open(sealed(A3_CERTIFICATE, '5157F09EFDC096DE15EBE81A47057A7232F1B8E1'))).toThrow(/not the serial/)
     const entry = sealed(A3_CERTIFICATE)
-    expect(open({ ...entry, encrypt_certificate: { ...entry.encrypt_certificate, associated_data: 'transaction' } })).toThrow(
-      /does not decrypt/,
-    )
+    expect(
+      open({
+        ...entry,
+        encrypt_certificate: { ...entry.encrypt_certificate, associated_data: 'transaction' },
+      }),
+    ).toThrow(/does not decrypt/)
     expect(open(entry, now, apiV3SecretKey('vutsrqponmlkjihgfedcba9876543210'))).toThrow(/does not decrypt/)
     expect(open(entry, Date.UTC(2031, 3, 26))).toThrow(/expired/)
   })
@@ -126,7 +137,11 @@ describe('modes', () => {
         code: 'configuration',
         message: expect.stringContaining('RESOURCE_NOT_EXISTS'),
       })
-      expect(pkSim.pay.requests.at(-1)).toMatchObject({ url: '/v3/certificates', status: 404, code: 'RESOURCE_NOT_EXISTS' })
+      expect(pkSim.pay.requests.at(-1)).toMatchObject({
+        url: '/v3/certificates',
+        status: 404,
+        code: 'RESOURCE_NOT_EXISTS',
+      })
     } finally {
       await pkSim.close()
     }
@@ -148,8 +163,16 @@ describe('modes', () => {
     const adapter = wechatPayments(sim.pay.adapterOptions())
     const o = order(sim)
     // Native (QR) carries no payer: the simulator invents the openid of whoever scans and pays.
-    await adapter.createPayment({ order: o, customer, method: 'native', notifyUrl: receiver.url, description: '盐水鸭' })
+    await adapter.createPayment({
+      order: o,
+      customer,
+      method: 'native',
+      notifyUrl: receiver.url,
+      description: '盐水鸭',
+    })
     await sim.pay.payOrder({ outTradeNo: o.number, notify: false })
-    expect(sim.pay.order(o.number)).toMatchObject({ payer: { openid: expect.stringMatching(/^o[A-Za-z0-9_-]{27}$/) } })
+    expect(sim.pay.order(o.number)).toMatchObject({
+      payer: { openid: expect.stringMatching(/^o[A-Za-z0-9_-]{27}$/) },
+    })
   })
 })

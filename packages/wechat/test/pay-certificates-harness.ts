@@ -18,7 +18,11 @@ export async function startReceiver(pick: () => WechatPaymentAdapter) {
     let response: Response
     try {
       accepted.push(
-        await adapter.parseWebhook({ body: new Uint8Array(Buffer.concat(chunks)), headers, url: req.url ?? '/' }),
+        await adapter.parseWebhook({
+          body: new Uint8Array(Buffer.concat(chunks)),
+          headers,
+          url: req.url ?? '/',
+        }),
       )
       response = adapter.webhookResponse!({ ok: true })
     } catch (e) {
@@ -92,7 +96,13 @@ export const customer: Customer = {
 /** Creates a JSAPI payment with `adapter` (its answer is verified); returns the order number. */
 export async function createOrder(sim: WechatSimulator, adapter: WechatPaymentAdapter, notifyUrl: string) {
   const o = order(sim)
-  await adapter.createPayment({ order: o, customer, method: 'jsapi', notifyUrl, description: '南京盐水鸭 1 只' })
+  await adapter.createPayment({
+    order: o,
+    customer,
+    method: 'jsapi',
+    notifyUrl,
+    description: '南京盐水鸭 1 只',
+  })
   return o.number
 }
 

@@ -5,7 +5,13 @@ import { memoryStorage } from '@loopkit/core'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { WechatPaymentAdapter } from '../src/index.js'
-import { certificateAdapter, createOrder, downloads, payThrough, startReceiver } from './pay-certificates-harness.js'
+import {
+  certificateAdapter,
+  createOrder,
+  downloads,
+  payThrough,
+  startReceiver,
+} from './pay-certificates-harness.js'
 
 const DAY = 86_400_000
 let sim: WechatSimulator
@@ -32,7 +38,9 @@ const serials = async (adapter: WechatPaymentAdapter) =>
 /** A well-formed, fresh callback signed by nobody, naming `serial`. */
 function strangerCallback(serial: string) {
   return {
-    body: new TextEncoder().encode(JSON.stringify({ id: randomBytes(8).toString('hex'), event_type: 'X', resource: {} })),
+    body: new TextEncoder().encode(
+      JSON.stringify({ id: randomBytes(8).toString('hex'), event_type: 'X', resource: {} }),
+    ),
     headers: new Headers({
       'Wechatpay-Serial': serial,
       'Wechatpay-Timestamp': String(Math.floor(sim.now() / 1000)),
@@ -85,7 +93,9 @@ describe('WeChat Pay platform certificates', () => {
     const flood = () =>
       Promise.allSettled(
         Array.from({ length: 100 }, (_, i) =>
-          (i % 2 ? first : second).parseWebhook(strangerCallback(randomBytes(20).toString('hex').toUpperCase())),
+          (i % 2 ? first : second).parseWebhook(
+            strangerCallback(randomBytes(20).toString('hex').toUpperCase()),
+          ),
         ),
       )
     const results = await flood()

@@ -43,12 +43,15 @@ export function openCertificateEntry(input: {
   const { entry } = input
   const serialNo = typeof entry.serial_no === 'string' ? normalizeHexSerial(entry.serial_no) : null
   const sealed = entry.encrypt_certificate
-  if (!serialNo || typeof sealed !== 'object' || sealed === null) forged('an entry lacks `serial_no` or `encrypt_certificate`.')
+  if (!serialNo || typeof sealed !== 'object' || sealed === null)
+    forged('an entry lacks `serial_no` or `encrypt_certificate`.')
   let pem: string
   try {
     pem = decryptResource({ apiV3Key: input.apiV3Key, resource: sealed as EncryptedResource })
   } catch {
-    return forged(`certificate ${printable(serialNo)} does not decrypt with the APIv3 key (tampered or not from WeChat Pay).`)
+    return forged(
+      `certificate ${printable(serialNo)} does not decrypt with the APIv3 key (tampered or not from WeChat Pay).`,
+    )
   }
   let cert: X509Certificate
   try {
@@ -61,7 +64,8 @@ export function openCertificateEntry(input: {
   }
   const effectiveAt = Date.parse(cert.validFrom)
   const expireAt = Date.parse(cert.validTo)
-  if (Number.isNaN(effectiveAt) || Number.isNaN(expireAt)) forged(`certificate ${serialNo} has unreadable dates.`)
+  if (Number.isNaN(effectiveAt) || Number.isNaN(expireAt))
+    forged(`certificate ${serialNo} has unreadable dates.`)
   if (expireAt <= input.now) forged(`certificate ${serialNo} expired at ${cert.validTo}.`)
   if (cert.publicKey.asymmetricKeyType !== 'rsa') forged(`certificate ${serialNo} is not an RSA certificate.`)
   // Keyed by the certificate's own serial (what `verifiersOf` checks again on every read).

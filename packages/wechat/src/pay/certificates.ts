@@ -17,7 +17,10 @@ export type { CertificateStore } from './certificate-store.js'
  * const verifiers = await store.verifiers() // configured keys + certificates valid now
  * ```
  */
-export function platformCertificateStore(options: ResolvedOptions, client: PayClient): CertificateStore | null {
+export function platformCertificateStore(
+  options: ResolvedOptions,
+  client: PayClient,
+): CertificateStore | null {
   const config = options.platformCertificates
   if (!config) return null
   return createCertificateStore({

@@ -25,7 +25,7 @@ export interface PayRequest {
    * Checks the answer's signature instead of the adapter's verifier (`/v3/certificates` verifies
    * with the certificates it carries at first start). Throwing refuses the answer as forged.
    */
-  verify?: (input: { headers: Headers; body: Uint8Array }) => void | Promise<unknown>
+  verify?: (input: { headers: Headers; body: Uint8Array }) => unknown
 }
 
 export interface PayResponse<T> {

@@ -144,7 +144,8 @@ export function resolveOptions(options: WechatPaymentsOptions): ResolvedOptions 
     serialNo,
     apiV3Key: apiV3SecretKey(options.apiV3Key),
     // In certificate mode the download supplies the keys, so an empty `verifiers` is fine there.
-    verifiers: certificates && isEmpty(options.verifiers) ? new Map() : createVerifiers(options.verifiers ?? {}),
+    verifiers:
+      certificates && isEmpty(options.verifiers) ? new Map() : createVerifiers(options.verifiers ?? {}),
     platformCertificates: certificates,
     baseUrl,
     fetch: options.fetch ?? globalThis.fetch,

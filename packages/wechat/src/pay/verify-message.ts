@@ -7,7 +7,10 @@ import { type VerifiedHeaders, verifyWechatSignature, type WechatVerifiers } fro
 export type MessageVerifier = (input: { headers: Headers; body: Uint8Array }) => Promise<VerifiedHeaders>
 
 /** Public-key mode (and certificates configured by hand): the keys never change. */
-export function staticMessageVerifier(input: { verifiers: WechatVerifiers; now: () => number }): MessageVerifier {
+export function staticMessageVerifier(input: {
+  verifiers: WechatVerifiers
+  now: () => number
+}): MessageVerifier {
   return async ({ headers, body }) =>
     verifyWechatSignature({ headers, body, verifiers: input.verifiers, now: input.now() })
 }

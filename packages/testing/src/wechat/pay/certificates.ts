@@ -106,7 +106,10 @@ export function createCertificateAuthority(input: { now: () => number; validityM
     return chosen
   }
 
-  function entry(apiV3Key: string, cert: { serial: string; pem: string; effectiveAt: number; expireAt: number }) {
+  function entry(
+    apiV3Key: string,
+    cert: { serial: string; pem: string; effectiveAt: number; expireAt: number },
+  ) {
     return {
       serial_no: cert.serial,
       effective_time: rfc3339(cert.effectiveAt),
