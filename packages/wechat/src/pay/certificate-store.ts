@@ -52,6 +52,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function createCertificateStore(options: CertificateStoreOptions): CertificateStore {
   const { storage, key, now } = options
   const leaseKey = `${key}:download`
+  // Set when a download fails, for the rest of its interval: instances waiting for the first
+  // certificates then fail at once instead of holding a callback until their deadline.
+  const failedKey = `${key}:failed`
   let inflight: Promise<CertificateSet | null> | null = null
 
   async function read(): Promise<CertificateSet | null> {
@@ -61,10 +64,16 @@ export function createCertificateStore(options: CertificateStoreOptions): Certif
   async function download(): Promise<CertificateSet> {
     const cached = await read()
     const signal = AbortSignal.timeout(options.deadlineMs)
-    const certificates = await options.download({
-      trusted: verifiersOf({ configured: options.configured, set: cached, now: now() }),
-      signal,
-    })
+    let certificates: PlatformCertificate[]
+    try {
+      certificates = await options.download({
+        trusted: verifiersOf({ configured: options.configured, set: cached, now: now() }),
+        signal,
+      })
+    } catch (e) {
+      await storage.cacheSet({ key: failedKey, value: '1', ttlMs: options.minIntervalMs, now: now() })
+      throw e
+    }
     const set: CertificateSet = { fetchedAt: now(), certificates }
     const lastExpiry = Math.max(...certificates.map((c) => c.expireAt))
     await storage.cacheSet({
@@ -73,6 +82,7 @@ export function createCertificateStore(options: CertificateStoreOptions): Certif
       ttlMs: Math.max(options.minIntervalMs, lastExpiry - now()),
       now: now(),
     })
+    await storage.cacheDelete({ key: failedKey })
     return set
   }
 
@@ -99,7 +109,8 @@ export function createCertificateStore(options: CertificateStoreOptions): Certif
     for (;;) {
       const set = (await downloadOnce()) ?? (await read())
       if (set) return set
-      if (Date.now() >= deadline) {
+      const failed = (await storage.cacheGet({ key: failedKey, now: now() })) !== null
+      if (failed || Date.now() >= deadline) {
         throw wechatError(
           'provider_unavailable',
           'No WeChat Pay platform certificate yet: another instance is downloading them, or the last download failed less than `minIntervalMs` ago.',

@@ -101,6 +101,8 @@ export function createPayClient(options: ResolvedOptions, verifyResponse: Messag
     try {
       await (req.verify ?? verifyResponse)({ headers: response.headers, body: bytes })
     } catch (e) {
+      // Not having the keys yet (certificates still downloading) is no verdict on this answer.
+      if (isLoopError(e) && e.code !== 'signature_invalid' && e.code !== 'timestamp_out_of_window') throw e
       const reason = isLoopError(e) ? e.message.replace(/^\[loopkit\] \[wechat\] /, '') : String(e)
       throw wechatError(
         'signature_invalid',
