@@ -59,7 +59,9 @@ describe('forged /v3/certificates answers', () => {
     // Within the interval nobody downloads again, and a message waiting for the first certificates
     // fails at once (WeChat retries callbacks) instead of being held until the deadline.
     const other = certificateAdapter(sim, storage)
-    await expect(createOrder(sim, other, receiver.url)).rejects.toMatchObject({ code: 'provider_unavailable' })
+    await expect(createOrder(sim, other, receiver.url)).rejects.toMatchObject({
+      code: 'provider_unavailable',
+    })
     expect(downloads(sim)).toBe(before + 1)
   })
 
