@@ -135,6 +135,30 @@ describe('certificate entries', () => {
   })
 })
 
+describe('deadlines', () => {
+  it('a /v3/certificates call that never answers ends at `deadlineMs` as provider_unavailable, retries included', async () => {
+    const { verifiers: _none, ...options } = sim.pay.adapterOptions()
+    // WeChat accepts the connection and never answers; only the abort signal ends the wait.
+    const hanging: typeof fetch = async (input) => {
+      const signal = (input as Request).signal
+      return new Promise<Response>((_, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+      })
+    }
+    const adapter = wechatPayments({
+      ...options,
+      fetch: hanging,
+      timeout: 60_000,
+      retry: 2,
+      platformCertificates: { storage: memoryStorage(), deadlineMs: 300 },
+    })
+    // Without the deadline this waits for three 60 s attempts, far past the test's timeout.
+    await expect(adapter.platformCertificates!.refresh()).rejects.toMatchObject({
+      code: 'provider_unavailable',
+    })
+  })
+})
+
 describe('modes', () => {
   it('a merchant without platform certificates (public-key mode simulator) gets a configuration error naming the fix', async () => {
     const pkSim = await wechatSimulator({ timeScale: 0, pay: { signWith: 'publicKey' } })
