@@ -1,4 +1,5 @@
 export * from './open/index.js'
+export type { CertificateStore, PlatformCertificate } from './pay/certificates.js'
 export { type WechatPayMethod, wechatPayMethods } from './pay/create-payment.js'
 export {
   apiV3SecretKey,
@@ -7,7 +8,7 @@ export {
   encryptResource,
 } from './pay/decrypt-resource.js'
 export { mapWechatPayError } from './pay/error-map.js'
-export type { WechatPaymentsOptions } from './pay/options.js'
+export type { PlatformCertificatesOptions, WechatPaymentsOptions } from './pay/options.js'
 export { wechatWebhookResponse } from './pay/parse-webhook.js'
 export {
   type AppPayParams,
@@ -38,4 +39,4 @@ export {
   responseSignatureMessage,
   verifyWechatSignature,
 } from './pay/verify-signature.js'
-export { wechatPayments } from './pay/wechat-payments.js'
+export { type WechatPaymentAdapter, wechatPayments } from './pay/wechat-payments.js'

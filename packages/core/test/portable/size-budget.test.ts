@@ -10,13 +10,16 @@ import { describe, expect, it } from 'vitest'
 // The widget's own budget (12 KB, with its QR encoder) is in packages/widget/test/size.test.ts.
 const KB = 1024
 const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[] = [
-  // 32 KB measured; the ceiling is 50 KB. Headroom for the growth half of the loop.
-  { entry: 'core/src/index.ts', platform: 'neutral', budget: 40 * KB },
+  // 32 KB after the zod/mini move; 44.4 KB once rate limits, login binding, pages, refund
+  // reconciliation and background loops landed. The ceiling is 50 KB, so that is the budget.
+  { entry: 'core/src/index.ts', platform: 'neutral', budget: 50 * KB },
   { entry: 'core/src/node/index.ts', platform: 'neutral', budget: 3 * KB },
-  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 10 * KB },
-  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 12 * KB },
+  // 10.5 / 12.9 KB with limits, merges, refund queues, rate-limit buckets and batch completion.
+  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 12 * KB },
+  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 15 * KB },
   { entry: 'wechat/src/index.ts', platform: 'node', budget: 20 * KB },
-  { entry: 'testing/src/index.ts', platform: 'node', budget: 32 * KB },
+  // 47 KB: three more vendor simulators (Alipay, Stripe, WeChat platform certificates) and suites.
+  { entry: 'testing/src/index.ts', platform: 'node', budget: 56 * KB },
 ]
 
 async function minGzip(entry: string, platform: 'neutral' | 'node'): Promise<number> {

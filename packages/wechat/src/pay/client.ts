@@ -6,7 +6,7 @@ import { randomNonce, unixSeconds } from '../_internal/nonce.js'
 import { mapWechatPayError } from './error-map.js'
 import type { ResolvedOptions } from './options.js'
 import { authorizationHeader, canonicalUrl, signRequest } from './sign-request.js'
-import { verifyWechatSignature } from './verify-signature.js'
+import type { MessageVerifier } from './verify-message.js'
 
 export interface PayRequest {
   method: 'GET' | 'POST'
@@ -19,6 +19,13 @@ export interface PayRequest {
    * original parameters, close, and refunds with the same `out_refund_no`). GETs always are.
    */
   repeatable?: boolean
+  /** Aborts the request, retries included (the deadline of background calls). */
+  signal?: AbortSignal
+  /**
+   * Checks the answer's signature instead of the adapter's verifier (`/v3/certificates` verifies
+   * with the certificates it carries at first start). Throwing refuses the answer as forged.
+   */
+  verify?: (input: { headers: Headers; body: Uint8Array }) => unknown
 }
 
 export interface PayResponse<T> {
@@ -33,7 +40,7 @@ export type PayClient = <T>(request: PayRequest) => Promise<PayResponse<T>>
  * The signed, verified HTTP client of the adapter: signs each attempt on the exact bytes and URL sent,
  * retries only repeatable requests, and treats a 2xx without a valid WeChat Pay signature as forged.
  */
-export function createPayClient(options: ResolvedOptions): PayClient {
+export function createPayClient(options: ResolvedOptions, verifyResponse: MessageVerifier): PayClient {
   return async <T>(req: PayRequest): Promise<PayResponse<T>> => {
     const url = new URL(`${options.baseUrl}${req.path}`)
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v)
@@ -51,6 +58,7 @@ export function createPayClient(options: ResolvedOptions): PayClient {
           'User-Agent': options.userAgent,
         },
         fetch: options.fetch,
+        ...(req.signal ? { signal: req.signal } : {}),
         timeout: options.timeout,
         retry: {
           limit: repeatable ? options.retry : 0,
@@ -91,13 +99,10 @@ export function createPayClient(options: ResolvedOptions): PayClient {
     }
     const bytes = new Uint8Array(await response.arrayBuffer())
     try {
-      verifyWechatSignature({
-        headers: response.headers,
-        body: bytes,
-        verifiers: options.verifiers,
-        now: options.now(),
-      })
+      await (req.verify ?? verifyResponse)({ headers: response.headers, body: bytes })
     } catch (e) {
+      // Not having the keys yet (certificates still downloading) is no verdict on this answer.
+      if (isLoopError(e) && e.code !== 'signature_invalid' && e.code !== 'timestamp_out_of_window') throw e
       const reason = isLoopError(e) ? e.message.replace(/^\[loopkit\] \[wechat\] /, '') : String(e)
       throw wechatError(
         'signature_invalid',

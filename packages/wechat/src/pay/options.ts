@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto'
-import type { Customer } from '@loopkit/core'
+import type { Customer, StorageAdapter } from '@loopkit/core'
 import { describeOptionValue, requiredOptionError } from '@loopkit/core'
 import { wechatError } from '../_internal/errors.js'
 import { normalizeHexSerial, readPrivateKey } from '../_internal/keys.js'
@@ -24,9 +24,17 @@ export interface WechatPaymentsOptions {
   apiV3Key: string
   /**
    * WeChat Pay's verification keys by `Wechatpay-Serial`: platform certificates by serial and/or the
-   * WeChat Pay public key by its `PUB_KEY_ID_…`. Configure both during a migration.
+   * WeChat Pay public key by its `PUB_KEY_ID_…`. Configure both during a migration. Required unless
+   * `platformCertificates` downloads the certificates.
    */
-  verifiers: Readonly<Record<string, string | KeyObject>>
+  verifiers?: Readonly<Record<string, string | KeyObject>>
+  /**
+   * Platform-certificate mode for merchants who have no WeChat Pay public key yet: download the
+   * platform certificates from `GET /v3/certificates`, cache them in the loop's storage for every
+   * instance, and refresh them before they expire. Callbacks and responses verify against
+   * `verifiers` plus these certificates. Leave it out in public-key mode (the default).
+   */
+  platformCertificates?: PlatformCertificatesOptions
   /** Defaults to `https://api.mch.weixin.qq.com` (the backup host is `https://api2.mch.weixin.qq.com`). */
   baseUrl?: string
   /** The route segment and order provider; defaults to `wechat`. */
@@ -50,6 +58,23 @@ export interface WechatPaymentsOptions {
   }) => string | null
 }
 
+/** Options of the platform-certificate mode of {@link wechatPayments}. */
+export interface PlatformCertificatesOptions {
+  /** The loop's storage: its cache holds the certificates, shared by every instance. */
+  storage: StorageAdapter
+  /** Download again this long after the last download; default 12 hours. */
+  refreshIntervalMs?: number
+  /** When the newest certificate expires within this, look hourly; default 10 days. */
+  refreshBeforeExpiryMs?: number
+  /**
+   * At most one download per this many ms, across all instances, however many callbacks name an
+   * unknown `Wechatpay-Serial`; default 60 000.
+   */
+  minIntervalMs?: number
+  /** Deadline of one download, retries included, in ms; default 15 000. */
+  deadlineMs?: number
+}
+
 export interface ResolvedOptions {
   id: string
   mchid: string
@@ -60,6 +85,7 @@ export interface ResolvedOptions {
   serialNo: string
   apiV3Key: KeyObject
   verifiers: WechatVerifiers
+  platformCertificates: Required<PlatformCertificatesOptions> | null
   baseUrl: string
   fetch: typeof globalThis.fetch
   now: () => number
@@ -90,9 +116,11 @@ function defaultPayerOpenid({
 
 /** Validates everything at construction so a misconfiguration fails at boot, not at the first payment. */
 export function resolveOptions(options: WechatPaymentsOptions): ResolvedOptions {
-  for (const name of ['mchid', 'appid', 'privateKey', 'serialNo', 'apiV3Key', 'verifiers'] as const) {
+  for (const name of ['mchid', 'appid', 'privateKey', 'serialNo', 'apiV3Key'] as const) {
     if (!options?.[name]) throw requiredOptionError('wechat', name)
   }
+  const certificates = resolveCertificates(options.platformCertificates)
+  if (!options.verifiers && !certificates) throw requiredOptionError('wechat', 'verifiers')
   const serialNo = normalizeHexSerial(options.serialNo)
   if (!serialNo) {
     throw wechatError(
@@ -115,7 +143,10 @@ export function resolveOptions(options: WechatPaymentsOptions): ResolvedOptions 
     privateKey: readPrivateKey(options.privateKey),
     serialNo,
     apiV3Key: apiV3SecretKey(options.apiV3Key),
-    verifiers: createVerifiers(options.verifiers),
+    // In certificate mode the download supplies the keys, so an empty `verifiers` is fine there.
+    verifiers:
+      certificates && isEmpty(options.verifiers) ? new Map() : createVerifiers(options.verifiers ?? {}),
+    platformCertificates: certificates,
     baseUrl,
     fetch: options.fetch ?? globalThis.fetch,
     now: options.now ?? Date.now,
@@ -124,4 +155,31 @@ export function resolveOptions(options: WechatPaymentsOptions): ResolvedOptions 
     userAgent: options.userAgent ?? defaultUserAgent,
     payerOpenid: options.payerOpenid ?? defaultPayerOpenid,
   }
+}
+
+function isEmpty(verifiers: WechatPaymentsOptions['verifiers']): boolean {
+  return !verifiers || Object.keys(verifiers).length === 0
+}
+
+function resolveCertificates(
+  input: PlatformCertificatesOptions | undefined,
+): Required<PlatformCertificatesOptions> | null {
+  if (input === undefined) return null
+  if (!input?.storage) throw requiredOptionError('wechat', 'platformCertificates.storage')
+  const resolved = {
+    storage: input.storage,
+    refreshIntervalMs: input.refreshIntervalMs ?? 12 * 3_600_000,
+    refreshBeforeExpiryMs: input.refreshBeforeExpiryMs ?? 10 * 86_400_000,
+    minIntervalMs: input.minIntervalMs ?? 60_000,
+    deadlineMs: input.deadlineMs ?? 15_000,
+  }
+  for (const name of ['refreshIntervalMs', 'refreshBeforeExpiryMs', 'minIntervalMs', 'deadlineMs'] as const) {
+    if (!Number.isSafeInteger(resolved[name]) || resolved[name] <= 0) {
+      throw wechatError(
+        'configuration',
+        `\`platformCertificates.${name}\` must be a positive number of milliseconds, got ${describeOptionValue(resolved[name])}.`,
+      )
+    }
+  }
+  return resolved
 }

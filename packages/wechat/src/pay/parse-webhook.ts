@@ -4,7 +4,7 @@ import { decryptResource } from './decrypt-resource.js'
 import type { ResolvedOptions } from './options.js'
 import { parseTime } from './time.js'
 import type { WechatNotification, WechatRefundNotice, WechatTransaction } from './vendor-types.js'
-import { verifyWechatSignature } from './verify-signature.js'
+import type { MessageVerifier } from './verify-message.js'
 
 const refundKinds: Readonly<Record<string, 'refund.succeeded' | 'refund.failed'>> = {
   'REFUND.SUCCESS': 'refund.succeeded',
@@ -53,26 +53,23 @@ function checkMerchant(options: ResolvedOptions, mchid: unknown): void {
 }
 
 /**
- * Verifies a WeChat Pay notification on its raw bytes (signature, 300 s window, serial), decrypts the
+ * Verifies a WeChat Pay notification on its raw bytes (signature, 300 s window, serial — with the
+ * platform certificates too in certificate mode), decrypts the
  * resource, checks it is for this merchant and app, and normalizes it. The `amount` returned is the
  * order total in fen for the loop to compare with the stored order.
  */
-export function parseWechatWebhook(
+export async function parseWechatWebhook(
   options: ResolvedOptions,
   input: { body: Uint8Array; headers: Headers },
-): WebhookEvent {
+  verify: MessageVerifier,
+): Promise<WebhookEvent> {
   if (!(input.body instanceof Uint8Array)) {
     throw wechatError(
       'invalid_input',
       'parseWebhook needs the raw body bytes (Uint8Array); a re-serialized object cannot be verified.',
     )
   }
-  verifyWechatSignature({
-    headers: input.headers,
-    body: input.body,
-    verifiers: options.verifiers,
-    now: options.now(),
-  })
+  await verify({ headers: input.headers, body: input.body })
   const n = parseEnvelope(input.body)
 
   if (n.event_type === 'TRANSACTION.SUCCESS') {

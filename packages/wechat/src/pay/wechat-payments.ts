@@ -1,4 +1,5 @@
 import type { PaymentAdapter } from '@loopkit/core'
+import { type CertificateStore, platformCertificateStore } from './certificates.js'
 import { createPayClient } from './client.js'
 import { createWechatPayment, wechatPayMethods } from './create-payment.js'
 import { resolveOptions, type WechatPaymentsOptions } from './options.js'
@@ -7,12 +8,24 @@ import { closeWechatPayment, queryWechatPayment } from './query-payment.js'
 import { queryWechatRefund } from './query-refund.js'
 import { refundWechatPayment } from './refund.js'
 import { validateWechatPayment } from './validate-payment.js'
+import { certificateMessageVerifier, type MessageVerifier, staticMessageVerifier } from './verify-message.js'
+
+/** The WeChat Pay adapter; `platformCertificates` is the certificate store in certificate mode. */
+export type WechatPaymentAdapter = PaymentAdapter & {
+  /**
+   * In platform-certificate mode: `list()` the cached certificates, `refresh()` them now (at most
+   * once per `minIntervalMs` across instances). `null` in public-key mode.
+   */
+  readonly platformCertificates: Pick<CertificateStore, 'list' | 'refresh'> | null
+}
 
 /**
  * WeChat Pay API v3 as a Loopkit payment adapter (direct merchant): JSAPI, mini-program, Native (QR),
  * H5 and APP payments (validated before checkout writes anything), query, close, refunds, refund
  * queries, and verified + decrypted payment and refund notifications. Options are validated here,
- * so a wrong key fails at boot.
+ * so a wrong key fails at boot. Verifies with the WeChat Pay public key (`verifiers`) or, with
+ * `platformCertificates: { storage }`, with platform certificates it downloads, caches for every
+ * instance and refreshes itself.
  *
  * @example
  * ```ts
@@ -38,9 +51,13 @@ import { validateWechatPayment } from './validate-payment.js'
  * })
  * ```
  */
-export function wechatPayments(options: WechatPaymentsOptions): PaymentAdapter {
+export function wechatPayments(options: WechatPaymentsOptions): WechatPaymentAdapter {
   const resolved = resolveOptions(options)
-  const client = createPayClient(resolved)
+  // The client verifies answers with the store, and the store downloads with the client.
+  let verify: MessageVerifier = staticMessageVerifier(resolved)
+  const client = createPayClient(resolved, (input) => verify(input))
+  const store = platformCertificateStore(resolved, client)
+  if (store) verify = certificateMessageVerifier({ store, now: resolved.now })
   return {
     id: resolved.id,
     methods: wechatPayMethods,
@@ -50,7 +67,8 @@ export function wechatPayments(options: WechatPaymentsOptions): PaymentAdapter {
     closePayment: (input) => closeWechatPayment(resolved, client, input),
     refund: (input) => refundWechatPayment(resolved, client, input),
     queryRefund: (input) => queryWechatRefund(resolved, client, input),
-    parseWebhook: async (input) => parseWechatWebhook(resolved, input),
+    parseWebhook: (input) => parseWechatWebhook(resolved, input, verify),
     webhookResponse: wechatWebhookResponse,
+    platformCertificates: store && { list: store.list, refresh: store.refresh },
   }
 }

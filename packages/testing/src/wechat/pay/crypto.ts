@@ -43,6 +43,11 @@ export function randomPublicKeyId(): string {
   return `PUB_KEY_ID_01${digits.slice(0, 30)}`
 }
 
+/** `o` + 27 characters of `[A-Za-z0-9_-]`: the 28-character shape of real openids. */
+export function randomOpenid(): string {
+  return `o${randomBytes(21).toString('base64url').slice(0, 27)}`
+}
+
 export function randomAlnum(length: number): string {
   return createHash('sha256').update(randomBytes(32)).digest('hex').slice(0, length).toUpperCase()
 }

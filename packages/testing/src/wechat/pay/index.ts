@@ -1,3 +1,4 @@
+export type { CertificateForgery } from './certificates.js'
 export { type Delivery, type DeliveryOptions, NOTIFY_RETRY_SCHEDULE_MS } from './notify.js'
 export {
   createPaySimulator,

@@ -2,10 +2,11 @@ import { createPublicKey, type KeyObject, randomBytes, randomUUID } from 'node:c
 import type { SimulatorClock } from '../clock.js'
 import type { SimulatorContext, SimulatorHandler } from '../server.js'
 import { checkMerchantSignature } from './auth.js'
+import { certificateControls, createCertificateAuthority } from './certificates.js'
 import {
   encrypt,
   generateRsaKeyPair,
-  type RsaKeyPair,
+  randomOpenid,
   randomPublicKeyId,
   randomSerial,
   wechatpayHeaders,
@@ -28,8 +29,14 @@ export interface PaySimulatorOptions {
    * `http://localhost` and `http://[::1]` too, so callbacks reach a test server without TLS.
    */
   allowInsecureNotifyUrl?: boolean
-  /** Which key signs responses and callbacks: the WeChat Pay public key (default) or the platform certificate. */
+  /**
+   * Which key signs responses and callbacks: the WeChat Pay public key (default) or the platform
+   * certificate. In certificate mode `GET /v3/certificates` serves the platform certificates; in
+   * public-key mode it answers `RESOURCE_NOT_EXISTS`, as WeChat does for merchants without any.
+   */
   signWith?: 'publicKey' | 'certificate'
+  /** Validity of issued platform certificates in ms; default five years, as WeChat's. */
+  certificateValidityMs?: number
   /** Simulated ms from a refund request to its REFUND.* notification; default 5000. */
   refundDelayMs?: number
   /** Real ms to wait for the merchant's ACK; default 5000. */
@@ -95,7 +102,11 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       : options.merchant.publicKey
     : merchantPair!.publicKey
 
-  let certificate: { serial: string; pair: RsaKeyPair } = { serial: randomSerial(), pair: platform }
+  const certificates = createCertificateAuthority({
+    now: shared.clock.now,
+    ...(options.certificateValidityMs ? { validityMs: options.certificateValidityMs } : {}),
+  })
+  await certificates.issue(platform)
   const publicKey = { id: randomPublicKeyId(), pair: publicKeyMode }
   let signWith = options.signWith ?? 'publicKey'
   let forgeNext = 0
@@ -103,15 +114,14 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
   const deliveries: Delivery[] = []
   const requests: PayRequestRecord[] = []
 
-  const signer = () =>
-    signWith === 'publicKey'
-      ? { key: publicKey.pair.privateKey, serial: publicKey.id }
-      : { key: certificate.pair.privateKey, serial: certificate.serial }
-
-  const headersFor = (body: string | Uint8Array) => {
-    const { key, serial } = signer()
-    return wechatpayHeaders({ body, key, serial, nowMs: shared.clock.now(), requestId: randomUUID() })
+  const signer = () => {
+    if (signWith === 'publicKey') return { key: publicKey.pair.privateKey, serial: publicKey.id }
+    const cert = certificates.signer()
+    return { key: cert.pair.privateKey, serial: cert.serial }
   }
+
+  const headersFor = (body: string | Uint8Array, as: { key: KeyObject; serial: string } = signer()) =>
+    wechatpayHeaders({ body, ...as, nowMs: shared.clock.now(), requestId: randomUUID() })
 
   const notifier = createNotifier({
     clock: shared.clock,
@@ -201,7 +211,7 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     order.state = 'SUCCESS'
     order.transactionId = routes.newTransactionId(shared.clock.now())
     order.successTime = shared.clock.now()
-    order.payerOpenid = input.openid ?? order.payerOpenid ?? `o${randomBytes(14).toString('base64url')}`
+    order.payerOpenid = input.openid ?? order.payerOpenid ?? randomOpenid()
     if (input.notify === false)
       return { transactionId: order.transactionId, eventId: null, deliveries: [] as Delivery[] }
     const sent = await notifyEvent(
@@ -217,7 +227,11 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     return { transactionId: order.transactionId, ...sent }
   }
 
-  async function route(req: Request, ctx: SimulatorContext, url: URL): Promise<routes.PayResult> {
+  async function route(
+    req: Request,
+    ctx: SimulatorContext,
+    url: URL,
+  ): Promise<routes.PayResult & { signAs?: { key: KeyObject; serial: string } }> {
     const auth = checkMerchantSignature({
       method: req.method,
       rawUrl: ctx.rawUrl,
@@ -238,6 +252,10 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
       return { status: fault.status, json: { code: fault.code, message: fault.message } }
     }
+    if (signWith === 'certificate' && req.method === 'GET' && url.pathname === '/v3/certificates') {
+      const { json, signAs } = await certificates.answer(apiV3Key)
+      return { status: 200, json, signAs: { key: signAs.pair.privateKey, serial: signAs.serial } }
+    }
     return routes.dispatch(state, req.method, url, ctx.body)
   }
 
@@ -248,7 +266,7 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     const result = await route(req, ctx, url)
     const text = result.json === undefined ? '' : JSON.stringify(result.json)
     const headers: Record<string, string> = {
-      ...headersFor(text),
+      ...headersFor(text, result.signAs),
       ...(text ? { 'Content-Type': 'application/json' } : {}),
     }
     if (forgeNext > 0 && result.status < 300) {
@@ -284,7 +302,7 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
   }
 
   const verifiers = (): Record<string, string> => ({
-    [certificate.serial]: certificate.pair.publicKeyPem,
+    ...Object.fromEntries(certificates.valid().map((c) => [c.serial, c.pem])),
     [publicKey.id]: publicKey.pair.publicKeyPem,
   })
 
@@ -295,10 +313,14 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     appids,
     apiV3Key,
     merchant: { mchid, serialNo: merchantSerial, privateKey: merchantPair?.privateKeyPem ?? null },
-    /** The current platform certificate serial and its public key (PEM). */
+    /** The platform certificate that signs now: serial, certificate and public key (PEM). */
     get platformCertificate() {
-      return { serial: certificate.serial, publicKey: certificate.pair.publicKeyPem }
+      const cert = certificates.signer()
+      return { serial: cert.serial, certificate: cert.pem, publicKey: cert.pair.publicKeyPem }
     },
+    ...certificateControls(certificates, () => {
+      signWith = 'certificate'
+    }),
     /** The WeChat Pay public key (`PUB_KEY_ID_…`) and its PEM. */
     publicKey: { id: publicKey.id, pem: publicKey.pair.publicKeyPem },
     /** Every key the simulator may sign with, by serial / key ID: pass as `verifiers`. */
@@ -324,12 +346,6 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     /** Switch the signing key: `publicKey` (PUB_KEY_ID_…) or `certificate` (platform certificate serial). */
     signWith(kind: 'publicKey' | 'certificate') {
       signWith = kind
-    },
-    /** Issue a new platform certificate key (new serial) and sign with it from now on. */
-    async rotateKeys() {
-      certificate = { serial: randomSerial(), pair: await generateRsaKeyPair() }
-      signWith = 'certificate'
-      return { serial: certificate.serial, publicKey: certificate.pair.publicKeyPem }
     },
     /** The buyer pays: the order becomes SUCCESS and TRANSACTION.SUCCESS is delivered (with retries). */
     payOrder,
