@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 // Per-package size budgets (issue #14: core had crept to 113 KB min+gzip with zod's locales). Each
 // entry is bundled the way an adopter's bundler would — minified, with its dependencies — except
-// peers (@loopkit/*, vitest) and the server drivers nobody bundles (pg, better-sqlite3). Budgets
+// peers (@loopkit/*, vitest), the server drivers nobody bundles (pg, better-sqlite3), and two
+// vendor libraries used as they ship: the Stripe SDK and node-forge (the test simulators' X.509). Budgets
 // sit ~15% above the measured size; raise one only with a reason in the commit.
 // The widget's own budget (12 KB, with its QR encoder) is in packages/widget/test/size.test.ts.
 const KB = 1024
@@ -17,7 +18,10 @@ const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[]
   // 10.5 / 12.9 KB with limits, merges, refund queues, rate-limit buckets and batch completion.
   { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 12 * KB },
   { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 15 * KB },
-  { entry: 'wechat/src/index.ts', platform: 'node', budget: 20 * KB },
+  // 19.4 KB with platform certificates.
+  { entry: 'wechat/src/index.ts', platform: 'node', budget: 22 * KB },
+  { entry: 'alipay/src/index.ts', platform: 'node', budget: 14 * KB },
+  { entry: 'stripe/src/index.ts', platform: 'node', budget: 7 * KB },
   // 47 KB: three more vendor simulators (Alipay, Stripe, WeChat platform certificates) and suites.
   { entry: 'testing/src/index.ts', platform: 'node', budget: 56 * KB },
 ]
@@ -30,7 +34,7 @@ async function minGzip(entry: string, platform: 'neutral' | 'node'): Promise<num
     format: 'esm',
     platform,
     mainFields: ['module', 'main'],
-    external: ['@loopkit/*', 'vitest', 'pg', 'better-sqlite3'],
+    external: ['@loopkit/*', 'vitest', 'pg', 'better-sqlite3', 'stripe', 'node-forge'],
     write: false,
     logLevel: 'silent',
   })
