@@ -155,7 +155,7 @@ describe('the storefront in Chromium', () => {
       { choice: 'stripe', a: 'Erin', b: 'Frank', payA: stripePay, payB: stripePay },
     ]
     for (const run of runs) {
-      const a = await person(browser, shop.url)
+      const a = await person(browser, shop.url, { screen: 'desktop' })
       await a.page.goto(`${shop.url}/products/salted-duck`)
       await a.page.click('#login')
       await sandboxLogin(a.page, run.a)

@@ -92,6 +92,8 @@ describe.each(['desktop', 'phone'] as const)('restarting the shop (%s, Chromium)
     expect(await page.locator('#stock').textContent()).toContain('30 left')
     // Five units held by an order the buyer has not paid yet.
     await page.goto(`${first.url}/checkout?sku=pressed-duck&qty=5`)
+    // WeChat Pay, which the sandbox stands in for with its own pay page.
+    await page.check('#pay-with-wechat')
     await page.click('#pay')
     await page.waitForURL(/\/loop\/sandbox\/pay\//)
     await page.goto(`${first.url}/products/pressed-duck`)
