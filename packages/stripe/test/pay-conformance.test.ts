@@ -114,6 +114,21 @@ describe('queryRefund', () => {
   })
 })
 
+describe('queryRefund answers Loopkit cannot trust', () => {
+  it('a Stripe refund in another currency than the refund is amount_mismatch', async () => {
+    env = await stripeLoop()
+    const adapter = stripePayments(env.sim.adapterOptions())
+    const { order } = await env.checkout()
+    await env.sim.pay({ orderNumber: order.number })
+    await env.sim.idle()
+    const refund = await env.loop.refunds.create({ orderId: order.id, amount: 500 })
+    const paid = (await env.loop.orders.get(order.id)) as Order
+    await expect(
+      adapter.queryRefund({ order: paid, refund: { ...refund, currency: 'EUR' } }),
+    ).rejects.toMatchObject({ code: 'amount_mismatch' })
+  })
+})
+
 describe('refund reconciliation against the simulator', () => {
   it('a refund whose call to Stripe failed is sent again under the same key and settled', async () => {
     env = await stripeLoop()
