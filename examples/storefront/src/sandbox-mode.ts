@@ -29,6 +29,7 @@ export async function sandboxMode(options: Pick<ModeInput, 'log' | 'origin'>): P
     messaging: [consoleMessaging({ log: options.log })],
     plugins: [],
     pay: [sandboxWechatChoice, ...local.choices],
+    routes: local.routes,
     banner: local.banner,
     close: local.close,
   }

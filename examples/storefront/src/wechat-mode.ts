@@ -106,7 +106,10 @@ export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
       messaging: [wechatMessages({ officialAccount: { tokens }, templates })],
       plugins: [wechatJsSdk({ appid: account.appid, tokens, allowedOrigins: [input.origin] })],
       pay: [wechatChoice, ...local.choices],
-      routes: (app) => wechatSimRoutes(app, { sim, origin: input.origin }),
+      routes: (app) => {
+        wechatSimRoutes(app, { sim, origin: input.origin })
+        local?.routes(app)
+      },
       banner: `WeChat simulator: ${sim.url} (official account ${account.appid}, merchant ${sim.pay.mchid}) · ${local.banner}`,
       close: async () => {
         await Promise.all([sim.close(), local?.close()])

@@ -149,8 +149,8 @@ describe('the storefront in Chromium', () => {
         choice: 'alipay',
         a: 'Carol',
         b: 'Dan',
-        payA: alipayPay('pay-alipay-desktop'),
-        payB: alipayPay('pay-alipay-phone'),
+        payA: alipayPay('pay-alipay-desktop', shop.url),
+        payB: alipayPay('pay-alipay-phone', shop.url),
       },
       { choice: 'stripe', a: 'Erin', b: 'Frank', payA: stripePay, payB: stripePay },
     ]

@@ -13,7 +13,9 @@ const checkoutScript = `
 const { lines, choices } = JSON.parse(document.getElementById('checkout-data').textContent)
 const button = document.getElementById('pay')
 const status = document.getElementById('pay-status')
-const key = 'sf-' + crypto.randomUUID()
+// Not crypto.randomUUID(): it exists only in secure contexts, and a phone on the LAN opens the shop over
+// plain http (HOST=0.0.0.0); getRandomValues works everywhere.
+const key = 'sf-' + Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 const say = (zh, en, error) => {
   status.hidden = false
   status.className = error ? 'notice error' : 'notice'
