@@ -56,9 +56,12 @@ async function wechatLogin(page: Page, user: string, nickname: string): Promise<
 // The simulator's H5 buyer page pays on arrival and sends the browser back to the shop.
 const wechatPay = async () => {}
 
-/** Alipay's cashier (the simulator's): a desktop browser posts the signed form, a phone is redirected. */
-const alipayPay = (name: string) => async (page: Page) => {
-  await page.waitForURL(/\/gateway\.do/)
+/**
+ * Alipay's cashier (the simulator's): a desktop browser posts the signed form, a phone is redirected;
+ * either way through the shop's own address, so a phone on the network reaches it too.
+ */
+const alipayPay = (name: string, origin: string) => async (page: Page) => {
+  await page.waitForURL(`${origin}/gateway.do**`)
   await page.locator('#pay').waitFor()
   await shot(page, name)
   await page.click('#pay')
