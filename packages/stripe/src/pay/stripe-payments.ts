@@ -8,7 +8,15 @@ import { queryStripeRefund } from './query-refund.js'
 import { refundStripePayment } from './refund.js'
 import { validateStripePayment } from './validate-payment.js'
 
-/** The Stripe adapter: a `PaymentAdapter` with `methods`, `validatePayment` and `queryRefund`. */
+/**
+ * The Stripe adapter: a `PaymentAdapter` with `methods`, `validatePayment` and `queryRefund`.
+ *
+ * @example
+ * ```ts
+ * const stripe: StripePaymentAdapter = stripePayments({ secretKey, webhookSecret, returnUrl })
+ * stripe.methods // ['checkout', 'card', 'alipay', 'wechat_pay']
+ * ```
+ */
 export type StripePaymentAdapter = PaymentAdapter &
   Required<Pick<PaymentAdapter, 'methods' | 'validatePayment' | 'queryRefund'>>
 
