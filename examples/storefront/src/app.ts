@@ -96,7 +96,7 @@ function closeServer(server: Server): Promise<void> {
 
 async function adaptersFor(mode: StorefrontMode, input: ModeInput): Promise<ModeAdapters> {
   if (mode === 'sandbox') return sandboxMode(input)
-  // Loaded on demand: the sandbox shop never imports the simulator.
+  // Loaded on demand: the sandbox shop never imports the WeChat simulator.
   const { wechatSimMode } = await import('./wechat-mode.js')
   return wechatSimMode(input)
 }
@@ -186,7 +186,7 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
     origin,
     mode,
     loginProvider: adapters.loginProvider,
-    payMethod: adapters.payMethod,
+    pay: adapters.pay,
     adminPassword,
     modeRoutes: adapters.routes,
     log,

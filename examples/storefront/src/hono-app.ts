@@ -61,7 +61,7 @@ export function shopApp(
       viewer: null,
       loginProvider: deps.loginProvider,
       mode: deps.mode,
-      payMethod: deps.payMethod,
+      pay: deps.pay,
       share: null,
       loginProblem: null,
       admin: false,

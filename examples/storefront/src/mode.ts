@@ -6,6 +6,7 @@ import type {
   StorageAdapter,
 } from '@loopkit/core'
 import type { Hono } from 'hono'
+import type { PayChoice } from './pay-choices.js'
 
 /** How the shop logs buyers in, takes payments and messages them. */
 export type StorefrontMode = 'sandbox' | 'wechat-sim'
@@ -19,8 +20,8 @@ export interface ModeAdapters {
   identity: IdentityAdapter[]
   messaging: MessagingAdapter[]
   plugins: LoopPlugin[]
-  /** The `method` checkout asks the payment provider for (WeChat: `h5`); null for the provider's default. */
-  payMethod: string | null
+  /** The ways to pay the checkout page offers, each naming its provider and per-browser method. */
+  pay: PayChoice[]
   /** Pages the mode adds to the shop (the simulator's WeChat authorize page). */
   routes?: (app: Hono) => void
   /** A line for the console: where the simulator runs, which test accounts exist. */

@@ -88,4 +88,9 @@ h1{font-size:1.5rem}
 .loop-page .muted{color:var(--muted);font-size:.9rem}
 .loop-page .error{border:1px solid #f5c2bd;border-radius:8px;padding:.6rem .8rem}
 .loop-page .amount{font-size:1.6rem;font-weight:700;color:var(--accent)}
+.pay-choices{margin:1rem 0;min-width:0}
+.pay-choices legend{font-weight:700;padding:0 .3rem}
+.pay-choice{display:flex;gap:.6rem;align-items:flex-start;padding:.5rem 0;border-top:1px solid #eee;cursor:pointer}
+.pay-choice input{margin-top:.3rem;flex:none}
+.pay-choice span{overflow-wrap:anywhere}
 `

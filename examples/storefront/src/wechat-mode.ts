@@ -7,7 +7,9 @@ import {
   wechatMessages,
   wechatPayments,
 } from '@loopkit/wechat'
+import { localProviders } from './local-providers.js'
 import type { ModeAdapters, ModeInput } from './mode.js'
+import type { PayChoice } from './pay-choices.js'
 import { wechatSimRoutes } from './wechat-sim-page.js'
 
 /** Official-account template messages, one per topic, with WeChat's typed keywords. */
@@ -49,6 +51,20 @@ const templates: Record<string, WechatTemplate> = {
 }
 
 /**
+ * WeChat Pay v3: JSAPI inside WeChat's browser (the buyer's openid from the WeChat login), H5 in any
+ * other browser (the simulator's buyer page pays and returns).
+ */
+const wechatChoice: PayChoice = {
+  id: 'wechat',
+  provider: 'wechat',
+  methods: { wechat: 'jsapi', mobile: 'h5', desktop: 'h5' },
+  note: [
+    '在微信里直接付款；其他浏览器跳转到微信支付 H5 页面。本地运行时是微信支付模拟器。',
+    'Pays right inside WeChat; other browsers go to WeChat Pay’s H5 page. Locally: the WeChat Pay simulator.',
+  ],
+}
+
+/**
  * `--wechat`: the real WeChat adapters against the WeChat simulator from `@loopkit/testing`, started
  * in-process on loopback. Login is official-account web OAuth (the authorize step is a page of the
  * shop that lets you pick a simulated WeChat user), payment is WeChat Pay API v3 H5 (signed prepay,
@@ -58,7 +74,9 @@ const templates: Record<string, WechatTemplate> = {
  */
 export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
   const sim = await wechatSimulator({ pay: { allowInsecureNotifyUrl: true } })
+  let local: Awaited<ReturnType<typeof localProviders>> | null = null
   try {
+    local = await localProviders({ origin: input.origin })
     const account = sim.open.officialAccount
     if (account.appid !== sim.pay.appid) {
       throw new Error(
@@ -74,7 +92,7 @@ export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
     return {
       mode: 'wechat-sim',
       loginProvider: 'wechat',
-      payments: [wechatPayments(sim.pay.adapterOptions())],
+      payments: [wechatPayments(sim.pay.adapterOptions()), ...local.payments],
       identity: [
         wechatLogin({
           appid: account.appid,
@@ -87,13 +105,18 @@ export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
       ],
       messaging: [wechatMessages({ officialAccount: { tokens }, templates })],
       plugins: [wechatJsSdk({ appid: account.appid, tokens, allowedOrigins: [input.origin] })],
-      // A browser outside WeChat pays with H5; the simulator's buyer page pays and returns.
-      payMethod: 'h5',
-      routes: (app) => wechatSimRoutes(app, { sim, origin: input.origin }),
-      banner: `WeChat simulator: ${sim.url} (official account ${account.appid}, merchant ${sim.pay.mchid})`,
-      close: () => sim.close(),
+      pay: [wechatChoice, ...local.choices],
+      routes: (app) => {
+        wechatSimRoutes(app, { sim, origin: input.origin })
+        local?.routes(app)
+      },
+      banner: `WeChat simulator: ${sim.url} (official account ${account.appid}, merchant ${sim.pay.mchid}) · ${local.banner}`,
+      close: async () => {
+        await Promise.all([sim.close(), local?.close()])
+      },
     }
   } catch (error) {
+    await local?.close()
     await sim.close()
     throw error
   }

@@ -35,7 +35,15 @@ export async function launch(): Promise<Browser> {
 /** The two screens every page is checked at: a desktop window and a phone (iPhone 12–15 size). */
 export const viewports = {
   desktop: { viewport: { width: 1280, height: 800 } },
-  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  phone: {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+    // A phone browser's User-Agent: the checkout page picks Alipay's mobile-web cashier for it.
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  },
 } as const
 
 /**
@@ -95,10 +103,20 @@ export const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
 }
 
-/** From a product page: buy one, go through the provider's pay step, land on the paid order. Returns its number. */
-export async function buyOne(page: Page, pay: (page: Page) => Promise<void>): Promise<string> {
+/**
+ * From a product page: buy one with the chosen way to pay (`wechat`, `alipay`, `stripe`; default: the
+ * one the page checked for this browser), go through the provider's pay step, land on the paid order.
+ * `onChoice` runs with the checkout page open (for screenshots). Returns the order number.
+ */
+export async function buyOne(
+  page: Page,
+  pay: (page: Page) => Promise<void>,
+  options: { choice?: string; onChoice?: (page: Page) => Promise<void> } = {},
+): Promise<string> {
   await page.click('#buy')
   await page.waitForURL(/\/checkout\?sku=salted-duck&qty=1/)
+  await options.onChoice?.(page)
+  if (options.choice) await page.check(`#pay-with-${options.choice}`)
   await page.click('#pay')
   await pay(page)
   await page.locator('#order-status [data-status="paid"]').waitFor()

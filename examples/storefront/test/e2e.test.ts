@@ -56,6 +56,35 @@ async function wechatLogin(page: Page, user: string, nickname: string): Promise<
 // The simulator's H5 buyer page pays on arrival and sends the browser back to the shop.
 const wechatPay = async () => {}
 
+/**
+ * Alipay's cashier (the simulator's): a desktop browser posts the signed form, a phone is redirected;
+ * either way through the shop's own address, so a phone on the network reaches it too.
+ */
+const alipayPay = (name: string, origin: string) => async (page: Page) => {
+  await page.waitForURL(`${origin}/gateway.do**`)
+  await page.locator('#pay').waitFor()
+  await shot(page, name)
+  await page.click('#pay')
+}
+
+// Stripe's hosted Checkout (the simulator's) pays on arrival and returns to the shop's return page,
+// which finds the order and waits for the signed webhook to mark it paid.
+const stripePay = async () => {}
+
+/** The checkout page fits the screen, offers all three ways to pay, and explains the browser's pick. */
+async function checkoutChoice(page: Page, name: string, checked: string): Promise<void> {
+  expect(await page.locator('input[name="pay-with"]').evaluateAll((els) => els.map((e) => e.id))).toEqual([
+    'pay-with-wechat',
+    'pay-with-alipay',
+    'pay-with-stripe',
+  ])
+  expect(await page.locator('input[name="pay-with"]:checked').getAttribute('value')).toBe(checked)
+  expect(await page.locator('#pay-choices .pay-choice').count()).toBe(3)
+  const size = await overflow(page)
+  expect(size.scrollWidth, `${name}: ${size.scrollWidth}px`).toBeLessThanOrEqual(size.innerWidth)
+  await shot(page, name)
+}
+
 describe('the storefront in Chromium', () => {
   it('sandbox: A logs in, buys, is notified and shares; B buys through the link; the admin page credits A', async () => {
     const shop = await start('sandbox')
@@ -74,7 +103,7 @@ describe('the storefront in Chromium', () => {
     expect(new URL(a.page.url()).pathname).toBe('/products/salted-duck')
     await shot(a.page, 'sandbox-1-alice-product')
 
-    const orderA = await buyOne(a.page, sandboxPay)
+    const orderA = await buyOne(a.page, sandboxPay, { choice: 'wechat' })
     await shot(a.page, 'sandbox-2-alice-paid')
     // The outbox dispatcher runs in the background; the messages page shows the delivery.
     expect(await paidMessage(a.page, shop.url)).toContain(orderA)
@@ -91,7 +120,7 @@ describe('the storefront in Chromium', () => {
     await b.page.click('#login')
     await sandboxLogin(b.page, 'Bob')
     await shot(b.page, 'sandbox-5-bob-product')
-    const orderB = await buyOne(b.page, sandboxPay)
+    const orderB = await buyOne(b.page, sandboxPay, { choice: 'wechat' })
     expect(orderB).not.toBe(orderA)
     await shot(b.page, 'sandbox-6-bob-paid')
 
@@ -116,6 +145,58 @@ describe('the storefront in Chromium', () => {
     await b.context.close()
   })
 
+  it('alipay and stripe: the whole loop once per provider, A on a computer and B on a phone', async () => {
+    const shop = await start('sandbox')
+    const runs = [
+      {
+        choice: 'alipay',
+        a: 'Carol',
+        b: 'Dan',
+        payA: alipayPay('pay-alipay-desktop', shop.url),
+        payB: alipayPay('pay-alipay-phone', shop.url),
+      },
+      { choice: 'stripe', a: 'Erin', b: 'Frank', payA: stripePay, payB: stripePay },
+    ]
+    for (const run of runs) {
+      const a = await person(browser, shop.url, { screen: 'desktop' })
+      await a.page.goto(`${shop.url}/products/salted-duck`)
+      await a.page.click('#login')
+      await sandboxLogin(a.page, run.a)
+      const orderA = await buyOne(a.page, run.payA, {
+        choice: run.choice,
+        // Outside WeChat's browser, Alipay is checked when the page opens (desktop: its cashier page).
+        onChoice: (page) => checkoutChoice(page, `checkout-choice-${run.choice}-desktop`, 'alipay'),
+      })
+      expect(await paidMessage(a.page, shop.url)).toContain(orderA)
+      const link = await copyShareLink(a.page, shop.url)
+
+      const b = await person(browser, shop.url, { screen: 'phone' })
+      await b.page.goto(link)
+      await b.page.locator('#referred').waitFor()
+      await b.page.click('#login')
+      await sandboxLogin(b.page, run.b)
+      const orderB = await buyOne(b.page, run.payB, {
+        choice: run.choice,
+        onChoice: (page) => checkoutChoice(page, `checkout-choice-${run.choice}-phone`, 'alipay'),
+      })
+      await shot(b.page, `${run.choice}-bob-paid-phone`)
+
+      const owner = await person(browser, shop.url, { admin: shop.adminPassword })
+      const admin = await adminView(owner.page, shop.url, { order: orderB, sharer: run.a })
+      expect(admin).toMatchObject({ buyer: run.b, referrer: run.a, reward: '¥3.40', rewardStatus: 'held' })
+      // The order really went through that provider, and the provider's webhook marked it paid.
+      const paid = await shop.loop.orders.list({ limit: 50 })
+      expect(
+        paid.filter((o) => [orderA, orderB].includes(o.number)).map((o) => [o.provider, o.status]),
+      ).toEqual([
+        [run.choice, 'paid'],
+        [run.choice, 'paid'],
+      ])
+      await shot(owner.page, `${run.choice}-admin`)
+      await Promise.all([owner.context.close(), a.context.close(), b.context.close()])
+    }
+  })
+
   it('wechat-sim: the same loop over WeChat OAuth, Pay v3 H5 callbacks and template messages from the simulator', async () => {
     const shop = await start('wechat-sim')
     const a = await person(browser, shop.url)
@@ -129,7 +210,7 @@ describe('the storefront in Chromium', () => {
     await a.page.click('#login')
     await wechatLogin(a.page, 'alice', '小丽')
     await shot(a.page, 'wechat-1-alice-product')
-    const orderA = await buyOne(a.page, wechatPay)
+    const orderA = await buyOne(a.page, wechatPay, { choice: 'wechat' })
     expect(await paidMessage(a.page, shop.url)).toContain(orderA)
     const link = await copyShareLink(a.page, shop.url)
 
@@ -138,7 +219,7 @@ describe('the storefront in Chromium', () => {
     await b.page.locator('#referred').waitFor()
     await b.page.click('#login')
     await wechatLogin(b.page, 'bob', 'Bob')
-    const orderB = await buyOne(b.page, wechatPay)
+    const orderB = await buyOne(b.page, wechatPay, { choice: 'wechat' })
     await shot(b.page, 'wechat-2-bob-paid')
 
     const owner = await person(browser, shop.url, { admin: shop.adminPassword })

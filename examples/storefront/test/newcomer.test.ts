@@ -104,6 +104,8 @@ describe.each(['desktop', 'phone'] as const)('a newcomer on a %s', (screen) => {
     // Checkout and the sandbox pay page, then the paid order and the messages.
     await page.goto(`${shop.url}/checkout?sku=salted-duck&qty=2`)
     await fits(page, `${prefix}-06-checkout`)
+    // WeChat Pay, which the sandbox stands in for with its own pay page.
+    await page.check('#pay-with-wechat')
     await page.click('#pay')
     await page.waitForURL(/\/loop\/sandbox\/pay\//)
     expect(await page.locator('#sandbox-amount').textContent()).toBe('CNY 136.00')

@@ -92,6 +92,8 @@ describe.each(['desktop', 'phone'] as const)('restarting the shop (%s, Chromium)
     expect(await page.locator('#stock').textContent()).toContain('30 left')
     // Five units held by an order the buyer has not paid yet.
     await page.goto(`${first.url}/checkout?sku=pressed-duck&qty=5`)
+    // WeChat Pay, which the sandbox stands in for with its own pay page.
+    await page.check('#pay-with-wechat')
     await page.click('#pay')
     await page.waitForURL(/\/loop\/sandbox\/pay\//)
     await page.goto(`${first.url}/products/pressed-duck`)
@@ -114,7 +116,7 @@ describe.each(['desktop', 'phone'] as const)('restarting the shop (%s, Chromium)
 })
 
 describe('on the network', () => {
-  it('HOST=0.0.0.0: links, QR codes and the loop carry the LAN address, and a browser there shops', async (ctx) => {
+  it('HOST=0.0.0.0: links, QR codes and the loop carry the LAN address, and a phone there shops and pays with Alipay', async (ctx) => {
     const lan = lanAddress()
     if (!lan) return ctx.skip() // this machine has no non-loopback IPv4 address to test with
     const shop = await start({ file: join(dir, 'lan.db'), host: '0.0.0.0' })
@@ -134,6 +136,13 @@ describe('on the network', () => {
       .locator('loopkit-share-card')
       .evaluate((card) => card.shadowRoot!.querySelector('[role="dialog"] p')!.textContent)
     expect(link).toMatch(new RegExp(`^http://${lan.replaceAll('.', '\\.')}:${shop.listen.port}/loop/s/`))
+    // Alipay's cashier (the simulator listens on loopback only) is reached through the shop's address.
+    await page.goto(`${shop.url}/checkout?sku=salted-duck&qty=1`)
+    expect(await page.locator('input[name="pay-with"]:checked').getAttribute('value')).toBe('alipay')
+    await page.click('#pay')
+    await page.waitForURL(`${shop.url}/gateway.do**`)
+    await page.click('#pay')
+    await page.locator('#order-status [data-status="paid"]').waitFor()
     await context.close()
   })
 

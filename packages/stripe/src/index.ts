@@ -8,7 +8,7 @@ export {
   stripePayMethods,
 } from './pay/options.js'
 export type { StripeEventEnvelope } from './pay/parse-webhook.js'
-export { stripePayments } from './pay/stripe-payments.js'
+export { type StripePaymentAdapter, stripePayments } from './pay/stripe-payments.js'
 export {
   computeStripeSignature,
   DEFAULT_TOLERANCE_SECONDS,

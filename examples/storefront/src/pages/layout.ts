@@ -1,4 +1,5 @@
 import { type Html, html, t } from '../html.js'
+import type { PayChoice } from '../pay-choices.js'
 
 /** Who is looking at a page, as `GET /loop/me` tells it (null: not logged in). */
 export interface Viewer {
@@ -13,8 +14,8 @@ export interface PageContext {
   loginProvider: string
   /** `sandbox` or `wechat-sim`, shown in the footer. */
   mode: string
-  /** The payment `method` checkout asks for (`h5` with the WeChat simulator), or null. */
-  payMethod: string | null
+  /** The ways to pay the checkout page offers (WeChat Pay, Alipay, Stripe). */
+  pay: PayChoice[]
   /** The share token the visitor arrived with, passed on to login so the referral sticks. */
   share: string | null
   /** Why the last login did not happen (`denied`, `snapshot`), from the loop's `?login=` on return. */

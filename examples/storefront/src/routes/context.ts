@@ -4,6 +4,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import { isAdminRequest } from '../admin-auth.js'
 import { VISIT_EVENT } from '../admin-data.js'
 import type { PageContext, Viewer } from '../pages/layout.js'
+import type { PayChoice } from '../pay-choices.js'
 
 /** What every route of the shop needs. */
 export interface ShopDeps {
@@ -12,8 +13,8 @@ export interface ShopDeps {
   origin: string
   mode: string
   loginProvider: string
-  /** The payment `method` checkout asks for, or null for the provider's default. */
-  payMethod: string | null
+  /** The ways to pay the checkout page offers. */
+  pay: PayChoice[]
   /** Basic-auth password of `/admin` (user `admin`). */
   adminPassword: string
 }
@@ -61,7 +62,7 @@ export async function pageContext(deps: ShopDeps, c: Context): Promise<PageConte
   return {
     viewer,
     loginProvider: deps.loginProvider,
-    payMethod: deps.payMethod,
+    pay: deps.pay,
     mode: deps.mode,
     share,
     loginProblem: login ? login.slice(0, 32) : null,

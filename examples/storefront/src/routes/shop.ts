@@ -8,6 +8,7 @@ import { errorPage, loginHref } from '../pages/layout.js'
 import { messagesPage } from '../pages/messages.js'
 import { orderPage, ordersPage } from '../pages/order.js'
 import { productPage } from '../pages/product.js'
+import { browserKind } from '../pay-choices.js'
 import { askLoop, countVisit, pageContext, type ShopDeps } from './context.js'
 
 /** The buyer's pages: catalogue, product, checkout, orders, messages, logout. */
@@ -42,7 +43,8 @@ export function shopRoutes(app: Hono, deps: ShopDeps): void {
       return c.html(errorPage(ctx, { title: '结算 Checkout', message, path: '/' }), 400)
     }
     const path = `/checkout?sku=${encodeURIComponent(sku.id)}&qty=${quantity}`
-    return c.html(checkoutPage(ctx, { product, sku, quantity, path }))
+    const browser = browserKind(c.req.header('user-agent'))
+    return c.html(checkoutPage(ctx, { product, sku, quantity, path, browser }))
   })
 
   // Where the pay page sends the buyer back: the idempotency key of the checkout finds the order.

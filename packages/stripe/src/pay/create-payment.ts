@@ -1,28 +1,15 @@
 import type { CreatePaymentInput, CreatePaymentOutput } from '@loopkit/core'
 import type Stripe from 'stripe'
 import { stripeError } from '../_internal/errors.js'
-import { toStripeAmount } from './amount.js'
 import { mapStripeError } from './error-map.js'
-import { ORDER_KEY, type ResolvedOptions, type StripePayMethod, stripePayMethods } from './options.js'
-
-function method(options: ResolvedOptions, input: CreatePaymentInput): StripePayMethod {
-  const m = input.method ?? options.defaultMethod
-  if (!stripePayMethods.includes(m as StripePayMethod))
-    throw stripeError('invalid_input', `Unknown Stripe method \`${m}\`; use ${stripePayMethods.join(', ')}.`)
-  return m as StripePayMethod
-}
-
-function returnUrl(options: ResolvedOptions, input: CreatePaymentInput): string {
-  const url = input.returnUrl ?? options.returnUrl
-  if (!url)
-    throw stripeError('invalid_input', 'Stripe needs a `returnUrl` (per checkout or in the adapter options).')
-  return url
-}
+import { ORDER_KEY, type ResolvedOptions } from './options.js'
+import { type StripePaymentPlan, validateStripePayment } from './validate-payment.js'
 
 async function checkout(
   options: ResolvedOptions,
   stripe: Stripe,
   input: CreatePaymentInput,
+  plan: StripePaymentPlan,
 ): Promise<CreatePaymentOutput> {
   const { order } = input
   const metadata = { [ORDER_KEY]: order.number }
@@ -47,12 +34,12 @@ async function checkout(
           quantity: 1,
           price_data: {
             currency: order.currency.toLowerCase(),
-            unit_amount: toStripeAmount(order.total, order.currency),
+            unit_amount: plan.amount,
             product_data: { name: input.description },
           },
         },
       ],
-      success_url: returnUrl(options, input),
+      success_url: plan.returnUrl!,
       expires_at: expiresAt,
     },
     // Derived from the order, so a retried checkout gets the same session back (for 24 h at Stripe).
@@ -63,14 +50,14 @@ async function checkout(
 }
 
 async function paymentIntent(
-  options: ResolvedOptions,
   stripe: Stripe,
   input: CreatePaymentInput,
+  plan: StripePaymentPlan,
   type: 'card' | 'alipay' | 'wechat_pay',
 ): Promise<CreatePaymentOutput> {
   const { order } = input
   const params: Stripe.PaymentIntentCreateParams = {
-    amount: toStripeAmount(order.total, order.currency),
+    amount: plan.amount,
     currency: order.currency.toLowerCase(),
     allowed_payment_method_types: [type],
     metadata: { [ORDER_KEY]: order.number },
@@ -81,7 +68,7 @@ async function paymentIntent(
   if (type !== 'card') {
     params.confirm = true
     params.payment_method_data = { type }
-    params.return_url = returnUrl(options, input)
+    params.return_url = plan.returnUrl!
     if (type === 'wechat_pay') params.payment_method_options = { wechat_pay: { client: 'web' } }
   }
   const pi = await stripe.paymentIntents.create(params, {
@@ -110,11 +97,16 @@ export async function createStripePayment(
   stripe: Stripe,
   input: CreatePaymentInput,
 ): Promise<CreatePaymentOutput> {
-  const m = method(options, input)
+  const plan = validateStripePayment(options, {
+    ...(input.method !== undefined ? { method: input.method } : {}),
+    ...(input.returnUrl !== undefined ? { returnUrl: input.returnUrl } : {}),
+    total: input.order.total,
+    currency: input.order.currency,
+  })
   try {
-    return m === 'checkout'
-      ? await checkout(options, stripe, input)
-      : await paymentIntent(options, stripe, input, m)
+    return plan.method === 'checkout'
+      ? await checkout(options, stripe, input, plan)
+      : await paymentIntent(stripe, input, plan, plan.method)
   } catch (error) {
     throw mapStripeError(error)
   }

@@ -5,7 +5,8 @@ import { toStripeAmount } from './amount.js'
 import { mapStripeError } from './error-map.js'
 import { ORDER_KEY, REFUND_KEY } from './options.js'
 
-const statuses: Readonly<Record<string, RefundOutput['status']>> = {
+/** Stripe refund `status` → Loopkit's; `requires_action` waits on the buyer, so it is still pending. */
+export const refundStatuses: Readonly<Record<string, RefundOutput['status']>> = {
   succeeded: 'succeeded',
   pending: 'pending',
   requires_action: 'pending',
@@ -36,7 +37,7 @@ export async function refundStripePayment(stripe: Stripe, input: RefundInput): P
       },
       { idempotencyKey: `loopkit-refund-${refund.number}` },
     )
-    return { status: statuses[created.status ?? 'pending'] ?? 'pending', providerRef: created.id }
+    return { status: refundStatuses[created.status ?? 'pending'] ?? 'pending', providerRef: created.id }
   } catch (error) {
     throw mapStripeError(error)
   }

@@ -1,15 +1,30 @@
 import type { PaymentAdapter } from '@loopkit/core'
 import { createStripeClient } from './client.js'
 import { createStripePayment } from './create-payment.js'
-import { resolveOptions, type StripePaymentsOptions } from './options.js'
+import { resolveOptions, type StripePaymentsOptions, stripePayMethods } from './options.js'
 import { parseStripeWebhook } from './parse-webhook.js'
 import { closeStripePayment, queryStripePayment } from './query-payment.js'
+import { queryStripeRefund } from './query-refund.js'
 import { refundStripePayment } from './refund.js'
+import { validateStripePayment } from './validate-payment.js'
+
+/**
+ * The Stripe adapter: a `PaymentAdapter` with `methods`, `validatePayment` and `queryRefund`.
+ *
+ * @example
+ * ```ts
+ * const stripe: StripePaymentAdapter = stripePayments({ secretKey, webhookSecret, returnUrl })
+ * stripe.methods // ['checkout', 'card', 'alipay', 'wechat_pay']
+ * ```
+ */
+export type StripePaymentAdapter = PaymentAdapter &
+  Required<Pick<PaymentAdapter, 'methods' | 'validatePayment' | 'queryRefund'>>
 
 /**
  * Stripe as a Loopkit payment adapter, on the official `stripe` SDK (fetch HTTP client): hosted
  * Checkout Sessions, Payment Intents for card, Alipay and WeChat Pay, query, close, partial refunds,
- * idempotency keys derived from order and refund numbers, and webhooks verified on the raw body
+ * idempotency keys derived from order and refund numbers, refund queries (for reconciliation),
+ * checks before checkout writes anything (`validatePayment`), and webhooks verified on the raw body
  * (`POST <baseUrl>/webhooks/stripe`). Options are validated here, so a wrong key fails at boot.
  *
  * @example
@@ -32,15 +47,18 @@ import { refundStripePayment } from './refund.js'
  * })
  * ```
  */
-export function stripePayments(options: StripePaymentsOptions): PaymentAdapter {
+export function stripePayments(options: StripePaymentsOptions): StripePaymentAdapter {
   const resolved = resolveOptions(options)
   const stripe = createStripeClient(resolved)
   return {
     id: resolved.id,
+    methods: stripePayMethods,
+    validatePayment: (input) => void validateStripePayment(resolved, input),
     createPayment: (input) => createStripePayment(resolved, stripe, input),
     queryPayment: (input) => queryStripePayment(stripe, input),
     closePayment: (input) => closeStripePayment(stripe, input),
     refund: (input) => refundStripePayment(stripe, input),
+    queryRefund: (input) => queryStripeRefund(stripe, input),
     parseWebhook: async (input) => parseStripeWebhook(resolved, input),
   }
 }

@@ -46,6 +46,7 @@ function route(
   }
   if (a === 'refunds') {
     if (method === 'POST' && !b) return routes.createRefund(state, params)
+    if (method === 'GET' && !b) return routes.listRefunds(state, params)
     if (method === 'GET' && b && !c) return routes.getRefund(state, b)
   }
   return null

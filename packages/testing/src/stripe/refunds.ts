@@ -59,3 +59,25 @@ export function getRefund(state: StripeState, id: string): StripeResult {
   const r = state.refunds.get(id)
   return r ? ok(copy(r)) : missing('refund', id)
 }
+
+/**
+ * `GET /v1/refunds`: newest first, filtered by `payment_intent` or `charge`, paged with `limit`
+ * (1–100, default 10) and `starting_after`, as Stripe lists them.
+ */
+export function listRefunds(state: StripeState, q: FormObject): StripeResult {
+  const piId = str(q.payment_intent)
+  const chId = str(q.charge)
+  if (piId && !state.intents.has(piId)) return missing('payment_intent', piId)
+  const limit = int(q, 'limit', false)
+  if (isResult(limit)) return limit
+  const size = limit ?? 10
+  if (size < 1 || size > 100) return invalidParam('limit', 'Limit must be between 1 and 100.')
+  const all = [...state.refunds.values()]
+    .filter((r) => (!piId || r.payment_intent === piId) && (!chId || r.charge === chId))
+    .reverse()
+  const after = str(q.starting_after)
+  const start = after ? all.findIndex((r) => r.id === after) + 1 : 0
+  if (after && start === 0) return missing('refund', after)
+  const data = all.slice(start, start + size).map(copy)
+  return ok({ object: 'list', data, has_more: start + size < all.length, url: '/v1/refunds' })
+}
