@@ -19,7 +19,12 @@ export * from './domain/catalog.js'
 export { applyConsentChange, type ConsentChange } from './domain/consent.js'
 export type * from './domain/customer.js'
 export { identityFor } from './domain/customer.js'
-export { type ActivityChange, applyActivity, mergeActivity } from './domain/customer-activity.js'
+export {
+  type ActivityChange,
+  type ActivityFields,
+  applyActivity,
+  mergeActivity,
+} from './domain/customer-activity.js'
 export { type CustomerMerge, chooseSurvivor, mergeCustomers } from './domain/customer-merge.js'
 export type * from './domain/event.js'
 export * from './domain/money.js'

@@ -9,7 +9,8 @@ export interface ActivityChange {
   now: number
 }
 
-type ActivityFields = Pick<Customer, 'followedAt' | 'unfollowedAt' | 'lastInteractionAt'>
+/** A customer's follow and interaction fields. */
+export type ActivityFields = Pick<Customer, 'followedAt' | 'unfollowedAt' | 'lastInteractionAt'>
 
 /**
  * The follow and interaction fields after an activity, and whether anything changed. Every
