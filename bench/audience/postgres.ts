@@ -19,6 +19,8 @@ async function seed(pool: Pool, s: string, n: number): Promise<void> {
   await pool.query(`INSERT INTO ${s}.customer_stats (customer_id, currency, orders, spent, last_paid_at)
     SELECT 'cus_' || lpad(i::text, 8, '0'), 'CNY', ${P.orders('i')}, ${P.spent('i')}, ${P.lastPaid('i')}
     FROM ${series} WHERE ${P.buyer('i')}`)
+  await pool.query(`UPDATE ${s}.customers c SET order_count = st.orders, last_order_at = st.last_paid_at
+    FROM ${s}.customer_stats st WHERE st.customer_id = c.id`)
   await pool.query(`VACUUM ANALYZE ${s}.customers`)
   await pool.query(`VACUUM ANALYZE ${s}.identities`)
   await pool.query(`VACUUM ANALYZE ${s}.customer_stats`)
@@ -33,10 +35,11 @@ export async function postgresSides(n: number) {
   await storage.migrate()
   await seed(pool, s, n)
   const since = NOW - 90 * DAY
-  // What one would write by hand for SEGMENT: join the aggregates, one statement per page that
-  // also assembles each member's identities and consents, as the adapter returns whole customers.
-  const base = `FROM ${s}.customers c JOIN ${s}.customer_stats st ON st.customer_id = c.id AND st.currency = 'CNY'
-    WHERE c.followed_at IS NOT NULL AND st.last_paid_at >= $1 AND ('vip' = ANY(c.tags) OR st.spent >= 50000)`
+  // What one would write by hand for SEGMENT against this schema: recency from the row, spend from
+  // the joined aggregate; one statement per page that also assembles each member's identities and
+  // consents, as the adapter returns whole customers.
+  const base = `FROM ${s}.customers c LEFT JOIN ${s}.customer_stats st ON st.customer_id = c.id AND st.currency = 'CNY'
+    WHERE c.followed_at IS NOT NULL AND c.last_order_at >= $1 AND ('vip' = ANY(c.tags) OR st.spent >= 50000)`
   const baseline: AudienceSide = {
     async count() {
       const { rows } = await pool.query(`SELECT count(*)::int AS n ${base}`, [since])

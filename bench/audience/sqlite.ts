@@ -30,13 +30,17 @@ function seed(db: Db, n: number): void {
     db.exec(`INSERT INTO customer_stats (customer_id, currency, orders, spent, last_paid_at)
       ${nums} SELECT printf('cus_%08d', i), 'CNY', ${P.orders('i')}, ${P.spent('i')}, ${P.lastPaid('i')}
       FROM n WHERE ${P.buyer('i')}`)
+    db.exec(`UPDATE customers SET (order_count, last_order_at) =
+      (SELECT orders, last_paid_at FROM customer_stats s WHERE s.customer_id = customers.id)
+      WHERE id IN (SELECT customer_id FROM customer_stats)`)
   })()
   db.exec('ANALYZE')
 }
 
-// What one would write by hand for SEGMENT: join the aggregates, test the tag in the JSON array.
-const BASE = `FROM customers c JOIN customer_stats s ON s.customer_id = c.id AND s.currency = 'CNY'
-  WHERE c.followed_at IS NOT NULL AND s.last_paid_at >= ?
+// What one would write by hand for SEGMENT against this schema: recency from the row, spend from
+// the joined aggregate, the tag from the JSON array.
+const BASE = `FROM customers c LEFT JOIN customer_stats s ON s.customer_id = c.id AND s.currency = 'CNY'
+  WHERE c.followed_at IS NOT NULL AND c.last_order_at >= ?
     AND (EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = 'vip') OR s.spent >= 50000)`
 
 /** The SQLite pool in a WAL file: the adapter's side and the hand-written side, same file. */

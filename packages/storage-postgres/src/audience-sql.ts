@@ -46,11 +46,6 @@ function inSet(x: {
 
 /** `count` mode: aggregate nodes as sets, everything else as in `page` mode. */
 function setNode(s: string, f: AudienceFilter, now: number, p: Params): string | null {
-  if ('lastOrderWithinDays' in f)
-    return `c.id IN (SELECT customer_id FROM ${s}.customer_stats
-      WHERE last_paid_at >= ${p.add(since(now, f.lastOrderWithinDays))}::bigint)`
-  if ('orders' in f)
-    return inSet({ key: 'customer_id', from: `${s}.customer_stats`, figure: 'sum(orders)', r: f.orders, p })
   if ('spent' in f) {
     const from = `${s}.customer_stats WHERE currency = ${p.add(f.spent.currency)}::text`
     return inSet({ key: 'customer_id', from, figure: 'spent', r: f.spent, p, perRow: true })
@@ -101,15 +96,10 @@ export function compileFilter(
     return `EXISTS (SELECT 1 FROM ${s}.consents k WHERE k.customer_id = c.id
       AND k.channel = ${p.add(f.consent.channel)}::text AND k.topic = ${p.add(f.consent.topic)}::text
       AND k.revoked_at IS NULL AND (k.remaining IS NULL OR k.remaining > 0))`
+  // Counted orders and the last payment across currencies are columns of the row itself.
   if ('lastOrderWithinDays' in f)
-    return `EXISTS (SELECT 1 FROM ${s}.customer_stats st WHERE st.customer_id = c.id
-      AND st.last_paid_at >= ${p.add(since(now, f.lastOrderWithinDays))}::bigint)`
-  if ('orders' in f)
-    return range(
-      `(SELECT coalesce(sum(st.orders), 0) FROM ${s}.customer_stats st WHERE st.customer_id = c.id)`,
-      f.orders,
-      p,
-    )
+    return `coalesce(c.last_order_at >= ${p.add(since(now, f.lastOrderWithinDays))}::bigint, false)`
+  if ('orders' in f) return range('c.order_count', f.orders, p)
   if ('spent' in f)
     return range(
       `coalesce((SELECT st.spent FROM ${s}.customer_stats st

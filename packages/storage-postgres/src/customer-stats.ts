@@ -10,9 +10,10 @@ const spend = (total: string, o: OrderState) =>
   `(CASE WHEN ${counted(o.status)} THEN ${total} - ${o.refunded} ELSE 0 END)`
 
 /**
- * A CTE (`name`) that applies what orders moving from `before` to `after` change in their
- * customers' aggregates: one UPSERT into `customer_stats` inside the statement that moves the
- * order, so the two commit together. The rule is core's `rfmDelta` (counted statuses, net spend,
+ * CTEs (`name`, with `name_d` and `name_c`) that apply what orders moving from `before` to `after`
+ * change in their customers' aggregates — one UPSERT into `customer_stats` and, when the count or
+ * the last payment moves, the customer row's `order_count` / `last_order_at` — inside the statement
+ * that moves the order, so they all commit together. The rule is core's `rfmDelta` (counted statuses, net spend,
  * a last-paid time that only moves forward); rows with nothing to change are skipped.
  */
 export function statsCte(
@@ -30,22 +31,32 @@ export function statsCte(
   const dOrders = `(${counted(x.after.status)}::int - ${counted(x.before.status)}::int)`
   const dSpent = `(${spend(x.total, x.after)} - ${spend(x.total, x.before)})`
   const paid = `(CASE WHEN ${x.after.paidAt} IS DISTINCT FROM ${x.before.paidAt} THEN ${x.after.paidAt} END)`
-  return `${x.name} AS (
-    INSERT INTO ${s}.customer_stats AS cs (customer_id, currency, orders, spent, last_paid_at)
-    SELECT customer_id, currency, d_orders, d_spent, paid FROM (
+  return `${x.name}_d AS (
       SELECT ${x.customer} AS customer_id, ${x.currency} AS currency, ${dOrders} AS d_orders,
              ${dSpent} AS d_spent, ${paid}::bigint AS paid
-      FROM ${x.from}) AS delta
-    WHERE d_orders <> 0 OR d_spent <> 0 OR paid IS NOT NULL
-    ON CONFLICT (customer_id, currency) DO UPDATE SET
-      orders = cs.orders + excluded.orders,
-      spent = cs.spent + excluded.spent,
-      last_paid_at = GREATEST(cs.last_paid_at, excluded.last_paid_at)
-  )`
+      FROM ${x.from}
+    ),
+    ${x.name} AS (
+      INSERT INTO ${s}.customer_stats AS cs (customer_id, currency, orders, spent, last_paid_at)
+      SELECT customer_id, currency, d_orders, d_spent, paid FROM ${x.name}_d
+      WHERE d_orders <> 0 OR d_spent <> 0 OR paid IS NOT NULL
+      ON CONFLICT (customer_id, currency) DO UPDATE SET
+        orders = cs.orders + excluded.orders,
+        spent = cs.spent + excluded.spent,
+        last_paid_at = GREATEST(cs.last_paid_at, excluded.last_paid_at)
+    ),
+    ${x.name}_c AS (
+      UPDATE ${s}.customers c SET order_count = c.order_count + d.d_orders,
+        last_order_at = GREATEST(c.last_order_at, d.paid)
+      FROM ${x.name}_d d WHERE c.id = d.customer_id AND (d.d_orders <> 0 OR d.paid IS NOT NULL)
+    )`
 }
 
 /** Statements folding a merged customer's aggregates into the survivor's ($1 survivor, $2 merged). */
 export const mergeStats = (s: string) => [
+  `UPDATE ${s}.customers c SET order_count = c.order_count + m.order_count,
+     last_order_at = GREATEST(c.last_order_at, m.last_order_at)
+   FROM ${s}.customers m WHERE c.id = $1 AND m.id = $2 AND m.id <> $1`,
   `INSERT INTO ${s}.customer_stats AS cs (customer_id, currency, orders, spent, last_paid_at)
      SELECT $1::text, currency, orders, spent, last_paid_at FROM ${s}.customer_stats WHERE customer_id = $2::text
      ON CONFLICT (customer_id, currency) DO UPDATE SET

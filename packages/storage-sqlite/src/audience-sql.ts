@@ -67,8 +67,8 @@ function inSet(x: {
 /**
  * Compiles an audience filter to a parameterised SQLite condition on `customers c`. Every leaf is
  * true or false, never NULL, so `not` negates exactly as the memory adapter does. Tags, identities
- * and consents are read from the row's JSON; order figures from `customer_stats`; referrals and
- * rewards through their indexes (`customers_referred_by`, the rewards `(sharer_id, order_id)` key).
+ * and consents are read from the row's JSON, order count and recency from its columns, spend from
+ * `customer_stats`; referrals and rewards through their indexes (`customers_referred_by`, the rewards `(sharer_id, order_id)` key).
  *
  * @example
  * ```ts
@@ -87,19 +87,6 @@ function setNode(f: AudienceFilter, now: number, p: unknown[]): string {
   if ('all' in f) return f.all.length === 0 ? '1' : `(${f.all.map((x) => setNode(x, now, p)).join(' AND ')})`
   if ('any' in f) return f.any.length === 0 ? '0' : `(${f.any.map((x) => setNode(x, now, p)).join(' OR ')})`
   if ('not' in f) return `NOT ${setNode(f.not, now, p)}`
-  if ('lastOrderWithinDays' in f) {
-    p.push(since(now, f.lastOrderWithinDays))
-    return 'c.id IN (SELECT customer_id FROM customer_stats WHERE last_paid_at >= ?)'
-  }
-  if ('orders' in f)
-    return inSet({
-      key: 'customer_id',
-      from: 'customer_stats',
-      figure: 'sum(orders)',
-      r: f.orders,
-      params: [],
-      p,
-    })
   if ('spent' in f) {
     const from = 'customer_stats WHERE currency = ?'
     return inSet({
@@ -144,16 +131,12 @@ function node(f: AudienceFilter, now: number, p: unknown[]): string {
       AND json_extract(value, '$.topic') = ? AND json_extract(value, '$.revokedAt') IS NULL
       AND coalesce(json_extract(value, '$.remaining') > 0, 1))`
   }
+  // Counted orders and the last payment across currencies are columns of the row itself.
   if ('lastOrderWithinDays' in f) {
     p.push(since(now, f.lastOrderWithinDays))
-    return 'EXISTS (SELECT 1 FROM customer_stats s WHERE s.customer_id = c.id AND s.last_paid_at >= ?)'
+    return '(c.last_order_at IS NOT NULL AND c.last_order_at >= ?)'
   }
-  if ('orders' in f)
-    return range(
-      '(SELECT coalesce(sum(s.orders), 0) FROM customer_stats s WHERE s.customer_id = c.id)',
-      f.orders,
-      p,
-    )
+  if ('orders' in f) return range('c.order_count', f.orders, p)
   if ('spent' in f) {
     p.push(f.spent.currency)
     return range(
