@@ -45,7 +45,7 @@ function inSet(x: {
 }
 
 /** `count` mode: aggregate nodes as sets, everything else as in `page` mode. */
-function setNode(s: string, f: AudienceFilter, now: number, p: Params): string | null {
+function setNode(s: string, f: AudienceFilter, p: Params): string | null {
   if ('spent' in f) {
     const from = `${s}.customer_stats WHERE currency = ${p.add(f.spent.currency)}::text`
     return inSet({ key: 'customer_id', from, figure: 'spent', r: f.spent, p, perRow: true })
@@ -82,7 +82,7 @@ export function compileFilter(
   mode: FilterMode = 'page',
 ): string {
   const node = (x: AudienceFilter) => compileFilter(s, x, now, p, mode)
-  const set = mode === 'count' ? setNode(s, f, now, p) : null
+  const set = mode === 'count' ? setNode(s, f, p) : null
   if (set !== null) return set
   if ('all' in f) return f.all.length === 0 ? 'true' : `(${f.all.map(node).join(' AND ')})`
   if ('any' in f) return f.any.length === 0 ? 'false' : `(${f.any.map(node).join(' OR ')})`
