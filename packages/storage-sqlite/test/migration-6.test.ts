@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { AudienceFilter } from '@loopkit/core'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { migrate, migrations, sqliteStorage } from '../src/index.js'
@@ -34,7 +35,7 @@ describe('migration 6 (customer pool)', () => {
     raw.close()
 
     const storage = sqliteStorage({ file })
-    const ids = async (where: Parameters<typeof storage.listCustomers>[0]['where']) =>
+    const ids = async (where: AudienceFilter) =>
       (await storage.listCustomers({ where, limit: 10, now: NOW })).customers.map((c) => c.id)
     expect(await ids({ orders: { min: 2 } })).toEqual(['cus_a'])
     expect(await ids({ orders: { max: 0 } })).toEqual(['cus_b', 'cus_c'])
