@@ -3,6 +3,7 @@ import { quoteIdent, toLoopError } from '../_internal/db.js'
 import { initialSchema } from './0001-initial.js'
 import { purchaseLimitsAndMerges } from './0002-limits-and-merges.js'
 import { refundReconcileSchema } from './0003-refund-reconcile.js'
+import { customerPoolSchema } from './0006-customer-pool.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -28,6 +29,11 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'per-customer purchase limits; customer merges', sql: purchaseLimitsAndMerges },
   { version: 3, name: 'partial reward clawback; pending refunds index', sql: refundReconcileSchema },
+  {
+    version: 6,
+    name: 'customer pool: follow and interaction state, RFM aggregates, audiences',
+    sql: customerPoolSchema,
+  },
 ]
 
 /**
