@@ -39,3 +39,4 @@ export {
   verifyWechatSignature,
 } from './pay/verify-signature.js'
 export { wechatPayments } from './pay/wechat-payments.js'
+export * from './oa/index.js'
