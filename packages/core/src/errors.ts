@@ -22,6 +22,10 @@ export type LoopErrorCode =
   | 'recipient_refused'
   | 'message_invalid'
   | 'rate_limited'
+  /** A channel's delivery window for this recipient is closed (WeChat's 48 h customer-service window). */
+  | 'window_closed'
+  /** A vendor quota that only a new period restores (WeChat's mass-send quota). */
+  | 'quota_exceeded'
   | 'provider_error'
   | 'provider_unavailable'
   | 'storage_error'
@@ -68,6 +72,8 @@ const defaultStatus: Record<LoopErrorCode, number> = {
   recipient_refused: 403,
   message_invalid: 422,
   rate_limited: 429,
+  window_closed: 403,
+  quota_exceeded: 429,
   provider_error: 502,
   provider_unavailable: 503,
   storage_error: 500,
