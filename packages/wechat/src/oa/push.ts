@@ -59,6 +59,16 @@ function subscriptionItems(root: XmlNode, wrappers: string[]): SubscriptionItem[
     .filter((item) => item.templateId !== '')
 }
 
+// Two choices of one user within a second share sender, time and event: the choices themselves
+// are part of the key, or the second one would be taken for a retry of the first.
+const subscription = (header: PushHeader, event: 'popup' | 'change' | 'sent', items: SubscriptionItem[]): OfficialAccountPush => ({
+  ...header,
+  dedupeKey: `${header.dedupeKey}:${items.map((i) => `${i.templateId}=${i.status}`).join(',')}`,
+  kind: 'subscription',
+  event,
+  items,
+})
+
 /**
  * Reads a parsed push into a typed one, or null when a header field is missing or malformed (the
  * handler then refuses it without touching state). 64-bit ids (`MsgId`, `MsgID`) stay strings.
@@ -122,16 +132,11 @@ export function readPush(root: XmlNode): OfficialAccountPush | null {
       }
     }
     case 'subscribe_msg_popup_event':
-      return { ...header, kind: 'subscription', event: 'popup', items: subscriptionItems(root, ['SubscribeMsgPopupEvent']) }
+      return subscription(header, 'popup', subscriptionItems(root, ['SubscribeMsgPopupEvent']))
     case 'subscribe_msg_change_event':
-      return {
-        ...header,
-        kind: 'subscription',
-        event: 'change',
-        items: subscriptionItems(root, ['SubscribeMsgChangeEvent', 'SubscribeMsgPopupEvent']),
-      }
+      return subscription(header, 'change', subscriptionItems(root, ['SubscribeMsgChangeEvent', 'SubscribeMsgPopupEvent']))
     case 'subscribe_msg_sent_event':
-      return { ...header, kind: 'subscription', event: 'sent', items: subscriptionItems(root, ['SubscribeMsgSentEvent']) }
+      return subscription(header, 'sent', subscriptionItems(root, ['SubscribeMsgSentEvent']))
     default:
       return { ...header, kind: 'other', event }
   }
