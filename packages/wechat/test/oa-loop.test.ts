@@ -145,6 +145,19 @@ describe('wechatOfficialAccount message server', () => {
     expect((await w.events('wechat.message_received'))[0]?.data).toMatchObject({ msgId: '6054768590064713728' })
   })
 
+  it('regression: a subscribe replayed after the unsubscribe that followed it does not re-follow', async () => {
+    w = await oaWorld()
+    const openid = w.sim.oa.openid('alice')
+    const xml = w.sim.oa.xmlFor({ user: 'alice', fields: [['MsgType', 'event'], ['Event', 'subscribe']] })
+    const subscribe = w.sim.oa.signedPush({ xml, openid })
+    expect(await (await fetch(subscribe.url, { method: 'POST', body: subscribe.body })).text()).toBe('success')
+    await w.sim.advance(2_000)
+    await w.sim.oa.unfollow({ user: 'alice' })
+    expect(await (await fetch(subscribe.url, { method: 'POST', body: subscribe.body })).text()).toBe('success')
+    expect(await w.customerOf('alice')).toMatchObject({ followedAt: null })
+    expect(await w.events('wechat.followed')).toHaveLength(1)
+  })
+
   it('a push the loop does not acknowledge (HTTP 404 here) is delivered three more times, then the user sees the notice', async () => {
     w = await oaWorld({ sim: { oa: { replyTimeoutMs: 200 } } })
     w.sim.oa.configure({ url: `${w.eventsUrl.replace('/wechat/events', '/nowhere-slow')}`, token: OA_TOKEN, mode: 'plaintext' })

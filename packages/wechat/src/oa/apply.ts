@@ -76,11 +76,12 @@ function eventsFor(ctx: LoopContext, config: ApplyConfig, push: OfficialAccountP
 }
 
 /**
- * Applies one verified push to the loop. Order matters for exactly-once: the follow/interaction
- * change is idempotent (a replay changes nothing), so it goes first; then the inbox records the
- * dedupe key with the loop events in one storage step; only a first delivery goes on to the
- * changes that are not idempotent (a share visit, a consent grant). WeChat's retries of the same
- * push therefore write their events once and grant once.
+ * Applies one verified push to the loop. The webhook inbox is the gate: it records the dedupe key
+ * with the loop events in one storage step, and only a first delivery goes on to change the
+ * customer (follow state, interaction time, a share visit, a consent). A retried or replayed push
+ * therefore changes nothing — not even a stale `subscribe` replayed after the `unsubscribe` that
+ * followed it. The cost: a crash between the two steps loses that one change (the events are
+ * kept); `importFollowers` heals follow state.
  *
  * @example
  * ```ts
@@ -92,17 +93,9 @@ export async function applyPush(
   config: ApplyConfig,
   push: OfficialAccountPush,
 ): Promise<ApplyOutcome> {
+  // Finding (or creating) the customer is idempotent: the same identity is the same customer.
   const customer = await customerFor(ctx, config, push)
   const customerId = customer?.id ?? null
-  const at = push.createTime * 1000
-  if (customer && (push.kind === 'subscribe' || push.kind === 'unsubscribe' || userActs.has(push.kind))) {
-    await ctx.storage.recordActivity({
-      customerId: customer.id,
-      ...(push.kind === 'subscribe' ? { followed: true } : push.kind === 'unsubscribe' ? { followed: false } : {}),
-      ...(userActs.has(push.kind) ? { interactedAt: at } : {}),
-      now: ctx.now(),
-    })
-  }
   const effects: Effects = { events: eventsFor(ctx, config, push, customerId) }
   const { first } = await ctx.storage.recordWebhook({
     delivery: { provider: config.inbox, eventId: push.dedupeKey, receivedAt: ctx.now() },
@@ -120,6 +113,14 @@ async function afterFirst(
   push: OfficialAccountPush,
   customer: Customer,
 ): Promise<void> {
+  if (push.kind === 'subscribe' || push.kind === 'unsubscribe' || userActs.has(push.kind)) {
+    await ctx.storage.recordActivity({
+      customerId: customer.id,
+      ...(push.kind === 'subscribe' ? { followed: true } : push.kind === 'unsubscribe' ? { followed: false } : {}),
+      ...(userActs.has(push.kind) ? { interactedAt: push.createTime * 1000 } : {}),
+      now: ctx.now(),
+    })
+  }
   const scene = push.kind === 'scan' || push.kind === 'subscribe' ? push.scene : null
   // A share token is 28 characters of [0-9A-Za-z_-]; other scenes belong to the app.
   if (scene && /^[0-9A-Za-z_-]{28}$/.test(scene))
