@@ -48,12 +48,12 @@ export function wechatMassSend(input: { tokens: WechatAccessToken }) {
     return { msgId: idOf(answer), duplicate: answer.errcode === 45065 }
   }
   return {
-    byTag(args: { tagId: number | 'all'; message: MassMessage; clientMsgId: string }): Promise<MassSendResult> {
+    async byTag(args: { tagId: number | 'all'; message: MassMessage; clientMsgId: string }): Promise<MassSendResult> {
       checkClientMsgId(args.clientMsgId)
       const filter = args.tagId === 'all' ? { is_to_all: true } : { is_to_all: false, tag_id: args.tagId }
       return send('cgi-bin/message/mass/sendall', { filter, ...content(args.message), clientmsgid: args.clientMsgId })
     },
-    toOpenids(args: { openids: string[]; message: MassMessage; clientMsgId: string }): Promise<MassSendResult> {
+    async toOpenids(args: { openids: string[]; message: MassMessage; clientMsgId: string }): Promise<MassSendResult> {
       checkClientMsgId(args.clientMsgId)
       const openids = [...new Set(args.openids)]
       if (openids.length < 2 || openids.length > 10_000)
