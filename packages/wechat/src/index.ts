@@ -1,3 +1,4 @@
+export * from './oa/index.js'
 export * from './open/index.js'
 export { type WechatPayMethod, wechatPayMethods } from './pay/create-payment.js'
 export {
@@ -39,4 +40,3 @@ export {
   verifyWechatSignature,
 } from './pay/verify-signature.js'
 export { wechatPayments } from './pay/wechat-payments.js'
-export * from './oa/index.js'

@@ -35,7 +35,8 @@ describe('mass send', () => {
     await w.sim.oa.follow({ user: 'alice' })
     await w.sim.oa.follow({ user: 'bob' })
     const mass = wechatMassSend({ tokens: w.tokens })
-    for (let i = 1; i <= 5; i++) await mass.byTag({ tagId: 'all', message: text(`第${i}期`), clientMsgId: `cmp_${i}` })
+    for (let i = 1; i <= 5; i++)
+      await mass.byTag({ tagId: 'all', message: text(`第${i}期`), clientMsgId: `cmp_${i}` })
     const jobs = w.sim.oa.jobs
     expect(jobs.map((j) => [j.totalCount, j.filterCount])).toEqual([
       [2, 2],
@@ -58,7 +59,9 @@ describe('mass send', () => {
       retryable: false,
     })
     await w.sim.advance(DAY)
-    await expect(mass.byTag({ tagId: 'all', message: text('three'), clientMsgId: 'd3' })).resolves.toMatchObject({
+    await expect(
+      mass.byTag({ tagId: 'all', message: text('three'), clientMsgId: 'd3' }),
+    ).resolves.toMatchObject({
       duplicate: false,
     })
   })
@@ -70,7 +73,9 @@ describe('mass send', () => {
     const mass = wechatMassSend({ tokens: w.tokens })
     const openids = [w.sim.oa.openid('alice'), w.sim.oa.openid('bob')]
     const first = await mass.toOpenids({ openids, message: text('hi'), clientMsgId: 'cmp_7' })
-    expect(await failure(mass.toOpenids({ openids, message: text('hi'), clientMsgId: 'cmp_7' }))).toMatchObject({
+    expect(
+      await failure(mass.toOpenids({ openids, message: text('hi'), clientMsgId: 'cmp_7' })),
+    ).toMatchObject({
       code: 'rate_limited',
       providerCode: '45066',
     })
@@ -85,7 +90,9 @@ describe('mass send', () => {
   it('refuses bad input before calling WeChat: one openid, a long clientMsgId', async () => {
     w = await oaWorld({ mode: 'plaintext' })
     const mass = wechatMassSend({ tokens: w.tokens })
-    expect(await failure(mass.toOpenids({ openids: ['o1'], message: text('x'), clientMsgId: 'c' }))).toMatchObject({
+    expect(
+      await failure(mass.toOpenids({ openids: ['o1'], message: text('x'), clientMsgId: 'c' })),
+    ).toMatchObject({
       code: 'invalid_input',
     })
     expect(
@@ -123,9 +130,17 @@ describe('customer-service messages (the 48 h window)', () => {
     await w.sim.oa.sendText({ user: 'alice', content: '在吗' })
     const alice = await customerOf('alice')
     for (let i = 1; i <= 5; i++) await send(alice, `reply ${i}`)
-    expect(await failure(send(alice, 'reply 6'))).toEqual({ code: 'window_closed', providerCode: '45047', retryable: false })
+    expect(await failure(send(alice, 'reply 6'))).toEqual({
+      code: 'window_closed',
+      providerCode: '45047',
+      retryable: false,
+    })
     await w.sim.advance(48 * 3_600_000)
-    expect(await failure(send(alice, 'late'))).toEqual({ code: 'window_closed', providerCode: '45015', retryable: false })
+    expect(await failure(send(alice, 'late'))).toEqual({
+      code: 'window_closed',
+      providerCode: '45015',
+      retryable: false,
+    })
     expect(w.sim.oa.delivered.filter((d) => d.kind === 'custom')).toHaveLength(5)
   })
 
@@ -144,8 +159,13 @@ describe('tags, followers, QR codes', () => {
     w = await oaWorld({ mode: 'plaintext' })
     const tags = wechatTags({ tokens: w.tokens })
     const vip = await tags.create({ name: 'vip' })
-    expect(await failure(tags.create({ name: 'vip' }))).toMatchObject({ code: 'conflict', providerCode: '45157' })
-    expect(await failure(tags.create({ name: '很长的标签名字超过三十个字节了吧' }))).toMatchObject({ code: 'invalid_input' })
+    expect(await failure(tags.create({ name: 'vip' }))).toMatchObject({
+      code: 'conflict',
+      providerCode: '45157',
+    })
+    expect(await failure(tags.create({ name: '很长的标签名字超过三十个字节了吧' }))).toMatchObject({
+      code: 'invalid_input',
+    })
     expect(await failure(tags.rename({ tagId: 2, name: 'x' }))).toMatchObject({ providerCode: '45058' })
     const users = Array.from({ length: 60 }, (_, i) => `u${i}`)
     for (const name of users) w.sim.open.addUser({ name })
@@ -163,10 +183,17 @@ describe('tags, followers, QR codes', () => {
     const tags = wechatTags({ tokens: w.tokens })
     const gd = await tags.create({ name: '广东' })
     await tags.tag({ tagId: gd.id, openids: [w.sim.oa.openid('alice')] })
-    const result = await syncCustomerTags({ tokens: w.tokens, context: { storage: w.storage, now: w.sim.now }, customerId: alice.id, openid: w.sim.oa.openid('alice') })
+    const result = await syncCustomerTags({
+      tokens: w.tokens,
+      context: { storage: w.storage, now: w.sim.now },
+      customerId: alice.id,
+      openid: w.sim.oa.openid('alice'),
+    })
     expect(result).toEqual({ pushed: ['vip'], pulled: ['广东'], skipped: [] })
     expect((await w.customerOf('alice'))?.tags.sort()).toEqual(['vip', '广东'].sort())
-    const names = (await tags.tagsOf({ openid: w.sim.oa.openid('alice') })).map((id) => w.sim.oa.tags().get(id))
+    const names = (await tags.tagsOf({ openid: w.sim.oa.openid('alice') })).map((id) =>
+      w.sim.oa.tags().get(id),
+    )
     expect(names.sort()).toEqual(['vip', '广东'].sort())
   })
 
@@ -177,7 +204,19 @@ describe('tags, followers, QR codes', () => {
     for (const name of ['alice', 'bob', 'refuser', 'snapshot']) await w.sim.oa.follow({ user: name })
     expect(await w.customerOf('alice')).toBeNull()
     const storage = w.storage
-    const context = { storage, now: w.sim.now, newId: (p: string) => `${p}_${Math.random().toString(36).slice(2)}`, event: (type: string, data: Record<string, unknown>, refs?: { customerId?: string | null }) => ({ id: `evt_${Math.random()}`, type, at: w.sim.now(), customerId: refs?.customerId ?? null, orderId: null, data }) }
+    const context = {
+      storage,
+      now: w.sim.now,
+      newId: (p: string) => `${p}_${Math.random().toString(36).slice(2)}`,
+      event: (type: string, data: Record<string, unknown>, refs?: { customerId?: string | null }) => ({
+        id: `evt_${Math.random()}`,
+        type,
+        at: w.sim.now(),
+        customerId: refs?.customerId ?? null,
+        orderId: null,
+        data,
+      }),
+    }
     await w.sim.oa.unfollow({ user: 'snapshot' })
     const first = await importFollowers({ tokens: w.tokens, context })
     expect(first).toEqual({ followers: 3, created: 3, updated: 0, pages: 3 })
@@ -188,8 +227,12 @@ describe('tags, followers, QR codes', () => {
 
   it('QR codes: scene ≤ 64 bytes and expiry ≤ 30 days are checked here; the permanent cap answers 45029', async () => {
     w = await oaWorld({ mode: 'plaintext', sim: { oa: { permanentQrLimit: 1 } } })
-    expect(await failure(createQrCode({ tokens: w.tokens, scene: 'x'.repeat(65) }))).toMatchObject({ code: 'invalid_input' })
-    expect(await failure(createQrCode({ tokens: w.tokens, scene: 's', expireSeconds: 2_592_001 }))).toMatchObject({
+    expect(await failure(createQrCode({ tokens: w.tokens, scene: 'x'.repeat(65) }))).toMatchObject({
+      code: 'invalid_input',
+    })
+    expect(
+      await failure(createQrCode({ tokens: w.tokens, scene: 's', expireSeconds: 2_592_001 })),
+    ).toMatchObject({
       code: 'invalid_input',
     })
     const temp = await createQrCode({ tokens: w.tokens, scene: 's', expireSeconds: 60 })

@@ -10,13 +10,35 @@ let pushes: Array<{ url: string; body: string }>
 
 beforeAll(async () => {
   w = await oaWorld({ oa: { subscriptions: { TPL_A: { topic: 'order.fulfilled' } }, lookupUnionId: false } })
-  const { customer: sharer } = await w.loop.customers.login({ profile: { provider: 'sandbox', subject: 'carol' } })
+  const { customer: sharer } = await w.loop.customers.login({
+    profile: { provider: 'sandbox', subject: 'carol' },
+  })
   const { token } = await w.loop.shares.create({ customerId: sharer.id, skuId: 'duck' })
   const openid = w.sim.oa.openid('alice')
   const xmls = [
-    w.sim.oa.xmlFor({ user: 'alice', fields: [['MsgType', 'event'], ['Event', 'subscribe'], ['EventKey', `qrscene_${token}`]] }),
-    w.sim.oa.xmlFor({ user: 'alice', fields: [['MsgType', 'text'], ['Content', 'hi'], ['MsgId', '6054768590064713728']] }),
-    w.sim.oa.xmlFor({ user: 'alice', fields: [['MsgType', 'event'], ['Event', 'unsubscribe']] }),
+    w.sim.oa.xmlFor({
+      user: 'alice',
+      fields: [
+        ['MsgType', 'event'],
+        ['Event', 'subscribe'],
+        ['EventKey', `qrscene_${token}`],
+      ],
+    }),
+    w.sim.oa.xmlFor({
+      user: 'alice',
+      fields: [
+        ['MsgType', 'text'],
+        ['Content', 'hi'],
+        ['MsgId', '6054768590064713728'],
+      ],
+    }),
+    w.sim.oa.xmlFor({
+      user: 'alice',
+      fields: [
+        ['MsgType', 'event'],
+        ['Event', 'unsubscribe'],
+      ],
+    }),
     `<xml><ToUserName><![CDATA[gh_5100000000ab]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${Math.floor(w.sim.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_popup_event]]></Event><SubscribeMsgPopupEvent><List><TemplateId><![CDATA[TPL_A]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString><PopupScene>2</PopupScene></List></SubscribeMsgPopupEvent></xml>`,
   ]
   pushes = xmls.map((xml) => w.sim.oa.signedPush({ xml, openid }))
@@ -87,7 +109,15 @@ const anyMutation = fc.record({
   len: fc.nat(40),
   insert: fc.oneof(
     fc.string({ maxLength: 12 }),
-    fc.constantFrom('<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>', '&x;', '<![CDATA[', ']]>', '</xml>', '<xml>', '%00'),
+    fc.constantFrom(
+      '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+      '&x;',
+      '<![CDATA[',
+      ']]>',
+      '</xml>',
+      '<xml>',
+      '%00',
+    ),
   ),
 })
 

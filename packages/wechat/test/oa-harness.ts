@@ -65,7 +65,14 @@ export async function oaWorld(
     baseUrl: sim.url,
     ...input.oa,
   })
-  const loop = createLoop({ secret: SECRET, baseUrl, storage, payments: [sandbox], plugins: [oa], now: sim.now })
+  const loop = createLoop({
+    secret: SECRET,
+    baseUrl,
+    storage,
+    payments: [sandbox],
+    plugins: [oa],
+    now: sim.now,
+  })
   handle = loop.fetch
   await loop.catalog.put(duck)
   const eventsUrl = `${baseUrl}/wechat/events`

@@ -10,7 +10,10 @@ afterEach(async () => {
   await w?.close()
 })
 
-const sha1 = (values: string[]) => createHash('sha1').update([...values].sort().join('')).digest('hex')
+const sha1 = (values: string[]) =>
+  createHash('sha1')
+    .update([...values].sort().join(''))
+    .digest('hex')
 
 describe('wechatOfficialAccount message server', () => {
   it('handshake: echoes echostr only for a valid signature', async () => {
@@ -51,7 +54,9 @@ describe('wechatOfficialAccount message server', () => {
 
   it('a text message records the interaction (the 48 h window) and a passive reply comes back encrypted', async () => {
     w = await oaWorld({
-      oa: { reply: ({ push }) => (push.kind === 'message' ? { type: 'text', content: '收到，谢谢！' } : null) },
+      oa: {
+        reply: ({ push }) => (push.kind === 'message' ? { type: 'text', content: '收到，谢谢！' } : null),
+      },
     })
     await w.sim.oa.follow({ user: 'bob' })
     await w.sim.advance(5_000)
@@ -77,7 +82,9 @@ describe('wechatOfficialAccount message server', () => {
 
   it('a poster QR with a share token: scanning follows, records a visit, and the order attributes to the sharer', async () => {
     w = await oaWorld()
-    const { customer: sharer } = await w.loop.customers.login({ profile: { provider: 'sandbox', subject: 'carol' } })
+    const { customer: sharer } = await w.loop.customers.login({
+      profile: { provider: 'sandbox', subject: 'carol' },
+    })
     const { token } = await w.loop.shares.create({ customerId: sharer.id, skuId: 'duck' })
     const qr = await createQrCode({ tokens: w.tokens, scene: token })
     expect(qr.imageUrl).toContain(encodeURIComponent(qr.ticket))
@@ -92,10 +99,15 @@ describe('wechatOfficialAccount message server', () => {
 
   it('a follower scanning a share QR (SCAN) records a visit too; a forged 28-character scene records none', async () => {
     w = await oaWorld()
-    const { customer: sharer } = await w.loop.customers.login({ profile: { provider: 'sandbox', subject: 'carol' } })
+    const { customer: sharer } = await w.loop.customers.login({
+      profile: { provider: 'sandbox', subject: 'carol' },
+    })
     const { token } = await w.loop.shares.create({ customerId: sharer.id, skuId: 'duck' })
     await w.sim.oa.follow({ user: 'alice' })
-    const forged = await createQrCode({ tokens: w.tokens, scene: `${token.slice(0, 27)}${token.endsWith('A') ? 'B' : 'A'}` })
+    const forged = await createQrCode({
+      tokens: w.tokens,
+      scene: `${token.slice(0, 27)}${token.endsWith('A') ? 'B' : 'A'}`,
+    })
     await w.sim.oa.scan({ user: 'alice', ticket: forged.ticket })
     expect(await w.events('share.visited')).toHaveLength(0)
     const qr = await createQrCode({ tokens: w.tokens, scene: token, permanent: true })
@@ -119,8 +131,14 @@ describe('wechatOfficialAccount message server', () => {
     expect(alice?.consents).toEqual([
       expect.objectContaining({ channel: 'wechat', topic: 'order.fulfilled', remaining: 1, revokedAt: null }),
     ])
-    expect((await w.events('wechat.subscription')).map((e) => e.data.topic)).toEqual(['order.fulfilled', null])
-    await w.sim.oa.subscriptionPopup({ user: 'alice', choices: [{ templateId: 'TPL_SHIPPED', status: 'reject' }] })
+    expect((await w.events('wechat.subscription')).map((e) => e.data.topic)).toEqual([
+      'order.fulfilled',
+      null,
+    ])
+    await w.sim.oa.subscriptionPopup({
+      user: 'alice',
+      choices: [{ templateId: 'TPL_SHIPPED', status: 'reject' }],
+    })
     alice = await w.customerOf('alice')
     expect(alice?.consents[0]?.revokedAt).not.toBeNull()
   })
@@ -142,25 +160,41 @@ describe('wechatOfficialAccount message server', () => {
     )
     expect(answers).toEqual(['success', 'success', 'success', 'success'])
     expect(await w.events('wechat.message_received')).toHaveLength(1)
-    expect((await w.events('wechat.message_received'))[0]?.data).toMatchObject({ msgId: '6054768590064713728' })
+    expect((await w.events('wechat.message_received'))[0]?.data).toMatchObject({
+      msgId: '6054768590064713728',
+    })
   })
 
   it('regression: a subscribe replayed after the unsubscribe that followed it does not re-follow', async () => {
     w = await oaWorld()
     const openid = w.sim.oa.openid('alice')
-    const xml = w.sim.oa.xmlFor({ user: 'alice', fields: [['MsgType', 'event'], ['Event', 'subscribe']] })
+    const xml = w.sim.oa.xmlFor({
+      user: 'alice',
+      fields: [
+        ['MsgType', 'event'],
+        ['Event', 'subscribe'],
+      ],
+    })
     const subscribe = w.sim.oa.signedPush({ xml, openid })
-    expect(await (await fetch(subscribe.url, { method: 'POST', body: subscribe.body })).text()).toBe('success')
+    expect(await (await fetch(subscribe.url, { method: 'POST', body: subscribe.body })).text()).toBe(
+      'success',
+    )
     await w.sim.advance(2_000)
     await w.sim.oa.unfollow({ user: 'alice' })
-    expect(await (await fetch(subscribe.url, { method: 'POST', body: subscribe.body })).text()).toBe('success')
+    expect(await (await fetch(subscribe.url, { method: 'POST', body: subscribe.body })).text()).toBe(
+      'success',
+    )
     expect(await w.customerOf('alice')).toMatchObject({ followedAt: null })
     expect(await w.events('wechat.followed')).toHaveLength(1)
   })
 
   it('a push the loop does not acknowledge (HTTP 404 here) is delivered three more times, then the user sees the notice', async () => {
     w = await oaWorld({ sim: { oa: { replyTimeoutMs: 200 } } })
-    w.sim.oa.configure({ url: `${w.eventsUrl.replace('/wechat/events', '/nowhere-slow')}`, token: OA_TOKEN, mode: 'plaintext' })
+    w.sim.oa.configure({
+      url: `${w.eventsUrl.replace('/wechat/events', '/nowhere-slow')}`,
+      token: OA_TOKEN,
+      mode: 'plaintext',
+    })
     const result = await w.sim.oa.follow({ user: 'alice' })
     expect(result.attempts).toHaveLength(4)
     expect(result.notice).toBe('该公众号暂时无法提供服务，请稍后再试')
@@ -168,13 +202,28 @@ describe('wechatOfficialAccount message server', () => {
 
   it('safe mode refuses an unencrypted push, a bad signature and an oversized body, changing nothing', async () => {
     w = await oaWorld()
-    const xml = w.sim.oa.xmlFor({ user: 'alice', fields: [['MsgType', 'event'], ['Event', 'subscribe']] })
+    const xml = w.sim.oa.xmlFor({
+      user: 'alice',
+      fields: [
+        ['MsgType', 'event'],
+        ['Event', 'subscribe'],
+      ],
+    })
     const ts = String(Math.floor(w.sim.now() / 1000))
     const plain = `${w.eventsUrl}?signature=${sha1([OA_TOKEN, ts, '1'])}&timestamp=${ts}&nonce=1&openid=x`
     expect((await fetch(plain, { method: 'POST', body: xml })).status).toBe(403)
     const signed = w.sim.oa.signedPush({ xml, openid: w.sim.oa.openid('alice') })
-    expect((await fetch(signed.url.replace(/signature=[0-9a-f]{4}/, 'signature=0000'), { method: 'POST', body: signed.body })).status).toBe(403)
-    expect((await fetch(signed.url, { method: 'POST', body: `${signed.body}${' '.repeat(70_000)}` })).status).toBe(413)
+    expect(
+      (
+        await fetch(signed.url.replace(/signature=[0-9a-f]{4}/, 'signature=0000'), {
+          method: 'POST',
+          body: signed.body,
+        })
+      ).status,
+    ).toBe(403)
+    expect(
+      (await fetch(signed.url, { method: 'POST', body: `${signed.body}${' '.repeat(70_000)}` })).status,
+    ).toBe(413)
     expect(await w.customerOf('alice')).toBeNull()
     expect(await w.loop.analytics.events({})).toEqual([])
   })
@@ -193,7 +242,14 @@ describe('wechatOfficialAccount message server', () => {
     await w.sim.idle()
     const finished = await w.events('wechat.mass_send_finished')
     expect(finished.map((e) => e.data)).toEqual([
-      { msgId: sent.msgId, status: 'send success', totalCount: 2, filterCount: 2, sentCount: 2, errorCount: 0 },
+      {
+        msgId: sent.msgId,
+        status: 'send success',
+        totalCount: 2,
+        filterCount: 2,
+        sentCount: 2,
+        errorCount: 0,
+      },
     ])
   })
 })

@@ -1,4 +1,10 @@
-import { aesKeyOf, decryptMessage, encryptMessage, messageSignature, verifyMessageSignature } from '@loopkit/wechat'
+import {
+  aesKeyOf,
+  decryptMessage,
+  encryptMessage,
+  messageSignature,
+  verifyMessageSignature,
+} from '@loopkit/wechat'
 import { describe, expect, it } from 'vitest'
 import { VECTORS, type Vector } from './oa-vectors.js'
 
@@ -33,14 +39,20 @@ describe('official-account signature and safe-mode vectors (reference §11), byt
     it(`${v.vector}: decrypts to the published message, random, length and appid`, () => {
       const key = aesKeyOf(v.aeskey as string)
       expect(key).not.toBeNull()
-      const result = decryptMessage({ key: key as Buffer, appid: v.appid as string, encrypt: v.encrypt as string })
+      const result = decryptMessage({
+        key: key as Buffer,
+        appid: v.appid as string,
+        encrypt: v.encrypt as string,
+      })
       expect(result.ok).toBe(true)
       if (!result.ok) return
       expect(result.message).toBe(v['expect.plain'])
       expect(result.random.toString('latin1')).toBe(v['expect.random'])
       expect(Buffer.byteLength(result.message, 'utf8')).toBe(Number(v['expect.msg_len']))
       // The same ciphertext under another appid is refused (official -40005).
-      expect(decryptMessage({ key: key as Buffer, appid: 'wx0000000000000000', encrypt: v.encrypt as string })).toEqual({
+      expect(
+        decryptMessage({ key: key as Buffer, appid: 'wx0000000000000000', encrypt: v.encrypt as string }),
+      ).toEqual({
         ok: false,
         reason: 'appid_mismatch',
       })
@@ -58,7 +70,12 @@ describe('official-account signature and safe-mode vectors (reference §11), byt
       })
       expect(encrypt).toBe(v['expect.reply.encrypt'])
       if (v['expect.reply.msg_signature']) {
-        const values = [v.token as string, v['reply.timestamp'] as string, v['reply.nonce'] as string, encrypt]
+        const values = [
+          v.token as string,
+          v['reply.timestamp'] as string,
+          v['reply.nonce'] as string,
+          encrypt,
+        ]
         expect(messageSignature({ values })).toBe(v['expect.reply.msg_signature'])
       }
       if (v['expect.ciphertext_len'])
@@ -68,7 +85,9 @@ describe('official-account signature and safe-mode vectors (reference §11), byt
 
   it('SIG-5 and the SDK extras: 4-value msg_signature, SHA-1("abc")', () => {
     const v = byName('SIG-5')
-    expect(messageSignature({ values: [v.token as string, 'timestamp', 'nonce', 'encrypt'] })).toBe(v['expect.msg_signature'])
+    expect(messageSignature({ values: [v.token as string, 'timestamp', 'nonce', 'encrypt'] })).toBe(
+      v['expect.msg_signature'],
+    )
     expect(messageSignature({ values: ['a', 'b', 'c'] })).toBe('a9993e364706816aba3e25717850c26c9cd0d89d')
     expect(messageSignature({ values: ['123', '345'] })).toBe('9f537aeb751ec72605f57f94a2f6dc3e3958e1dd')
   })
@@ -86,7 +105,9 @@ describe('official-account signature and safe-mode vectors (reference §11), byt
     const v = byName('SIG-1')
     const values = [v.token as string, v.timestamp as string, v.nonce as string]
     const good = v['expect.signature'] as string
-    expect(verifyMessageSignature({ values, signature: `${good.slice(0, -1)}${good.endsWith('6') ? '7' : '6'}` })).toBe(false)
+    expect(
+      verifyMessageSignature({ values, signature: `${good.slice(0, -1)}${good.endsWith('6') ? '7' : '6'}` }),
+    ).toBe(false)
     expect(verifyMessageSignature({ values, signature: good.toUpperCase() })).toBe(false)
     expect(verifyMessageSignature({ values, signature: good.slice(1) })).toBe(false)
     expect(verifyMessageSignature({ values, signature: null })).toBe(false)
@@ -98,8 +119,12 @@ describe('official-account signature and safe-mode vectors (reference §11), byt
     const raw = Buffer.from(v.encrypt as string, 'base64')
     const tampered = Buffer.from(raw)
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0x55
-    expect(decryptMessage({ key, appid: v.appid as string, encrypt: tampered.toString('base64') }).ok).toBe(false)
-    expect(decryptMessage({ key, appid: v.appid as string, encrypt: raw.subarray(0, 40).toString('base64') })).toEqual({
+    expect(decryptMessage({ key, appid: v.appid as string, encrypt: tampered.toString('base64') }).ok).toBe(
+      false,
+    )
+    expect(
+      decryptMessage({ key, appid: v.appid as string, encrypt: raw.subarray(0, 40).toString('base64') }),
+    ).toEqual({
       ok: false,
       reason: 'illegal_buffer',
     })

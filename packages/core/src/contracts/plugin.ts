@@ -44,7 +44,10 @@ export interface LoopContext {
    * their next order attributes to the sharer. `null` for a token that is not genuine, an unknown
    * share, or the sharer's own scan.
    */
-  visitShare(input: { token: string; customerId: string }): Promise<{ shareId: string; sharerId: string } | null>
+  visitShare(input: {
+    token: string
+    customerId: string
+  }): Promise<{ shareId: string; sharerId: string } | null>
 }
 
 /** What a `tick` hook receives. */

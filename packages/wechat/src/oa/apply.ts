@@ -30,7 +30,9 @@ async function customerFor(
   const unionId = config.unionIdOf ? await config.unionIdOf(push.openid).catch(() => null) : null
   const id = ctx.newId('cus')
   const created: Effects = {
-    events: [ctx.event('customer.created', { provider: config.provider, referredBy: null }, { customerId: id })],
+    events: [
+      ctx.event('customer.created', { provider: config.provider, referredBy: null }, { customerId: id }),
+    ],
   }
   const result = await ctx.storage.upsertCustomer({
     id,
@@ -42,7 +44,12 @@ async function customerFor(
   return result.customer
 }
 
-function eventsFor(ctx: LoopContext, config: ApplyConfig, push: OfficialAccountPush, customerId: string | null): NewEvent[] {
+function eventsFor(
+  ctx: LoopContext,
+  config: ApplyConfig,
+  push: OfficialAccountPush,
+  customerId: string | null,
+): NewEvent[] {
   const refs = { customerId }
   const openid = push.openid
   switch (push.kind) {
@@ -53,14 +60,25 @@ function eventsFor(ctx: LoopContext, config: ApplyConfig, push: OfficialAccountP
     case 'scan':
       return [ctx.event('wechat.scanned', { openid, scene: push.scene }, refs)]
     case 'message':
-      return [ctx.event('wechat.message_received', { openid, msgType: push.msgType, msgId: push.msgId }, refs)]
+      return [
+        ctx.event('wechat.message_received', { openid, msgType: push.msgType, msgId: push.msgId }, refs),
+      ]
     case 'menu':
       return [ctx.event('wechat.menu', { openid, event: push.event, key: push.key }, refs)]
     case 'template_finished':
       return [ctx.event('wechat.template_finished', { msgId: push.msgId, status: push.status })]
     case 'mass_finished': {
       const { msgId, status, totalCount, filterCount, sentCount, errorCount } = push
-      return [ctx.event('wechat.mass_send_finished', { msgId, status, totalCount, filterCount, sentCount, errorCount })]
+      return [
+        ctx.event('wechat.mass_send_finished', {
+          msgId,
+          status,
+          totalCount,
+          filterCount,
+          sentCount,
+          errorCount,
+        }),
+      ]
     }
     case 'subscription':
       return push.items.map((item) =>
@@ -116,7 +134,11 @@ async function afterFirst(
   if (push.kind === 'subscribe' || push.kind === 'unsubscribe' || userActs.has(push.kind)) {
     await ctx.storage.recordActivity({
       customerId: customer.id,
-      ...(push.kind === 'subscribe' ? { followed: true } : push.kind === 'unsubscribe' ? { followed: false } : {}),
+      ...(push.kind === 'subscribe'
+        ? { followed: true }
+        : push.kind === 'unsubscribe'
+          ? { followed: false }
+          : {}),
       ...(userActs.has(push.kind) ? { interactedAt: push.createTime * 1000 } : {}),
       now: ctx.now(),
     })

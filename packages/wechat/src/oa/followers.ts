@@ -55,7 +55,11 @@ export async function importFollowers(input: {
           id,
           profile: { provider, subject: openid },
           now,
-          effects: { events: [input.context.event('customer.created', { provider, referredBy: null }, { customerId: id })] },
+          effects: {
+            events: [
+              input.context.event('customer.created', { provider, referredBy: null }, { customerId: id }),
+            ],
+          },
         })
         customer = upserted.customer
         if (upserted.created) result.created++

@@ -14,7 +14,9 @@ export interface MassSendResult {
 }
 
 const content = (m: MassMessage) =>
-  m.type === 'text' ? { msgtype: 'text', text: { content: m.content } } : { msgtype: 'mpnews', mpnews: { media_id: m.mediaId }, send_ignore_reprint: 0 }
+  m.type === 'text'
+    ? { msgtype: 'text', text: { content: m.content } }
+    : { msgtype: 'mpnews', mpnews: { media_id: m.mediaId }, send_ignore_reprint: 0 }
 
 function checkClientMsgId(id: string): void {
   // 32 bytes is the stricter of the two published limits (64 in the classic doc).
@@ -24,7 +26,9 @@ function checkClientMsgId(id: string): void {
 
 const idOf = (answer: { msg_id?: unknown }): string => {
   if (typeof answer.msg_id !== 'number' && typeof answer.msg_id !== 'string')
-    throw loopError('wechat', 'provider_error', 'The mass send answered without a msg_id.', { retryable: false })
+    throw loopError('wechat', 'provider_error', 'The mass send answered without a msg_id.', {
+      retryable: false,
+    })
   return String(answer.msg_id)
 }
 
@@ -48,20 +52,44 @@ export function wechatMassSend(input: { tokens: WechatAccessToken }) {
     return { msgId: idOf(answer), duplicate: answer.errcode === 45065 }
   }
   return {
-    async byTag(args: { tagId: number | 'all'; message: MassMessage; clientMsgId: string }): Promise<MassSendResult> {
+    async byTag(args: {
+      tagId: number | 'all'
+      message: MassMessage
+      clientMsgId: string
+    }): Promise<MassSendResult> {
       checkClientMsgId(args.clientMsgId)
       const filter = args.tagId === 'all' ? { is_to_all: true } : { is_to_all: false, tag_id: args.tagId }
-      return send('cgi-bin/message/mass/sendall', { filter, ...content(args.message), clientmsgid: args.clientMsgId })
+      return send('cgi-bin/message/mass/sendall', {
+        filter,
+        ...content(args.message),
+        clientmsgid: args.clientMsgId,
+      })
     },
-    async toOpenids(args: { openids: string[]; message: MassMessage; clientMsgId: string }): Promise<MassSendResult> {
+    async toOpenids(args: {
+      openids: string[]
+      message: MassMessage
+      clientMsgId: string
+    }): Promise<MassSendResult> {
       checkClientMsgId(args.clientMsgId)
       const openids = [...new Set(args.openids)]
       if (openids.length < 2 || openids.length > 10_000)
-        throw loopError('wechat', 'invalid_input', `A mass send by openid takes 2–10,000 openids; got ${openids.length}.`)
-      return send('cgi-bin/message/mass/send', { touser: openids, ...content(args.message), clientmsgid: args.clientMsgId })
+        throw loopError(
+          'wechat',
+          'invalid_input',
+          `A mass send by openid takes 2–10,000 openids; got ${openids.length}.`,
+        )
+      return send('cgi-bin/message/mass/send', {
+        touser: openids,
+        ...content(args.message),
+        clientmsgid: args.clientMsgId,
+      })
     },
     async preview(args: { openid: string; message: MassMessage }): Promise<void> {
-      await oaCall({ tokens, path: 'cgi-bin/message/mass/preview', json: { touser: args.openid, ...content(args.message) } })
+      await oaCall({
+        tokens,
+        path: 'cgi-bin/message/mass/preview',
+        json: { touser: args.openid, ...content(args.message) },
+      })
     },
   }
 }

@@ -5,7 +5,7 @@ import {
   loopError,
   requiredOptionError,
 } from '@loopkit/core'
-import { wechatAccessToken, type WechatAccessToken } from '../open/access-token.js'
+import { type WechatAccessToken, wechatAccessToken } from '../open/access-token.js'
 import type { FetchLike } from '../open/http.js'
 import { type ApplyConfig, type ApplyOutcome, applyPush } from './apply.js'
 import { aesKeyOf } from './crypto.js'
@@ -107,8 +107,13 @@ export function wechatOfficialAccount(options: WechatOfficialAccountOptions): We
       : {
           unionIdOf: async (openid: string) => {
             const info = await Promise.race([
-              tokens(context).call<{ unionid?: unknown }>({ path: 'cgi-bin/user/info', query: { openid, lang: 'zh_CN' } }),
-              new Promise<never>((_, reject) => setTimeout(() => reject(new Error('deadline')), 2_000).unref?.()),
+              tokens(context).call<{ unionid?: unknown }>({
+                path: 'cgi-bin/user/info',
+                query: { openid, lang: 'zh_CN' },
+              }),
+              new Promise<never>((_, reject) =>
+                setTimeout(() => reject(new Error('deadline')), 2_000).unref?.(),
+              ),
             ])
             return typeof info.unionid === 'string' && info.unionid ? info.unionid : null
           },
@@ -135,7 +140,12 @@ export function wechatOfficialAccount(options: WechatOfficialAccountOptions): We
       const url = new URL(request.url)
       const q = url.searchParams
       // Authenticate before reading a large body: the URL signature needs no body.
-      if (!verifyMessageSignature({ values: [token, q.get('timestamp') ?? '', q.get('nonce') ?? ''], signature: q.get('signature') }))
+      if (
+        !verifyMessageSignature({
+          values: [token, q.get('timestamp') ?? '', q.get('nonce') ?? ''],
+          signature: q.get('signature'),
+        })
+      )
         return text('forbidden', 403)
       const body = await readLimited(request, limit)
       if (body === null) return text('payload too large', 413)

@@ -61,7 +61,11 @@ function subscriptionItems(root: XmlNode, wrappers: string[]): SubscriptionItem[
 
 // Two choices of one user within a second share sender, time and event: the choices themselves
 // are part of the key, or the second one would be taken for a retry of the first.
-const subscription = (header: PushHeader, event: 'popup' | 'change' | 'sent', items: SubscriptionItem[]): OfficialAccountPush => ({
+const subscription = (
+  header: PushHeader,
+  event: 'popup' | 'change' | 'sent',
+  items: SubscriptionItem[],
+): OfficialAccountPush => ({
   ...header,
   dedupeKey: `${header.dedupeKey}:${items.map((i) => `${i.templateId}=${i.status}`).join(',')}`,
   kind: 'subscription',
@@ -134,7 +138,11 @@ export function readPush(root: XmlNode): OfficialAccountPush | null {
     case 'subscribe_msg_popup_event':
       return subscription(header, 'popup', subscriptionItems(root, ['SubscribeMsgPopupEvent']))
     case 'subscribe_msg_change_event':
-      return subscription(header, 'change', subscriptionItems(root, ['SubscribeMsgChangeEvent', 'SubscribeMsgPopupEvent']))
+      return subscription(
+        header,
+        'change',
+        subscriptionItems(root, ['SubscribeMsgChangeEvent', 'SubscribeMsgPopupEvent']),
+      )
     case 'subscribe_msg_sent_event':
       return subscription(header, 'sent', subscriptionItems(root, ['SubscribeMsgSentEvent']))
     default:

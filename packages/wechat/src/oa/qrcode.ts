@@ -46,14 +46,20 @@ export async function createQrCode(input: {
     throw loopError('wechat', 'invalid_input', `\`expireSeconds\` must be 1–${MAX_QR_EXPIRE_SECONDS}.`)
   const body = input.permanent
     ? { action_name: 'QR_LIMIT_STR_SCENE', action_info: { scene: { scene_str: input.scene } } }
-    : { expire_seconds: expire, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: input.scene } } }
+    : {
+        expire_seconds: expire,
+        action_name: 'QR_STR_SCENE',
+        action_info: { scene: { scene_str: input.scene } },
+      }
   const answer = await oaCall<{ ticket?: unknown; url?: unknown; expire_seconds?: unknown }>({
     tokens: input.tokens,
     path: 'cgi-bin/qrcode/create',
     json: body,
   })
   if (typeof answer.ticket !== 'string' || typeof answer.url !== 'string')
-    throw loopError('wechat', 'provider_error', 'cgi-bin/qrcode/create answered without a ticket.', { retryable: true })
+    throw loopError('wechat', 'provider_error', 'cgi-bin/qrcode/create answered without a ticket.', {
+      retryable: true,
+    })
   const base = (input.imageBaseUrl ?? 'https://mp.weixin.qq.com').replace(/\/+$/, '')
   return {
     ticket: answer.ticket,

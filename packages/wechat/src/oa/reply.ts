@@ -17,7 +17,12 @@ export type PassiveReply =
  * replyXml({ openid: push.openid, account: push.account, now: Date.now(), reply: { type: 'text', content: '欢迎' } })
  * ```
  */
-export function replyXml(input: { openid: string; account: string; now: number; reply: PassiveReply }): string {
+export function replyXml(input: {
+  openid: string
+  account: string
+  now: number
+  reply: PassiveReply
+}): string {
   const { reply } = input
   const head = `<ToUserName>${cdata(input.openid)}</ToUserName><FromUserName>${cdata(input.account)}</FromUserName><CreateTime>${Math.floor(input.now / 1000)}</CreateTime><MsgType>${cdata(reply.type)}</MsgType>`
   switch (reply.type) {
@@ -27,10 +32,12 @@ export function replyXml(input: { openid: string; account: string; now: number; 
       return `<xml>${head}<Image><MediaId>${cdata(reply.mediaId)}</MediaId></Image></xml>`
     case 'news': {
       // WeChat shows at most 8 articles (1 when replying to a user's message); extras are dropped.
-      const items = reply.articles.slice(0, 8).map(
-        (a) =>
-          `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description ?? '')}</Description><PicUrl>${cdata(a.picUrl ?? '')}</PicUrl><Url>${cdata(a.url ?? '')}</Url></item>`,
-      )
+      const items = reply.articles
+        .slice(0, 8)
+        .map(
+          (a) =>
+            `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description ?? '')}</Description><PicUrl>${cdata(a.picUrl ?? '')}</PicUrl><Url>${cdata(a.url ?? '')}</Url></item>`,
+        )
       return `<xml>${head}<ArticleCount>${items.length}</ArticleCount><Articles>${items.join('')}</Articles></xml>`
     }
   }

@@ -29,7 +29,8 @@ export function wechatTags(input: { tokens: WechatAccessToken }) {
   const { tokens } = input
   const checkName = (name: string) => {
     const bytes = Buffer.byteLength(name, 'utf8')
-    if (bytes < 1 || bytes > 30) throw loopError('wechat', 'invalid_input', `A tag name is 1–30 bytes; this one is ${bytes}.`)
+    if (bytes < 1 || bytes > 30)
+      throw loopError('wechat', 'invalid_input', `A tag name is 1–30 bytes; this one is ${bytes}.`)
   }
   const batches = async (path: string, tagId: number, openids: string[]) => {
     for (let i = 0; i < openids.length; i += TAG_BATCH)
@@ -61,7 +62,11 @@ export function wechatTags(input: { tokens: WechatAccessToken }) {
     untag: ({ tagId, openids }: { tagId: number; openids: string[] }) =>
       batches('cgi-bin/tags/members/batchuntagging', tagId, openids),
     async tagsOf({ openid }: { openid: string }): Promise<number[]> {
-      const answer = await oaCall<{ tagid_list?: number[] }>({ tokens, path: 'cgi-bin/tags/getidlist', json: { openid } })
+      const answer = await oaCall<{ tagid_list?: number[] }>({
+        tokens,
+        path: 'cgi-bin/tags/getidlist',
+        json: { openid },
+      })
       return answer.tagid_list ?? []
     },
   }
@@ -100,7 +105,9 @@ export async function syncCustomerTags(input: {
   const all = await tags.list()
   const byId = new Map(all.map((t) => [t.id, t.name]))
   const byName = new Map(all.map((t) => [t.name, t.id]))
-  const theirs = (await tags.tagsOf({ openid: input.openid })).map((id) => byId.get(id)).filter((n) => n !== undefined)
+  const theirs = (await tags.tagsOf({ openid: input.openid }))
+    .map((id) => byId.get(id))
+    .filter((n) => n !== undefined)
   const pulled = theirs.filter((name) => !customer.tags.includes(name))
   const missing = customer.tags.filter((name) => !theirs.includes(name))
   const room = Math.max(0, MAX_TAGS_PER_USER - theirs.length)

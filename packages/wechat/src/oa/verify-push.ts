@@ -53,7 +53,12 @@ export function verifyPush(input: {
       ? { ok: true, root: outer, encrypted: false, timestamp, nonce }
       : { ok: false, reason: 'decrypt_failed' }
   const encrypt = xmlText(outer, 'Encrypt') ?? ''
-  if (!verifyMessageSignature({ values: [input.token, timestamp, nonce, encrypt], signature: q.get('msg_signature') }))
+  if (
+    !verifyMessageSignature({
+      values: [input.token, timestamp, nonce, encrypt],
+      signature: q.get('msg_signature'),
+    })
+  )
     return { ok: false, reason: 'msg_signature_invalid' }
   const plain = decryptMessage({ key: input.key, appid: input.appid, encrypt })
   if (!plain.ok) return { ok: false, reason: 'decrypt_failed' }

@@ -34,7 +34,7 @@ export function parseWechatXml(source: string): XmlNode | null {
     while (i < source.length && /\s/.test(source[i] as string)) i++
   }
   const decode = (raw: string): string =>
-    raw.replace(/&(#x[0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[a-z]+);|&/g, (all, ref: string | undefined) => {
+    raw.replace(/&(#x[0-9A-Fa-f]{1,6}|#[0-9]{1,7}|[a-z]+);|&/g, (_all, ref: string | undefined) => {
       if (ref === undefined) return fail()
       if (ref.startsWith('#')) {
         const code = ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10)

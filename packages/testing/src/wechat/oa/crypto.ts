@@ -4,7 +4,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 // apart from @loopkit/wechat so the adapter is tested against an independent one.
 
 export const sign = (values: string[]): string =>
-  createHash('sha1').update([...values].sort().join('')).digest('hex')
+  createHash('sha1')
+    .update([...values].sort().join(''))
+    .digest('hex')
 
 export const aesKey = (encodingAesKey: string): Buffer => Buffer.from(`${encodingAesKey}=`, 'base64')
 
@@ -16,7 +18,10 @@ export function encrypt(key: Buffer, appid: string, message: string): string {
   const full = Buffer.concat([Buffer.from(randomBytes(8).toString('hex')), len, msg, Buffer.from(appid)])
   const pad = 32 - (full.length % 32)
   const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false)
-  return Buffer.concat([cipher.update(Buffer.concat([full, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64')
+  return Buffer.concat([
+    cipher.update(Buffer.concat([full, Buffer.alloc(pad, pad)])),
+    cipher.final(),
+  ]).toString('base64')
 }
 
 /** The message, or null when it does not decrypt to a message for `appid`. */

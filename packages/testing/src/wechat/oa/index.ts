@@ -79,7 +79,10 @@ export function createOaSimulator(
   }
   const openidOf = (user: string) => open.openid(user)
   const openWindow = (openid: string, ms: number, count: number) =>
-    state.windows.set(openid, [...(state.windows.get(openid) ?? []), { expiresAt: state.now() + ms, remaining: count }])
+    state.windows.set(openid, [
+      ...(state.windows.get(openid) ?? []),
+      { expiresAt: state.now() + ms, remaining: count },
+    ])
   const push = (openid: string, fields: Array<[string, string | number]>, extra = '') =>
     deliverPush(state, pushXml(state, openid, fields, extra), openid)
   const finished = (job: OaMassJob) =>
@@ -151,7 +154,12 @@ export function createOaSimulator(
     follow({ user, ticket }: { user: string; ticket?: string }): Promise<OaPushResult> {
       const scene = ticket ? ticketScene(ticket) : null
       const f = follow(user)
-      const key: Array<[string, string]> = scene ? [['EventKey', `qrscene_${scene}`], ['Ticket', ticket!]] : []
+      const key: Array<[string, string]> = scene
+        ? [
+            ['EventKey', `qrscene_${scene}`],
+            ['Ticket', ticket!],
+          ]
+        : []
       return push(f.openid, [['MsgType', 'event'], ['Event', 'subscribe'], ...key])
     },
     unfollow({ user }: { user: string }): Promise<OaPushResult> {
@@ -159,7 +167,10 @@ export function createOaSimulator(
       const f = state.followers.get(openid)
       if (f) f.followed = false
       state.windows.delete(openid)
-      return push(openid, [['MsgType', 'event'], ['Event', 'unsubscribe']])
+      return push(openid, [
+        ['MsgType', 'event'],
+        ['Event', 'unsubscribe'],
+      ])
     },
     /** Scans a QR code: `SCAN` for a follower, a follow with the scene otherwise. */
     scan({ user, ticket }: { user: string; ticket: string }): Promise<OaPushResult> {
@@ -167,27 +178,64 @@ export function createOaSimulator(
       if (!f?.followed) return controls.follow({ user, ticket })
       const scene = ticketScene(ticket)
       openWindow(f.openid, MINUTE, 3)
-      return push(f.openid, [['MsgType', 'event'], ['Event', 'SCAN'], ['EventKey', scene], ['Ticket', ticket]])
+      return push(f.openid, [
+        ['MsgType', 'event'],
+        ['Event', 'SCAN'],
+        ['EventKey', scene],
+        ['Ticket', ticket],
+      ])
     },
     /** The user writes to the account: opens 5 customer-service messages for 48 h. */
     sendText({ user, content }: { user: string; content: string }): Promise<OaPushResult> {
       const openid = openidOf(user)
       openWindow(openid, HOURS_48, 5)
       const msgId = `${Date.now()}${randomInt(100_000, 999_999)}`.slice(0, 19)
-      return push(openid, [['MsgType', 'text'], ['Content', content], ['MsgId', msgId]])
+      return push(openid, [
+        ['MsgType', 'text'],
+        ['Content', content],
+        ['MsgId', msgId],
+      ])
     },
     /** A menu `click` button (3 messages / 1 min) or a `view` link (no window). */
-    menu({ user, event, key }: { user: string; event: 'CLICK' | 'VIEW'; key: string }): Promise<OaPushResult> {
+    menu({
+      user,
+      event,
+      key,
+    }: {
+      user: string
+      event: 'CLICK' | 'VIEW'
+      key: string
+    }): Promise<OaPushResult> {
       const openid = openidOf(user)
       if (event === 'CLICK') openWindow(openid, MINUTE, 3)
-      return push(openid, [['MsgType', 'event'], ['Event', event], ['EventKey', key]])
+      return push(openid, [
+        ['MsgType', 'event'],
+        ['Event', event],
+        ['EventKey', key],
+      ])
     },
     /** The user answers a subscription-notification pop-up (`accept`/`reject` per template). */
-    subscriptionPopup({ user, choices }: { user: string; choices: Array<{ templateId: string; status: 'accept' | 'reject' }> }) {
+    subscriptionPopup({
+      user,
+      choices,
+    }: {
+      user: string
+      choices: Array<{ templateId: string; status: 'accept' | 'reject' }>
+    }) {
       const list = choices
-        .map((c) => `<List><TemplateId>${cdata(c.templateId)}</TemplateId><SubscribeStatusString>${cdata(c.status)}</SubscribeStatusString><PopupScene>2</PopupScene></List>`)
+        .map(
+          (c) =>
+            `<List><TemplateId>${cdata(c.templateId)}</TemplateId><SubscribeStatusString>${cdata(c.status)}</SubscribeStatusString><PopupScene>2</PopupScene></List>`,
+        )
         .join('')
-      return push(openidOf(user), [['MsgType', 'event'], ['Event', 'subscribe_msg_popup_event']], `<SubscribeMsgPopupEvent>${list}</SubscribeMsgPopupEvent>`)
+      return push(
+        openidOf(user),
+        [
+          ['MsgType', 'event'],
+          ['Event', 'subscribe_msg_popup_event'],
+        ],
+        `<SubscribeMsgPopupEvent>${list}</SubscribeMsgPopupEvent>`,
+      )
     },
     /** Pushes arbitrary XML from `openid` (signed and encrypted like any push). */
     pushXml({ xml, openid }: { xml: string; openid: string }): Promise<OaPushResult> {

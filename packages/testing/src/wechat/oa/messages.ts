@@ -61,7 +61,9 @@ export async function massSend(
   if (state.kind === 'subscription' && !byList && (state.massByDay.get(day) ?? 0) >= 1)
     return fail(45028, 'has no masssend quota')
   const month = cstMonth(now)
-  const reached = targets.filter((f) => f.followed && (state.kind === 'subscription' || (f.massByMonth.get(month) ?? 0) < 4))
+  const reached = targets.filter(
+    (f) => f.followed && (state.kind === 'subscription' || (f.massByMonth.get(month) ?? 0) < 4),
+  )
   const msgId = String(state.nextMsgId++)
   for (const f of reached) {
     f.massByMonth.set(month, (f.massByMonth.get(month) ?? 0) + 1)
@@ -91,7 +93,14 @@ export async function massPreview(state: OaState, request: Request): Promise<Res
   if (!f?.followed) return fail(40003, 'invalid openid')
   const content = contentOf(body)
   if (content instanceof Response) return content
-  state.delivered.push({ kind: 'preview', openid: f.openid, user: f.user, content, msgId: null, at: state.now() })
+  state.delivered.push({
+    kind: 'preview',
+    openid: f.openid,
+    user: f.user,
+    content,
+    msgId: null,
+    at: state.now(),
+  })
   return ok({ errcode: 0, errmsg: 'preview success', msg_id: state.nextMsgId++ })
 }
 
@@ -110,7 +119,8 @@ export async function customSend(state: OaState, request: Request): Promise<Resp
   const now = state.now()
   const open = (state.windows.get(f.openid) ?? []).filter((w) => w.expiresAt > now)
   state.windows.set(f.openid, open)
-  if (!f.followed || open.length === 0) return fail(45015, 'response out of time limit or subscription is canceled')
+  if (!f.followed || open.length === 0)
+    return fail(45015, 'response out of time limit or subscription is canceled')
   const window = open.find((w) => w.remaining > 0)
   if (!window) return fail(45047, 'out of response count limit')
   window.remaining--

@@ -26,10 +26,18 @@ export interface SignedPush {
 /** Builds the request WeChat sends for `xml` under the configured server settings. */
 export function signPush(state: OaState, xml: string, openid: string): SignedPush {
   const server = state.server
-  if (!server) throw new Error('[loopkit] [testing] Configure the message server first: sim.oa.configure({ url, token, mode }).')
+  if (!server)
+    throw new Error(
+      '[loopkit] [testing] Configure the message server first: sim.oa.configure({ url, token, mode }).',
+    )
   const timestamp = String(Math.floor(state.now() / 1000))
   const nonce = String(randomInt(100_000_000, 2_000_000_000))
-  const q = new URLSearchParams({ signature: sign([server.token, timestamp, nonce]), timestamp, nonce, openid })
+  const q = new URLSearchParams({
+    signature: sign([server.token, timestamp, nonce]),
+    timestamp,
+    nonce,
+    openid,
+  })
   let body = xml
   if (server.mode !== 'plaintext') {
     const encrypted = encrypt(aesKey(server.encodingAesKey ?? ''), state.appid, xml)

@@ -19,7 +19,8 @@ export async function qrcodeCreate(state: OaState, request: Request): Promise<Re
   let value: string
   if (action.endsWith('STR_SCENE')) {
     const str = typeof scene.scene_str === 'string' ? scene.scene_str : ''
-    if (str.length < 1 || Buffer.byteLength(str) > 64) return fail(40053, 'invalid action info, please check document')
+    if (str.length < 1 || Buffer.byteLength(str) > 64)
+      return fail(40053, 'invalid action info, please check document')
     value = str
   } else {
     const id = Number(scene.scene_id)
@@ -30,7 +31,8 @@ export async function qrcodeCreate(state: OaState, request: Request): Promise<Re
   const expire = Number(body.expire_seconds ?? 60)
   if (!permanent && (!Number.isInteger(expire) || expire < 1 || expire > MAX_EXPIRE))
     return fail(40053, 'invalid action info, please check document')
-  if (permanent && state.permanentQr >= state.permanentQrLimit) return fail(45029, 'qrcode count out of limit')
+  if (permanent && state.permanentQr >= state.permanentQrLimit)
+    return fail(45029, 'qrcode count out of limit')
   if (permanent) state.permanentQr++
   const ticket = randomBytes(48).toString('base64')
   state.qr.set(ticket, { scene: value, permanent, expiresAt: permanent ? null : state.now() + expire * 1000 })

@@ -40,14 +40,19 @@ function page(state: OaState, list: OaFollower[], next: string): Response {
 }
 
 /** `GET cgi-bin/user/get?next_openid=`: followers in follow order. */
-export const userGet = (state: OaState, url: URL) => page(state, following(state), url.searchParams.get('next_openid') ?? '')
+export const userGet = (state: OaState, url: URL) =>
+  page(state, following(state), url.searchParams.get('next_openid') ?? '')
 
 /** `POST cgi-bin/user/tag/get`: the followers with a tag. */
 export async function tagUsers(state: OaState, request: Request): Promise<Response> {
   const body = await jsonBody(request)
   const tagId = Number(body?.tagid)
   if (!state.tags.has(tagId)) return fail(45159, 'invalid tag id')
-  return page(state, following(state).filter((f) => f.tags.has(tagId)), String(body?.next_openid ?? ''))
+  return page(
+    state,
+    following(state).filter((f) => f.tags.has(tagId)),
+    String(body?.next_openid ?? ''),
+  )
 }
 
 const SYSTEM_TAGS = new Set([0, 1, 2])
