@@ -1,7 +1,6 @@
-import { randomInt } from 'node:crypto'
 import type { SimulatorClock } from '../clock.js'
 import type { WechatOpenSimulator } from '../open/index.js'
-import { cdata } from './crypto.js'
+import { userActions } from './actions.js'
 import { customSend, massPreview, massSend } from './messages.js'
 import { deliverPush, type OaPushResult, pushXml, type SignedPush, signPush } from './push.js'
 import { qrcodeCreate } from './qrcode.js'
@@ -28,9 +27,6 @@ export interface OaSimulatorOptions {
   /** When `MASSSENDJOBFINISH` follows a mass send (simulated ms); default 1,000. */
   massFinishDelayMs?: number
 }
-
-const MINUTE = 60_000
-const HOURS_48 = 48 * 3_600_000
 
 /**
  * The official-account part of `wechatSimulator()` (`sim.oa`): the message-server client (signed,
@@ -77,53 +73,12 @@ export function createOaSimulator(
     replyTimeoutMs: options.replyTimeoutMs ?? 5_000,
     retries: options.retries ?? 3,
   }
-  const openidOf = (user: string) => open.openid(user)
-  const openWindow = (openid: string, ms: number, count: number) =>
-    state.windows.set(openid, [
-      ...(state.windows.get(openid) ?? []),
-      { expiresAt: state.now() + ms, remaining: count },
-    ])
-  const push = (openid: string, fields: Array<[string, string | number]>, extra = '') =>
-    deliverPush(state, pushXml(state, openid, fields, extra), openid)
-  const finished = (job: OaMassJob) =>
-    shared.clock.schedule(state.now() + (options.massFinishDelayMs ?? 1_000), async () => {
-      // The report comes from the account's operator side: a system openid, not a follower.
-      await push('oSimMassJobReporter00000000', [
-        ['MsgType', 'event'],
-        ['Event', 'MASSSENDJOBFINISH'],
-        ['MsgID', job.msgId],
-        ['Status', 'send success'],
-        ['TotalCount', job.totalCount],
-        ['FilterCount', job.filterCount],
-        ['SentCount', job.sentCount],
-        ['ErrorCount', job.errorCount],
-      ])
-    })
-  const follow = (user: string): OaFollower => {
-    const openid = openidOf(user)
-    const f = state.followers.get(openid) ?? {
-      user: open.user(user).name,
-      openid,
-      followed: false,
-      subscribeTime: 0,
-      tags: new Set<number>(),
-      massByMonth: new Map<string, number>(),
-    }
-    if (!f.followed) {
-      // A re-follow moves the user to the end of the follower list, as the last follow.
-      state.followers.delete(openid)
-      state.followers.set(openid, { ...f, followed: true, subscribeTime: Math.floor(state.now() / 1000) })
-    }
-    openWindow(openid, MINUTE, 3)
-    return state.followers.get(openid)!
-  }
-  const ticketScene = (ticket: string): string => {
-    const qr = state.qr.get(ticket)
-    if (!qr || (qr.expiresAt !== null && qr.expiresAt <= state.now()))
-      throw new Error('[loopkit] [testing] This QR ticket is unknown or expired.')
-    return qr.scene
-  }
-
+  const { actions, openidOf, finished } = userActions(
+    state,
+    open,
+    shared.clock.schedule,
+    options.massFinishDelayMs ?? 1_000,
+  )
   const routes: Record<string, (request: Request, url: URL) => Promise<Response> | Response> = {
     'cgi-bin/user/info': (_r, url) => userInfo(state, url, (user) => open.user(user).unionId),
     'cgi-bin/user/get': (_r, url) => userGet(state, url),
@@ -150,93 +105,7 @@ export function createOaSimulator(
       state.server = server
     },
     openid: openidOf,
-    /** The user follows (from a parametric QR code with `ticket`): `subscribe` pushed. */
-    follow({ user, ticket }: { user: string; ticket?: string }): Promise<OaPushResult> {
-      const scene = ticket ? ticketScene(ticket) : null
-      const f = follow(user)
-      const key: Array<[string, string]> = scene
-        ? [
-            ['EventKey', `qrscene_${scene}`],
-            ['Ticket', ticket!],
-          ]
-        : []
-      return push(f.openid, [['MsgType', 'event'], ['Event', 'subscribe'], ...key])
-    },
-    unfollow({ user }: { user: string }): Promise<OaPushResult> {
-      const openid = openidOf(user)
-      const f = state.followers.get(openid)
-      if (f) f.followed = false
-      state.windows.delete(openid)
-      return push(openid, [
-        ['MsgType', 'event'],
-        ['Event', 'unsubscribe'],
-      ])
-    },
-    /** Scans a QR code: `SCAN` for a follower, a follow with the scene otherwise. */
-    scan({ user, ticket }: { user: string; ticket: string }): Promise<OaPushResult> {
-      const f = state.followers.get(openidOf(user))
-      if (!f?.followed) return controls.follow({ user, ticket })
-      const scene = ticketScene(ticket)
-      openWindow(f.openid, MINUTE, 3)
-      return push(f.openid, [
-        ['MsgType', 'event'],
-        ['Event', 'SCAN'],
-        ['EventKey', scene],
-        ['Ticket', ticket],
-      ])
-    },
-    /** The user writes to the account: opens 5 customer-service messages for 48 h. */
-    sendText({ user, content }: { user: string; content: string }): Promise<OaPushResult> {
-      const openid = openidOf(user)
-      openWindow(openid, HOURS_48, 5)
-      const msgId = `${Date.now()}${randomInt(100_000, 999_999)}`.slice(0, 19)
-      return push(openid, [
-        ['MsgType', 'text'],
-        ['Content', content],
-        ['MsgId', msgId],
-      ])
-    },
-    /** A menu `click` button (3 messages / 1 min) or a `view` link (no window). */
-    menu({
-      user,
-      event,
-      key,
-    }: {
-      user: string
-      event: 'CLICK' | 'VIEW'
-      key: string
-    }): Promise<OaPushResult> {
-      const openid = openidOf(user)
-      if (event === 'CLICK') openWindow(openid, MINUTE, 3)
-      return push(openid, [
-        ['MsgType', 'event'],
-        ['Event', event],
-        ['EventKey', key],
-      ])
-    },
-    /** The user answers a subscription-notification pop-up (`accept`/`reject` per template). */
-    subscriptionPopup({
-      user,
-      choices,
-    }: {
-      user: string
-      choices: Array<{ templateId: string; status: 'accept' | 'reject' }>
-    }) {
-      const list = choices
-        .map(
-          (c) =>
-            `<List><TemplateId>${cdata(c.templateId)}</TemplateId><SubscribeStatusString>${cdata(c.status)}</SubscribeStatusString><PopupScene>2</PopupScene></List>`,
-        )
-        .join('')
-      return push(
-        openidOf(user),
-        [
-          ['MsgType', 'event'],
-          ['Event', 'subscribe_msg_popup_event'],
-        ],
-        `<SubscribeMsgPopupEvent>${list}</SubscribeMsgPopupEvent>`,
-      )
-    },
+    ...actions,
     /** Pushes arbitrary XML from `openid` (signed and encrypted like any push). */
     pushXml({ xml, openid }: { xml: string; openid: string }): Promise<OaPushResult> {
       return deliverPush(state, xml, openid)
