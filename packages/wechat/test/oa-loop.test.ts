@@ -41,6 +41,12 @@ describe('wechatOfficialAccount message server', () => {
     expect(await w.storage.countCustomers({ where: { followed: true } })).toEqual({ count: 1 })
   })
 
+  it('compatible mode: the encrypted copy is what counts', async () => {
+    w = await oaWorld({ mode: 'compatible' })
+    expect(await w.sim.oa.follow({ user: 'bob' })).toMatchObject({ attempts: [200], notice: null })
+    expect((await w.customerOf('bob'))?.followedAt).toBe(w.sim.now())
+  })
+
   it('unsubscribe → not following, unfollowedAt set, out of the followers audience', async () => {
     w = await oaWorld()
     await w.sim.oa.follow({ user: 'alice' })

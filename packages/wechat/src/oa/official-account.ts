@@ -53,6 +53,21 @@ export interface WechatOfficialAccount extends LoopPlugin {
 const text = (body: string, status = 200) =>
   new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 
+// The unionid lookup runs inside WeChat's 5-second answer window, token fetch included.
+const UNIONID_DEADLINE_MS = 2_000
+
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('deadline')), ms)
+  })
+  try {
+    return await Promise.race([promise, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 async function readLimited(request: Request, limit: number): Promise<string | null> {
   const declared = Number(request.headers.get('content-length') ?? '0')
   if (declared > limit) return null
@@ -106,15 +121,13 @@ export function wechatOfficialAccount(options: WechatOfficialAccountOptions): We
       ? {}
       : {
           unionIdOf: async (openid: string) => {
-            const info = await Promise.race([
+            const info = await withDeadline(
               tokens(context).call<{ unionid?: unknown }>({
                 path: 'cgi-bin/user/info',
                 query: { openid, lang: 'zh_CN' },
               }),
-              new Promise<never>((_, reject) =>
-                setTimeout(() => reject(new Error('deadline')), 2_000).unref?.(),
-              ),
-            ])
+              UNIONID_DEADLINE_MS,
+            )
             return typeof info.unionid === 'string' && info.unionid ? info.unionid : null
           },
         }),

@@ -75,6 +75,7 @@ export function parseWechatXml(source: string): XmlNode | null {
         return { name, text: children.length > 0 ? '' : text, children }
       } else if (source[i] === '<') {
         if (source[i + 1] === '!' || source[i + 1] === '?') fail() // DOCTYPE, entities, comments, PIs
+        if (text.trim() !== '') fail() // mixed content
         children.push(element(depth + 1))
       } else {
         const next = source.indexOf('<', i)
