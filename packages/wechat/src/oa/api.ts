@@ -24,6 +24,11 @@ const OA_CODES: Record<number, { code: LoopError['code']; retryable: boolean }> 
  * {@link @loopkit/core!LoopError}s with OA-specific codes (`window_closed`, `quota_exceeded`, …),
  * the errcode kept as `providerCode`. `accept` lists errcodes that are answers, not failures
  * (`45065`: the clientmsgid already sent — the body carries the existing `msg_id`).
+ *
+ * @example
+ * ```ts
+ * const info = await oaCall<{ subscribe: number }>({ tokens, path: 'cgi-bin/user/info', query: { openid } })
+ * ```
  */
 export async function oaCall<T extends object>(input: {
   tokens: WechatAccessToken

@@ -99,17 +99,38 @@ export function parseWechatXml(source: string): XmlNode | null {
   }
 }
 
-/** The text of the first child called `name`, or undefined. */
+/**
+ * The text of the first child called `name`, or undefined.
+ *
+ * @example
+ * ```ts
+ * xmlText(parseWechatXml('<xml><Event>SCAN</Event></xml>')!, 'Event') // 'SCAN'
+ * ```
+ */
 export function xmlText(node: XmlNode, name: string): string | undefined {
   return node.children.find((c) => c.name === name)?.text
 }
 
-/** The first child called `name`, or undefined. */
+/**
+ * The first child called `name`, or undefined.
+ *
+ * @example
+ * ```ts
+ * const wrapper = xmlChild(root, 'SubscribeMsgPopupEvent')
+ * ```
+ */
 export function xmlChild(node: XmlNode, name: string): XmlNode | undefined {
   return node.children.find((c) => c.name === name)
 }
 
-/** Text as a CDATA section; `]]>` inside is split across two sections. */
+/**
+ * Text as a CDATA section; `]]>` inside is split across two sections.
+ *
+ * @example
+ * ```ts
+ * cdata('a]]>b') // '<![CDATA[a]]]]><![CDATA[>b]]>'
+ * ```
+ */
 export function cdata(text: string): string {
   return `<![CDATA[${text.split(']]>').join(']]]]><![CDATA[>')}]]>`
 }
