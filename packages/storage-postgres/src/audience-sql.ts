@@ -14,6 +14,59 @@ function range(expr: string, r: Range, p: Params): string {
 const since = (now: number, days: number): number => Math.ceil(now - days * DAY_MS)
 
 /**
+ * How a filter is evaluated. `page` (keyset listing) tests one customer at a time with lookups on
+ * per-customer keys, so a page costs the same however large the pool; `count` writes the aggregate
+ * nodes as sets (`IN (SELECT … GROUP BY … HAVING …)`), which the planner hashes once for a
+ * whole-pool count instead of probing per customer.
+ */
+export type FilterMode = 'page' | 'count'
+
+/**
+ * Customers whose `figure` (grouped by `key` over `from`) is in the range. When 0 is in the range,
+ * customers absent from `from` match too: "not among those outside the range".
+ */
+function inSet(x: {
+  key: string
+  from: string
+  figure: string
+  r: Range
+  p: Params
+  perRow?: boolean
+}): string {
+  if (x.r.min === undefined && x.r.max === undefined) return 'true'
+  const inRange = range(x.figure, x.r, x.p)
+  const zero = (x.r.min === undefined || x.r.min <= 0) && (x.r.max === undefined || x.r.max >= 0)
+  const test = zero ? `NOT (${inRange})` : inRange
+  // `perRow`: `from` has one row per customer already (no grouping needed).
+  const set = x.perRow
+    ? `SELECT ${x.key} FROM ${x.from} AND ${test}`
+    : `SELECT ${x.key} FROM ${x.from} GROUP BY ${x.key} HAVING ${test}`
+  return zero ? `c.id NOT IN (${set})` : `c.id IN (${set})`
+}
+
+/** `count` mode: aggregate nodes as sets, everything else as in `page` mode. */
+function setNode(s: string, f: AudienceFilter, now: number, p: Params): string | null {
+  if ('lastOrderWithinDays' in f)
+    return `c.id IN (SELECT customer_id FROM ${s}.customer_stats
+      WHERE last_paid_at >= ${p.add(since(now, f.lastOrderWithinDays))}::bigint)`
+  if ('orders' in f)
+    return inSet({ key: 'customer_id', from: `${s}.customer_stats`, figure: 'sum(orders)', r: f.orders, p })
+  if ('spent' in f) {
+    const from = `${s}.customer_stats WHERE currency = ${p.add(f.spent.currency)}::text`
+    return inSet({ key: 'customer_id', from, figure: 'spent', r: f.spent, p, perRow: true })
+  }
+  if ('referrals' in f) {
+    const from = `${s}.customers WHERE referred_by IS NOT NULL`
+    return inSet({ key: 'referred_by', from, figure: 'count(*)', r: f.referrals, p })
+  }
+  if ('rewards' in f) {
+    const from = `${s}.rewards WHERE currency = ${p.add(f.rewards.currency)}::text AND status IN ('held', 'released')`
+    return inSet({ key: 'sharer_id', from, figure: 'sum(amount - clawed_back)', r: f.rewards, p })
+  }
+  return null
+}
+
+/**
  * Compiles an audience filter to a parameterised PostgreSQL condition on `<schema>.customers c`,
  * adding its values to `p`. Every leaf is true or false, never NULL, so `not` negates exactly as
  * the memory adapter does. Tags are the row's array; identities, consents, referrals and rewards
@@ -26,8 +79,16 @@ const since = (now: number, days: number): number => Math.ceil(now - days * DAY_
  * // "(($1::text = ANY(c.tags)) AND c.followed_at IS NOT NULL)"
  * ```
  */
-export function compileFilter(s: string, f: AudienceFilter, now: number, p: Params): string {
-  const node = (x: AudienceFilter) => compileFilter(s, x, now, p)
+export function compileFilter(
+  s: string,
+  f: AudienceFilter,
+  now: number,
+  p: Params,
+  mode: FilterMode = 'page',
+): string {
+  const node = (x: AudienceFilter) => compileFilter(s, x, now, p, mode)
+  const set = mode === 'count' ? setNode(s, f, now, p) : null
+  if (set !== null) return set
   if ('all' in f) return f.all.length === 0 ? 'true' : `(${f.all.map(node).join(' AND ')})`
   if ('any' in f) return f.any.length === 0 ? 'false' : `(${f.any.map(node).join(' OR ')})`
   if ('not' in f) return `NOT ${node(f.not)}`

@@ -27,6 +27,44 @@ function range(expr: string, r: Range, params: unknown[]): string {
 const since = (now: number, days: number): number => Math.ceil(now - days * DAY_MS)
 
 /**
+ * How a filter is evaluated. `page` (keyset listing) tests one customer at a time with correlated
+ * lookups on per-customer keys, so a page costs the same however large the pool; `count` uses
+ * set-based `IN (SELECT …)` for the aggregate nodes, so a whole-pool count reads each aggregate
+ * table once instead of probing it per customer.
+ */
+export type FilterMode = 'page' | 'count'
+
+/** Whether a customer with nothing (a figure of 0) is inside the range. */
+const holdsZero = (r: Range) => (r.min === undefined || r.min <= 0) && (r.max === undefined || r.max >= 0)
+
+/**
+ * A set-based aggregate node: customers whose `figure` (grouped by `key` in `from`) is in the range.
+ * When 0 is in the range, customers absent from `from` match too, so it is written as "not among
+ * those outside the range".
+ */
+function inSet(x: {
+  key: string
+  from: string
+  figure: string
+  r: Range
+  params: unknown[]
+  p: unknown[]
+  perRow?: boolean
+}): string {
+  if (x.r.min === undefined && x.r.max === undefined) return '1'
+  const cond: unknown[] = []
+  const inRange = range(x.figure, x.r, cond)
+  const zero = holdsZero(x.r)
+  const test = zero ? `NOT (${inRange})` : inRange
+  x.p.push(...x.params, ...cond)
+  // `perRow`: `from` has one row per customer already (no grouping needed).
+  const set = x.perRow
+    ? `SELECT ${x.key} FROM ${x.from} AND ${test}`
+    : `SELECT ${x.key} FROM ${x.from} GROUP BY ${x.key} HAVING ${test}`
+  return zero ? `c.id NOT IN (${set})` : `c.id IN (${set})`
+}
+
+/**
  * Compiles an audience filter to a parameterised SQLite condition on `customers c`. Every leaf is
  * true or false, never NULL, so `not` negates exactly as the memory adapter does. Tags, identities
  * and consents are read from the row's JSON; order figures from `customer_stats`; referrals and
@@ -38,10 +76,52 @@ const since = (now: number, days: number): number => Math.ceil(now - days * DAY_
  * // { sql: "(EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?) AND c.followed_at IS NOT NULL)", params: ['vip'] }
  * ```
  */
-export function compileFilter(f: AudienceFilter, now: number): CompiledFilter {
+export function compileFilter(f: AudienceFilter, now: number, mode: FilterMode = 'page'): CompiledFilter {
   const params: unknown[] = []
-  const sql = node(f, now, params)
+  const sql = mode === 'count' ? setNode(f, now, params) : node(f, now, params)
   return { sql, params }
+}
+
+/** `count` mode: aggregate nodes as sets, everything else as in `page` mode. */
+function setNode(f: AudienceFilter, now: number, p: unknown[]): string {
+  if ('all' in f) return f.all.length === 0 ? '1' : `(${f.all.map((x) => setNode(x, now, p)).join(' AND ')})`
+  if ('any' in f) return f.any.length === 0 ? '0' : `(${f.any.map((x) => setNode(x, now, p)).join(' OR ')})`
+  if ('not' in f) return `NOT ${setNode(f.not, now, p)}`
+  if ('lastOrderWithinDays' in f) {
+    p.push(since(now, f.lastOrderWithinDays))
+    return 'c.id IN (SELECT customer_id FROM customer_stats WHERE last_paid_at >= ?)'
+  }
+  if ('orders' in f)
+    return inSet({
+      key: 'customer_id',
+      from: 'customer_stats',
+      figure: 'sum(orders)',
+      r: f.orders,
+      params: [],
+      p,
+    })
+  if ('spent' in f) {
+    const from = 'customer_stats WHERE currency = ?'
+    return inSet({
+      key: 'customer_id',
+      from,
+      figure: 'spent',
+      r: f.spent,
+      params: [f.spent.currency],
+      p,
+      perRow: true,
+    })
+  }
+  if ('referrals' in f) {
+    const from = 'customers WHERE referred_by IS NOT NULL'
+    return inSet({ key: 'referred_by', from, figure: 'count(*)', r: f.referrals, params: [], p })
+  }
+  if ('rewards' in f) {
+    const from = `rewards WHERE currency = ? AND status IN ('held', 'released')`
+    const figure = 'sum(amount - clawed_back)'
+    return inSet({ key: 'sharer_id', from, figure, r: f.rewards, params: [f.rewards.currency], p })
+  }
+  return node(f, now, p)
 }
 
 function node(f: AudienceFilter, now: number, p: unknown[]): string {

@@ -46,7 +46,7 @@ export function audienceOps(db: Db): AudienceOps {
     },
     async countCustomers({ where, now }) {
       return guard(() => {
-        const f = where ? compileFilter(where, now ?? Date.now()) : { sql: '1', params: [] }
+        const f = where ? compileFilter(where, now ?? Date.now(), 'count') : { sql: '1', params: [] }
         const row = db.q(`SELECT count(*) AS n FROM customers c WHERE ${f.sql}`).get(...f.params) as {
           n: number
         }

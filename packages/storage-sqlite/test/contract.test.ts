@@ -30,7 +30,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function seedFile(path: string, customers: Customer[]): void {
   const db = new Database(path)
   try {
-    const customer = db.prepare(`INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents,
+    const customer =
+      db.prepare(`INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents,
       referred_by, followed_at, unfollowed_at, last_interaction_at, time_zone, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     const identity = db.prepare(

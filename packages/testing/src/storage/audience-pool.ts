@@ -12,7 +12,12 @@ export type PoolIds = Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F', string>
 async function paid(s: StorageAdapter, input: { customerId: string; sku: Sku; at: number }) {
   const o = order({ customerId: input.customerId, sku: input.sku, createdAt: input.at - 1000 })
   await s.createOrder(o)
-  const r = await s.markPaid({ orderId: o.order.id, delivery: null, payment: payment(o.order), now: input.at })
+  const r = await s.markPaid({
+    orderId: o.order.id,
+    delivery: null,
+    payment: payment(o.order),
+    now: input.at,
+  })
   return r.order!
 }
 
@@ -35,7 +40,13 @@ async function refunded(s: StorageAdapter, o: Awaited<ReturnType<typeof paid>>, 
  * | F | — | never | sandbox | — | 0 | — | — | — | — | day 5 |
  */
 export async function seedPool(s: StorageAdapter): Promise<PoolIds> {
-  const make = async (name: string, at: number, provider: string, referredBy: string | null = null, unionId?: string) => {
+  const make = async (
+    name: string,
+    at: number,
+    provider: string,
+    referredBy: string | null = null,
+    unionId?: string,
+  ) => {
     const p = profile({ provider, ...(unionId ? { unionId } : {}) })
     return (await s.upsertCustomer({ id: id(`cus${name}`), profile: p, referredBy, now: at })).customer.id
   }
@@ -44,7 +55,11 @@ export async function seedPool(s: StorageAdapter): Promise<PoolIds> {
   const C = await make('C', day(2), 'wechat', A)
   const D = await make('D', day(3), 'sandbox', B)
   const E = await make('E', day(4), 'wechat', null, 'u_pool_e')
-  await s.upsertCustomer({ id: id('cus'), profile: profile({ provider: 'sandbox', unionId: 'u_pool_e' }), now: day(4) })
+  await s.upsertCustomer({
+    id: id('cus'),
+    profile: profile({ provider: 'sandbox', unionId: 'u_pool_e' }),
+    now: day(4),
+  })
   const F = await make('F', day(5), 'sandbox')
 
   await s.updateCustomer({ id: A, addTags: ['vip'], now: day(6) })

@@ -48,10 +48,7 @@ export const poolCases: Array<[AudienceFilter, Name[]]> = [
   [{ not: { tag: 'vip' } }, ['C', 'D', 'E', 'F']],
   [{ not: { not: { tag: 'vip' } } }, ['A', 'B']],
   [{ all: [{ followed: true }, { not: { orders: { min: 1 } } }] }, ['D']],
-  [
-    { any: [{ all: [{ tag: 'vip' }, { not: { followed: true } }] }, { referrals: { min: 1 } }] },
-    ['A', 'B'],
-  ],
+  [{ any: [{ all: [{ tag: 'vip' }, { not: { followed: true } }] }, { referrals: { min: 1 } }] }, ['A', 'B']],
   [
     {
       all: [
@@ -75,10 +72,31 @@ export function audienceCases(ctx: SuiteContext): void {
         const { ids } = await pageAll(ctx.storage, { where, limit: 2, now: POOL_NOW })
         const got = ids.map((x) => (Object.keys(pool) as Name[]).find((n) => pool[n] === x) ?? x)
         if (count !== want.length || JSON.stringify(ids) !== JSON.stringify(want)) {
-          failures.push(`${JSON.stringify(where)}: want ${names.join(',')} got ${got.join(',')} (count ${count})`)
+          failures.push(
+            `${JSON.stringify(where)}: want ${names.join(',')} got ${got.join(',')} (count ${count})`,
+          )
         }
       }
       expect(failures).toEqual([])
+    })
+
+    it('treats filter values as data, never as query text', async () => {
+      const odd = `x' OR '1'='1`
+      const a = await ctx.storage.upsertCustomer({ id: id('cus'), profile: profile(), now: T0 })
+      await ctx.storage.upsertCustomer({ id: id('cus'), profile: profile(), now: T0 })
+      await ctx.storage.updateCustomer({ id: a.customer.id, addTags: [odd], now: T0 + 1 })
+      expect(await ctx.storage.countCustomers({ where: { tag: odd } })).toEqual({ count: 1 })
+      for (const where of [
+        { tag: `') OR 1=1 --` },
+        { provider: `x" OR 1=1 --` },
+        { consent: { channel: `'; DROP TABLE customers; --`, topic: '%' } },
+        { spent: { currency: `CNY' OR 'a'='a`, min: 0, max: 0 } },
+      ]) {
+        const want = 'spent' in where ? 2 : 0
+        expect(await ctx.storage.countCustomers({ where }), JSON.stringify(where)).toEqual({ count: want })
+        expect((await ctx.storage.listCustomers({ where, limit: 5 })).customers).toHaveLength(want)
+      }
+      expect(await ctx.storage.countCustomers({})).toEqual({ count: 2 })
     })
 
     it('counts a merged customer’s orders for the survivor', async () => {
@@ -94,7 +112,12 @@ export function audienceCases(ctx: SuiteContext): void {
       for (const c of [older.customer.id, newer.customer.id]) {
         const o = order({ customerId: c, sku: s })
         await ctx.storage.createOrder(o)
-        await ctx.storage.markPaid({ orderId: o.order.id, delivery: null, payment: payment(o.order), now: T0 + 5 })
+        await ctx.storage.markPaid({
+          orderId: o.order.id,
+          delivery: null,
+          payment: payment(o.order),
+          now: T0 + 5,
+        })
       }
       await ctx.storage.upsertCustomer({ id: id('cus'), profile: { ...mini, unionId: 'u_rfm' }, now: T0 + 9 })
       const two = await ctx.storage.listCustomers({ where: { orders: { min: 2 } }, limit: 10 })
@@ -125,7 +148,9 @@ export function audienceCases(ctx: SuiteContext): void {
       expect(await ctx.storage.countCustomers({ where })).toEqual({ count: 1 })
       await ctx.storage.transitionOrder({ id: o.order.id, from: ['fulfilled'], to: 'refunded', now: T0 + 7 })
       expect(await ctx.storage.countCustomers({ where })).toEqual({ count: 0 })
-      expect(await ctx.storage.countCustomers({ where: { spent: { currency: s.currency, min: 1 } } })).toEqual({
+      expect(
+        await ctx.storage.countCustomers({ where: { spent: { currency: s.currency, min: 1 } } }),
+      ).toEqual({
         count: 0,
       })
     })

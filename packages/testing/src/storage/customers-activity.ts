@@ -51,8 +51,15 @@ export function customerActivityCases(ctx: SuiteContext): void {
       const c = await newCustomer()
       await ctx.storage.recordActivity({ customerId: c.id, followed: true, now: T0 + 1 })
       const r1 = await ctx.storage.recordActivity({ customerId: c.id, interactedAt: T0 + 100, now: T0 + 100 })
-      expect(r1).toMatchObject({ changed: true, customer: { lastInteractionAt: T0 + 100, followedAt: T0 + 1 } })
-      const older = await ctx.storage.recordActivity({ customerId: c.id, interactedAt: T0 + 50, now: T0 + 101 })
+      expect(r1).toMatchObject({
+        changed: true,
+        customer: { lastInteractionAt: T0 + 100, followedAt: T0 + 1 },
+      })
+      const older = await ctx.storage.recordActivity({
+        customerId: c.id,
+        interactedAt: T0 + 50,
+        now: T0 + 101,
+      })
       expect(older).toMatchObject({ changed: false, customer: { lastInteractionAt: T0 + 100 } })
       const both = await ctx.storage.recordActivity({
         customerId: c.id,
@@ -60,11 +67,17 @@ export function customerActivityCases(ctx: SuiteContext): void {
         interactedAt: T0 + 200,
         now: T0 + 200,
       })
-      expect(both.customer).toMatchObject({ followedAt: null, unfollowedAt: T0 + 200, lastInteractionAt: T0 + 200 })
+      expect(both.customer).toMatchObject({
+        followedAt: null,
+        unfollowedAt: T0 + 200,
+        lastInteractionAt: T0 + 200,
+      })
     })
 
     it('answers null for an unknown customer and the survivor for a merged one', async () => {
-      expect(await ctx.storage.recordActivity({ customerId: 'cus_missing', followed: true, now: T0 })).toEqual({
+      expect(
+        await ctx.storage.recordActivity({ customerId: 'cus_missing', followed: true, now: T0 }),
+      ).toEqual({
         customer: null,
         changed: false,
       })
@@ -80,7 +93,11 @@ export function customerActivityCases(ctx: SuiteContext): void {
       const survivor = await ctx.storage.getCustomer({ id: older.customer.id })
       // The merged customer was following: the person follows.
       expect(survivor?.followedAt).toBe(T0 + 2)
-      const r = await ctx.storage.recordActivity({ customerId: newer.customer.id, interactedAt: T0 + 9, now: T0 + 9 })
+      const r = await ctx.storage.recordActivity({
+        customerId: newer.customer.id,
+        interactedAt: T0 + 9,
+        now: T0 + 9,
+      })
       expect(r.customer?.id).toBe(older.customer.id)
       expect(r.customer?.lastInteractionAt).toBe(T0 + 9)
     })

@@ -57,8 +57,7 @@ export function customerScaleCases(
     it('counts and pages segments of the whole pool exactly', { timeout: 300_000 }, async () => {
       const pool = Array.from({ length: SCALE_CUSTOMERS }, (_, i) => scaleCustomer(i))
       await seed(ctx.storage, pool)
-      const expectIds = (keep: (i: number) => boolean) =>
-        pool.filter((_, i) => keep(i)).map((c) => c.id)
+      const expectIds = (keep: (i: number) => boolean) => pool.filter((_, i) => keep(i)).map((c) => c.id)
 
       expect(await ctx.storage.countCustomers({})).toEqual({ count: SCALE_CUSTOMERS })
       expect(await ctx.storage.countCustomers({ where: { tag: 'vip' } })).toEqual({ count: 10_000 })

@@ -1,7 +1,7 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { applyConsentChange } from '../../domain/consent.js'
-import { applyActivity } from '../../domain/customer-activity.js'
 import type { Customer, Identity } from '../../domain/customer.js'
+import { applyActivity } from '../../domain/customer-activity.js'
 import { chooseSurvivor } from '../../domain/customer-merge.js'
 import { loopError } from '../../errors.js'
 import { mergeInto } from './merge.js'
