@@ -38,7 +38,7 @@ describe('wechatOfficialAccount message server', () => {
       { provider: 'wechat', subject: w.sim.oa.openid('alice'), unionId: 'union_alice' },
     ])
     expect(await w.events('wechat.followed')).toHaveLength(1)
-    expect(await w.storage.countCustomers({ where: { followed: true } })).toEqual({ count: 1 })
+    expect(await w.loop.audiences.count('followers')).toBe(1)
   })
 
   it('compatible mode: the encrypted copy is what counts', async () => {
@@ -54,7 +54,7 @@ describe('wechatOfficialAccount message server', () => {
     await w.sim.oa.unfollow({ user: 'alice' })
     const customer = await w.customerOf('alice')
     expect(customer).toMatchObject({ followedAt: null, unfollowedAt: w.sim.now() })
-    expect(await w.storage.countCustomers({ where: { followed: true } })).toEqual({ count: 0 })
+    expect(await w.loop.audiences.count('followers')).toBe(0)
     expect(await w.events('wechat.unfollowed')).toHaveLength(1)
   })
 
