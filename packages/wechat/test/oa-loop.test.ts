@@ -47,6 +47,19 @@ describe('wechatOfficialAccount message server', () => {
     expect((await w.customerOf('bob'))?.followedAt).toBe(w.sim.now())
   })
 
+  it('a follower who is already a customer from the mini-program (same unionid) joins that customer', async () => {
+    w = await oaWorld()
+    const { customer: existing } = await w.loop.customers.login({
+      profile: { provider: 'wechat-mp', subject: 'oMiniAlice', unionId: 'union_alice' },
+    })
+    const createdBefore = (await w.events('customer.created')).length
+    await w.sim.oa.follow({ user: 'alice' })
+    const alice = await w.customerOf('alice')
+    expect(alice?.id).toBe(existing.id)
+    expect(alice?.followedAt).toBe(w.sim.now())
+    expect(await w.events('customer.created')).toHaveLength(createdBefore)
+  })
+
   it('unsubscribe → not following, unfollowedAt set, out of the followers audience', async () => {
     w = await oaWorld()
     await w.sim.oa.follow({ user: 'alice' })

@@ -28,19 +28,24 @@ async function customerFor(
   // Only someone who follows can message, click or scan: an unknown sender is a follower from
   // before the integration, so they join the pool like a new follower does.
   const unionId = config.unionIdOf ? await config.unionIdOf(push.openid).catch(() => null) : null
-  const id = ctx.newId('cus')
-  const created: Effects = {
-    events: [
-      ctx.event('customer.created', { provider: config.provider, referredBy: null }, { customerId: id }),
-    ],
-  }
+  // With a unionid the openid may join an existing customer (the same person from the
+  // mini-program): "created" is only known after the upsert, so its event is written after it.
   const result = await ctx.storage.upsertCustomer({
-    id,
+    id: ctx.newId('cus'),
     profile: { provider: config.provider, subject: push.openid, ...(unionId ? { unionId } : {}) },
     now: ctx.now(),
-    effects: created,
   })
-  if (result.created) ctx.publish(created.events ?? [])
+  if (result.created) {
+    const events = [
+      ctx.event(
+        'customer.created',
+        { provider: config.provider, referredBy: null },
+        { customerId: result.customer.id },
+      ),
+    ]
+    await ctx.storage.appendEvents({ events })
+    ctx.publish(events)
+  }
   return result.customer
 }
 

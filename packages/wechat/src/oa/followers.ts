@@ -50,17 +50,19 @@ export async function importFollowers(input: {
       let customer = await storage.findCustomerByIdentity({ provider, subject: openid })
       const known = customer !== null
       if (!customer) {
-        const id = input.context.newId('cus')
         const upserted = await storage.upsertCustomer({
-          id,
+          id: input.context.newId('cus'),
           profile: { provider, subject: openid },
           now,
-          effects: {
+        })
+        if (upserted.created) {
+          const id = upserted.customer.id
+          await storage.appendEvents({
             events: [
               input.context.event('customer.created', { provider, referredBy: null }, { customerId: id }),
             ],
-          },
-        })
+          })
+        }
         customer = upserted.customer
         if (upserted.created) result.created++
       }
