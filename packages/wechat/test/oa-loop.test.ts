@@ -87,6 +87,41 @@ describe('wechatOfficialAccount message server', () => {
     expect(await w.events('wechat.message_received')).toHaveLength(1)
   })
 
+  it('TEMPLATESENDJOBFINISH becomes wechat.template_finished; an unknown event (LOCATION) is acknowledged and recorded once', async () => {
+    w = await oaWorld({
+      oa: {
+        reply: () => {
+          throw new Error('reply bug')
+        },
+      },
+    })
+    const openid = w.sim.oa.openid('alice')
+    const template = w.sim.oa.xmlFor({
+      user: 'alice',
+      fields: [
+        ['MsgType', 'event'],
+        ['Event', 'TEMPLATESENDJOBFINISH'],
+        ['MsgID', '200163836'],
+        ['Status', 'failed:user block'],
+      ],
+    })
+    expect(await w.sim.oa.pushXml({ xml: template, openid })).toMatchObject({ attempts: [200], notice: null })
+    expect((await w.events('wechat.template_finished')).map((e) => e.data)).toEqual([
+      { msgId: '200163836', status: 'failed:user block' },
+    ])
+    const location = w.sim.oa.xmlFor({
+      user: 'alice',
+      fields: [
+        ['MsgType', 'event'],
+        ['Event', 'LOCATION'],
+        ['Latitude', 23.137466],
+        ['Longitude', 113.352425],
+      ],
+    })
+    expect(await w.sim.oa.pushXml({ xml: location, openid })).toMatchObject({ attempts: [200], notice: null })
+    expect(await w.customerOf('alice')).toBeNull()
+  })
+
   it('a menu CLICK and VIEW are events; CLICK counts as an interaction', async () => {
     w = await oaWorld({ mode: 'plaintext' })
     await w.sim.oa.menu({ user: 'alice', event: 'CLICK', key: 'NEW_ARRIVALS' })

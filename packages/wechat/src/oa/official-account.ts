@@ -167,7 +167,12 @@ export function wechatOfficialAccount(options: WechatOfficialAccountOptions): We
       const push = readPush(verified.root)
       if (!push) return text('xml_invalid', 400)
       const outcome = await applyPush(context, configFor(context), push)
-      const reply = options.reply?.({ push, customerId: outcome.customerId }) ?? null
+      let reply: PassiveReply | null = null
+      try {
+        reply = options.reply?.({ push, customerId: outcome.customerId }) ?? null
+      } catch {
+        // The push is recorded: a failing reply must not make WeChat retry it (or show an error).
+      }
       if (!reply) return text('success')
       const xml = replyXml({ openid: push.openid, account: push.account, now: context.now(), reply })
       if (!verified.encrypted) return new Response(xml, { headers: { 'content-type': 'application/xml' } })
