@@ -278,6 +278,21 @@ describe('wechatOfficialAccount message server', () => {
     expect(
       (await fetch(signed.url, { method: 'POST', body: `${signed.body}${' '.repeat(70_000)}` })).status,
     ).toBe(413)
+    // Without a content-length (chunked), the limit is counted while streaming.
+    const chunk = new TextEncoder().encode(' '.repeat(16_384))
+    let sent = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent++
+        if (sent > 1_000) controller.close()
+        else controller.enqueue(chunk)
+      },
+    })
+    const chunked = await w.loop.fetch(
+      new Request(signed.url, { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
+    )
+    expect(chunked.status).toBe(413)
+    expect(sent).toBeLessThan(10)
     expect(await w.customerOf('alice')).toBeNull()
     expect(await w.loop.analytics.events({})).toEqual([])
   })

@@ -68,11 +68,24 @@ async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/** The body as text, or null past `limit` bytes — counted while streaming, so a chunked flood stops early. */
 async function readLimited(request: Request, limit: number): Promise<string | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > limit) return null
-  const bytes = new Uint8Array(await request.arrayBuffer())
-  return bytes.length > limit ? null : new TextDecoder('utf-8', { fatal: false }).decode(bytes)
+  if (Number(request.headers.get('content-length') ?? '0') > limit) return null
+  const reader = request.body?.getReader()
+  if (!reader) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      return null
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 /**
