@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   createQrCode,
   importFollowers,
+  oaCall,
   syncCustomerTags,
   wechatCustomerService,
   wechatMassSend,
@@ -151,6 +152,29 @@ describe('customer-service messages (the 48 h window)', () => {
     await send(bob, 'welcome')
     await w.sim.oa.unfollow({ user: 'bob' })
     expect(await failure(send(bob, 'again'))).toMatchObject({ providerCode: '45015', code: 'window_closed' })
+  })
+})
+
+describe('subscription notifications (simulator)', () => {
+  it('a pop-up accept is one bizsend; the second is 43101 → recipient_refused', async () => {
+    w = await oaWorld({ mode: 'plaintext', oa: { subscriptions: { TPL: { topic: 'order.fulfilled' } } } })
+    await w.sim.oa.follow({ user: 'alice' })
+    await w.sim.oa.subscriptionPopup({ user: 'alice', choices: [{ templateId: 'TPL', status: 'accept' }] })
+    expect((await w.customerOf('alice'))?.consents[0]).toMatchObject({
+      topic: 'order.fulfilled',
+      remaining: 1,
+    })
+    const send = () =>
+      oaCall({
+        tokens: w.tokens,
+        path: 'cgi-bin/message/subscribe/bizsend',
+        json: { touser: w.sim.oa.openid('alice'), template_id: 'TPL', data: { thing1: { value: '已发货' } } },
+      })
+    await send()
+    expect(await failure(send())).toMatchObject({ code: 'recipient_refused', providerCode: '43101' })
+    expect(w.sim.oa.delivered.filter((d) => d.kind === 'subscription').map((d) => d.content)).toEqual([
+      'thing1=已发货',
+    ])
   })
 })
 

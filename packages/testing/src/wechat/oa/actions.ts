@@ -138,6 +138,12 @@ export function userActions(
       user: string
       choices: Array<{ templateId: string; status: 'accept' | 'reject' }>
     }) {
+      const openid = openidOf(user)
+      for (const c of choices) {
+        // One acceptance is one send; a rejection ends the subscription (reference §9.3).
+        const key = `${openid}:${c.templateId}`
+        state.credits.set(key, c.status === 'accept' ? (state.credits.get(key) ?? 0) + 1 : 0)
+      }
       const list = choices
         .map(
           (c) =>

@@ -5,6 +5,7 @@ import { customSend, massPreview, massSend } from './messages.js'
 import { deliverPush, type OaPushResult, pushXml, type SignedPush, signPush } from './push.js'
 import { qrcodeCreate } from './qrcode.js'
 import type { OaDelivered, OaFollower, OaMassJob, OaServerConfig, OaState } from './state.js'
+import { bizsend } from './subscribe.js'
 import { members, tags, tagUsers, userGet, userInfo } from './users.js'
 
 export { type OaPushResult, type SignedPush, UNAVAILABLE_NOTICE } from './push.js'
@@ -69,6 +70,7 @@ export function createOaSimulator(
     jobs: [],
     delivered: [],
     nextMsgId: 1_000_001_000,
+    credits: new Map(),
     pageSize: options.pageSize ?? 10_000,
     replyTimeoutMs: options.replyTimeoutMs ?? 5_000,
     retries: options.retries ?? 3,
@@ -95,6 +97,7 @@ export function createOaSimulator(
     'cgi-bin/message/mass/send': (r) => massSend(state, r, true, finished),
     'cgi-bin/message/mass/preview': (r) => massPreview(state, r),
     'cgi-bin/message/custom/send': (r) => customSend(state, r),
+    'cgi-bin/message/subscribe/bizsend': (r) => bizsend(state, r),
   }
 
   const controls = {

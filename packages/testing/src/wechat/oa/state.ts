@@ -18,7 +18,7 @@ export interface OaWindow {
 
 /** Something a simulated user received from the account. */
 export interface OaDelivered {
-  kind: 'custom' | 'mass' | 'preview' | 'reply'
+  kind: 'custom' | 'mass' | 'preview' | 'reply' | 'subscription'
   openid: string
   user: string
   /** `text` content, or `mpnews:<media_id>`. */
@@ -65,6 +65,8 @@ export interface OaState {
   jobs: OaMassJob[]
   delivered: OaDelivered[]
   nextMsgId: number
+  /** One-time subscription-notification sends per `openid:templateId` (reference §9.3). */
+  credits: Map<string, number>
   pageSize: number
   replyTimeoutMs: number
   retries: number
