@@ -24,6 +24,10 @@ export type LoopErrorCode =
   | 'rate_limited'
   | 'login_state_mismatch'
   | 'payload_too_large'
+  /** A channel's delivery window for this recipient is closed (WeChat's 48 h customer-service window). */
+  | 'window_closed'
+  /** A vendor quota that only a new period restores (WeChat's mass-send quota). */
+  | 'quota_exceeded'
   | 'provider_error'
   | 'provider_unavailable'
   | 'storage_error'
@@ -75,6 +79,8 @@ const defaultStatus: Record<LoopErrorCode, number> = {
   rate_limited: 429,
   login_state_mismatch: 403,
   payload_too_large: 413,
+  window_closed: 403,
+  quota_exceeded: 429,
   provider_error: 502,
   provider_unavailable: 503,
   storage_error: 500,

@@ -1,3 +1,4 @@
+export * from './oa/index.js'
 export * from './open/index.js'
 export type { CertificateStore, PlatformCertificate } from './pay/certificates.js'
 export { type WechatPayMethod, wechatPayMethods } from './pay/create-payment.js'

@@ -39,6 +39,15 @@ export interface LoopContext {
     refund?: Refund
     reward?: Reward
   }): NewNotification[]
+  /**
+   * A known customer scanned a share's QR code (its scene is the share token): records the visit so
+   * their next order attributes to the sharer. `null` for a token that is not genuine, an unknown
+   * share, or the sharer's own scan.
+   */
+  visitShare(input: {
+    token: string
+    customerId: string
+  }): Promise<{ shareId: string; sharerId: string } | null>
 }
 
 /** What a `tick` hook receives. */

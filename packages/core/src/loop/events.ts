@@ -53,7 +53,8 @@ export interface LoopEventData {
   'payment.late': { number: string; status: string; providerRef: string; amount: number }
   'webhook.rejected': { provider: string; code: string }
   'share.created': { shareId: string; skuId: string | null; channel: string | null }
-  'share.visited': { shareId: string; sharerId: string; via?: 'login' }
+  /** `via`: `login` when a visit was claimed at login, `qr` for a scan of the share's official-account QR code. */
+  'share.visited': { shareId: string; sharerId: string; via?: 'login' | 'qr' }
   'share.action': { shareId: string; channel: string; sharerId: string }
   'notification.sent': NotificationData
   'notification.retry': NotificationData
@@ -63,6 +64,33 @@ export interface LoopEventData {
   /** `amount` is what this refund took back; `clawedBack` the total so far, `remaining` what the sharer keeps. */
   'reward.clawed_back': RewardData & { clawedBack: number; remaining: number }
   'hooks.completed': { hook: string }
+  /** The customer followed the official account; `scene` is the parametric QR scene that made them follow. */
+  'wechat.followed': { openid: string; scene: string | null }
+  'wechat.unfollowed': { openid: string }
+  /** A follower scanned a parametric QR code. */
+  'wechat.scanned': { openid: string; scene: string }
+  /** An inbound message (it opens the 48 h customer-service window). `msgId` is 64-bit: a string. */
+  'wechat.message_received': { openid: string; msgType: string; msgId: string }
+  'wechat.menu': { openid: string; event: 'CLICK' | 'VIEW'; key: string }
+  /** The official account's template-message delivery result. */
+  'wechat.template_finished': { msgId: string; status: string }
+  /** A mass send finished: WeChat's counts (`FilterCount` ≈ `SentCount + ErrorCount`). */
+  'wechat.mass_send_finished': {
+    msgId: string
+    status: string
+    totalCount: number
+    filterCount: number
+    sentCount: number
+    errorCount: number
+  }
+  /** A subscription-notification choice (`accept`/`reject`) or delivery result for a template. */
+  'wechat.subscription': {
+    openid: string
+    event: 'popup' | 'change' | 'sent'
+    templateId: string
+    status: string
+    topic: string | null
+  }
 }
 
 /** The event types the loop emits. */

@@ -13,6 +13,7 @@ import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError, requiredOptionError } from '../errors.js'
 import { outboxFor } from '../flows/outbox.js'
+import { scanShare } from '../flows/share-scan.js'
 import { describeOptionValue } from '../security/option-value.js'
 import { type RateLimits, resolveRateLimits } from '../security/rate-limit/limits.js'
 import { defaultTemplates } from './default-templates.js'
@@ -173,6 +174,7 @@ export function createRuntime(
       publish: (events) => rt.published({ events }),
       page: (input) => layoutPage(options.pages?.layout, input),
       outbox: ({ topic, ref, ...input }) => outboxFor(rt, topic, ref, input),
+      visitShare: (input) => scanShare(rt, input),
     },
     emitter: createEmitter((error, event) => onError(error, `listener for ${event.type}`)),
     templates: { ...defaultTemplates, ...options.notifications?.templates } as Record<

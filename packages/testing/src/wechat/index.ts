@@ -1,9 +1,11 @@
 import { createSimulatorClock, type SimulatorClock } from './clock.js'
+import { createOaSimulator, type OaSimulatorOptions } from './oa/index.js'
 import { createOpenSimulator } from './open/index.js'
 import { createPaySimulator, type PaySimulatorOptions } from './pay/index.js'
 import { type SimulatorHandler, startSimulatorServer } from './server.js'
 
 export { createSimulatorClock, type SimulatorClock } from './clock.js'
+export * from './oa/index.js'
 export * from './open/index.js'
 export * from './pay/index.js'
 export {
@@ -20,6 +22,8 @@ export interface WechatSimulatorOptions {
   /** Simulated ms per real ms; `0` freezes time so only `advance()` moves it. Default 1. */
   timeScale?: number
   pay?: PaySimulatorOptions
+  /** The official account's message server, followers, tags, QR codes, mass send and quotas. */
+  oa?: OaSimulatorOptions
   /** Extra handlers, tried after the built-in parts. */
   handlers?: SimulatorHandler[]
 }
@@ -62,6 +66,7 @@ export async function wechatSimulator(options: WechatSimulatorOptions = {}) {
   const parts = {
     pay: await createPaySimulator(shared, { appids, ...options.pay }),
     open,
+    oa: createOaSimulator(shared, open.controls, options.oa),
   }
   const handlers: SimulatorHandler[] = [
     ...Object.values(parts).map((p) => p.handler),

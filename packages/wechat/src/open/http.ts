@@ -28,6 +28,8 @@ export interface WechatCall {
   json?: unknown
   /** Extra values to redact for this call (the access token in its query). */
   secrets?: ReadonlyArray<string>
+  /** Errcodes that are answers, not failures: the body is returned (mass send's 45065 carries `msg_id`). */
+  accept?: ReadonlyArray<number>
 }
 
 /** A JSON client for `api.weixin.qq.com` answers: `{ errcode, errmsg }` on failure, HTTP 200 either way. */
@@ -95,7 +97,7 @@ export function wechatHttp(options: WechatHttpOptions): WechatHttp {
         )
       }
       const { errcode, errmsg } = body as { errcode?: unknown; errmsg?: unknown }
-      if (typeof errcode === 'number' && errcode !== 0) {
+      if (typeof errcode === 'number' && errcode !== 0 && !input.accept?.includes(errcode)) {
         throw wechatError({
           errcode,
           errmsg: typeof errmsg === 'string' ? errmsg : '',

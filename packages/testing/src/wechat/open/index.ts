@@ -13,7 +13,7 @@ import {
   toUser,
   userByOpenid,
 } from './state.js'
-import { checkApp, classicToken, getTicket, stableToken } from './tokens.js'
+import { checkApp, checkToken, classicToken, getTicket, stableToken } from './tokens.js'
 
 export type { SimApp, SimMessage, SimUser, SimUserInit } from './state.js'
 
@@ -62,6 +62,15 @@ export interface WechatOpenSimulator {
   failNext(input: { path: string; errcode: number; errmsg?: string } | { path: string; status: number }): void
   /** How many requests reached `path` (`cgi-bin/stable_token`, `sns/jscode2session`, …). */
   calls(path: string): number
+  /** A simulated user by name (throws for an unknown one). */
+  user(name: string): SimUser
+  /** Every simulated user, in the order they were added. */
+  users(): SimUser[]
+  /**
+   * Checks the `access_token` in a request URL the way every API does (for the other parts of the
+   * simulator): the app it belongs to, or WeChat's error answer (40001, 42001, …).
+   */
+  checkAccessToken(input: { url: URL; kind?: SimApp['kind'] }): SimApp | Response
 }
 
 const DEFAULT_APPS: SimApp[] = [
@@ -226,6 +235,9 @@ export function wechatOpenSimulator(options: WechatOpenSimulatorOptions = {}): W
     calls(path) {
       return state.calls.get(path) ?? 0
     },
+    user: userOf,
+    users: () => [...state.users.values()],
+    checkAccessToken: ({ url, kind }) => checkToken(state, url, kind),
   }
 }
 

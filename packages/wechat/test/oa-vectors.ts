@@ -1,0 +1,266 @@
+// The byte-exact vectors of the official-account reference §11 (SIG-*, SAFE-*, WECOM-*, DERIVED-*),
+// copied verbatim: fields ending in `.json` in the reference are decoded here.
+
+/** One vector block: `key: value` fields as in the reference. */
+export type Vector = Record<string, string>
+
+export const VECTORS: Vector[] = [
+  {
+    vector: 'SIG-1',
+    token: 'AAAAA',
+    timestamp: '1714036504',
+    nonce: '1514711492',
+    echostr: '4375120948345356249',
+    'sorted.concat': '15147114921714036504AAAAA',
+    'expect.signature': 'f464b24fc39322e44b38aa78f5edd27bd1441696',
+  },
+  {
+    vector: 'SIG-2',
+    token: 'AAAAA',
+    timestamp: '1714037059',
+    nonce: '486452656',
+    'sorted.concat': '1714037059486452656AAAAA',
+    'expect.signature': '899cf89e464efb63f54ddac96b0a0a235f53aa78',
+  },
+  {
+    vector: 'SIG-3',
+    token: 'test',
+    timestamp: '1410685589',
+    nonce: 'test',
+    'expect.signature': 'f21891de399b4e33a1a93c9a7b8a8fffb5a443ff',
+  },
+  {
+    vector: 'SIG-4',
+    token: 'AAAAA',
+    timestamp: '1714112445',
+    nonce: '415670741',
+    'expect.signature': '6c5c811b55cc85e0e1b54100749188c20beb3f5d',
+  },
+  {
+    vector: 'SIG-5',
+    token: 'RMNlACHlV5ThzfRlVS4D4',
+    timestamp: 'timestamp',
+    nonce: 'nonce',
+    encrypt: 'encrypt',
+    'expect.msg_signature': '8edac0945683c119ee71c9f6256d76c48aa08a96',
+  },
+  {
+    vector: 'SAFE-1',
+    token: 'AAAAA',
+    aeskey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    appid: 'wxba5fad812f8e6fb9',
+    timestamp: '1714112445',
+    nonce: '415670741',
+    encrypt:
+      '+qdx1OKCy+5JPCBFWw70tm0fJGb2Jmeia4FCB7kao+/Q5c/ohsOzQHi8khUOb05JCpj0JB4RvQMkUyus8TPxLKJGQqcvZqzDpVzazhZv6JsXUnnR8XGT740XgXZUXQ7vJVnAG+tE8NUd4yFyjPy7GgiaviNrlCTj+l5kdfMuFUPpRSrfMZuMcp3Fn2Pede2IuQrKEYwKSqFIZoNqJ4M8EajAsjLY2km32IIjdf8YL/P50F7mStwntrA2cPDrM1kb6mOcfBgRtWygb3VIYnSeOBrebufAlr7F9mFUPAJGj04=',
+    'expect.msg_signature': '046e02f8204d34f8ba5fa3b1db94908f3df2e9b3',
+    'expect.random': 'a8eedb185eb2fecf',
+    'expect.msg_len': '167',
+    'expect.plain':
+      '{"ToUserName":"gh_97417a04a28d","FromUserName":"o9AgO5Kd5ggOC-bXrbNODIiE3bGY","CreateTime":1714112445,"MsgType":"event","Event":"debug_demo","debug_str":"hello world"}',
+    'reply.random': '707722b803182950',
+    'reply.msg': '{"demo_resp":"good luck"}',
+    'reply.timestamp': '1713424427',
+    'reply.nonce': '415670741',
+    'expect.reply.encrypt':
+      'ELGduP2YcVatjqIS+eZbp80MNLoAUWvzzyJxgGzxZO/5sAvd070Bs6qrLARC9nVHm48Y4hyRbtzve1L32tmxSQ==',
+    'expect.reply.msg_signature': '1b9339964ed2e271e7c7b6ff2b0ef902fc94dea1',
+  },
+  {
+    vector: 'SAFE-2',
+    token: 'AAAAA',
+    aeskey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    appid: 'wx134c8103faa5a59e',
+    timestamp: '1715943329',
+    nonce: '1590219412',
+    'expect.signature': 'cc0c594499c1634947d5b502f158ee518947db27',
+    encrypt:
+      'D7yzvUNAL930rd28wf21s4hvXhz0L6Uit/p2Di6C5DHyYGpEgdBRnKjBec34JwoQXicwaZC7fOVihW80F4VtsdvE//1vr7oAbqjDv8KenVp+ajKYpJnyQ4zMRhIC+a31fCVOMC03FfzV/QuC94kBP55a+Za3sJgvAn+ZbsNqZI5DkyuzkhQN8OBqCzFhizGmy0xpM0MEA4agpvE+RuNO1rhHTtuJB5yltw1FiYzecSXJ+y/D2r81VkRn2eYjh2ltsoyfbDR7Is6ookXIFxTfyeNyeHxMeT4KN5WpCDmSbTcUYrbBUlkGLJ9n/rU8YOywma6G7aTb7KZKOqCxgfoUlYEZPk4FUL/TK7ShriFDMVCLyjQJ15Ob++agDWtcxhfUfe6HIoIpRW8mKNBQiY/Jd1svvuskA1wLef1RTtzKfMpagSCX/laZINmdnX4zrF6kIaR9P4xQrWXbsTFHTYe0Mg==',
+    'expect.msg_signature': '6c12a4205838198b8fa631b3220723bb07f1015c',
+    'expect.random': '1205899eaf019bbd',
+    'expect.msg_len': '292',
+    'expect.plain':
+      '<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\n<FromUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></FromUserName>\n<CreateTime>1715943329</CreateTime>\n<MsgType><![CDATA[event]]></MsgType>\n<Event><![CDATA[debug_demo]]></Event>\n<debug_str><![CDATA[hello world]]></debug_str>\n</xml>',
+    'reply.random': '999951349e8ee746',
+    'reply.msg': '<xml><demo_resp>[CDATA[good luck]]</demo_resp></xml>',
+    'reply.timestamp': '1713424427',
+    'reply.nonce': '415670741',
+    'expect.reply.encrypt':
+      'hE8R6mGXHkJJjU72KxzKUd1GEkKJaEZq7vRL8XgK3o+00k8JGq6+pZJUIlTSyhsX+bxIBQ72g3GyvDdIZcr6+3HAZbSvPT9t/o11MI7d6WELwqrGd7jMnV0zv3Zc9Nq7',
+    'expect.reply.msg_signature': '03e0812039325c2712ef5f0f980fd14c70d6e307',
+  },
+  {
+    vector: 'SAFE-3',
+    token: 'pamtest',
+    aeskey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    appid: 'wxb11529c136998cb6',
+    'reply.random': 'aaaabbbbccccdddd',
+    'reply.msg': '我是中文abcd123',
+    'expect.reply.encrypt':
+      'jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==',
+  },
+  {
+    vector: 'SAFE-4',
+    token: 'pamtest',
+    aeskey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    appid: 'wxb11529c136998cb6',
+    'reply.random': 'aaaabbbbccccdddd',
+    'reply.msg':
+      '<xml><ToUserName><![CDATA[oia2Tj我是中文jewbmiOUlr6X-1crbLOvLw]]></ToUserName><FromUserName><![CDATA[gh_7f083739789a]]></FromUserName><CreateTime>1407743423</CreateTime><MsgType><![CDATA[video]]></MsgType><Video><MediaId><![CDATA[eYJ1MbwPRJtOvIEabaxHs7TX2D-HV71s79GUxqdUkjm6Gs2Ed1KF3ulAOA9H1xG0]]></MediaId><Title><![CDATA[testCallBackReplyVideo]]></Title><Description><![CDATA[testCallBackReplyVideo]]></Description></Video></xml>',
+    'expect.reply.encrypt':
+      'jn1L23DB+6ELqJ+6bruv23M2GmYfkv0xBh2h+XTBOKVKcgDFHle6gqcZ1cZrk3e1qjPQ1F4RsLWzQRG9udbKWesxlkupqcEcW7ZQweImX9+wLMa0GaUzpkycA8+IamDBxn5loLgZpnS7fVAbExOkK5DYHBmv5tptA9tklE/fTIILHR8HLXa5nQvFb3tYPKAlHF3rtTeayNf0QuM+UW/wM9enGIDIJHF7CLHiDNAYxr+r+OrJCmPQyTy8cVWlu9iSvOHPT/77bZqJucQHQ04sq7KZI27OcqpQNSto2OdHCoTccjggX5Z9Mma0nMJBU+jLKJ38YB1fBIz+vBzsYjrTmFQ44YfeEuZ+xRTQwr92vhA9OxchWVINGC50qE/6lmkwWTwGX9wtQpsJKhP+oS7rvTY8+VdzETdfakjkwQ5/Xka042OlUb1/slTwo4RscuQ+RdxSGvDahxAJ6+EAjLt9d8igHngxIbf6YyqqROxuxqIeIch3CssH/LqRs+iAcILvApYZckqmA7FNERspKA5f8GoJ9sv8xmGvZ9Yrf57cExWtnX8aCMMaBropU/1k+hKP5LVdzbWCG0hGwx/dQudYR/eXp3P0XxjlFiy+9DMlaFExWUZQDajPkdPrEeOwofJb',
+  },
+  {
+    vector: 'SAFE-5',
+    token: 'spamtest',
+    aeskey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    appid: 'wx2c2769f8efd9abc2',
+    timestamp: '1409735669',
+    nonce: '1320562132',
+    encrypt:
+      'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=',
+    'expect.msg_signature': '5d197aaffba7e9b25a30732f161a50dee96bd5fa',
+    'expect.signature': '16120ec1b8dbb870f510d87ce6bc2463eae6ca1a',
+    'expect.random': '89465c840c5f116f',
+    'expect.msg_len': '280',
+    'expect.plain':
+      '<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>\n<FromUserName><![CDATA[oyORnuP8q7ou2gfYjqLzSIWZf0rs]]></FromUserName>\n<CreateTime>1409735668</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[abcdteT]]></Content>\n<MsgId>6054768590064713728</MsgId>\n</xml>',
+  },
+  {
+    vector: 'SAFE-6',
+    token: 'spamtest',
+    aeskey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    appid: 'wx2c2769f8efd9abc2',
+    timestamp: '1410349438',
+    nonce: '298025754',
+    encrypt:
+      'mfBCs65c67CeJw22u4VT2TD73q5H06+ocrAIxswCaeZ/d/Lw0msSZFHY0teqgSYiI1zR2gD2DKrB3TIrmX/liNSDrGqS8jSI/WPeKB5VPr7Ezr7gomZAyGCwJSgT1TRFWPfONGJMxuj2nk4faTuspAuVIFQ6SHwZuJBZC7mcJp7Cgr9cUhATQWDbOPaE7ukZBTV2YqyzH+UI2AK+J1S47cE79k1RX8t0hcTz/O0hlK8DGXKnvYv88qKQcI7z4iaajqHfRVZKBNyOODabs+It+ZfM3dWTeFcPgDbGtIEnpt/EDtuuA/zMvtkaKdHdswPnVZQ+xdwbYr3ldGvfT8HlEYEgkgKaThxTFobVlwzu2ZkXCjicbP3xdr15Iq48ObgzPpqYuZ3IEoyggZDKClquk0u0orMck4GTF/XyE8yGzc4=',
+    'expect.msg_signature': '003fee52ecc56afb46c00b5c7721be87860ce785',
+    'expect.random': '78b55f1d91440c6b',
+    'expect.msg_len': '280',
+    'expect.plain':
+      '<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>\n<FromUserName><![CDATA[oyORnuP8q7ou2gfYjqLzSIWZf0rs]]></FromUserName>\n<CreateTime>1410349438</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[abcdteT]]></Content>\n<MsgId>6057404712141979648</MsgId>\n</xml>',
+  },
+  {
+    vector: 'SAFE-7',
+    token: 'pamtest',
+    aeskey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    appid: 'wxb11529c136998cb6',
+    timestamp: '1458300676',
+    nonce: '260774613',
+    encrypt:
+      'rTNFcsut4LfGuAFKEUVVpwcaCOTJzOd9twZdIW910jb3k+iicx2uvhttIZ3Qg9Qgty3BEF2xbOrz6boTfb30dMomcgrkTqdFPwnhqbk+kIQ7rZiwny9D7NUrTgA5kpX3KsZvrXzUZyP2x9YOlxbgm572lmxKvM7HAQQhIQ/p6HBmoY30bGXFK0BtIu1pW9TjhOYrLQoU18nWYjWqDA1ynkmOytpv7QRI1P1+0NoxL0q2zO1DgeSvnE8CZGo/o5Ap/WHK5W2RAsinpzN4/LjPnmB6U01I5XCoJoC0GK/yMZycd2Oh8Nq6+wBkC1U85oy0ktOY4nLvsQMLrourmMGdZHuTbqpeJ8Ao/5PRYJ+WBvRUwPfGKBL2+2IKZF49vAJqkcGWSHGE76ZN2erXeuNazf/o9o3lIE3q739o4c8t9QGPe31GT2Go/rOz1BsrASwvauNulCh+++yz+CQzBIuikA==',
+    'expect.msg_signature': '4f3ad57b6989f09f4eb392acce4f9e93942ed890',
+    'expect.random': 'd43123b161a4ba84',
+    'expect.msg_len': '293',
+    'expect.plain':
+      '<xml><URL><![CDATA[http://wechat.laravel.so/server]]></URL><ToUserName><![CDATA[asdasdasd]]></ToUserName><FromUserName><![CDATA[asdasdasdsadasd]]></FromUserName><CreateTime>1234567898</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content><MsgId>12345</MsgId></xml>',
+  },
+  {
+    vector: 'WECOM-1',
+    token: 'QDG6eK',
+    aeskey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+    appid: 'wx5823bf96d3bd56c7',
+    timestamp: '1409659589',
+    nonce: '263014780',
+    encrypt: 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==',
+    'expect.msg_signature': '5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3',
+    'expect.random': 'c41b64491c2468d0',
+    'expect.msg_len': '19',
+    'expect.plain': '1616140317555161061',
+  },
+  {
+    vector: 'WECOM-2',
+    token: 'QDG6eK',
+    aeskey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+    appid: 'wx5823bf96d3bd56c7',
+    timestamp: '1409659813',
+    nonce: '1372623149',
+    encrypt:
+      'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==',
+    'expect.msg_signature': '477715d11cdb4164915debcba66cb864d751f3e6',
+    'expect.random': '0960688932c47ef1',
+    'expect.msg_len': '284',
+    'expect.plain':
+      '<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\n<FromUserName><![CDATA[mycreate]]></FromUserName>\n<CreateTime>1409659813</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[hello]]></Content>\n<MsgId>4561255354251345929</MsgId>\n<AgentID>218</AgentID>\n</xml>',
+  },
+  {
+    vector: 'WECOM-3',
+    token: '123456',
+    aeskey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+    appid: 'wx49f0ab532d5d035a',
+    timestamp: '1411525903',
+    nonce: '461056294',
+    encrypt:
+      'RgqEoJj5A4EMYlLvWO1F86ioRjZfaex/gePD0gOXTxpsq5Yj4GNglrBb8I2BAJVODGajiFnXBu7mCPatfjsu6IHCrsTyeDXzF6Bv283dGymzxh6ydJRvZsryDyZbLTE7rhnus50qGPMfp2wASFlzEgMW9z1ef/RD8XzaFYgm7iTdaXpXaG4+BiYyolBug/gYNx410cvkKR2/nPwBiT+P4hIiOAQqGp/TywZBtDh1yCF2KOd0gpiMZ5jSw3e29mTvmUHzkVQiMS6td7vXUaWOMZnYZlF3So2SjHnwh4jYFxdgpkHHqIrH/54SNdshoQgWYEvccTKe7FS709/5t6NMxuGhcUGAPOQipvWTT4dShyqio7mlsl5noTrb++x6En749zCpQVhDpbV6GDnTbcX2e8K9QaNWHp91eBdCRxthuL0=',
+    'expect.msg_signature': '74d92dfeb87ba7c714f89d98870ae5eb62dff26d',
+    'expect.random': 'ec90b1530358d4d3',
+    'expect.msg_len': '281',
+    'expect.pad': '1',
+    'expect.plain':
+      '<xml><ToUserName><![CDATA[wx49f0ab532d5d035a]]></ToUserName>\n<FromUserName><![CDATA[messense]]></FromUserName>\n<CreateTime>1411525903</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[test]]></Content>\n<MsgId>4363689963896700987</MsgId>\n<AgentID>1</AgentID>\n</xml>',
+    'reply.random': '1234567890123456',
+    'reply.timestamp': '1411525903',
+    'reply.nonce': '461056294',
+    'reply.msg':
+      '<xml>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[test]]></Content>\n<FromUserName><![CDATA[wx49f0ab532d5d035a]]></FromUserName>\n<ToUserName><![CDATA[messense]]></ToUserName>\n<AgentID>1</AgentID>\n<CreateTime>1411525903</CreateTime>\n</xml>',
+    'expect.reply.encrypt':
+      '9s4gMv99m88kKTh/H8IdkOiMg6bisoy3ypwy9H4hvSPe9nsGaqyw5hhSjdYbcrKk+j3nba4HMOTzHrluLBYqxgNcBqGsL8GqxlhZgURnAtObvesEl5nZ+uBE8bviY0LWke8Zy9V/QYKxNV2FqllNXcfmstttyIkMKCCmVbCFM2JTF5wY0nFhHZSjPUL2Q1qvSUCUld+/WIXrx0oyKQmpB6o8NRrrNrsDf03oxI1p9FxUgMnwKKZeOA/uu+2IEvEBtb7muXsVbwbgX05UPPJvFurDXafG0RQyPR+mf1nDnAtQmmNOuiR5MIkdQ39xn1vWwi1O5oazPoQJz0nTYjxxEE8kv3kFxtAGVRe3ypD3WeK2XeFYFMNMpatF9XiKzHo3',
+    'expect.reply.msg_signature': '407518b7649e86ef23978113f92d27afa9296533',
+  },
+  {
+    vector: 'WECOM-4',
+    token: '123456',
+    aeskey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+    appid: 'wx49f0ab532d5d035a',
+    timestamp: '1411443780',
+    nonce: '437374425',
+    encrypt: '4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q==',
+    'expect.msg_signature': 'dd6b9c95b495b3f7e2901bfbc76c664930ffdb96',
+    'expect.random': '2304fc2fe146f1f8',
+    'expect.msg_len': '19',
+    'expect.plain': '5927782489442352469',
+  },
+  {
+    vector: 'DERIVED-1',
+    aeskey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    appid: 'wx0123456789abcdef',
+    'reply.random': '0123456789abcdef',
+    'reply.msg': '<xml><Content><![CDATA[pad32-edge-case!]]></Content></xml>',
+    'expect.reply.encrypt':
+      'uMMzGtqcnpOzXOYBwDQNrWF+cRijiDu7sMd80EC6g8h08ABedMNdYgrKu4+mol7VASvqG3O7T+KIe/hgnhCHmdN4DrLdPazl3v2N4licJfuP7EPToqTtNktKNcYhUPDtYLhxfOAGycdIFgKYZ3+PIyDhceBQ4Xavn4U5y9L8VyA=',
+    'expect.full_len': '96',
+    'expect.ciphertext_len': '128',
+  },
+  {
+    vector: 'DERIVED-2',
+    token: 'loopkit',
+    aeskey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    appid: 'wxb11529c136998cb6',
+    'reply.random': 'ABCDEFGHIJKLMNOP',
+    'reply.timestamp': '1700000000',
+    'reply.nonce': '123456789',
+    'reply.msg':
+      '<xml><ToUserName><![CDATA[oUser123]]></ToUserName><FromUserName><![CDATA[gh_abcdef123456]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好，欢迎关注]]></Content></xml>',
+    'expect.reply.encrypt':
+      'ECb94sC68hxnidW1ycQhs6k3LbzCNMArfGIIhcNoHYj+pVvERCEdAOI+uDflnin1JmWqg2LvaoBF5EqssRXap0yp/z9s07/c2ef4zxOCqYR+iqpF12/uGOgrtMYaMBMBEYt95xkNGhwSBvrronYovL5RkF9ZOpvAlUZglWn9tAB6IN5d970T0r2dWrloJRDWb/poBkb0Gv+KciKt1hsS9n/m80W/A6YupPTavcZjvU6WRDDoAHu1Yc3GcBNqFhR6nafWlkgkmxVGE0LKaonhotQUo2n2yEs6jRuOaP+xFSMM0nvPpFqoVXr3ElxWHiOk80FY6DulWjL2M8phJs8lTKI2VJxuLqqCFp2GKhPh2g9a4l1fy2lPnkDkuv/m4L88',
+    'expect.reply.msg_signature': 'b65ef91d7f5eb81405e40da4283615a0c6044fca',
+  },
+  {
+    vector: 'DERIVED-3',
+    token: 'loopkit',
+    aeskey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    appid: 'wxb11529c136998cb6',
+    timestamp: '1700000001',
+    nonce: '987654321',
+    openid: 'oUser123',
+    encrypt:
+      'xY8YE1rIVCu4ZqeBFd3MvvVk/1xUvrt1DQHOnw5AED6/LU6XrXhTg9PvHsybEFH7Y8SYn3uidmskCz6HhDUIZBiU7AuB8hGk/2hyo++le2sKqeQBvTFx0bFYnciZbCY7UhWRYCI1lAtD/xJsmEF2/zuiT3mU9kjNYZPzGbRTjKu0Kjdly5agSyT+h6/9VvH+ZT3SCdUDjt+JZFPxvoPqoAzg8JT8t3qnYnOHGxIvAYDV+srIfe8MvxE14SCjpRRv0QrhTOFKVSHk7b1QBZSyH7i7vCdKzGWFNvqgRr7I9ILFkHxiPeppaKLIyG9D3kijd4DPZZfIBF7eaH5RP60EcdCiKkLgmtSNH1DCgP45lQpgEr2g/Zc/abkJZIM/W967js4B8wWB3+LdlAyuApxCSlPMbfHoiHimRnjgwgCAeQJboTxVha25RloY0W+6sUmcN6ONk+PGmhSTxLzI1kGb6TC+q7iV7oFhjn96WUG9idytdMvc2pyv7Cztbp/D6jKjXlKJ2Fph19HPP8e9Omecf1o0iohAHy2XmQ4Dwx5iWuc=',
+    'expect.signature': 'be233ca21789c438aaf459905852f3c792e85da0',
+    'expect.msg_signature': '3f1c5b931d07b6ffc517a7e2863f784db7ae92d5',
+    'expect.random': 'qrscene-random16',
+    'expect.msg_len': '359',
+    'expect.plain':
+      '<xml><ToUserName><![CDATA[gh_abcdef123456]]></ToUserName><FromUserName><![CDATA[oUser123]]></FromUserName><CreateTime>1700000001</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[qrscene_ref_42]]></EventKey><Ticket><![CDATA[gQFx8DwAAAAAAAAAAS5odHRwOi8vd2VpeGluLnFxLmNvbS9xLzAyZXhhbXBsZQ==]]></Ticket></xml>',
+  },
+]
