@@ -26,7 +26,20 @@ export * from './domain/order.js'
 export type * from './domain/share.js'
 export { checkDelta, checkLimit, checkStock } from './domain/stock.js'
 export * from './errors.js'
-export type { Funnel } from './flows/analytics.js'
+export type {
+  AnalyticsReport,
+  AnalyticsWindow,
+  BreakdownRow,
+  Cohort,
+  Dimension,
+  FoldRollupsInput,
+  Funnel,
+  FunnelStep,
+  SeriesPoint,
+  SharerRow,
+  Virality,
+} from './flows/analytics/index.js'
+export { csvCell, foldRollups, toCsv } from './flows/analytics/index.js'
 export type { CheckoutResult } from './flows/checkout.js'
 export type { DispatchResult } from './flows/dispatch.js'
 export { backoffMs } from './flows/dispatch.js'

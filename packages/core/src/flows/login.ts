@@ -11,6 +11,7 @@ import {
   readLoginState,
 } from '../security/login-state.js'
 import { verifyShareToken } from '../security/share-token.js'
+import { visitorId } from './share.js'
 
 function identityAdapter(rt: Runtime, provider: string) {
   const adapter = rt.identity.get(provider)
@@ -119,7 +120,11 @@ export async function loginWithProfile(
   const shareId = input.shareToken ? verifyShareToken(rt.keys.share, input.shareToken) : null
   const share = shareId ? await rt.storage.getShare({ id: shareId }) : null
   const customerId = newId('cus')
-  const events = [rt.event('customer.logged_in', { provider: input.profile.provider }, { customerId })]
+  const loggedIn = {
+    provider: input.profile.provider,
+    ...(input.visitorKey ? { visitor: visitorId(rt, input.visitorKey) } : {}),
+  }
+  const events = [rt.event('customer.logged_in', loggedIn, { customerId })]
   let mergeEffects: Effects | null = null
   const { customer, created } = await rt.storage.upsertCustomer({
     id: customerId,

@@ -2,7 +2,8 @@ import type { Sku } from '../domain/catalog.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
-import { funnel } from '../flows/analytics.js'
+import { analyticsApi } from '../flows/analytics/index.js'
+import { checkZone } from '../flows/analytics/days.js'
 import { adjustStock, putSku, setStock } from '../flows/catalog.js'
 import { type CheckoutResult, checkout } from '../flows/checkout.js'
 import { type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
@@ -45,6 +46,10 @@ export function createLoop(options: LoopOptions) {
   handler = createHandler(rt)
   let timer: ReturnType<typeof setInterval> | null = null
   let running: Promise<unknown> | null = null
+  if (options.analytics?.zone !== undefined) checkZone(options.analytics.zone)
+  const analytics = analyticsApi(rt)
+  // The rollup fold is its own background loop, so a slow fold never holds up the dispatcher.
+  let folding: Promise<unknown> | null = null
 
   const loop = {
     /** The Web-standard handler. Mount it at the path of `baseUrl`. */
@@ -172,8 +177,9 @@ export function createLoop(options: LoopOptions) {
           ...(input.customerId ? { customerId: input.customerId } : {}),
         }),
     },
+    /** People-based loop analytics read from rollups (see docs/concepts/analytics.md), and the raw event log. */
     analytics: {
-      funnel: (input: { since?: number } = {}) => funnel(rt, input),
+      ...analytics,
       events: (
         input: {
           after?: number
@@ -214,7 +220,7 @@ export function createLoop(options: LoopOptions) {
     },
     /** Re-runs work a crash may have cut short (after-hooks of paid orders). Safe to call any time. */
     recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
-    /** Runs the dispatcher, order expiry, refund reconciliation and the plugins' `tick` hooks every `intervalMs` until `stop()`; call `recover()` yourself at start-up. */
+    /** Runs the dispatcher, order expiry, refund reconciliation, the plugins' `tick` hooks and (separately) the analytics fold every `intervalMs` until `stop()`; call `recover()` yourself at start-up. */
     start(input: { intervalMs?: number } = {}) {
       if (timer) return
       const tick = async () => {
@@ -230,13 +236,26 @@ export function createLoop(options: LoopOptions) {
             running = null
           })
       }
-      timer = setInterval(tick, input.intervalMs ?? 1000)
+      const fold = () => {
+        if (folding || !rt.storage.applyRollups) return
+        folding = analytics
+          .fold({ maxBatches: 10 })
+          .catch((error) => rt.reportError(error, 'analytics fold'))
+          .finally(() => {
+            folding = null
+          })
+      }
+      timer = setInterval(() => {
+        void tick()
+        fold()
+      }, input.intervalMs ?? 1000)
       timer.unref?.()
     },
     async stop() {
       if (timer) clearInterval(timer)
       timer = null
       await running
+      await folding
     },
     async close() {
       await loop.stop()

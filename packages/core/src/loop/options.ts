@@ -108,6 +108,16 @@ export interface LoopOptions {
    * `layout` wraps their escaped body in the host's own look. Default: a small self-contained page.
    */
   pages?: { layout?: PageLayout }
+  /** Loop analytics (see docs/concepts/analytics.md). */
+  analytics?: {
+    /** IANA time zone the days and months of analytics are counted in. Default `UTC`. */
+    zone?: string
+    /**
+     * Mounts the `/analytics/*` routes when given: answers whether this request may read analytics
+     * (e.g. an admin session or token). Without it those routes do not exist (404).
+     */
+    authorize?: (request: Request) => boolean | Promise<boolean>
+  }
   /** Called with errors the loop contains: a throwing listener, a failing after-hook. */
   onError?: (error: unknown, where: string) => void
 }

@@ -8,6 +8,7 @@ import { outboxOps } from './outbox.js'
 import { paymentOps } from './payments.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
+import { rollupOps } from './rollups.js'
 import { shareOps } from './shares.js'
 import { createState } from './state.js'
 
@@ -56,6 +57,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
     ...eventOps(state),
     ...outboxOps(state),
     ...cacheOps(state),
+    ...rollupOps(),
     async close() {},
   }
 }
