@@ -14,6 +14,7 @@ import { outboxOps } from './outbox.js'
 import { paymentOps } from './payments.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
+import { rollupOps } from './rollups.js'
 import { shareOps } from './shares.js'
 
 /**
@@ -132,6 +133,7 @@ export function postgresStorage(
     ...refundOps(db),
     ...shareOps(db),
     ...rewardOps(db),
+    ...rollupOps(db),
     ...eventOps(db),
     ...outboxOps(db),
     ...cacheOps(db),

@@ -13,6 +13,7 @@ import { outboxOps } from './outbox.js'
 import { paymentOps } from './payments.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
+import { rollupOps } from './rollups.js'
 import { shareOps } from './shares.js'
 
 /** Options of {@link sqliteStorage}. */
@@ -92,6 +93,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     ...eventOps(db),
     ...outboxOps(db),
     ...cacheOps(db),
+    ...rollupOps(db),
     async close() {
       if (!raw.open) return
       await db.drain()

@@ -30,7 +30,10 @@ export interface RollupPresence {
   person: string
 }
 
-/** A paid order, for the repurchase cohorts: the first paid order of a customer sets its cohort. */
+/**
+ * A paid order, for the repurchase cohorts: a customer's earliest paid order sets their cohort, and
+ * the second earliest their time to second order, whatever order the purchases arrive in.
+ */
 export interface RollupPurchase {
   customerId: string
   at: number
@@ -81,7 +84,8 @@ export interface RollupStorage {
   /**
    * Applies `batch` and moves the cursor from `from` to `to` in one transaction, only if the
    * cursor is still `from` (compare-and-set). Otherwise changes nothing: `applied: false`.
-   * Presence rows already present are skipped; purchases apply in order.
+   * Presence rows already present are skipped; a purchase earlier than a customer's first becomes
+   * their first (moving their cohort), and the old first their second.
    */
   applyRollups(input: { from: number; to: number; batch: RollupBatch }): Promise<{ applied: boolean }>
   /**

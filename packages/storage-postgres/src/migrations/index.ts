@@ -3,6 +3,7 @@ import { quoteIdent, toLoopError } from '../_internal/db.js'
 import { initialSchema } from './0001-initial.js'
 import { purchaseLimitsAndMerges } from './0002-limits-and-merges.js'
 import { refundReconcileSchema } from './0003-refund-reconcile.js'
+import { analyticsRollups } from './0007-analytics-rollups.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'per-customer purchase limits; customer merges', sql: purchaseLimitsAndMerges },
   { version: 3, name: 'partial reward clawback; pending refunds index', sql: refundReconcileSchema },
+  { version: 7, name: 'analytics rollups', sql: analyticsRollups },
 ]
 
 /**

@@ -16,6 +16,7 @@ import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
 import { rewardClawbackCases } from './reward-clawback.js'
 import { rewardCases } from './rewards.js'
+import { rollupCases } from './rollups.js'
 import { shareCases } from './shares.js'
 import { stockCases } from './stock.js'
 import { transitionCases } from './transitions.js'
@@ -66,5 +67,6 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     outboxCases(ctx)
     cacheCases(ctx)
     effectsCases(ctx)
+    rollupCases(ctx)
   })
 }

@@ -40,7 +40,12 @@ export function rollupOps(): RollupStorage {
         const b = r.buyers.get(p.customerId)
         if (!b) r.buyers.set(p.customerId, { orders: 1, firstAt: p.at, month: p.month, secondAt: null })
         else {
-          if (b.orders === 1) b.secondAt = p.at
+          // Keep the two earliest, whatever order purchases arrive in.
+          if (p.at < b.firstAt) {
+            b.secondAt = b.firstAt
+            b.firstAt = p.at
+            b.month = p.month
+          } else if (b.secondAt === null || p.at < b.secondAt) b.secondAt = p.at
           b.orders += 1
         }
       }
