@@ -4,6 +4,7 @@ import type { Runtime } from '../loop/runtime.js'
 import { wantsHtml } from './pages.js'
 import { errorResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
+import { analyticsRoutes, trackRoutes } from './routes/analytics.js'
 import { loginRoutes } from './routes/login.js'
 import { meRoutes } from './routes/me.js'
 import { orderRoutes } from './routes/orders.js'
@@ -32,6 +33,8 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
     ...orderRoutes,
     ...shareRoutes,
     ...webhookRoutes,
+    ...trackRoutes,
+    ...analyticsRoutes(rt),
     ...[...rt.payments.values(), ...rt.identity.values(), ...rt.plugins].flatMap((x) =>
       (x.routes ?? []).map(extensionRoute),
     ),
