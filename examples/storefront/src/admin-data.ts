@@ -57,23 +57,35 @@ async function shareActions(loop: Loop): Promise<Record<string, number>> {
 
 /** Everything the admin page shows, read through the loop's programmatic API. */
 export async function adminData(loop: Loop): Promise<AdminData> {
-  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents, actions, byChannel] =
-    await Promise.all([
-      loop.orders.list({ limit: 100 }),
-      loop.notify.list({ limit: 100 }),
-      loop.notify.list({ status: 'pending', limit: 1000 }),
-      loop.notify.list({ status: 'sent', limit: 1000 }),
-      loop.notify.list({ status: 'dead', limit: 1000 }),
-      loop.shares.list({ limit: 100 }),
-      loop.rewards.list({ limit: 100 }),
-      // Every day so far: the shop's whole history, as the counts were before.
-      loop.analytics.funnel({ from: '1970-01-01' }),
-      countEvents(loop, VISIT_EVENT),
-      loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
-      // The card creates the share before anyone picks a channel; its actions say which were used.
-      loop.analytics.events({ types: ['share.action'], limit: 1000 }),
-      shareActions(loop),
-    ])
+  const [
+    orders,
+    rows,
+    pending,
+    sent,
+    dead,
+    shares,
+    rewards,
+    funnel,
+    visits,
+    visitEvents,
+    actions,
+    byChannel,
+  ] = await Promise.all([
+    loop.orders.list({ limit: 100 }),
+    loop.notify.list({ limit: 100 }),
+    loop.notify.list({ status: 'pending', limit: 1000 }),
+    loop.notify.list({ status: 'sent', limit: 1000 }),
+    loop.notify.list({ status: 'dead', limit: 1000 }),
+    loop.shares.list({ limit: 100 }),
+    loop.rewards.list({ limit: 100 }),
+    // Every day so far: the shop's whole history, as the counts were before.
+    loop.analytics.funnel({ from: '1970-01-01' }),
+    countEvents(loop, VISIT_EVENT),
+    loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
+    // The card creates the share before anyone picks a channel; its actions say which were used.
+    loop.analytics.events({ types: ['share.action'], limit: 1000 }),
+    shareActions(loop),
+  ])
   const visitsByShare = new Map<string, number>()
   for (const e of visitEvents) {
     const id = String(e.data.shareId)

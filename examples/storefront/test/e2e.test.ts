@@ -120,7 +120,14 @@ describe('the storefront in Chromium', () => {
     const people = await phone.page
       .locator('#funnel g[data-step]')
       .evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-step'), Number(g.getAttribute('data-count'))]))
-    expect(Object.fromEntries(people)).toMatchObject({ logged_in: 2, checked_out: 2, paid: 2, shared: 1, friend_visited: 1, friend_bought: 1 })
+    expect(Object.fromEntries(people)).toMatchObject({
+      logged_in: 2,
+      checked_out: 2,
+      paid: 2,
+      shared: 1,
+      friend_visited: 1,
+      friend_bought: 1,
+    })
     const alice = phone.page.locator('#leaderboard tr[data-sharer="Alice"]')
     expect(await alice.locator('.buyers').textContent()).toBe('1')
     expect(await alice.locator('.revenue').textContent()).toBe('¥68.00')

@@ -14,11 +14,15 @@ describe('analytics routes', () => {
       analytics: { authorize: (r) => r.headers.get('authorization') === 'Bearer owner' },
     })
     await customer('alice')
-    const denied = await loop.fetch(new Request(`${BASE}/analytics/funnel`, { headers: { authorization: 'Bearer x' } }))
+    const denied = await loop.fetch(
+      new Request(`${BASE}/analytics/funnel`, { headers: { authorization: 'Bearer x' } }),
+    )
     expect(denied.status).toBe(403)
     expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('forbidden')
     const ok = await loop.fetch(
-      new Request(`${BASE}/analytics/funnel?from=2026-11-25&to=2026-11-25`, { headers: { authorization: 'Bearer owner' } }),
+      new Request(`${BASE}/analytics/funnel?from=2026-11-25&to=2026-11-25`, {
+        headers: { authorization: 'Bearer owner' },
+      }),
     )
     expect(ok.status).toBe(200)
     expect(ok.headers.get('cache-control')).toBe('private, no-store')
@@ -45,7 +49,9 @@ describe('analytics routes', () => {
         },
       ],
     })
-    const res = await loop.fetch(new Request(`${BASE}/analytics/export/campaign.csv?from=2026-11-25&to=2026-11-25`))
+    const res = await loop.fetch(
+      new Request(`${BASE}/analytics/export/campaign.csv?from=2026-11-25&to=2026-11-25`),
+    )
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     const csv = await res.text()
     expect(csv.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)",/)

@@ -10,7 +10,11 @@ async function world(overrides: Parameters<typeof testLoop>[0] = {}) {
     ...overrides,
   })
   await t.loop.catalog.put(duck)
-  const buy = async (buyerId: string, sharerId: string | null = null, visitorKey = `browser-of-${buyerId}`) => {
+  const buy = async (
+    buyerId: string,
+    sharerId: string | null = null,
+    visitorKey = `browser-of-${buyerId}`,
+  ) => {
     if (sharerId) {
       const { token } = await t.loop.shares.create({ customerId: sharerId, skuId: 'duck', channel: 'wechat' })
       await t.loop.shares.visit({ token, visitorKey, customerId: null })
@@ -116,7 +120,9 @@ describe('loop analytics', () => {
     const days = await loop.analytics.series({ from: '2026-11-26', to: '2026-11-26' })
     expect(days).toEqual([expect.objectContaining({ day: '2026-11-26', orders: 1 })])
     const { loop: utcLoop } = await world()
-    expect((await utcLoop.analytics.series({ from: '2026-11-25', to: '2026-11-26' })).map((d) => d.orders)).toEqual([0, 0])
+    expect(
+      (await utcLoop.analytics.series({ from: '2026-11-25', to: '2026-11-26' })).map((d) => d.orders),
+    ).toEqual([0, 0])
   })
 
   it('counts events carrying a campaignId per campaign', async () => {
@@ -125,12 +131,28 @@ describe('loop analytics', () => {
     const at = clock.now()
     await loop.storage.appendEvents({
       events: [
-        { id: 'evt_c1', type: 'campaign.sent', at, customerId: alice.id, orderId: null, data: { campaignId: 'spring' } },
-        { id: 'evt_c2', type: 'campaign.sent', at, customerId: 'cus_x', orderId: null, data: { campaignId: 'spring' } },
+        {
+          id: 'evt_c1',
+          type: 'campaign.sent',
+          at,
+          customerId: alice.id,
+          orderId: null,
+          data: { campaignId: 'spring' },
+        },
+        {
+          id: 'evt_c2',
+          type: 'campaign.sent',
+          at,
+          customerId: 'cus_x',
+          orderId: null,
+          data: { campaignId: 'spring' },
+        },
       ],
     })
     const rows = await loop.analytics.breakdown({ dimension: 'campaign' })
-    expect(rows).toEqual([expect.objectContaining({ key: 'spring', reached: 2, bought: 0, counts: { 'event:campaign.sent': 2 } })])
+    expect(rows).toEqual([
+      expect.objectContaining({ key: 'spring', reached: 2, bought: 0, counts: { 'event:campaign.sent': 2 } }),
+    ])
   })
 
   it('bad windows and dimensions are invalid_input; an unknown zone is a configuration error', async () => {

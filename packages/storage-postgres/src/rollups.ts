@@ -9,16 +9,21 @@ function metricFilter(p: Params, metrics: readonly string[]): string {
   const prefixes = metrics.filter((m) => m.endsWith(':*')).map((m) => m.slice(0, -1))
   const parts = [`metric = ANY(${p.add(exact)}::text[])`]
   // starts_with, not LIKE: a currency or metric name never needs escaping.
-  if (prefixes.length) parts.push(`EXISTS (SELECT 1 FROM unnest(${p.add(prefixes)}::text[]) AS x WHERE starts_with(metric, x))`)
+  if (prefixes.length)
+    parts.push(`EXISTS (SELECT 1 FROM unnest(${p.add(prefixes)}::text[]) AS x WHERE starts_with(metric, x))`)
   return `(${parts.join(' OR ')})`
 }
 
 /** A batch's purchases per customer: how many, the earliest (with its month) and the second earliest. */
 function perBuyer(purchases: readonly RollupPurchase[]) {
-  const out = new Map<string, { customerId: string; n: number; first: number; month: string; second: number | null }>()
+  const out = new Map<
+    string,
+    { customerId: string; n: number; first: number; month: string; second: number | null }
+  >()
   for (const p of purchases) {
     const b = out.get(p.customerId)
-    if (!b) out.set(p.customerId, { customerId: p.customerId, n: 1, first: p.at, month: p.month, second: null })
+    if (!b)
+      out.set(p.customerId, { customerId: p.customerId, n: 1, first: p.at, month: p.month, second: null })
     else {
       if (p.at < b.first) {
         b.second = b.first
@@ -35,7 +40,9 @@ export function rollupOps(db: Db): RollupStorage {
   const { s } = db
   return {
     async rollupCursor() {
-      const { rows } = await db.query<{ cursor: number }>(`SELECT cursor FROM ${s}.rollup_cursor WHERE id = 1`)
+      const { rows } = await db.query<{ cursor: number }>(
+        `SELECT cursor FROM ${s}.rollup_cursor WHERE id = 1`,
+      )
       return { cursor: rows[0]?.cursor ?? 0 }
     },
 
@@ -44,7 +51,10 @@ export function rollupOps(db: Db): RollupStorage {
         // The compare-and-set takes the cursor row's lock until commit: a second instance's
         // update waits, then finds the cursor moved and applies nothing.
         // A missing cursor row (an emptied table) is cursor 0; of two inserting it, one wins.
-        let moved = await q.query(`UPDATE ${s}.rollup_cursor SET cursor = $1 WHERE id = 1 AND cursor = $2`, [to, from])
+        let moved = await q.query(`UPDATE ${s}.rollup_cursor SET cursor = $1 WHERE id = 1 AND cursor = $2`, [
+          to,
+          from,
+        ])
         if (moved.rowCount === 0 && from === 0)
           moved = await q.query(
             `INSERT INTO ${s}.rollup_cursor (id, cursor) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
@@ -109,7 +119,12 @@ export function rollupOps(db: Db): RollupStorage {
     },
 
     async rollupCohorts({ fromMonth, toMonth }) {
-      const { rows } = await db.query<{ month: string; buyers: number; repeaters: number; secondOrderMs: number }>(
+      const { rows } = await db.query<{
+        month: string
+        buyers: number
+        repeaters: number
+        secondOrderMs: number
+      }>(
         `SELECT month, COUNT(*)::bigint AS buyers, COUNT(second_at)::bigint AS repeaters,
            COALESCE(SUM(second_at - first_at), 0)::bigint AS "secondOrderMs"
          FROM ${s}.rollup_buyers WHERE month BETWEEN $1 AND $2 GROUP BY month ORDER BY month`,

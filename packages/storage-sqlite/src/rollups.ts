@@ -50,7 +50,9 @@ export function rollupOps(db: Db): RollupStorage {
   return {
     async rollupCursor() {
       return guard(() => ({
-        cursor: (db.q('SELECT cursor FROM rollup_cursor WHERE id = 1').get() as { cursor: number } | undefined)?.cursor ?? 0,
+        cursor:
+          (db.q('SELECT cursor FROM rollup_cursor WHERE id = 1').get() as { cursor: number } | undefined)
+            ?.cursor ?? 0,
       }))
     },
     async applyRollups({ from, to, batch }) {
@@ -63,7 +65,9 @@ export function rollupOps(db: Db): RollupStorage {
         const sql = `SELECT ${day} AS day, metric, key, SUM(value) AS value FROM rollup_counts
           WHERE dim = ? AND day BETWEEN ? AND ? AND ${f.sql}
           GROUP BY ${byDay ? 'day, ' : ''}metric, key`
-        return db.q(sql).all(dim, fromDay, toDay, ...f.params) as Awaited<ReturnType<RollupStorage['sumRollups']>>
+        return db.q(sql).all(dim, fromDay, toDay, ...f.params) as Awaited<
+          ReturnType<RollupStorage['sumRollups']>
+        >
       })
     },
     async countRollupPeople({ fromDay, toDay, steps, byKey }) {
@@ -73,7 +77,9 @@ export function rollupOps(db: Db): RollupStorage {
         const sql = `SELECT step, ${key} AS key, COUNT(DISTINCT person) AS people FROM rollup_people
           WHERE step IN (${steps.map(() => '?').join(', ')}) AND day BETWEEN ? AND ?
           GROUP BY step${byKey ? ', key' : ''}`
-        return db.q(sql).all(...steps, fromDay, toDay) as Awaited<ReturnType<RollupStorage['countRollupPeople']>>
+        return db.q(sql).all(...steps, fromDay, toDay) as Awaited<
+          ReturnType<RollupStorage['countRollupPeople']>
+        >
       })
     },
     async rollupCohorts({ fromMonth, toMonth }) {

@@ -24,7 +24,11 @@ export async function track(options: TrackOptions): Promise<boolean> {
   const path = options.path ?? (typeof location === 'undefined' ? undefined : location.pathname)
   const url = `${options.baseUrl.replace(/\/$/, '')}/track${path ? `?path=${encodeURIComponent(path)}` : ''}`
   try {
-    const res = await (options.fetch ?? fetch)(url, { method: 'POST', credentials: 'include', keepalive: true })
+    const res = await (options.fetch ?? fetch)(url, {
+      method: 'POST',
+      credentials: 'include',
+      keepalive: true,
+    })
     return res.ok
   } catch {
     return false

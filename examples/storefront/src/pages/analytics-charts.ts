@@ -23,7 +23,10 @@ export function seriesChart(points: readonly SeriesPoint[], currency = 'CNY'): H
     return `<rect data-day="${p.day}" data-orders="${p.orders}" data-revenue="${revenue[i]}" x="${(x + step * 0.15).toFixed(1)}" y="${pad.top + h - bh}" width="${(step * 0.7).toFixed(1)}" height="${bh}" fill="#d9a441"><title>${p.day}: ${p.orders} · ¥${(revenue[i]! / 100).toFixed(2)}</title></rect>`
   })
   const line = points
-    .map((_, i) => `${(pad.left + i * step + step / 2).toFixed(1)},${(pad.top + h - (revenue[i]! / maxRevenue) * h).toFixed(1)}`)
+    .map(
+      (_, i) =>
+        `${(pad.left + i * step + step / 2).toFixed(1)},${(pad.top + h - (revenue[i]! / maxRevenue) * h).toFixed(1)}`,
+    )
     .join(' ')
   const first = points[0]?.day ?? ''
   const last = points[points.length - 1]?.day ?? ''

@@ -1,4 +1,4 @@
-import type { Funnel, Loop, SeriesPoint, SharerRow, Virality, Cohort } from '@loopkit/core'
+import type { Cohort, Funnel, Loop, SeriesPoint, SharerRow, Virality } from '@loopkit/core'
 import { type Html, html, t, yuan } from '../html.js'
 import { cohortGrid, seriesChart } from './analytics-charts.js'
 import { funnelChart } from './funnel-chart.js'
@@ -47,7 +47,9 @@ function leaderboard(d: AnalyticsData): Html {
 <tbody>${
     d.leaders.length
       ? d.leaders.map(
-          (r) => html`<tr data-sharer="${d.names.get(r.sharerId) ?? r.sharerId}"><td>${d.names.get(r.sharerId) ?? r.sharerId}</td>
+          (
+            r,
+          ) => html`<tr data-sharer="${d.names.get(r.sharerId) ?? r.sharerId}"><td>${d.names.get(r.sharerId) ?? r.sharerId}</td>
 <td class="num visits">${r.visits}</td><td class="num buyers">${r.buyers}</td><td class="num revenue">${yuan(r.revenue.CNY ?? 0)}</td>
 <td class="num rewards">${yuan(r.rewards.CNY ?? 0)}</td><td class="num">${r.k.toFixed(2)}</td></tr>`,
         )
@@ -70,7 +72,12 @@ export function analyticsPage(ctx: PageContext, d: AnalyticsData): Html {
 <p id="totals"><span class="orders" data-orders="${orders}">${orders}</span> ${t('单', 'orders')} · <span class="revenue" data-revenue="${revenue}">${yuan(revenue)}</span></p>
 ${seriesChart(d.series)}</section>
 <section class="panel"><h2>${t('用户漏斗（人数）', 'People funnel')}</h2>${funnelChart(
-      d.funnel.steps.map((s) => ({ id: s.step, zh: labels[s.step]![0], en: labels[s.step]![1], count: s.people })),
+      d.funnel.steps.map((s) => ({
+        id: s.step,
+        zh: labels[s.step]![0],
+        en: labels[s.step]![1],
+        count: s.people,
+      })),
     )}</section>
 <section class="panel" id="virality" data-k="${v.k}"><h2>${t('裂变系数 K', 'Viral coefficient K')}</h2>
 <p><strong class="k">${v.k.toFixed(2)}</strong> = ${v.sharesPerBuyer.toFixed(2)} ${t('次分享/买家', 'shares per buyer')} × ${v.conversionsPerShare.toFixed(2)} ${t('好友买家/分享', 'friend buyers per share')}

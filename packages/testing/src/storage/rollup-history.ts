@@ -44,7 +44,12 @@ export async function seedHistory(
 ): Promise<HistoryExpectations> {
   const rand = prng(15)
   const dayOf = (at: number, zone: string) =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(at)
   const duck = await storage.putSku({ sku: sku({ stock: null, price: 8800 }) })
   const x: HistoryExpectations = {
     loggedIn: 0,
@@ -74,7 +79,12 @@ export async function seedHistory(
     if (rand() < 0.3) {
       const s = share({ customerId: c, createdAt: at(), skuId: duck.id })
       shares.push(s)
-      const created = event({ type: 'share.created', at: s.createdAt, customerId: c, data: { shareId: s.id, skuId: duck.id, channel: s.channel } })
+      const created = event({
+        type: 'share.created',
+        at: s.createdAt,
+        customerId: c,
+        data: { shareId: s.id, skuId: duck.id, channel: s.channel },
+      })
       work.push(() => storage.createShare({ share: s, effects: { events: [created] } }))
     }
   }
@@ -84,10 +94,16 @@ export async function seedHistory(
     for (let n = 0; n < orders; n++) {
       const via = shares.length && rand() < 0.35 ? shares[Math.floor(rand() * shares.length)]! : null
       const created = at()
-      const { order: o, reserve } = order({ customerId: c, sku: duck, quantity: 1 + Math.floor(rand() * 2), createdAt: created })
-      const attributed: Order = via && via.customerId !== c
-        ? { ...o, attribution: { shareId: via.id, sharerId: via.customerId, visitedAt: created } }
-        : o
+      const { order: o, reserve } = order({
+        customerId: c,
+        sku: duck,
+        quantity: 1 + Math.floor(rand() * 2),
+        createdAt: created,
+      })
+      const attributed: Order =
+        via && via.customerId !== c
+          ? { ...o, attribution: { shareId: via.id, sharerId: via.customerId, visitedAt: created } }
+          : o
       checkedOut.add(c)
       const evCreated = event({ type: 'order.created', at: created, customerId: c, orderId: o.id, data: {} })
       const pays = rand() < 0.85
@@ -107,18 +123,50 @@ export async function seedHistory(
       work.push(async () => {
         await storage.createOrder({ order: attributed, reserve, effects: { events: [evCreated] } })
         if (attributed.attribution) {
-          const v = event({ type: 'share.visited', at: created - 60_000, customerId: null, data: { shareId: attributed.attribution.shareId, sharerId: attributed.attribution.sharerId, visitor: `b-${c}` } })
+          const v = event({
+            type: 'share.visited',
+            at: created - 60_000,
+            customerId: null,
+            data: {
+              shareId: attributed.attribution.shareId,
+              sharerId: attributed.attribution.sharerId,
+              visitor: `b-${c}`,
+            },
+          })
           await storage.appendEvents({ events: [v] })
         }
         if (!pays) return
-        const evPaid = event({ type: 'order.paid', at: paid, customerId: c, orderId: o.id, data: { total: attributed.total, currency: 'CNY', attribution: attributed.attribution } })
-        await storage.markPaid({ orderId: o.id, delivery: null, payment: payment(attributed), now: paid, effects: { events: [evPaid] } })
+        const evPaid = event({
+          type: 'order.paid',
+          at: paid,
+          customerId: c,
+          orderId: o.id,
+          data: { total: attributed.total, currency: 'CNY', attribution: attributed.attribution },
+        })
+        await storage.markPaid({
+          orderId: o.id,
+          delivery: null,
+          payment: payment(attributed),
+          now: paid,
+          effects: { events: [evPaid] },
+        })
         if (!refundAmount) return
         const r = refund(attributed, refundAmount)
         const later = paid + Math.floor(rand() * 40 * DAY)
         await storage.createRefund({ refund: r })
-        const evRefunded = event({ type: 'order.refunded', at: later, customerId: c, orderId: o.id, data: { number: r.number, amount: refundAmount, currency: 'CNY' } })
-        await storage.settleRefund({ id: r.id, status: 'succeeded', now: later, effects: { events: [evRefunded] } })
+        const evRefunded = event({
+          type: 'order.refunded',
+          at: later,
+          customerId: c,
+          orderId: o.id,
+          data: { number: r.number, amount: refundAmount, currency: 'CNY' },
+        })
+        await storage.settleRefund({
+          id: r.id,
+          status: 'succeeded',
+          now: later,
+          effects: { events: [evRefunded] },
+        })
       })
     }
   }

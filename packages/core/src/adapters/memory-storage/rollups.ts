@@ -19,7 +19,9 @@ export interface MemoryRollups {
 }
 
 function matches(metric: string, wanted: readonly string[]): boolean {
-  return wanted.some((w) => w === '*' || w === metric || (w.endsWith(':*') && metric.startsWith(w.slice(0, -1))))
+  return wanted.some(
+    (w) => w === '*' || w === metric || (w.endsWith(':*') && metric.startsWith(w.slice(0, -1))),
+  )
 }
 
 export function rollupOps(): RollupStorage {
@@ -73,7 +75,10 @@ export function rollupOps(): RollupStorage {
         if (day < fromDay || day > toDay || !steps.includes(step)) continue
         const id = key(step, byKey ? kk : '')
         let g = distinct.get(id)
-        if (!g) distinct.set(id, (g = { step, key: byKey ? kk : null, persons: new Set() }))
+        if (!g) {
+          g = { step, key: byKey ? kk : null, persons: new Set() }
+          distinct.set(id, g)
+        }
         g.persons.add(person)
       }
       return [...distinct.values()].map((g) => ({ step: g.step, key: g.key, people: g.persons.size }))
@@ -84,7 +89,10 @@ export function rollupOps(): RollupStorage {
       for (const b of r.buyers.values()) {
         if (b.month < fromMonth || b.month > toMonth) continue
         let c = out.get(b.month)
-        if (!c) out.set(b.month, (c = { month: b.month, buyers: 0, repeaters: 0, secondOrderMs: 0 }))
+        if (!c) {
+          c = { month: b.month, buyers: 0, repeaters: 0, secondOrderMs: 0 }
+          out.set(b.month, c)
+        }
         c.buyers += 1
         if (b.secondAt !== null) {
           c.repeaters += 1

@@ -42,8 +42,20 @@ export async function breakdown(
   const rows = new Map<string, BreakdownRow>()
   const row = (key: string) => {
     let r = rows.get(key)
-    if (!r)
-      rows.set(key, (r = { key, visits: 0, shares: 0, orders: 0, revenue: {}, reached: 0, bought: 0, conversion: 0, counts: {} }))
+    if (!r) {
+      r = {
+        key,
+        visits: 0,
+        shares: 0,
+        orders: 0,
+        revenue: {},
+        reached: 0,
+        bought: 0,
+        conversion: 0,
+        counts: {},
+      }
+      rows.set(key, r)
+    }
     return r
   }
   for (const s of sums) {
@@ -84,13 +96,21 @@ export async function series(rt: Runtime, input: AnalyticsWindow = {}): Promise<
     byDay: true,
   })
   const points = new Map(
-    daysBetween(w.from, w.to).map((day) => [day, { day, orders: 0, revenue: {}, refunds: 0, visits: 0, shares: 0 } as SeriesPoint]),
+    daysBetween(w.from, w.to).map((day) => [
+      day,
+      { day, orders: 0, revenue: {}, refunds: 0, visits: 0, shares: 0 } as SeriesPoint,
+    ]),
   )
   for (const s of sums) {
     const p = s.day ? points.get(s.day) : undefined
     if (!p) continue
     if (s.metric.startsWith('revenue:')) Object.assign(p.revenue, byCurrency([s], 'revenue'))
-    else if (s.metric === 'orders' || s.metric === 'refunds' || s.metric === 'visits' || s.metric === 'shares')
+    else if (
+      s.metric === 'orders' ||
+      s.metric === 'refunds' ||
+      s.metric === 'visits' ||
+      s.metric === 'shares'
+    )
       p[s.metric] += s.value
   }
   return [...points.values()]

@@ -7,7 +7,12 @@ function formatter(zone: string): Intl.DateTimeFormat {
   if (!f) {
     try {
       // en-CA formats dates as YYYY-MM-DD.
-      f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      f = new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      })
     } catch (cause) {
       throw loopError('analytics', 'configuration', `Unknown analytics time zone \`${zone}\`.`, { cause })
     }

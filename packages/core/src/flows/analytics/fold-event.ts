@@ -131,7 +131,8 @@ export async function foldEvent(e: LoopEventRecord, b: BatchBuilder, look: FoldL
       const sharer = str(e.data.sharerId)
       const currency = sharer ? await look.rewardCurrency(sharer, e.orderId) : null
       const amount = Number(e.data.amount)
-      if (currency && Number.isFinite(amount)) b.add(e.at, `rewards:${currency}`, -amount, [['sharer', sharer]])
+      if (currency && Number.isFinite(amount))
+        b.add(e.at, `rewards:${currency}`, -amount, [['sharer', sharer]])
       return
     }
   }

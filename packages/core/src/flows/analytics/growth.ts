@@ -98,12 +98,19 @@ export async function leaderboard(
   const range = { fromDay: w.from, toDay: w.to }
   const [people, sums] = await Promise.all([
     w.storage.countRollupPeople({ ...range, steps: ['friend_bought'], byKey: true }),
-    w.storage.sumRollups({ ...range, dim: 'sharer', metrics: ['shares', 'visits', 'orders', 'revenue:*', 'rewards:*'] }),
+    w.storage.sumRollups({
+      ...range,
+      dim: 'sharer',
+      metrics: ['shares', 'visits', 'orders', 'revenue:*', 'rewards:*'],
+    }),
   ])
   const rows = new Map<string, SharerRow>()
   const row = (id: string) => {
     let r = rows.get(id)
-    if (!r) rows.set(id, (r = { sharerId: id, shares: 0, visits: 0, buyers: 0, orders: 0, revenue: {}, rewards: {}, k: 0 }))
+    if (!r) {
+      r = { sharerId: id, shares: 0, visits: 0, buyers: 0, orders: 0, revenue: {}, rewards: {}, k: 0 }
+      rows.set(id, r)
+    }
     return r
   }
   for (const p of people) if (p.key) row(p.key).buyers = p.people

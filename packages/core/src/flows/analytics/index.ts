@@ -45,7 +45,8 @@ export function analyticsApi(rt: Runtime) {
       if (report === 'funnel') return toCsv((await api.funnel(window)).steps as never)
       if (report === 'series') return toCsv((await api.series(window)) as never)
       if (report === 'cohorts') return toCsv((await api.cohorts(window)) as never)
-      if (report === 'leaderboard') return toCsv((await api.leaderboard({ ...window, limit: 10_000 })) as never)
+      if (report === 'leaderboard')
+        return toCsv((await api.leaderboard({ ...window, limit: 10_000 })) as never)
       return toCsv((await api.breakdown({ ...window, dimension: report })) as never)
     },
   }

@@ -31,7 +31,9 @@ export async function openWindow(rt: Runtime, input: AnalyticsWindow = {}): Prom
   const zone = rt.options.analytics?.zone ?? 'UTC'
   const to = input.to === undefined ? dayOf(rt.now(), zone) : checkDay(input.to, 'to')
   const from =
-    input.from === undefined ? dayOf(Date.parse(`${to}T12:00:00Z`) - 29 * 86_400_000, zone) : checkDay(input.from, 'from')
+    input.from === undefined
+      ? dayOf(Date.parse(`${to}T12:00:00Z`) - 29 * 86_400_000, zone)
+      : checkDay(input.from, 'from')
   if (from > to) throw loopError('analytics', 'invalid_input', '`from` must not be after `to`.')
   await foldRollups({ storage, zone, maxBatches: READ_FOLD_BATCHES })
   return { storage, zone, from, to }

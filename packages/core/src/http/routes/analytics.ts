@@ -1,13 +1,29 @@
 import { loopError } from '../../errors.js'
-import { analyticsApi, type AnalyticsReport, type AnalyticsWindow, type Dimension } from '../../flows/analytics/index.js'
-import { visitorId } from '../../flows/share.js'
 import { dayOf } from '../../flows/analytics/days.js'
+import {
+  type AnalyticsReport,
+  type AnalyticsWindow,
+  analyticsApi,
+  type Dimension,
+} from '../../flows/analytics/index.js'
+import { visitorId } from '../../flows/share.js'
 import type { Runtime } from '../../loop/runtime.js'
 import { json } from '../respond.js'
 import { visitorKey } from '../session.js'
 import type { LoopHttpRoute } from './types.js'
 
-const reports = ['funnel', 'series', 'cohorts', 'leaderboard', 'sku', 'share', 'sharer', 'campaign', 'channel', 'idp']
+const reports = [
+  'funnel',
+  'series',
+  'cohorts',
+  'leaderboard',
+  'sku',
+  'share',
+  'sharer',
+  'campaign',
+  'channel',
+  'idp',
+]
 
 function windowOf(request: Request): AnalyticsWindow {
   const q = new URL(request.url).searchParams
@@ -27,11 +43,15 @@ export function analyticsRoutes(rt: Runtime): LoopHttpRoute[] {
   const authorize = rt.options.analytics?.authorize
   if (!authorize) return []
   const api = analyticsApi(rt)
-  const guarded = (path: string, read: (request: Request, params: Record<string, string>) => Promise<Response>): LoopHttpRoute => ({
+  const guarded = (
+    path: string,
+    read: (request: Request, params: Record<string, string>) => Promise<Response>,
+  ): LoopHttpRoute => ({
     method: 'GET',
     path: `/analytics${path}`,
     async handler({ request, params }) {
-      if ((await authorize(request)) !== true) throw loopError('analytics', 'forbidden', 'Not allowed to read analytics.')
+      if ((await authorize(request)) !== true)
+        throw loopError('analytics', 'forbidden', 'Not allowed to read analytics.')
       const res = await read(request, params)
       res.headers.set('cache-control', 'private, no-store')
       return res
@@ -79,7 +99,10 @@ export const trackRoutes: LoopHttpRoute[] = [
       const q = new URL(request.url).searchParams.get('path')
       const path = q && q.length <= 200 && q.startsWith('/') ? q : null
       await seen(rt, visitorId(rt, visitor.key), customerId, path)
-      return new Response(null, { status: 204, headers: visitor.setCookie ? { 'set-cookie': visitor.setCookie } : {} })
+      return new Response(null, {
+        status: 204,
+        headers: visitor.setCookie ? { 'set-cookie': visitor.setCookie } : {},
+      })
     },
   },
 ]
@@ -89,7 +112,13 @@ async function seen(rt: Runtime, visitor: string, customerId: string | null, pat
   const day = dayOf(now, rt.options.analytics?.zone ?? 'UTC')
   // One event per browser per day is all the funnel counts; the lock keeps a reloading page from
   // filling the log.
-  const { stored } = await rt.storage.cacheSet({ key: `analytics:seen:${visitor}:${day}`, value: '1', ttlMs: 86_400_000 * 2, now, ifAbsent: true })
+  const { stored } = await rt.storage.cacheSet({
+    key: `analytics:seen:${visitor}:${day}`,
+    value: '1',
+    ttlMs: 86_400_000 * 2,
+    now,
+    ifAbsent: true,
+  })
   if (!stored) return
   const events = [rt.event('visitor.seen', { visitor, path }, { customerId })]
   await rt.storage.appendEvents({ events })
