@@ -5,6 +5,7 @@ import { type AnalyticsWindow, byCurrency, openWindow, ratio } from './window.js
 
 /** The dimensions a breakdown can be asked for. */
 export const dimensions = ['sku', 'share', 'sharer', 'campaign', 'channel', 'idp'] as const
+/** A dimension rollups are kept by: `sku`, `share`, `sharer`, `campaign`, `channel` or `idp` (identity provider). */
 export type Dimension = (typeof dimensions)[number]
 
 /** One key of a dimension (a SKU, a campaign, a channel…) in a window. */

@@ -2,6 +2,12 @@
  * Quotes one CSV cell. A cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
  * `@`, a tab or a carriage return — CSV injection) is prefixed with `'` so it stays text; numbers
  * are written as numbers, so a negative amount is still a number.
+ *
+ * @example
+ * ```ts
+ * csvCell('=SUM(A1:A9)') // `"'=SUM(A1:A9)"`
+ * csvCell(-300) // '-300'
+ * ```
  */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return ''
