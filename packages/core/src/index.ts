@@ -35,6 +35,7 @@ export type {
   FoldRollupsInput,
   Funnel,
   FunnelStep,
+  FunnelStepName,
   SeriesPoint,
   SharerRow,
   Virality,

@@ -3,10 +3,10 @@ import type { Runtime } from '../../loop/runtime.js'
 import { daysBetween } from './days.js'
 import { type AnalyticsWindow, byCurrency, openWindow, ratio } from './window.js'
 
+/** A dimension rollups are kept by (`idp`: identity provider). */
+export type Dimension = 'sku' | 'share' | 'sharer' | 'campaign' | 'channel' | 'idp'
 /** The dimensions a breakdown can be asked for. */
-export const dimensions = ['sku', 'share', 'sharer', 'campaign', 'channel', 'idp'] as const
-/** A dimension rollups are kept by: `sku`, `share`, `sharer`, `campaign`, `channel` or `idp` (identity provider). */
-export type Dimension = (typeof dimensions)[number]
+export const dimensions: readonly Dimension[] = ['sku', 'share', 'sharer', 'campaign', 'channel', 'idp']
 
 /** One key of a dimension (a SKU, a campaign, a channel…) in a window. */
 export interface BreakdownRow {

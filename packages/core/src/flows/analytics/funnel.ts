@@ -1,8 +1,18 @@
 import type { Runtime } from '../../loop/runtime.js'
 import { type AnalyticsWindow, openWindow, ratio } from './window.js'
 
+/** A step of the people funnel. */
+export type FunnelStepName =
+  | 'visited'
+  | 'logged_in'
+  | 'checked_out'
+  | 'paid'
+  | 'shared'
+  | 'friend_visited'
+  | 'friend_bought'
+
 /** The funnel steps, in order. */
-export const funnelSteps = [
+export const funnelSteps: readonly FunnelStepName[] = [
   'visited',
   'logged_in',
   'checked_out',
@@ -10,11 +20,11 @@ export const funnelSteps = [
   'shared',
   'friend_visited',
   'friend_bought',
-] as const
+]
 
 /** One step of the people funnel. */
 export interface FunnelStep {
-  step: (typeof funnelSteps)[number]
+  step: FunnelStepName
   /** Distinct people (customers, or browsers before login) at this step in the window. */
   people: number
   /** `people` over the previous step's `people` (1 for the first step with people). */

@@ -9,7 +9,7 @@ import type { AnalyticsWindow } from './window.js'
 export type { BreakdownRow, Dimension, SeriesPoint } from './breakdown.js'
 export { csvCell, toCsv } from './csv.js'
 export { type FoldRollupsInput, foldRollups } from './fold.js'
-export type { Funnel, FunnelStep } from './funnel.js'
+export type { Funnel, FunnelStep, FunnelStepName } from './funnel.js'
 export type { Cohort, SharerRow, Virality } from './growth.js'
 export type { AnalyticsWindow } from './window.js'
 
