@@ -33,36 +33,59 @@ async function countEvents(loop: Loop, type: string): Promise<number> {
   }
 }
 
-/** The funnel the admin page draws: shop visits, then the loop's own counts. */
+/** The funnel the admin page draws: shop visits, then the loop's people funnel (distinct people per step). */
 export function funnelSteps(visits: number, f: Funnel): FunnelStep[] {
+  const people = (step: Funnel['steps'][number]['step']) => f.steps.find((s) => s.step === step)?.people ?? 0
   return [
     { id: 'visits', zh: '访问', en: 'Visits', count: visits },
-    { id: 'logins', zh: '登录', en: 'Logins', count: f.logins },
-    { id: 'orders', zh: '下单', en: 'Orders', count: f.orders },
-    { id: 'paid', zh: '付款', en: 'Paid', count: f.paid },
-    { id: 'shares', zh: '分享', en: 'Shares', count: f.shares },
-    { id: 'share-visits', zh: '分享访问', en: 'Share visits', count: f.shareVisits },
-    { id: 'referred', zh: '推荐订单', en: 'Referred orders', count: f.referredOrders },
+    { id: 'logins', zh: '登录', en: 'Logged in', count: people('logged_in') },
+    { id: 'orders', zh: '下单', en: 'Checked out', count: people('checked_out') },
+    { id: 'paid', zh: '付款', en: 'Paid', count: people('paid') },
+    { id: 'shares', zh: '分享', en: 'Shared', count: people('shared') },
+    { id: 'share-visits', zh: '分享访问', en: 'Friends visited', count: people('friend_visited') },
+    { id: 'referred', zh: '推荐订单', en: 'Friends bought', count: people('friend_bought') },
   ]
+}
+
+/** Share-card actions per channel, from the channel rollup. */
+async function shareActions(loop: Loop): Promise<Record<string, number>> {
+  const rows = await loop.analytics.breakdown({ dimension: 'channel', from: '1970-01-01' })
+  const out: Record<string, number> = {}
+  for (const r of rows) if (r.counts.share_actions) out[r.key] = r.counts.share_actions
+  return out
 }
 
 /** Everything the admin page shows, read through the loop's programmatic API. */
 export async function adminData(loop: Loop): Promise<AdminData> {
-  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents, actions] =
-    await Promise.all([
-      loop.orders.list({ limit: 100 }),
-      loop.notify.list({ limit: 100 }),
-      loop.notify.list({ status: 'pending', limit: 1000 }),
-      loop.notify.list({ status: 'sent', limit: 1000 }),
-      loop.notify.list({ status: 'dead', limit: 1000 }),
-      loop.shares.list({ limit: 100 }),
-      loop.rewards.list({ limit: 100 }),
-      loop.analytics.funnel(),
-      countEvents(loop, VISIT_EVENT),
-      loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
-      // The card creates the share before anyone picks a channel; its actions say which were used.
-      loop.analytics.events({ types: ['share.action'], limit: 1000 }),
-    ])
+  const [
+    orders,
+    rows,
+    pending,
+    sent,
+    dead,
+    shares,
+    rewards,
+    funnel,
+    visits,
+    visitEvents,
+    actions,
+    byChannel,
+  ] = await Promise.all([
+    loop.orders.list({ limit: 100 }),
+    loop.notify.list({ limit: 100 }),
+    loop.notify.list({ status: 'pending', limit: 1000 }),
+    loop.notify.list({ status: 'sent', limit: 1000 }),
+    loop.notify.list({ status: 'dead', limit: 1000 }),
+    loop.shares.list({ limit: 100 }),
+    loop.rewards.list({ limit: 100 }),
+    // Every day so far: the shop's whole history, as the counts were before.
+    loop.analytics.funnel({ from: '1970-01-01' }),
+    countEvents(loop, VISIT_EVENT),
+    loop.analytics.events({ types: ['share.visited'], limit: 1000 }),
+    // The card creates the share before anyone picks a channel; its actions say which were used.
+    loop.analytics.events({ types: ['share.action'], limit: 1000 }),
+    shareActions(loop),
+  ])
   const visitsByShare = new Map<string, number>()
   for (const e of visitEvents) {
     const id = String(e.data.shareId)
@@ -97,7 +120,7 @@ export async function adminData(loop: Loop): Promise<AdminData> {
     })),
     rewards,
     funnel: funnelSteps(visits, funnel),
-    shareActions: funnel.shareActions,
+    shareActions: byChannel,
     names,
   }
 }

@@ -140,6 +140,32 @@ describe('the storefront in Chromium', () => {
       referred: 1,
     })
     await shot(owner.page, 'sandbox-7-admin')
+    // The analytics page counts exactly the two purchases this test made (¥68.00 each), people not events.
+    const phone = await person(browser, shop.url, { admin: shop.adminPassword, screen: 'phone' })
+    await phone.page.goto(`${shop.url}/admin/analytics`)
+    const totals = phone.page.locator('#totals')
+    expect(await totals.locator('.orders').getAttribute('data-orders')).toBe('2')
+    expect(await totals.locator('.revenue').getAttribute('data-revenue')).toBe(String(2 * 6800))
+    const people = await phone.page
+      .locator('#funnel g[data-step]')
+      .evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-step'), Number(g.getAttribute('data-count'))]))
+    expect(Object.fromEntries(people)).toMatchObject({
+      logged_in: 2,
+      checked_out: 2,
+      paid: 2,
+      shared: 1,
+      friend_visited: 1,
+      friend_bought: 1,
+    })
+    const alice = phone.page.locator('#leaderboard tr[data-sharer="Alice"]')
+    expect(await alice.locator('.buyers').textContent()).toBe('1')
+    expect(await alice.locator('.revenue').textContent()).toBe('¥68.00')
+    expect(await phone.page.locator('#cohorts tbody tr[data-month] .buyers').textContent()).toBe('2')
+    expect(await phone.page.locator('#virality').getAttribute('data-k')).toBe('0.5')
+    const width = await phone.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
+    expect(width[0], 'the analytics page scrolls sideways on a phone').toBeLessThanOrEqual(width[1]!)
+    await shot(phone.page, 'sandbox-8-analytics-phone')
+    await phone.context.close()
     await owner.context.close()
     await a.context.close()
     await b.context.close()

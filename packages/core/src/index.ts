@@ -34,7 +34,21 @@ export * from './domain/rfm.js'
 export type * from './domain/share.js'
 export { checkDelta, checkLimit, checkStock } from './domain/stock.js'
 export * from './errors.js'
-export type { Funnel } from './flows/analytics.js'
+export type {
+  AnalyticsReport,
+  AnalyticsWindow,
+  BreakdownRow,
+  Cohort,
+  Dimension,
+  FoldRollupsInput,
+  Funnel,
+  FunnelStep,
+  FunnelStepName,
+  SeriesPoint,
+  SharerRow,
+  Virality,
+} from './flows/analytics/index.js'
+export { csvCell, foldRollups, toCsv } from './flows/analytics/index.js'
 export { builtInAudiences } from './flows/audience/built-in.js'
 export type { CustomerPage } from './flows/audience/members.js'
 export type { CheckoutResult } from './flows/checkout.js'

@@ -112,14 +112,15 @@ describe('the whole loop through loop.fetch', () => {
     expect(again.status).toBe(204)
     expect(rewardCalls).toHaveLength(1)
 
+    // The people funnel (#15): distinct people per step, not events.
     const funnel = await loop.analytics.funnel()
-    expect(funnel).toMatchObject({
-      logins: 2,
-      orders: 2,
+    expect(Object.fromEntries(funnel.steps.map((s) => [s.step, s.people]))).toMatchObject({
+      logged_in: 2,
+      checked_out: 2,
       paid: 2,
-      shares: 1,
-      shareVisits: 1,
-      referredOrders: 1,
+      shared: 1,
+      friend_visited: 1,
+      friend_bought: 1,
     })
     expect((await loop.catalog.get('duck'))?.stock).toBe(8)
   })

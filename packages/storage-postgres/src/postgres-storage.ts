@@ -16,6 +16,7 @@ import { paymentOps } from './payments.js'
 import { rateLimitOps } from './rate-limits.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
+import { rollupOps } from './rollups.js'
 import { shareOps } from './shares.js'
 
 /**
@@ -135,6 +136,7 @@ export function postgresStorage(
     ...refundOps(db),
     ...shareOps(db),
     ...rewardOps(db),
+    ...rollupOps(db),
     ...eventOps(db),
     ...outboxOps(db),
     ...cacheOps(db),

@@ -285,6 +285,42 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'analytics rollups',
+    // Issue #15: what loop.analytics reads instead of the event log. The cursor is the seq of the
+    // last folded event, moved by compare-and-set in the transaction that applies a batch.
+    sql: `
+      CREATE TABLE rollup_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        cursor INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO rollup_cursor (id, cursor) VALUES (1, 0);
+      CREATE TABLE rollup_counts (
+        dim TEXT NOT NULL,
+        day TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (dim, day, metric, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE rollup_people (
+        step TEXT NOT NULL,
+        day TEXT NOT NULL,
+        key TEXT NOT NULL,
+        person TEXT NOT NULL,
+        PRIMARY KEY (step, day, key, person)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE rollup_buyers (
+        customer_id TEXT PRIMARY KEY,
+        orders INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        month TEXT NOT NULL,
+        second_at INTEGER
+      ) STRICT;
+      CREATE INDEX rollup_buyers_month ON rollup_buyers (month);
+    `,
+  },
 ]
 
 /**

@@ -15,6 +15,7 @@ import { paymentOps } from './payments.js'
 import { rateLimitOps } from './rate-limits.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
+import { rollupOps } from './rollups.js'
 import { shareOps } from './shares.js'
 
 /** Options of {@link sqliteStorage}. */
@@ -96,6 +97,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     ...outboxOps(db),
     ...cacheOps(db),
     ...rateLimitOps(db),
+    ...rollupOps(db),
     async close() {
       if (!raw.open) return
       await db.drain()

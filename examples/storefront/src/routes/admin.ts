@@ -3,6 +3,7 @@ import { setCookie } from 'hono/cookie'
 import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminSession, isAdminRequest, sameSecret } from '../admin-auth.js'
 import { adminData } from '../admin-data.js'
 import { adminLoginPage, adminPage } from '../pages/admin.js'
+import { analyticsData, analyticsPage } from '../pages/analytics.js'
 import { pageContext, type ShopDeps } from './context.js'
 
 /**
@@ -22,6 +23,13 @@ export function adminRoutes(app: Hono, deps: ShopDeps): void {
     const [ctx, data] = await Promise.all([pageContext(deps, c), adminData(deps.loop)])
     c.header('cache-control', 'no-store')
     return c.html(adminPage(ctx, data))
+  })
+
+  app.get('/admin/analytics', async (c) => {
+    if (!isAdminRequest(deps, c)) return refuse(c, false)
+    const [ctx, data] = await Promise.all([pageContext(deps, c), analyticsData(deps.loop)])
+    c.header('cache-control', 'no-store')
+    return c.html(analyticsPage(ctx, data))
   })
 
   app.post('/admin/login', async (c) => {

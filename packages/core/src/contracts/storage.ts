@@ -8,6 +8,7 @@ import type { NewNotification, Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Payment, Refund, RefundStatus } from '../domain/order.js'
 import type { Reward, RewardStatus, Share, Visit } from '../domain/share.js'
 import type { TakeTokensInput, TakeTokensResult } from './rate-limit.js'
+import type { RollupStorage } from './rollups.js'
 
 /**
  * What a state change writes in the same transaction as the change itself: the event-log entries
@@ -55,9 +56,11 @@ export interface WebhookDelivery {
  * Failures throw `LoopError` (`out_of_stock`, `limit_exceeded`, `invalid_transition`, `conflict`,
  * `refund_exceeds_paid`, `invalid_input`, `storage_error`).
  *
+ * The rollup operations ({@link RollupStorage}) are an optional capability that `loop.analytics` needs.
+ *
  * Prove an implementation with `testStorageAdapter()` from `@loopkit/testing`.
  */
-export interface StorageAdapter {
+export interface StorageAdapter extends Partial<RollupStorage> {
   readonly name: string
 
   // ── customers ─────────────────────────────────────────────────────────────

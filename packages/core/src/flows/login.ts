@@ -14,6 +14,7 @@ import {
 } from '../security/login-state.js'
 import { resolveOnOrigin } from '../security/redirect.js'
 import { verifyShareToken } from '../security/share-token.js'
+import { visitorId } from './share.js'
 
 function identityAdapter(rt: Runtime, provider: string) {
   const adapter = rt.identity.get(provider)
@@ -149,7 +150,11 @@ export async function loginWithProfile(
   const shareId = input.shareToken ? verifyShareToken(rt.keys.share, input.shareToken) : null
   const share = shareId ? await rt.storage.getShare({ id: shareId }) : null
   const customerId = newId('cus')
-  const events = [rt.event('customer.logged_in', { provider: input.profile.provider }, { customerId })]
+  const loggedIn = {
+    provider: input.profile.provider,
+    ...(input.visitorKey ? { visitor: visitorId(rt, input.visitorKey) } : {}),
+  }
+  const events = [rt.event('customer.logged_in', loggedIn, { customerId })]
   let mergeEffects: Effects | null = null
   const { customer, created } = await rt.storage.upsertCustomer({
     id: customerId,

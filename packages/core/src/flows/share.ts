@@ -1,4 +1,5 @@
 import { newId } from '../_internal/ids.js'
+import { mac } from '../_internal/sign.js'
 import type { Effects } from '../contracts/storage.js'
 import { displayMoney } from '../domain/money.js'
 import type { Share, Visit } from '../domain/share.js'
@@ -86,7 +87,7 @@ export async function visitShare(
     events: [
       rt.event(
         'share.visited',
-        { shareId: share.id, sharerId: share.customerId },
+        { shareId: share.id, sharerId: share.customerId, visitor: visitorId(rt, input.visitorKey) },
         { customerId: input.customerId },
       ),
     ],
@@ -156,4 +157,12 @@ export async function recordClientEvent(rt: Runtime, raw: unknown, customerId: s
   }
   await rt.storage.appendEvents({ events: effects.events! })
   rt.published(effects)
+}
+
+/**
+ * The first-party visitor id analytics counts a browser by: a MAC of its visitor key, so the event
+ * log (read by plugins and exports) never holds the key that claims the browser's visits at login.
+ */
+export function visitorId(rt: Runtime, visitorKey: string): string {
+  return mac(rt.keys.share, `visitor:${visitorKey}`, 16)
 }

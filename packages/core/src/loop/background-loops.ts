@@ -1,4 +1,5 @@
 import { withDeadline } from '../_internal/deadline.js'
+import { foldRollups } from '../flows/analytics/fold.js'
 import { dispatchUntilIdle } from '../flows/dispatch-until-idle.js'
 import { expireDue } from '../flows/lifecycle.js'
 import { reconcileRefunds } from '../flows/reconcile-refunds.js'
@@ -10,6 +11,7 @@ export interface BackgroundIntervals {
   dispatchMs: number
   expiryMs: number
   refundsMs: number
+  analyticsMs: number
   tickMs: number
 }
 
@@ -58,6 +60,21 @@ export function backgroundLoops(rt: Runtime, every: BackgroundIntervals): Backgr
       run: async () => {
         const r = await reconcileRefunds(rt, { limit: refundLimit })
         return { again: r.checked >= refundLimit }
+      },
+    },
+    {
+      // Rollups for loop.analytics, folded from the event log (each storage call has a deadline).
+      name: 'analytics',
+      intervalMs: every.analyticsMs,
+      run: async () => {
+        if (!rt.storage.applyRollups) return {}
+        const batches = 10
+        const { folded } = await foldRollups({
+          storage: rt.storage,
+          zone: rt.options.analytics?.zone ?? 'UTC',
+          maxBatches: batches,
+        })
+        return { again: folded >= batches * 1000 }
       },
     },
     {

@@ -3,7 +3,8 @@ import type { Sku } from '../domain/catalog.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
-import { funnel } from '../flows/analytics.js'
+import { checkZone } from '../flows/analytics/days.js'
+import { analyticsApi } from '../flows/analytics/index.js'
 import { defineAudience, findAudience, listAudiences } from '../flows/audience/define.js'
 import {
   type CustomerPage,
@@ -59,6 +60,8 @@ export function createLoop(options: LoopOptions) {
   handler = createHandler(rt)
   let background: Background | null = null
   let unsubscribe: (() => void) | null = null
+  if (options.analytics?.zone !== undefined) checkZone(options.analytics.zone)
+  const analytics = analyticsApi(rt)
 
   const loop = {
     /** The Web-standard handler. Mount it at the path of `baseUrl`. */
@@ -228,8 +231,9 @@ export function createLoop(options: LoopOptions) {
           ...(input.customerId ? { customerId: input.customerId } : {}),
         }),
     },
+    /** People-based loop analytics read from rollups (see docs/concepts/analytics.md), and the raw event log. */
     analytics: {
-      funnel: (input: { since?: number } = {}) => funnel(rt, input),
+      ...analytics,
       events: (
         input: {
           after?: number
@@ -264,10 +268,10 @@ export function createLoop(options: LoopOptions) {
      */
     recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
     /**
-     * Runs the background work until `stop()`: the dispatcher, order expiry, refund reconciliation
-     * and the plugins' `tick` hooks, each as its own loop on its own schedule (`background` options;
-     * `intervalMs` sets them all). Committed outbox rows wake the dispatcher at once. Call `recover()` yourself
-     * at start-up.
+     * Runs the background work until `stop()`: the dispatcher, order expiry, refund reconciliation,
+     * the plugins' `tick` hooks and the analytics fold, each as its own loop on its own schedule
+     * (`background` options; `intervalMs` sets them all). Committed outbox rows wake the dispatcher
+     * at once. Call `recover()` yourself at start-up.
      */
     start(input: { intervalMs?: number } = {}) {
       if (background?.running) return
@@ -276,6 +280,7 @@ export function createLoop(options: LoopOptions) {
         dispatchMs: positive(input.intervalMs ?? o.dispatchIntervalMs, 1000),
         expiryMs: positive(input.intervalMs ?? o.expiryIntervalMs, 1000),
         refundsMs: positive(input.intervalMs ?? o.refundIntervalMs, 1000),
+        analyticsMs: positive(input.intervalMs ?? o.analyticsIntervalMs, 1000),
         tickMs: positive(input.intervalMs ?? o.tickIntervalMs, 1000),
       }
       const bg = createBackground({

@@ -26,7 +26,8 @@ type RewardData = { rewardId: string; sharerId: string; amount: number }
 /** The `data` of each event type the loop writes to its log and emits. */
 export interface LoopEventData {
   'customer.created': { provider: string; referredBy: string | null }
-  'customer.logged_in': { provider: string }
+  /** `visitor`: the browser's visitor id, as in `share.visited`, when the login came through `loop.fetch`. */
+  'customer.logged_in': { provider: string; visitor?: string }
   /** Two customers turned out to be one person (a shared unionid): `mergedId` now resolves to `survivorId`. */
   'customer.merged': { survivorId: string; mergedId: string; unionId: string }
   'order.created': { number: string; total: number; currency: string; attribution: Attribution | null }
@@ -53,8 +54,14 @@ export interface LoopEventData {
   'payment.late': { number: string; status: string; providerRef: string; amount: number }
   'webhook.rejected': { provider: string; code: string }
   'share.created': { shareId: string; skuId: string | null; channel: string | null }
-  /** `via`: `login` when a visit was claimed at login, `qr` for a scan of the share's official-account QR code. */
-  'share.visited': { shareId: string; sharerId: string; via?: 'login' | 'qr' }
+  /**
+   * `via`: `login` when a visit was claimed at login, `qr` for a scan of the share's official-account
+   * QR code. `visitor` is the browser's first-party visitor id (a MAC of its visitor cookie), for
+   * people-based analytics.
+   */
+  'share.visited': { shareId: string; sharerId: string; via?: 'login' | 'qr'; visitor?: string }
+  /** A page view the widget's `track()` reported (`POST /track`); `visitor` as in `share.visited`. */
+  'visitor.seen': { visitor: string; path: string | null }
   'share.action': { shareId: string; channel: string; sharerId: string }
   'notification.sent': NotificationData
   'notification.retry': NotificationData

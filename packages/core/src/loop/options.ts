@@ -115,6 +115,8 @@ export interface LoopOptions {
     expiryIntervalMs?: number
     /** Pause between refund-reconciliation passes (a refund is first checked once `refunds.retryAfterMs` old). Default 1 s. */
     refundIntervalMs?: number
+    /** Pause between analytics fold passes (when the storage keeps rollups). Default 1 s. */
+    analyticsIntervalMs?: number
     /** Pause between plugin `tick` passes. Default 1 s. */
     tickIntervalMs?: number
     /** Deadline of every adapter call background work makes (a send, a provider query, a hook). Default 5 s. */
@@ -159,6 +161,16 @@ export interface LoopOptions {
    * Cloudflare: `CF-Connecting-IP`). Takes precedence over `trustProxy`.
    */
   clientIp?: (request: Request) => string | null | undefined
+  /** Loop analytics (see docs/concepts/analytics.md). */
+  analytics?: {
+    /** IANA time zone the days and months of analytics are counted in. Default `UTC`. */
+    zone?: string
+    /**
+     * Mounts the `/analytics/*` routes when given: answers whether this request may read analytics
+     * (e.g. an admin session or token). Without it those routes do not exist (404).
+     */
+    authorize?: (request: Request) => boolean | Promise<boolean>
+  }
   /** Called with errors the loop contains: a throwing listener, a failing after-hook. */
   onError?: (error: unknown, where: string) => void
 }

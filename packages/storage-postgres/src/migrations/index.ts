@@ -5,6 +5,7 @@ import { purchaseLimitsAndMerges } from './0002-limits-and-merges.js'
 import { refundReconcileSchema } from './0003-refund-reconcile.js'
 import { rateLimitsSchema } from './0004-rate-limits.js'
 import { customerPoolSchema } from './0005-customer-pool.js'
+import { analyticsRollups } from './0006-analytics-rollups.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
     name: 'customer pool: follow and interaction state, RFM aggregates, audiences',
     sql: customerPoolSchema,
   },
+  { version: 6, name: 'analytics rollups', sql: analyticsRollups },
 ]
 
 /**

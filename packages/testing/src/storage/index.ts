@@ -22,6 +22,7 @@ import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
 import { rewardClawbackCases } from './reward-clawback.js'
 import { rewardCases } from './rewards.js'
+import { rollupCases } from './rollups.js'
 import { shareCases } from './shares.js'
 import { stockCases } from './stock.js'
 import { transitionCases } from './transitions.js'
@@ -79,5 +80,6 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     cacheCases(ctx)
     rateLimitCases(ctx)
     effectsCases(ctx)
+    rollupCases(ctx)
   })
 }

@@ -10,6 +10,7 @@ import { paymentOps } from './payments.js'
 import { rateLimitOps } from './rate-limits.js'
 import { refundOps } from './refunds.js'
 import { rewardOps } from './rewards.js'
+import { rollupOps } from './rollups.js'
 import { shareOps } from './shares.js'
 import { createState } from './state.js'
 
@@ -60,6 +61,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
     ...outboxOps(state),
     ...cacheOps(state),
     ...rateLimitOps(new Map()),
+    ...rollupOps(),
     async close() {},
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * Rollups: what analytics reads instead of the raw event log. A fold (in `@loopkit/core`) turns a
+ * batch of events into additive counters, presence rows (one per day, step, key and person, for
+ * distinct-people metrics) and paid purchases (for cohorts); the storage applies a batch together
+ * with the move of the fold cursor, in one transaction, so a batch is counted exactly once even
+ * when several app instances fold at the same time.
+ */
+
+/** An additive counter: `value` is added to the row `(day, metric, dim, key)`. */
+export interface RollupCount {
+  /** `YYYY-MM-DD` in the loop's analytics time zone. */
+  day: string
+  /** E.g. `orders`, `revenue:CNY`, `visits`. */
+  metric: string
+  /** The dimension: `all` (key `''`), `sku`, `share`, `sharer`, `campaign`, `channel`, `idp`. */
+  dim: string
+  key: string
+  /** May be negative (a refund nets revenue out). */
+  value: number
+}
+
+/** One person seen at one funnel step on one day; a repeat of the same row is ignored. */
+export interface RollupPresence {
+  day: string
+  /** E.g. `visited`, `logged_in`, `paid`, `friend_bought`. */
+  step: string
+  /** `''`, or what the step is counted per (the sharer of `friend_bought`). */
+  key: string
+  /** A customer id, or `v:<visitor id>` for a browser not logged in. */
+  person: string
+}
+
+/**
+ * A paid order, for the repurchase cohorts: a customer's earliest paid order sets their cohort, and
+ * the second earliest their time to second order, whatever order the purchases arrive in.
+ */
+export interface RollupPurchase {
+  customerId: string
+  at: number
+  /** `YYYY-MM` of `at` in the analytics time zone. */
+  month: string
+}
+
+/** What one fold step writes. */
+export interface RollupBatch {
+  counts: RollupCount[]
+  people: RollupPresence[]
+  /** In event order. */
+  purchases: RollupPurchase[]
+}
+
+/** A summed counter; `day` is `null` unless the sum was asked `byDay`. */
+export interface RollupSum {
+  day: string | null
+  metric: string
+  key: string
+  value: number
+}
+
+/** Distinct people at a step; `key` is `null` unless counted `byKey`. */
+export interface RollupPeople {
+  step: string
+  key: string | null
+  people: number
+}
+
+/** One monthly cohort: customers whose first paid order fell in `month`. */
+export interface RollupCohort {
+  month: string
+  buyers: number
+  /** Of them, how many paid a second order (at any later time). */
+  repeaters: number
+  /** Sum over the repeaters of the time from first to second paid order, in ms. */
+  secondOrderMs: number
+}
+
+/**
+ * The rollup operations of a storage adapter: an optional capability (an adapter without them
+ * cannot serve `loop.analytics`). Proven by the rollup cases of `testStorageAdapter()`.
+ */
+export interface RollupStorage {
+  /** The seq of the last event folded (0 before the first fold). */
+  rollupCursor(input: Record<string, never>): Promise<{ cursor: number }>
+  /**
+   * Applies `batch` and moves the cursor from `from` to `to` in one transaction, only if the
+   * cursor is still `from` (compare-and-set). Otherwise changes nothing: `applied: false`.
+   * Presence rows already present are skipped; a purchase earlier than a customer's first becomes
+   * their first (moving their cohort), and the old first their second.
+   */
+  applyRollups(input: { from: number; to: number; batch: RollupBatch }): Promise<{ applied: boolean }>
+  /**
+   * Sums counters of `dim` over days `fromDay..toDay` (inclusive), per metric and key (and day).
+   * A metric ending in `:*` stands for every metric with that prefix (`revenue:*`), `*` for all.
+   */
+  sumRollups(input: {
+    fromDay: string
+    toDay: string
+    metrics: string[]
+    dim: string
+    byDay?: boolean
+  }): Promise<RollupSum[]>
+  /** Distinct persons per step over `fromDay..toDay` (inclusive), across keys or per key. */
+  countRollupPeople(input: {
+    fromDay: string
+    toDay: string
+    steps: string[]
+    byKey?: boolean
+  }): Promise<RollupPeople[]>
+  /** The cohorts of months `fromMonth..toMonth` (inclusive), oldest first. */
+  rollupCohorts(input: { fromMonth: string; toMonth: string }): Promise<RollupCohort[]>
+}
