@@ -154,7 +154,13 @@ describe('WeChat Pay answers (correctly signed, wrong shape)', () => {
   it('a prepay answer whose prepay_id is a number is refused', async () => {
     sim.pay.reshapeNext({ path: '/v3/pay/transactions/jsapi', change: () => ({ prepay_id: 123 }) })
     const error = await caught(
-      adapter().createPayment({ order: order(sim), customer, method: 'jsapi', notifyUrl }),
+      adapter().createPayment({
+        order: order(sim),
+        customer,
+        method: 'jsapi',
+        notifyUrl,
+        description: 'duck',
+      }),
     )
     expectShapeError(error, 'WeChat Pay jsapi prepay', 'prepay_id', false)
   })
@@ -162,7 +168,7 @@ describe('WeChat Pay answers (correctly signed, wrong shape)', () => {
   it('a query answer with an unknown trade_state is refused (retryable)', async () => {
     const a = adapter()
     const o = order(sim)
-    await a.createPayment({ order: o, customer, method: 'jsapi', notifyUrl })
+    await a.createPayment({ order: o, customer, method: 'jsapi', notifyUrl, description: 'duck' })
     sim.pay.reshapeNext({
       path: '/v3/pay/transactions/out-trade-no/',
       change: (json) => ({ ...(json as object), trade_state: 'MAYBE' }),
@@ -183,7 +189,7 @@ describe('WeChat Pay answers (correctly signed, wrong shape)', () => {
   it('a refund answer with a fractional amount is refused', async () => {
     const a = adapter()
     const o = order(sim)
-    await a.createPayment({ order: o, customer, method: 'jsapi', notifyUrl })
+    await a.createPayment({ order: o, customer, method: 'jsapi', notifyUrl, description: 'duck' })
     await sim.pay.payOrder({ outTradeNo: o.number })
     const refund: Refund = {
       id: 'ref_1',

@@ -1,9 +1,9 @@
 import { defined } from '../_internal/defined.js'
 import type { Consent, Customer, IdentityProfile } from '../domain/customer.js'
 import type { Runtime } from '../loop/runtime.js'
-import { parseInput } from '../schemas.js'
 import { recordId } from '../schemas/common.js'
 import { consentGrantInput, customerLoginInput, customerTagInput } from '../schemas/customers.js'
+import { parseInput } from '../schemas.js'
 import { loginWithProfile } from './login.js'
 
 // The host app's own calls (`loop.customers.*`) get the same checks as HTTP bodies: a bad input is

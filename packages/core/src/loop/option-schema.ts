@@ -59,14 +59,12 @@ export const loopOptionsSchema = z.object({
       templates: z.optional(z.record(z.string(), fn)),
       maxAttempts: positiveInt,
       backoff: z.optional(
-        z
-          .object({ baseMs: z.nonoptional(positiveInt), maxMs: z.nonoptional(positiveInt) })
-          .check(
-            z.refine((b) => b.baseMs <= b.maxMs, {
-              message: 'baseMs must not exceed maxMs',
-              path: ['maxMs'],
-            }),
-          ),
+        z.object({ baseMs: z.nonoptional(positiveInt), maxMs: z.nonoptional(positiveInt) }).check(
+          z.refine((b) => b.baseMs <= b.maxMs, {
+            message: 'baseMs must not exceed maxMs',
+            path: ['maxMs'],
+          }),
+        ),
       ),
       batchSize: positiveInt,
       leaseMs: positiveInt,

@@ -1,5 +1,5 @@
 import { isLoopError, requiredOptionError, type StorageAdapter } from '@loopkit/core'
-import { parseAnswer } from '../_internal/answer.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
 import { ticketAnswer, tokenAnswer } from './answers.js'
 import { cachedValue, ttlFor } from './cached-value.js'
 import { TOKEN_ERRCODES } from './errors.js'

@@ -1,8 +1,9 @@
-import * as z from 'zod/mini'
+import { answerSchema as z } from '@loopkit/core'
 
 // The JSON answers of the api.weixin.qq.com calls the adapters read, as WeChat documents them.
-// zod/mini (the package's size budget); `z.object` keeps the fields read and drops the rest, so a
-// field WeChat adds later changes nothing. Error answers (`errcode` ≠ 0) never reach these.
+// Built with core's zod/mini (`answerSchema`), so this package ships no second copy of zod.
+// `z.object` keeps the fields read and drops the rest, so a field WeChat adds later changes
+// nothing. Error answers (`errcode` ≠ 0) never reach these.
 
 const nonEmpty = z.string().check(z.minLength(1))
 const seconds = z.int().check(z.minimum(1))

@@ -5,7 +5,7 @@ import {
   loopError,
   requiredOptionError,
 } from '@loopkit/core'
-import { parseAnswer } from '../_internal/answer.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
 import { oauthAnswer, userinfoAnswer } from './answers.js'
 import { type FetchLike, wechatHttp } from './http.js'
 

@@ -6,7 +6,7 @@ import {
   type MessagingAdapter,
   type RenderedMessage,
 } from '@loopkit/core'
-import { parseAnswer } from '../_internal/answer.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
 import type { WechatAccessToken } from './access-token.js'
 import { sendAnswer } from './answers.js'
 import { checkTemplates, renderTemplate, type WechatTemplate } from './templates.js'

@@ -6,7 +6,7 @@ import {
   requiredOptionError,
   type StorageAdapter,
 } from '@loopkit/core'
-import { parseAnswer } from '../_internal/answer.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
 import { sessionAnswer } from './answers.js'
 import { type FetchLike, wechatHttp } from './http.js'
 

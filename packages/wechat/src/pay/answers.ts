@@ -1,8 +1,9 @@
-import * as z from 'zod/mini'
+import { answerSchema as z } from '@loopkit/core'
 
 // The JSON answers of the WeChat Pay API v3 calls the adapter reads (after their signature is
-// verified), as WeChat documents them. zod/mini (the package's size budget); `z.object` keeps the
-// fields read and drops the rest, so a field WeChat adds later changes nothing.
+// verified), as WeChat documents them. Built with core's zod/mini (`answerSchema`), so this
+// package ships no second copy of zod. `z.object` keeps the fields read and drops the rest, so a
+// field WeChat adds later changes nothing.
 
 const nonEmpty = z.string().check(z.minLength(1))
 const fen = z.int().check(z.minimum(0))

@@ -1,7 +1,7 @@
 import type { ProviderPayment } from '@loopkit/core'
 import { isLoopError } from '@loopkit/core'
-import { parseAnswer } from '../_internal/answer.js'
 import { wechatError } from '../_internal/errors.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
 import { transactionAnswer } from './answers.js'
 import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'

@@ -1,6 +1,6 @@
 import type { RefundInput, RefundOutput } from '@loopkit/core'
-import { parseAnswer } from '../_internal/answer.js'
 import { wechatError } from '../_internal/errors.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
 import { refundAnswer } from './answers.js'
 import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
