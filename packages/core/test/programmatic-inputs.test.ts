@@ -157,7 +157,7 @@ describe('createLoop options are checked at start-up as configuration errors', (
     [
       'a template that is not a function',
       { notifications: { templates: { 'order.paid': 'Paid!' } } },
-      /templates\.order\.paid/,
+      /`notifications\.templates`: must map topics to functions/,
     ],
     ['a background interval of zero', { background: { tickIntervalMs: 0 } }, /`background\.tickIntervalMs`/],
     ['a trustProxy of -1', { trustProxy: -1 }, /`trustProxy`/],
