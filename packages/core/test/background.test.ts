@@ -273,8 +273,12 @@ describe('withDeadline', () => {
   })
 
   it('refuses a background interval or a channel limit that is not a positive number', () => {
-    const { loop } = realLoop({ background: { dispatchIntervalMs: 0 } })
-    expect(() => loop.start()).toThrow(/positive number/)
+    // Checked at createLoop since issue #14.8, not at start(): a typo fails at boot.
+    expect(() => realLoop({ background: { dispatchIntervalMs: 0 } })).toThrow(
+      expect.objectContaining({ code: 'configuration' }),
+    )
+    const { loop } = realLoop()
+    expect(() => loop.start({ intervalMs: 0 })).toThrow(expect.objectContaining({ code: 'invalid_input' }))
     expect(() => realLoop({ notifications: { channels: { console: { perMinute: -5 } } } })).toThrow(
       expect.objectContaining({ code: 'configuration' }),
     )

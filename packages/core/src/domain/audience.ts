@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 /** An inclusive range; a bound left out is open. */
 export interface Range {
@@ -67,33 +67,35 @@ export interface Audience {
 /** A filter's nesting and size are bounded, so a stored audience compiles to a reasonable query. */
 export const audienceLimits = { depth: 8, nodes: 64 } as const
 
-const text = z.string().min(1).max(128)
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
-const days = z.number().positive().max(36_500)
-const instant = z.number().int().min(0).max(8.64e15)
-const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
-const range = { min: count.optional(), max: count.optional() }
+// zod/mini, like every core schema (core's bundle budget).
+const text = z.string().check(z.minLength(1), z.maxLength(128))
+const count = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER))
+const days = z.number().check(z.positive(), z.maximum(36_500))
+const instant = z.int().check(z.minimum(0), z.maximum(8.64e15))
+const currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY'))
+const range = { min: z.optional(count), max: z.optional(count) }
+const list = () => z.array(node).check(z.maxLength(audienceLimits.nodes))
 
-const node = z.lazy(
-  (): z.ZodType<AudienceFilter> =>
+const node: z.ZodMiniType<AudienceFilter> = z.lazy(
+  () =>
     z.union([
-      z.object({ all: z.array(node).max(audienceLimits.nodes) }).strict(),
-      z.object({ any: z.array(node).max(audienceLimits.nodes) }).strict(),
-      z.object({ not: node }).strict(),
-      z.object({ tag: text }).strict(),
-      z.object({ followed: z.boolean() }).strict(),
-      z.object({ unfollowed: z.literal(true) }).strict(),
-      z.object({ provider: text }).strict(),
-      z.object({ consent: z.object({ channel: text, topic: text }).strict() }).strict(),
-      z.object({ lastOrderWithinDays: days }).strict(),
-      z.object({ orders: z.object(range).strict() }).strict(),
-      z.object({ spent: z.object({ ...range, currency }).strict() }).strict(),
-      z.object({ referrals: z.object(range).strict() }).strict(),
-      z.object({ rewards: z.object({ ...range, currency }).strict() }).strict(),
-      z.object({ interactedWithinDays: days }).strict(),
-      z.object({ createdAfter: instant }).strict(),
-      z.object({ createdBefore: instant }).strict(),
-    ]) as z.ZodType<AudienceFilter>,
+      z.strictObject({ all: list() }),
+      z.strictObject({ any: list() }),
+      z.strictObject({ not: node }),
+      z.strictObject({ tag: text }),
+      z.strictObject({ followed: z.boolean() }),
+      z.strictObject({ unfollowed: z.literal(true) }),
+      z.strictObject({ provider: text }),
+      z.strictObject({ consent: z.strictObject({ channel: text, topic: text }) }),
+      z.strictObject({ lastOrderWithinDays: days }),
+      z.strictObject({ orders: z.strictObject(range) }),
+      z.strictObject({ spent: z.strictObject({ ...range, currency }) }),
+      z.strictObject({ referrals: z.strictObject(range) }),
+      z.strictObject({ rewards: z.strictObject({ ...range, currency }) }),
+      z.strictObject({ interactedWithinDays: days }),
+      z.strictObject({ createdAfter: instant }),
+      z.strictObject({ createdBefore: instant }),
+    ]) as unknown as z.ZodMiniType<AudienceFilter>,
 )
 
 /** Depth and node count of a filter tree. */
@@ -116,13 +118,15 @@ function measure(f: AudienceFilter, depth = 1): { depth: number; nodes: number }
  * audienceFilterSchema.parse({ any: [{ tag: 'vip' }, { orders: { min: 3 } }] })
  * ```
  */
-export const audienceFilterSchema: z.ZodType<AudienceFilter> = node.superRefine((f, ctx) => {
-  const m = measure(f)
-  if (m.depth > audienceLimits.depth)
-    ctx.addIssue({ code: 'custom', message: `nests deeper than ${audienceLimits.depth}` })
-  if (m.nodes > audienceLimits.nodes)
-    ctx.addIssue({ code: 'custom', message: `has more than ${audienceLimits.nodes} nodes` })
-}) as z.ZodType<AudienceFilter>
+export const audienceFilterSchema: z.ZodMiniType<AudienceFilter> = node.check(
+  z.superRefine((f, ctx) => {
+    const m = measure(f)
+    if (m.depth > audienceLimits.depth)
+      ctx.addIssue({ code: 'custom', message: `nests deeper than ${audienceLimits.depth}`, input: f })
+    if (m.nodes > audienceLimits.nodes)
+      ctx.addIssue({ code: 'custom', message: `has more than ${audienceLimits.nodes} nodes`, input: f })
+  }),
+)
 
 /** One day in milliseconds: "within days" filters compare against `now − days × DAY_MS`. */
 export const DAY_MS = 86_400_000

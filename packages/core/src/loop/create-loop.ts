@@ -1,3 +1,4 @@
+import { defined } from '../_internal/defined.js'
 import type { Audience, AudienceFilter } from '../domain/audience.js'
 import type { Sku } from '../domain/catalog.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
@@ -16,16 +17,33 @@ import {
 import { setTimeZone } from '../flows/audience/time-zone.js'
 import { adjustStock, putSku, setStock } from '../flows/catalog.js'
 import { type CheckoutResult, checkout } from '../flows/checkout.js'
+import { getCustomer, grantConsent, loginCustomer, tagCustomer } from '../flows/customers.js'
 import { type DispatchInput, type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
 import { recoverHooks } from '../flows/hooks.js'
-import { cancelOrder, expireDue, fulfilOrder, reconcile } from '../flows/lifecycle.js'
-import { beginLogin, loginWithProfile } from '../flows/login.js'
+import { cancelOrder, expireDue, fulfilOrder } from '../flows/lifecycle.js'
+import { beginLogin } from '../flows/login.js'
+import {
+  getOrder,
+  getOrderByNumber,
+  listEvents,
+  listNotifications,
+  listOrders,
+  listRefunds,
+  listRewards,
+  listShares,
+  reconcileOrder,
+} from '../flows/queries.js'
 import { type RefundReconcileResult, reconcileRefunds } from '../flows/reconcile-refunds.js'
 import { createRefund } from '../flows/refund.js'
 import { createShare, shareCard, visitShare } from '../flows/share.js'
 import { handleWebhook } from '../flows/webhook.js'
 import { createHandler } from '../http/handler.js'
 import { loginBindingCookie } from '../http/session.js'
+import { recordId } from '../schemas/common.js'
+import { loginBeginInput } from '../schemas/customers.js'
+import { dispatchInput, orderRef, passInput, startInput, webhookInput } from '../schemas/orders.js'
+import { shareCardInput, shareVisitInput, sinceInput } from '../schemas/shares.js'
+import { parseInput } from '../schemas.js'
 import { bindingDigest, bindingValue } from '../security/login-binding.js'
 import { type Background, createBackground } from './background.js'
 import { backgroundLoops, runTickHooks } from './background-loops.js'
@@ -77,7 +95,7 @@ export function createLoop(options: LoopOptions) {
        * so calling it on every boot is safe. Validated: `invalid_input` for a bad price, currency or title.
        */
       put: (sku: Sku): Promise<Sku> => putSku(rt, sku),
-      get: (id: string) => rt.storage.getSku({ id }),
+      get: (id: string) => rt.storage.getSku({ id: parseInput(recordId, id, 'catalog') }),
       list: () => rt.storage.listSkus({ activeOnly: true }),
       /**
        * Sets the units available to sell (`null`: stop tracking). Units held by pending orders are
@@ -88,30 +106,13 @@ export function createLoop(options: LoopOptions) {
       adjustStock: (input: { id: string; delta: number }): Promise<Sku> => adjustStock(rt, input),
     },
     customers: {
-      get: (id: string) => rt.storage.getCustomer({ id }),
+      get: (id: string) => getCustomer(rt, id),
       /** Logs in a verified profile from the host app's own login (no redirect). */
-      login: (input: { profile: IdentityProfile; shareToken?: string | null }) =>
-        loginWithProfile(rt, {
-          profile: input.profile,
-          shareToken: input.shareToken ?? null,
-          visitorKey: null,
-        }),
-      tag: (input: { id: string; add?: string[]; remove?: string[] }) =>
-        rt.storage.updateCustomer({
-          id: input.id,
-          ...(input.add ? { addTags: input.add } : {}),
-          ...(input.remove ? { removeTags: input.remove } : {}),
-          now: rt.now(),
-        }),
+      login: (input: { profile: IdentityProfile; shareToken?: string | null }) => loginCustomer(rt, input),
+      tag: (input: { id: string; add?: string[]; remove?: string[] }) => tagCustomer(rt, input),
       /** Records a consent (e.g. a mini-program subscribe acceptance): `count` sends, or null for uncounted. */
       grantConsent: (input: { customerId: string; channel: string; topic: string; count: number | null }) =>
-        rt.storage.changeConsent({
-          customerId: input.customerId,
-          channel: input.channel,
-          topic: input.topic,
-          change: { grant: input.count },
-          now: rt.now(),
-        }),
+        grantConsent(rt, input),
       /**
        * A page of the customers matching `where` (everyone without it), in id order (newest last);
        * pass `next` back as `after`. `limit` defaults to 100, at most 1,000. Evaluated by the storage
@@ -155,6 +156,7 @@ export function createLoop(options: LoopOptions) {
         returnTo?: string
         shareToken?: string | null
       }): Promise<{ url: string; setCookie: string }> => {
+        parseInput(loginBeginInput, input, 'login')
         const binding = bindingValue(undefined)
         const url = await beginLogin(rt, {
           provider: input.provider,
@@ -168,26 +170,17 @@ export function createLoop(options: LoopOptions) {
     /** Creates an order (reserving stock) and asks the provider how the buyer pays it. */
     checkout: (input: Parameters<typeof checkout>[1]): Promise<CheckoutResult> => checkout(rt, input),
     orders: {
-      get: (id: string): Promise<Order | null> => rt.storage.getOrder({ id }),
-      getByNumber: (number: string) => rt.storage.getOrderByNumber({ number }),
+      get: (id: string): Promise<Order | null> => getOrder(rt, id),
+      getByNumber: (number: string) => getOrderByNumber(rt, number),
       list: (input: { customerId?: string; status?: OrderStatus; limit?: number } = {}) =>
-        rt.storage.listOrders({
-          limit: input.limit ?? 50,
-          ...(input.customerId ? { customerId: input.customerId } : {}),
-          ...(input.status ? { status: input.status } : {}),
-        }),
-      fulfil: (input: { orderId: string }) => fulfilOrder(rt, input),
-      cancel: (input: { orderId: string }) => cancelOrder(rt, input),
+        listOrders(rt, input),
+      fulfil: (input: { orderId: string }) => fulfilOrder(rt, parseInput(orderRef, input, 'orders')),
+      cancel: (input: { orderId: string }) => cancelOrder(rt, parseInput(orderRef, input, 'orders')),
       /** Expires unpaid orders past their time, releasing stock (after asking the provider). */
-      expireDue: (input: { limit?: number } = {}) => expireDue(rt, input),
+      expireDue: (input: { limit?: number } = {}) =>
+        expireDue(rt, defined(parseInput(passInput, input, 'orders'))),
       /** Asks the provider about a pending order whose webhook never came, and about its pending refunds. */
-      reconcile: async (input: { orderId: string }) => {
-        const order = await rt.storage.getOrder({ id: input.orderId })
-        if (!order) throw loopError('orders', 'not_found', `No order \`${input.orderId}\`.`)
-        await reconcile(rt, order)
-        await reconcileRefunds(rt, { orderId: order.id })
-        return rt.storage.getOrder({ id: input.orderId })
-      },
+      reconcile: (input: { orderId: string }) => reconcileOrder(rt, input),
     },
     refunds: {
       create: (input: {
@@ -196,40 +189,37 @@ export function createLoop(options: LoopOptions) {
         reason?: string
         idempotencyKey?: string
       }): Promise<Refund> => createRefund(rt, input),
-      list: (input: { orderId: string }) => rt.storage.listRefunds(input),
+      list: (input: { orderId: string }) => listRefunds(rt, input),
       /**
        * Finishes refunds left pending (a provider call that failed or timed out, a notice that never
        * came): asks the provider, settles final answers, re-sends unknown ones under the same number.
        * `start()` runs it in the background.
        */
       reconcile: (input: { limit?: number } = {}): Promise<RefundReconcileResult> =>
-        reconcileRefunds(rt, input),
+        reconcileRefunds(rt, defined(parseInput(passInput, input, 'refund'))),
     },
     webhooks: {
       /** The webhook inbox, for hosts that route webhooks themselves. */
-      handle: (input: { provider: string; request: Request }) => handleWebhook(rt, input),
+      handle: (input: { provider: string; request: Request }) =>
+        handleWebhook(rt, parseInput(webhookInput, input, 'webhook')),
     },
     notify: {
       /** One dispatcher pass over the outbox: claims a batch, sends it within each channel's limits, records the outcomes. */
-      dispatch: (input: DispatchInput = {}): Promise<DispatchResult> => dispatchNotifications(rt, input),
+      dispatch: (input: DispatchInput = {}): Promise<DispatchResult> =>
+        dispatchNotifications(rt, defined(parseInput(dispatchInput, input, 'notify'))),
       list: (input: { customerId?: string; status?: 'pending' | 'sent' | 'dead'; limit?: number } = {}) =>
-        rt.storage.listNotifications({
-          limit: input.limit ?? 50,
-          ...(input.customerId ? { customerId: input.customerId } : {}),
-          ...(input.status ? { status: input.status } : {}),
-        }),
+        listNotifications(rt, input),
     },
     shares: {
       create: (input: { customerId: string; skuId?: string | null; channel?: string | null }) =>
         createShare(rt, input),
-      card: (input: { token: string }) => shareCard(rt, input),
+      card: (input: { token: string }) => shareCard(rt, parseInput(shareCardInput, input, 'share')),
       visit: (input: { token: string; visitorKey: string; customerId?: string | null }) =>
-        visitShare(rt, { ...input, customerId: input.customerId ?? null }),
-      list: (input: { customerId?: string; limit?: number } = {}) =>
-        rt.storage.listShares({
-          limit: input.limit ?? 50,
-          ...(input.customerId ? { customerId: input.customerId } : {}),
+        visitShare(rt, {
+          ...parseInput(shareVisitInput, input, 'share'),
+          customerId: input.customerId ?? null,
         }),
+      list: (input: { customerId?: string; limit?: number } = {}) => listShares(rt, input),
     },
     /** People-based loop analytics read from rollups (see docs/concepts/analytics.md), and the raw event log. */
     analytics: {
@@ -242,7 +232,7 @@ export function createLoop(options: LoopOptions) {
           orderId?: string
           limit?: number
         } = {},
-      ) => rt.storage.listEvents({ ...input, limit: input.limit ?? 100 }),
+      ) => listEvents(rt, input),
     },
     rewards: {
       list: (
@@ -252,13 +242,7 @@ export function createLoop(options: LoopOptions) {
           status?: 'held' | 'released' | 'clawed_back'
           limit?: number
         } = {},
-      ) =>
-        rt.storage.listRewards({
-          limit: input.limit ?? 100,
-          ...(input.sharerId ? { sharerId: input.sharerId } : {}),
-          ...(input.orderId ? { orderId: input.orderId } : {}),
-          ...(input.status ? { status: input.status } : {}),
-        }),
+      ) => listRewards(rt, input),
     },
     /** Runs the plugins' periodic work once (e.g. releasing held rewards), each hook under the adapter deadline. `start()` runs it on its own schedule. */
     tick: () => runTickHooks(rt),
@@ -266,7 +250,8 @@ export function createLoop(options: LoopOptions) {
      * Re-runs work a crash or a failing write cut short after a committed change (the `orderPaid`
      * after-hooks of paid orders). Safe to call any time; call it at start-up.
      */
-    recover: (input: { since?: number } = {}) => recoverHooks(rt, input),
+    recover: (input: { since?: number } = {}) =>
+      recoverHooks(rt, defined(parseInput(sinceInput, input, 'loop'))),
     /**
      * Runs the background work until `stop()`: the dispatcher, order expiry, refund reconciliation,
      * the plugins' `tick` hooks and the analytics fold, each as its own loop on its own schedule
@@ -274,6 +259,7 @@ export function createLoop(options: LoopOptions) {
      * at once. Call `recover()` yourself at start-up.
      */
     start(input: { intervalMs?: number } = {}) {
+      parseInput(startInput, input, 'loop')
       if (background?.running) return
       const o = options.background ?? {}
       const every = {

@@ -11,13 +11,14 @@ import type { PaymentAdapter } from '../contracts/payment.js'
 import type { LoopContext, LoopPlugin } from '../contracts/plugin.js'
 import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
-import { loopError, requiredOptionError } from '../errors.js'
+import { loopError } from '../errors.js'
 import { outboxFor } from '../flows/outbox.js'
 import { scanShare } from '../flows/share-scan.js'
 import { describeOptionValue } from '../security/option-value.js'
 import { type RateLimits, resolveRateLimits } from '../security/rate-limit/limits.js'
 import { defaultTemplates } from './default-templates.js'
 import { createEmitter, type LoopEmitter, type LoopEventData, type LoopEventType } from './events.js'
+import { checkLoopOptions } from './option-schema.js'
 import type { LoopOptions, NotificationTemplate, NotificationTopic } from './options.js'
 
 /** Everything the flows share: resolved options, adapters by id, keys, clock, emitter. */
@@ -117,13 +118,7 @@ export function createRuntime(
   options: LoopOptions,
   handle: (request: Request) => Promise<Response>,
 ): Runtime {
-  if (!options || typeof options !== 'object') throw requiredOptionError('loop', 'secret')
-  if (typeof options.secret !== 'string' || options.secret.length === 0)
-    throw requiredOptionError('loop', 'secret')
-  if (options.secret.length < 32)
-    throw loopError('loop', 'configuration', 'Option `secret` must be at least 32 characters.')
-  if (typeof options.baseUrl !== 'string' || options.baseUrl.length === 0)
-    throw requiredOptionError('loop', 'baseUrl')
+  checkLoopOptions(options)
   let baseUrl: URL
   try {
     baseUrl = new URL(options.baseUrl)

@@ -1,4 +1,6 @@
-import { isLoopError, loopError, requiredOptionError, type StorageAdapter } from '@loopkit/core'
+import { isLoopError, requiredOptionError, type StorageAdapter } from '@loopkit/core'
+import { parseAnswer } from '../_internal/parse-answer.js'
+import { ticketAnswer, tokenAnswer } from './answers.js'
 import { cachedValue, ttlFor } from './cached-value.js'
 import { TOKEN_ERRCODES } from './errors.js'
 import { type FetchLike, type WechatCall, wechatHttp } from './http.js'
@@ -43,23 +45,6 @@ export interface WechatAccessToken {
   call<T extends object>(input: Omit<WechatCall, 'secrets'>): Promise<T>
 }
 
-interface TokenAnswer {
-  access_token?: unknown
-  expires_in?: unknown
-}
-
-interface TicketAnswer {
-  ticket?: unknown
-  expires_in?: unknown
-}
-
-function fresh(value: unknown, expiresIn: unknown, what: string): { value: string; ttlMs: number } {
-  if (typeof value !== 'string' || value === '' || typeof expiresIn !== 'number') {
-    throw loopError('wechat', 'provider_error', `WeChat answered without a ${what}.`, { retryable: true })
-  }
-  return { value, ttlMs: ttlFor(expiresIn) }
-}
-
 /**
  * The basic access_token of an official account or mini-program, shared through the loop's
  * storage cache by every instance and refreshed single-flight (a lease in the cache), so a fleet
@@ -88,16 +73,25 @@ export function wechatAccessToken(options: WechatAccessTokenOptions): WechatAcce
     async load() {
       const body =
         mode === 'stable'
-          ? await http.call<TokenAnswer>({
+          ? await http.call({
               method: 'POST',
               path: 'cgi-bin/stable_token',
               json: { grant_type: 'client_credential', appid, secret, force_refresh: false },
             })
-          : await http.call<TokenAnswer>({
+          : await http.call({
               path: 'cgi-bin/token',
               query: { grant_type: 'client_credential', appid, secret },
             })
-      return fresh(body.access_token, body.expires_in, 'access_token')
+      // A malformed answer is a WeChat hiccup, not a verdict: the next caller may try again.
+      const answer = parseAnswer(
+        tokenAnswer,
+        body,
+        `cgi-bin/${mode === 'stable' ? 'stable_token' : 'token'}`,
+        {
+          retryable: true,
+        },
+      )
+      return { value: answer.access_token, ttlMs: ttlFor(answer.expires_in) }
     },
   })
 
@@ -128,8 +122,9 @@ export function wechatAccessToken(options: WechatAccessTokenOptions): WechatAcce
     key: `wechat:jsapi-ticket:${appid}`,
     label: 'WeChat jsapi_ticket',
     async load() {
-      const body = await call<TicketAnswer>({ path: 'cgi-bin/ticket/getticket', query: { type: 'jsapi' } })
-      return fresh(body.ticket, body.expires_in, 'ticket')
+      const body = await call({ path: 'cgi-bin/ticket/getticket', query: { type: 'jsapi' } })
+      const answer = parseAnswer(ticketAnswer, body, 'cgi-bin/ticket/getticket', { retryable: true })
+      return { value: answer.ticket, ttlMs: ttlFor(answer.expires_in) }
     },
   })
 

@@ -5,6 +5,8 @@ import {
   loopError,
   requiredOptionError,
 } from '@loopkit/core'
+import { parseAnswer } from '../_internal/parse-answer.js'
+import { oauthAnswer, userinfoAnswer } from './answers.js'
 import { type FetchLike, wechatHttp } from './http.js'
 
 /** `snsapi_base`: silent, openid only. `snsapi_userinfo`: a consent page, then nickname and avatar. */
@@ -25,20 +27,6 @@ export interface WechatLoginOptions {
   authorizeBaseUrl?: string
   fetch?: FetchLike
   lang?: 'zh_CN' | 'zh_TW' | 'en'
-}
-
-interface OAuthAnswer {
-  access_token: string
-  openid: string
-  scope?: string
-  unionid?: string
-  is_snapshotuser?: number
-}
-
-interface UserinfoAnswer {
-  nickname?: string
-  headimgurl?: string
-  unionid?: string
 }
 
 const SCOPES: ReadonlySet<string> = new Set(['snsapi_base', 'snsapi_userinfo'])
@@ -102,13 +90,14 @@ export function wechatLogin(options: WechatLoginOptions): IdentityAdapter {
 
     async exchangeCode({ code }) {
       if (!code) throw loopError('wechat', 'unauthorized', 'The login code is missing.')
-      const token = await http.call<OAuthAnswer>({
-        path: 'sns/oauth2/access_token',
-        query: { appid, secret, code, grant_type: 'authorization_code' },
-      })
-      if (typeof token.openid !== 'string' || !token.openid) {
-        throw loopError('wechat', 'provider_error', 'sns/oauth2/access_token answered without an openid.')
-      }
+      const token = parseAnswer(
+        oauthAnswer,
+        await http.call({
+          path: 'sns/oauth2/access_token',
+          query: { appid, secret, code, grant_type: 'authorization_code' },
+        }),
+        'sns/oauth2/access_token',
+      )
       const profile: IdentityProfile = { provider: id, subject: token.openid }
       if (token.unionid) profile.unionId = token.unionid
       if (token.is_snapshotuser === 1) {
@@ -117,11 +106,15 @@ export function wechatLogin(options: WechatLoginOptions): IdentityAdapter {
         return profile
       }
       if (token.scope?.split(',').includes('snsapi_userinfo')) {
-        const info = await http.call<UserinfoAnswer>({
-          path: 'sns/userinfo',
-          query: { access_token: token.access_token, openid: token.openid, lang: options.lang ?? 'zh_CN' },
-          secrets: [token.access_token],
-        })
+        const info = parseAnswer(
+          userinfoAnswer,
+          await http.call({
+            path: 'sns/userinfo',
+            query: { access_token: token.access_token, openid: token.openid, lang: options.lang ?? 'zh_CN' },
+            secrets: [token.access_token],
+          }),
+          'sns/userinfo',
+        )
         if (info.unionid) profile.unionId = info.unionid
         if (info.nickname) profile.displayName = info.nickname
         if (info.headimgurl) profile.avatarUrl = info.headimgurl

@@ -6,7 +6,9 @@ import {
   type MessagingAdapter,
   type RenderedMessage,
 } from '@loopkit/core'
+import { parseAnswer } from '../_internal/parse-answer.js'
 import type { WechatAccessToken } from './access-token.js'
+import { sendAnswer } from './answers.js'
 import { checkTemplates, renderTemplate, type WechatTemplate } from './templates.js'
 
 export type { WechatTemplate, WechatTemplateField } from './templates.js'
@@ -32,10 +34,6 @@ export interface WechatMessagesOptions {
 export interface WechatMessaging extends MessagingAdapter {
   /** The topic whose subscribe template is `templateId`, to record a `wx.requestSubscribeMessage` acceptance. */
   topicFor(input: { templateId: string }): string | null
-}
-
-interface SendAnswer {
-  msgid?: number | string
 }
 
 // WeChat dedupes `openid + client_msg_id` for 10 minutes. Outbox keys are short and safe as they
@@ -122,13 +120,13 @@ export function wechatMessages(options: WechatMessagesOptions): WechatMessaging 
     async send({ customer, message, dedupeKey }) {
       const template = templateFor(message)
       const data = renderTemplate(template, message)
-      let answer: SendAnswer
+      let answer: unknown
       if (template.kind === 'template') {
         const oa = options.officialAccount!
         const miniprogram = template.miniprogram
           ? { appid: template.miniprogram.appid, pagepath: pick(template.miniprogram.pagepath, message)! }
           : undefined
-        answer = await oa.tokens.call<SendAnswer>({
+        answer = await oa.tokens.call({
           method: 'POST',
           path: 'cgi-bin/message/template/send',
           json: {
@@ -143,7 +141,7 @@ export function wechatMessages(options: WechatMessagesOptions): WechatMessaging 
       } else {
         const mp = options.miniProgram!
         const page = pick(template.page, message)
-        answer = await mp.tokens.call<SendAnswer>({
+        answer = await mp.tokens.call({
           method: 'POST',
           path: 'cgi-bin/message/subscribe/send',
           json: {
@@ -156,7 +154,9 @@ export function wechatMessages(options: WechatMessagesOptions): WechatMessaging 
           },
         })
       }
-      return { providerMessageId: answer.msgid === undefined ? null : String(answer.msgid) }
+      // Not retryable: WeChat said the send went through, and a subscribe send has no dedupe key.
+      const { msgid } = parseAnswer(sendAnswer, answer, `${template.kind} message send`, { retryable: false })
+      return { providerMessageId: msgid === undefined ? null : String(msgid) }
     },
   }
 }

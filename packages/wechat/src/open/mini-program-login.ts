@@ -6,6 +6,8 @@ import {
   requiredOptionError,
   type StorageAdapter,
 } from '@loopkit/core'
+import { parseAnswer } from '../_internal/parse-answer.js'
+import { sessionAnswer } from './answers.js'
 import { type FetchLike, wechatHttp } from './http.js'
 
 /** Options of {@link wechatMiniProgramLogin}. */
@@ -34,12 +36,6 @@ export interface WechatMiniProgramLogin extends IdentityAdapter {
    * checks its watermark is this appid. Needs the `storage` option.
    */
   decrypt(input: { openid: string; encryptedData: string; iv: string }): Promise<Record<string, unknown>>
-}
-
-interface SessionAnswer {
-  openid?: string
-  session_key?: string
-  unionid?: string
 }
 
 /**
@@ -77,13 +73,14 @@ export function wechatMiniProgramLogin(options: WechatMiniProgramLoginOptions): 
 
     async exchangeCode({ code }) {
       if (!code) throw loopError('wechat', 'unauthorized', 'The login code is missing.')
-      const session = await http.call<SessionAnswer>({
-        path: 'sns/jscode2session',
-        query: { appid, secret, js_code: code, grant_type: 'authorization_code' },
-      })
-      if (typeof session.openid !== 'string' || !session.openid) {
-        throw loopError('wechat', 'provider_error', 'sns/jscode2session answered without an openid.')
-      }
+      const session = parseAnswer(
+        sessionAnswer,
+        await http.call({
+          path: 'sns/jscode2session',
+          query: { appid, secret, js_code: code, grant_type: 'authorization_code' },
+        }),
+        'sns/jscode2session',
+      )
       if (storage && session.session_key) {
         await storage.cacheSet({
           key: keyFor(session.openid),

@@ -2,6 +2,8 @@ import type { CreatePaymentInput, CreatePaymentOutput } from '@loopkit/core'
 import { orderNumberPattern } from '@loopkit/core'
 import { wechatError } from '../_internal/errors.js'
 import { unixSeconds } from '../_internal/nonce.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
+import { prepayAnswer } from './answers.js'
 import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
 import { appPayParams, jsapiPayParams } from './pay-sign.js'
@@ -64,12 +66,8 @@ export async function createWechatPayment(
 
   // WeChat returns the current prepay_id when the same out_trade_no is ordered again with the same
   // parameters, so a timed-out prepay may be retried as is.
-  const { data } = await client<{ prepay_id?: string; code_url?: string; h5_url?: string }>({
-    method: 'POST',
-    path: endpoint[method],
-    json: body,
-    repeatable: true,
-  })
+  const answer = await client({ method: 'POST', path: endpoint[method], json: body, repeatable: true })
+  const data = parseAnswer(prepayAnswer, answer.data, `WeChat Pay ${method} prepay`)
   const nowSeconds = unixSeconds(options.now())
   if (method === 'native') {
     if (!data?.code_url)

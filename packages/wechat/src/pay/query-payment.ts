@@ -1,6 +1,8 @@
 import type { ProviderPayment } from '@loopkit/core'
 import { isLoopError } from '@loopkit/core'
 import { wechatError } from '../_internal/errors.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
+import { transactionAnswer } from './answers.js'
 import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
 import { parseTime } from './time.js'
@@ -18,7 +20,13 @@ const statusOf: Record<WechatTransaction['trade_state'], ProviderPayment['status
 }
 
 /** A WeChat transaction as Loopkit's provider view; `amount` is the order total in fen. */
-export function toProviderPayment(tx: WechatTransaction): ProviderPayment {
+export function toProviderPayment(
+  tx: Pick<WechatTransaction, 'trade_state' | 'out_trade_no'> & {
+    transaction_id?: string | undefined
+    success_time?: string | undefined
+    amount?: { total?: number | undefined; currency?: string | undefined } | undefined
+  },
+): ProviderPayment {
   const status = statusOf[tx.trade_state]
   if (!status) throw wechatError('provider_error', `Unknown trade_state \`${String(tx.trade_state)}\`.`)
   return {
@@ -40,14 +48,15 @@ export async function queryWechatPayment(
   const path = input.providerRef
     ? `/v3/pay/transactions/id/${encodeURIComponent(input.providerRef)}`
     : `/v3/pay/transactions/out-trade-no/${encodeURIComponent(input.orderNumber)}`
-  let tx: WechatTransaction | null
+  let data: unknown
   try {
-    tx = (await client<WechatTransaction>({ method: 'GET', path, query: { mchid: options.mchid } })).data
+    data = (await client({ method: 'GET', path, query: { mchid: options.mchid } })).data
   } catch (e) {
     if (isLoopError(e) && e.code === 'not_found') return null
     throw e
   }
-  if (!tx) throw wechatError('provider_error', 'WeChat Pay answered a query with an empty body.')
+  if (data === null) throw wechatError('provider_error', 'WeChat Pay answered a query with an empty body.')
+  const tx = parseAnswer(transactionAnswer, data, 'WeChat Pay transaction query', { retryable: true })
   if (tx.mchid !== options.mchid) {
     throw wechatError(
       'forbidden',

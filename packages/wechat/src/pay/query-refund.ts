@@ -1,10 +1,11 @@
 import type { Order, ProviderRefund, Refund } from '@loopkit/core'
 import { isLoopError } from '@loopkit/core'
 import { wechatError } from '../_internal/errors.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
+import { refundAnswer } from './answers.js'
 import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
 import { refundStatusOf } from './refund.js'
-import type { WechatRefund } from './vendor-types.js'
 
 /**
  * Queries a refund by its `out_refund_no` (查询单笔退款, `GET /v3/refund/domestic/refunds/{out_refund_no}`).
@@ -17,10 +18,10 @@ export async function queryWechatRefund(
   input: { order: Order; refund: Refund },
 ): Promise<ProviderRefund | null> {
   const { order, refund } = input
-  let data: WechatRefund | null
+  let answer: unknown
   try {
-    data = (
-      await client<WechatRefund>({
+    answer = (
+      await client({
         method: 'GET',
         path: `/v3/refund/domestic/refunds/${encodeURIComponent(refund.number)}`,
       })
@@ -29,11 +30,7 @@ export async function queryWechatRefund(
     if (isLoopError(e) && e.code === 'not_found') return null
     throw e
   }
-  if (!data?.out_refund_no || !data.status)
-    throw wechatError(
-      'provider_error',
-      'WeChat Pay answered a refund query without `out_refund_no`/`status`.',
-    )
+  const data = parseAnswer(refundAnswer, answer, 'WeChat Pay refund query', { retryable: true })
   if (data.out_refund_no !== refund.number || (data.out_trade_no && data.out_trade_no !== order.number)) {
     throw wechatError(
       'conflict',

@@ -1,5 +1,7 @@
 import type { RefundInput, RefundOutput } from '@loopkit/core'
 import { wechatError } from '../_internal/errors.js'
+import { parseAnswer } from '../_internal/parse-answer.js'
+import { refundAnswer } from './answers.js'
 import type { PayClient } from './client.js'
 import type { ResolvedOptions } from './options.js'
 import type { WechatRefund } from './vendor-types.js'
@@ -42,14 +44,15 @@ export async function refundWechatPayment(
     notify_url: input.notifyUrl,
     amount: { refund: refund.amount, total: order.total, currency: 'CNY' },
   }
-  const { data } = await client<WechatRefund>({
+  const answer = await client({
     method: 'POST',
     path: '/v3/refund/domestic/refunds',
     json: body,
     repeatable: true,
   })
-  if (!data?.refund_id || !data.status)
-    throw wechatError('provider_error', 'WeChat Pay answered a refund without `refund_id`/`status`.')
+  const data = parseAnswer(refundAnswer, answer.data, 'WeChat Pay refund')
+  if (!data.refund_id)
+    throw wechatError('provider_error', 'WeChat Pay answered a refund without `refund_id`.')
   if (data.out_refund_no !== refund.number) {
     throw wechatError(
       'conflict',

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini'
 import type { RollupStorage } from '../../contracts/rollups.js'
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { loopError } from '../../errors.js'
@@ -18,6 +19,10 @@ export interface AnalyticsContext {
   from: string
   to: string
 }
+
+const day = z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')))
+/** The window part of every analytics query; each query extends it with its own fields. */
+export const windowShape = { from: day, to: day }
 
 /** How many batches a read folds before answering, so it is fresh without waiting unboundedly. */
 const READ_FOLD_BATCHES = 20

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Audience, audienceFilterSchema } from '../../domain/audience.js'
 import { loopError } from '../../errors.js'
 import type { Runtime } from '../../loop/runtime.js'
@@ -8,19 +8,19 @@ import { builtInAudiences } from './built-in.js'
 /** An audience id: a short slug, safe in URLs and logs. */
 export const audienceId = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
-    'must be 1–64 of [A-Za-z0-9_.-], starting with a letter or digit',
+  .check(
+    z.regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+      'must be 1–64 of [A-Za-z0-9_.-], starting with a letter or digit',
+    ),
   )
 
 /** `loop.audiences.define()` input. */
-export const defineAudienceInput = z
-  .object({
-    id: audienceId,
-    where: audienceFilterSchema,
-    name: z.string().trim().min(1).max(128).nullable().optional(),
-  })
-  .strict()
+export const defineAudienceInput = z.strictObject({
+  id: audienceId,
+  where: audienceFilterSchema,
+  name: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(128)))),
+})
 
 /**
  * Saves (or replaces) an audience: an id, a validated filter and an optional name. Durable in the

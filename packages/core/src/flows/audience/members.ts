@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type AudienceFilter, audienceFilterSchema } from '../../domain/audience.js'
 import type { Customer } from '../../domain/customer.js'
 import type { Runtime } from '../../loop/runtime.js'
@@ -9,12 +9,12 @@ import { findAudience } from './define.js'
 export const MAX_PAGE = 1000
 
 const page = {
-  after: z.string().min(1).max(128).nullable().optional(),
-  limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+  after: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(128)))),
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_PAGE))),
 }
-const listInput = z.object({ where: audienceFilterSchema.optional(), ...page }).strict()
-const countInput = z.object({ where: audienceFilterSchema.optional() }).strict()
-const pageInput = z.object(page).strict()
+const listInput = z.strictObject({ where: z.optional(audienceFilterSchema), ...page })
+const countInput = z.strictObject({ where: z.optional(audienceFilterSchema) })
+const pageInput = z.strictObject(page)
 
 /** One page of customers and the cursor of the next (`null` after the last). */
 export interface CustomerPage {

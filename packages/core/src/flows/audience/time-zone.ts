@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Customer } from '../../domain/customer.js'
 import { loopError } from '../../errors.js'
 import type { Runtime } from '../../loop/runtime.js'
@@ -14,12 +14,10 @@ function knownZone(zone: string): boolean {
   }
 }
 
-const input = z
-  .object({
-    id: z.string().min(1).max(128),
-    timeZone: z.string().max(64).refine(knownZone, 'is not an IANA time zone').nullable(),
-  })
-  .strict()
+const input = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  timeZone: z.nullable(z.string().check(z.maxLength(64), z.refine(knownZone, 'is not an IANA time zone'))),
+})
 
 /**
  * Sets (or, with `null`, forgets) a customer's IANA time zone, used for quiet hours.

@@ -111,6 +111,9 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
   let signWith = options.signWith ?? 'publicKey'
   let forgeNext = 0
   const faults: FaultRule[] = []
+  const reshapes: (Pick<FaultRule, 'path' | 'times'> & { change: (json: unknown) => unknown })[] = []
+  const matches = (path: string | RegExp | null, pathname: string) =>
+    path === null || (typeof path === 'string' ? pathname.startsWith(path) : path.test(pathname))
   const deliveries: Delivery[] = []
   const requests: PayRequestRecord[] = []
 
@@ -243,11 +246,7 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       nowMs: shared.clock.now(),
     })
     if (auth) return routes.toResult(auth)
-    const fault = faults.find(
-      (f) =>
-        f.path === null ||
-        (typeof f.path === 'string' ? url.pathname.startsWith(f.path) : f.path.test(url.pathname)),
-    )
+    const fault = faults.find((f) => matches(f.path, url.pathname))
     if (fault) {
       if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
       return { status: fault.status, json: { code: fault.code, message: fault.message } }
@@ -264,6 +263,11 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     if (url.pathname === '/_sim/pay') return buyerPage(url)
     if (!url.pathname.startsWith('/v3/')) return null
     const result = await route(req, ctx, url)
+    const reshape = result.status < 300 ? reshapes.find((r) => matches(r.path, url.pathname)) : undefined
+    if (reshape) {
+      if (--reshape.times <= 0) reshapes.splice(reshapes.indexOf(reshape), 1)
+      result.json = reshape.change(result.json)
+    }
     const text = result.json === undefined ? '' : JSON.stringify(result.json)
     const headers: Record<string, string> = {
       ...headersFor(text, result.signAs),
@@ -372,6 +376,13 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
         path: input.path ?? null,
         times: input.times ?? 1,
       })
+    },
+    /**
+     * The next successful answer(s) to a matching path are rewritten by `change` before they are
+     * signed: a genuine, correctly signed answer in a shape the adapter does not expect.
+     */
+    reshapeNext(input: { path?: string | RegExp; change: (json: unknown) => unknown; times?: number }) {
+      reshapes.push({ path: input.path ?? null, change: input.change, times: input.times ?? 1 })
     },
     /** The next successful response(s) carry an invalid signature, as a forged or tampered answer would. */
     forgeNextResponse(times = 1) {
