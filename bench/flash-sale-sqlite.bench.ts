@@ -9,15 +9,17 @@
 // It runs twice: with SQLite's `synchronous=FULL` (the adapter's default: a commit survives a power
 // cut) and with `NORMAL` (survives a killed process, not a power cut), both sides alike each time.
 // LOOPKIT_BENCH_SYNC=normal|full runs one of them only; LOOPKIT_BENCH_SCALE=0.1 runs a tenth of
-// the sale for a quick look.
+// the sale for a quick look; BENCH_ROUNDS (3) alternating loop/raw rounds give the medians, with the
+// CPU time per order of each side (the figure least moved by other load on a shared machine);
+// LOOPKIT_BENCH_RATE_LIMITS=0 skips the rate-limit part.
 //
 // Then the rate limiter's cost: the sale with checkout over HTTP, limits off vs on, in the same run.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { memoryRateLimitStore } from '@loopkit/core'
 import { adapterOnly, rawBaseline } from '../examples/flash-sale/src/baselines.js'
-import { quantile, runFlashSale } from '../examples/flash-sale/src/sale.js'
+import { type FlashSaleResult, quantile, runFlashSale } from '../examples/flash-sale/src/sale.js'
 
 const scale = Number(process.env.LOOPKIT_BENCH_SCALE ?? 1)
 const modes = (
@@ -25,9 +27,11 @@ const modes = (
 ) as Array<'normal' | 'full'>
 const UNITS = Math.round(150_000 * scale)
 const ATTEMPTS = Math.round(200_000 * scale)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 const perSec = (n: number, ms: number) => Math.round((n / ms) * 1000)
 const ms = (x: number) => `${x.toFixed(3)} ms`
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 export default async function run(): Promise<void> {
   for (const synchronous of modes) await runOnce(synchronous)
@@ -36,24 +40,56 @@ export default async function run(): Promise<void> {
 async function runOnce(synchronous: 'normal' | 'full'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'loopkit-bench-'))
   try {
-    console.log(`${UNITS} units, ${ATTEMPTS} attempts, SQLite WAL, synchronous=${synchronous.toUpperCase()}`)
+    console.log(
+      `${UNITS} units, ${ATTEMPTS} attempts, SQLite WAL, synchronous=${synchronous.toUpperCase()}, ${ROUNDS} alternating rounds, load ${loadavg()[0]!.toFixed(1)}`,
+    )
     const base = { units: UNITS, attempts: ATTEMPTS, synchronous }
-    const rawBefore = rawBaseline({ ...base, file: join(dir, 'raw-1.db') })
+    // Loop and raw alternate (loop first in even rounds, raw first in odd ones), so drift in the
+    // machine's load lands on both sides; each round's ratio compares neighbours in time.
+    let n = 0
+    const raws: Array<ReturnType<typeof rawBaseline>> = []
+    const sales: FlashSaleResult[] = []
+    const ratios: number[] = []
+    const loopRound = async () => {
+      const sale = await runFlashSale({
+        file: join(dir, `loop-${n++}.db`),
+        units: UNITS,
+        buyers: ATTEMPTS,
+        concurrency: 32,
+        synchronous,
+      })
+      if (sale.oversold !== 0 || sale.paid + sale.stockLeft !== UNITS)
+        throw new Error('Oversold or lost stock: the sale is wrong.')
+      sales.push(sale)
+    }
+    const rawRound = () => {
+      raws.push(rawBaseline({ ...base, file: join(dir, `raw-${n++}.db`) }))
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        await loopRound()
+        rawRound()
+      } else {
+        rawRound()
+        await loopRound()
+      }
+      ratios.push(
+        perSec(sales.at(-1)!.paid, sales.at(-1)!.elapsedMs) /
+          perSec(raws.at(-1)!.paid, raws.at(-1)!.elapsedMs),
+      )
+    }
     const adapter = await adapterOnly({ ...base, file: join(dir, 'adapter.db') })
-    const sale = await runFlashSale({
-      file: join(dir, 'loop.db'),
-      units: UNITS,
-      buyers: ATTEMPTS,
-      concurrency: 32,
-      synchronous,
-    })
-    const rawAfter = rawBaseline({ ...base, file: join(dir, 'raw-2.db') })
 
-    const raw = (perSec(rawBefore.paid, rawBefore.elapsedMs) + perSec(rawAfter.paid, rawAfter.elapsedMs)) / 2
-    const loopRate = perSec(sale.paid, sale.elapsedMs)
+    const loopRates = sales.map((s) => perSec(s.paid, s.elapsedMs))
+    const rawRates = raws.map((r) => perSec(r.paid, r.elapsedMs))
+    const loopCpuUs = median(sales.map((s) => (s.cpuMs / s.paid) * 1000))
+    const rawCpuUs = median(raws.map((r) => (r.cpuMs / r.paid) * 1000))
+    const loopRate = median(loopRates)
+    const raw = median(rawRates)
+    const sale = sales.find((s) => perSec(s.paid, s.elapsedMs) === loopRate)!
     const adapterRate = perSec(adapter.paid, adapter.elapsedMs)
     console.log(
-      `loop (checkout + webhook, 32 in flight): ${loopRate} orders/s, ${sale.paid} paid in ${(sale.elapsedMs / 1000).toFixed(1)} s`,
+      `loop (checkout + webhook, 32 in flight): ${loopRate} orders/s (median of ${loopRates.join(', ')}), ${loopCpuUs.toFixed(0)} µs CPU per order`,
     )
     console.log(
       `  checkout p50 ${ms(quantile(sale.checkoutMs, 0.5))}  p99 ${ms(quantile(sale.checkoutMs, 0.99))}  (latency under 32 in flight)`,
@@ -64,14 +100,14 @@ async function runOnce(synchronous: 'normal' | 'full'): Promise<void> {
     )
     console.log(`adapter only (createOrder + markPaid, no loop): ${adapterRate} orders/s`)
     console.log(
-      `raw better-sqlite3 (3 writes/order): ${raw} orders/s (before ${perSec(rawBefore.paid, rawBefore.elapsedMs)}, after ${perSec(rawAfter.paid, rawAfter.elapsedMs)})`,
+      `raw better-sqlite3 (3 writes/order): ${raw} orders/s (median of ${rawRates.join(', ')}), ${rawCpuUs.toFixed(0)} µs CPU per order`,
     )
+    const target = synchronous === 'full' ? 1.0 : 0.8
     console.log(
-      `ratio loop/raw: ${(loopRate / raw).toFixed(2)} (target >= 0.5); adapter/raw: ${(adapterRate / raw).toFixed(2)}`,
+      `ratio loop/raw: ${median(ratios).toFixed(2)} (median of per-round ratios; target >= ${target.toFixed(1)}); ` +
+        `by CPU per order ${(rawCpuUs / loopCpuUs).toFixed(2)}; adapter/raw ${(adapterRate / raw).toFixed(2)}; load ${loadavg()[0]!.toFixed(1)}`,
     )
-    if (sale.oversold !== 0 || sale.paid + sale.stockLeft !== UNITS)
-      throw new Error('Oversold or lost stock: the sale is wrong.')
-    await rateLimitCost(dir, synchronous)
+    if (process.env.LOOPKIT_BENCH_RATE_LIMITS !== '0') await rateLimitCost(dir, synchronous)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -109,7 +145,6 @@ async function rateLimitCost(dir: string, synchronous: 'normal' | 'full'): Promi
     }
   }
   const stored = await sale({ store: 'storage' })
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const offRate = median(off)
   const onRate = median(on)
   console.log(

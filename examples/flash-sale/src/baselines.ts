@@ -16,6 +16,8 @@ export interface BaselineOptions {
 export function rawBaseline({ file, units, attempts, synchronous }: BaselineOptions): {
   paid: number
   elapsedMs: number
+  /** CPU time (user + system) of this process during the sale, in ms. */
+  cpuMs: number
 } {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
@@ -48,10 +50,12 @@ export function rawBaseline({ file, units, attempts, synchronous }: BaselineOpti
   })
   let paid = 0
   const start = performance.now()
+  const cpu0 = process.cpuUsage()
   for (let i = 0; i < attempts; i++) if (buy.immediate(i)) paid++
+  const cpu = process.cpuUsage(cpu0)
   const elapsedMs = performance.now() - start
   db.close()
-  return { paid, elapsedMs }
+  return { paid, elapsedMs, cpuMs: (cpu.user + cpu.system) / 1000 }
 }
 
 /** The loop's storage calls for the same sale, straight on the adapter: the loop's overhead removed. */

@@ -1,5 +1,6 @@
 import { consoleMessaging, createLoop, isLoopError, type LoopOptions, sandboxPayments } from '@loopkit/core'
 import { type SqliteStorageOptions, sqliteStorage } from '@loopkit/storage-sqlite'
+import { driveOverSocket } from './server.js'
 
 export interface FlashSaleOptions {
   /** The SQLite file the sale runs on (a new, empty one). */
@@ -14,9 +15,12 @@ export interface FlashSaleOptions {
   /**
    * How buyers check out: `loop.checkout()` (default), or `POST /checkout` through `loop.fetch`, the
    * route browsers use and the one the rate limits guard (the buyer is named by the host's session
-   * resolver, so the route itself is what is measured).
+   * resolver, so the route itself is what is measured), or the same requests over a socket to a real
+   * `node:http` server on 127.0.0.1 (`'server'`; the webhook goes over the socket too).
    */
-  via?: 'api' | 'http'
+  via?: 'api' | 'http' | 'server'
+  /** With `via: 'server'`: sockets the client keeps open to the server (bounded load). Default 32. */
+  connections?: number
   /** The loop's `rateLimits` option (default: the loop's default). */
   rateLimits?: LoopOptions['rateLimits']
 }
@@ -31,6 +35,8 @@ export interface FlashSaleResult {
   outboxRows: number
   /** Wall-clock of the sale itself (customers are registered before it starts). */
   elapsedMs: number
+  /** CPU time (user + system) of this process during the sale, in ms: the figure least moved by other load. */
+  cpuMs: number
   setupMs: number
   /** Per-call latencies in ms, sorted ascending. */
   checkoutMs: Float64Array
@@ -38,6 +44,8 @@ export interface FlashSaleResult {
 }
 
 const SKU = 'duck-flash'
+
+const overHttpVia = (via: FlashSaleOptions['via']) => via === 'http' || via === 'server'
 
 /** The value at quantile `q` (0–1) of an ascending array. */
 export function quantile(sorted: Float64Array, q: number): number {
@@ -56,19 +64,22 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     file: options.file,
     ...(options.synchronous ? { synchronous: options.synchronous } : {}),
   })
-  const sandbox = sandboxPayments()
+  // The buyers' process signs webhooks as the sandbox does when the sale runs over a socket.
+  const sandboxSecret = 'flash-sale-sandbox-webhook-secret'
+  const sandbox = sandboxPayments({ secret: sandboxSecret })
   const loop = createLoop({
     secret: 'flash-sale-example-secret-0123456789abcdef',
     baseUrl: 'http://127.0.0.1:3000/loop',
     storage,
     payments: [sandbox],
     messaging: [consoleMessaging({ log: () => {} })],
-    ...(options.via === 'http' ? { session: { resolve: (r: Request) => r.headers.get('x-buyer') } } : {}),
+    ...(overHttpVia(options.via) ? { session: { resolve: (r: Request) => r.headers.get('x-buyer') } } : {}),
     ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
   })
+  const overHttp = overHttpVia(options.via)
   const checkout = async (customerId: string, idempotencyKey: string): Promise<{ number: string }> => {
     const lines = [{ skuId: SKU, quantity: 1 }]
-    if (options.via !== 'http') return (await loop.checkout({ customerId, lines, idempotencyKey })).order
+    if (!overHttp) return (await loop.checkout({ customerId, lines, idempotencyKey })).order
     const res = await loop.fetch(
       new Request('http://127.0.0.1:3000/loop/checkout', {
         method: 'POST',
@@ -103,8 +114,8 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
   }
   const setupMs = performance.now() - setupStart
 
-  const checkoutMs = new Float64Array(options.buyers)
-  const payMs = new Float64Array(options.buyers)
+  let checkoutMs = new Float64Array(options.buyers)
+  let payMs = new Float64Array(options.buyers)
   let next = 0
   let paid = 0
   let soldOut = 0
@@ -115,10 +126,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
       try {
         orderNumber = (await checkout(customers[i]!, `flash-sale-${i}`)).number
       } catch (error) {
-        if (
-          (isLoopError(error) || options.via === 'http') &&
-          (error as { code?: string }).code === 'out_of_stock'
-        ) {
+        if ((isLoopError(error) || overHttp) && (error as { code?: string }).code === 'out_of_stock') {
           checkoutMs[i] = performance.now() - t0
           soldOut++
           continue
@@ -133,8 +141,30 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
       paid++
     }
   }
-  const start = performance.now()
-  await Promise.all(Array.from({ length: options.concurrency ?? 32 }, buyer))
+  let start = performance.now()
+  let cpu0 = process.cpuUsage()
+  if (options.via === 'server') {
+    const seen = await driveOverSocket({
+      handler: loop.fetch,
+      origin: 'http://127.0.0.1:3000',
+      job: {
+        base: '/loop',
+        customers,
+        skuId: SKU,
+        secret: sandboxSecret,
+        concurrency: options.concurrency ?? 32,
+        connections: options.connections ?? 32,
+      },
+      onStart: () => {
+        start = performance.now()
+        cpu0 = process.cpuUsage()
+      },
+    })
+    ;({ soldOut, paid } = seen)
+    checkoutMs = Float64Array.from(seen.checkoutMs)
+    payMs = Float64Array.from(seen.payMs)
+  } else await Promise.all(Array.from({ length: options.concurrency ?? 32 }, buyer))
+  const cpu = process.cpuUsage(cpu0)
   const elapsedMs = performance.now() - start
 
   const stockLeft = (await storage.getSku({ id: SKU }))!.stock!
@@ -149,6 +179,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     stockLeft,
     outboxRows,
     elapsedMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     setupMs,
     checkoutMs: checkoutMs.sort(),
     payMs: payMs.subarray(0, paid).sort(),
