@@ -14,19 +14,29 @@ export {
   sandboxPayments,
 } from './adapters/sandbox-payments.js'
 export type * from './contracts/index.js'
+export * from './domain/audience.js'
 export * from './domain/catalog.js'
 export { applyConsentChange, type ConsentChange } from './domain/consent.js'
 export type * from './domain/customer.js'
 export { identityFor } from './domain/customer.js'
+export {
+  type ActivityChange,
+  type ActivityFields,
+  applyActivity,
+  mergeActivity,
+} from './domain/customer-activity.js'
 export { type CustomerMerge, chooseSurvivor, mergeCustomers } from './domain/customer-merge.js'
 export type * from './domain/event.js'
 export * from './domain/money.js'
 export type * from './domain/notification.js'
 export * from './domain/order.js'
+export * from './domain/rfm.js'
 export type * from './domain/share.js'
 export { checkDelta, checkLimit, checkStock } from './domain/stock.js'
 export * from './errors.js'
 export type { Funnel } from './flows/analytics.js'
+export { builtInAudiences } from './flows/audience/built-in.js'
+export type { CustomerPage } from './flows/audience/members.js'
 export type { CheckoutResult } from './flows/checkout.js'
 export type { DispatchInput, DispatchResult } from './flows/dispatch.js'
 export { backoffMs } from './flows/dispatch.js'

@@ -1,6 +1,7 @@
 import type { Customer, CustomerMerge } from '@loopkit/core'
 import { mergeCustomers } from '@loopkit/core'
 import type { Queryable } from './_internal/db.js'
+import { mergeStats } from './customer-stats.js'
 
 /**
  * Re-pointing statements of a merge ($1 survivor, $2 merged, $3 now). An idempotency key both
@@ -21,6 +22,7 @@ const moves = (s: string) => [
   `UPDATE ${s}.customer_merges SET survivor_id = $1 WHERE survivor_id = $2`,
   `INSERT INTO ${s}.customer_merges (merged_id, survivor_id, merged_at) VALUES ($2, $1, $3)`,
   `DELETE FROM ${s}.consents WHERE customer_id IN ($1, $2)`,
+  ...mergeStats(s),
   // `$1` is named so the statement types it (an unused parameter has no type).
   `DELETE FROM ${s}.customers WHERE id = $2 AND id <> $1`,
 ]
@@ -49,9 +51,21 @@ export async function mergeRows(
     await q.query(sql, sql.includes('$3') ? values : values.slice(0, 2))
   }
   await q.query(
-    `UPDATE ${s}.customers SET display_name = $2, avatar_url = $3, tags = $4, referred_by = $5, updated_at = $6
+    `UPDATE ${s}.customers SET display_name = $2, avatar_url = $3, tags = $4, referred_by = $5, updated_at = $6,
+       followed_at = $7, unfollowed_at = $8, last_interaction_at = $9, time_zone = $10
      WHERE id = $1`,
-    [combined.id, combined.displayName, combined.avatarUrl, combined.tags, combined.referredBy, now],
+    [
+      combined.id,
+      combined.displayName,
+      combined.avatarUrl,
+      combined.tags,
+      combined.referredBy,
+      now,
+      combined.followedAt,
+      combined.unfollowedAt,
+      combined.lastInteractionAt,
+      combined.timeZone,
+    ],
   )
   if (combined.consents.length > 0) {
     await q.query(

@@ -1,16 +1,19 @@
 import type { Customer, IdentityProfile, StorageAdapter } from '@loopkit/core'
+import { applyActivity } from '@loopkit/core'
 import type { Db, Queryable } from './_internal/db.js'
 import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
 import { attachUnion } from './union-reveal.js'
 
 type Ops = Pick<
   StorageAdapter,
-  'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer'
+  'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer' | 'recordActivity'
 >
 
 /** Selects whole customers (identities and consents folded in as JSON, in the order they were added). */
 export function customerSelect(s: string, where: string): string {
   return `SELECT c.id, c.display_name AS "displayName", c.avatar_url AS "avatarUrl", c.tags, c.referred_by AS "referredBy",
+      c.followed_at AS "followedAt", c.unfollowed_at AS "unfollowedAt",
+      c.last_interaction_at AS "lastInteractionAt", c.time_zone AS "timeZone",
       c.created_at AS "createdAt", c.updated_at AS "updatedAt",
       coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
           'provider', i.provider, 'subject', i.subject, 'unionId', i.union_id)) ORDER BY i.seq)
@@ -104,7 +107,7 @@ export function customerOps(db: Db): Ops {
 
     findCustomerByIdentity: ({ provider, subject }) => findByIdentity(db, provider, subject),
 
-    async updateCustomer({ id, addTags, removeTags, displayName, avatarUrl, now, effects }) {
+    async updateCustomer({ id, addTags, removeTags, displayName, avatarUrl, timeZone, now, effects }) {
       // Tags keep their first position; removals win over additions in the same call.
       const p = new Params()
       const upd = `upd AS (
@@ -116,6 +119,8 @@ export function customerOps(db: Db): Ops {
             THEN ${p.add(displayName ?? null)}::text ELSE display_name END,
           avatar_url = CASE WHEN ${p.add(avatarUrl !== undefined)}::boolean
             THEN ${p.add(avatarUrl ?? null)}::text ELSE avatar_url END,
+          time_zone = CASE WHEN ${p.add(timeZone !== undefined)}::boolean
+            THEN ${p.add(timeZone ?? null)}::text ELSE time_zone END,
           updated_at = ${p.add(now)}::bigint
         WHERE id = ${resolvedId(s, p.add(id))}
         RETURNING 1)`
@@ -125,6 +130,37 @@ export function customerOps(db: Db): Ops {
         p.values,
       )
       return rows[0]!.found ? loadCustomer(db, s, id) : null
+    },
+
+    async recordActivity({ customerId, followed, interactedAt, now, effects }) {
+      // Read, decide with core's rule, then write only if the row still holds what was read: a
+      // concurrent activity makes the compare fail and the decision is taken again on its result.
+      for (;;) {
+        const customer = await loadCustomer(db, s, customerId)
+        if (!customer) return { customer: null, changed: false }
+        const { fields, changed } = applyActivity(customer, {
+          ...(followed === undefined ? {} : { followed }),
+          ...(interactedAt === undefined ? {} : { interactedAt }),
+          now,
+        })
+        if (!changed) return { customer, changed: false }
+        const p = new Params()
+        const upd = `upd AS (
+          UPDATE ${s}.customers SET followed_at = ${p.add(fields.followedAt)}::bigint,
+            unfollowed_at = ${p.add(fields.unfollowedAt)}::bigint,
+            last_interaction_at = ${p.add(fields.lastInteractionAt)}::bigint, updated_at = ${p.add(now)}::bigint
+          WHERE id = ${p.add(customer.id)}
+            AND followed_at IS NOT DISTINCT FROM ${p.add(customer.followedAt)}::bigint
+            AND unfollowed_at IS NOT DISTINCT FROM ${p.add(customer.unfollowedAt)}::bigint
+            AND last_interaction_at IS NOT DISTINCT FROM ${p.add(customer.lastInteractionAt)}::bigint
+          RETURNING 1)`
+        const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM upd)' })
+        const { rows } = await db.query<{ done: boolean }>(
+          `${withEffects(upd, fx)} SELECT EXISTS (SELECT 1 FROM upd) AS done`,
+          p.values,
+        )
+        if (rows[0]!.done) return { customer: { ...customer, ...fields, updatedAt: now }, changed: true }
+      }
     },
   }
 }

@@ -5,6 +5,7 @@ import type { Db, Queryable } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 import { normalizeReservations, releaseStock, reserveLimited, reserveStock } from './catalog.js'
+import { statsCte } from './customer-stats.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -130,7 +131,7 @@ export function orderOps(db: Db): Ops {
       const from = legalSources({ from: requested, to })
       // Compare-and-set: a concurrent transition blocks on the row, then re-checks the status.
       const p = new Params()
-      const ctes = `cur AS (SELECT id, reserved FROM ${s}.orders WHERE id = ${p.add(id)} FOR UPDATE),
+      const ctes = `cur AS (SELECT id, reserved, status, refunded, paid_at FROM ${s}.orders WHERE id = ${p.add(id)} FOR UPDATE),
         moved AS (
           UPDATE ${s}.orders o SET status = ${p.add(to)}::text,
             provider_ref = CASE WHEN ${p.add(patch !== undefined && 'providerRef' in patch)}::boolean
@@ -141,7 +142,16 @@ export function orderOps(db: Db): Ops {
             updated_at = ${p.add(now)}::bigint
           FROM cur WHERE o.id = cur.id AND o.status = ANY(${p.add(from)}::text[])
           RETURNING ${orderCols('o.')}, cur.reserved
-        )`
+        ),
+        ${statsCte(s, {
+          name: 'st',
+          from: 'moved JOIN cur ON cur.id = moved.id',
+          customer: 'moved."customerId"',
+          currency: 'moved.currency',
+          total: 'moved.total',
+          before: { status: 'cur.status', refunded: 'cur.refunded', paidAt: 'cur.paid_at' },
+          after: { status: 'moved.status', refunded: 'moved.refunded', paidAt: 'moved."paidAt"' },
+        })}`
       const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM moved)' })
       const apply = async (q: Queryable) => {
         const { rows } = await q.query<Order & { reserved: StockReservation[] }>(

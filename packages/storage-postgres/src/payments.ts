@@ -2,6 +2,7 @@ import type { Effects, Order, Payment, Refund, StorageAdapter } from '@loopkit/c
 import { orderCols, paymentCols, refundCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
+import { statsCte } from './customer-stats.js'
 
 type Ops = Pick<StorageAdapter, 'savePayment' | 'listPayments' | 'recordWebhook' | 'markPaid'>
 
@@ -81,6 +82,15 @@ export function paymentOps(db: Db): Ops {
           WHERE id = ${id} AND status = 'pending' AND (NOT ${has}::boolean OR EXISTS (SELECT 1 FROM d))
           RETURNING *
         ),
+        ${statsCte(s, {
+          name: 'st',
+          from: 'o',
+          customer: 'o.customer_id',
+          currency: 'o.currency',
+          total: 'o.total',
+          before: { status: `'pending'`, refunded: 'o.refunded', paidAt: 'NULL::bigint' },
+          after: { status: 'o.status', refunded: 'o.refunded', paidAt: 'o.paid_at' },
+        })},
         pay AS (
           ${upsertPayment}
           SELECT ${p.add(pay.id)}::text, o.id, ${p.add(pay.provider)}::text, ${ref}::text, ${p.add(pay.amount)}::bigint,

@@ -3,6 +3,7 @@ import { loopError } from '@loopkit/core'
 import type { Pool } from 'pg'
 import pg from 'pg'
 import { createDb } from './_internal/db.js'
+import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
 import { catalogOps } from './catalog.js'
 import { consentOps } from './consents.js'
@@ -126,6 +127,7 @@ export function postgresStorage(
     pool,
     schema,
     ...customerOps(db),
+    ...audienceOps(db),
     ...consentOps(db),
     ...catalogOps(db),
     ...orderOps(db),

@@ -3,6 +3,7 @@ import { loopError } from '@loopkit/core'
 import { orderCols, refundCols } from './_internal/columns.js'
 import { type Db, whereBuilder } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
+import { statsCte } from './customer-stats.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -102,8 +103,18 @@ export function refundOps(db: Db): Ops {
           FROM r WHERE o.id = r.order_id AND r.status = 'succeeded'
             -- A late payment's refund leaves its expired/cancelled order as it is.
             AND o.status IN ('paid', 'fulfilled', 'partially_refunded')
-          RETURNING 1
-        )`
+          RETURNING o.customer_id, o.currency, o.total, o.status, o.refunded, o.paid_at, o.refunded - r.amount AS was_refunded
+        ),
+        ${statsCte(s, {
+          name: 'st',
+          from: 'ord',
+          customer: 'ord.customer_id',
+          currency: 'ord.currency',
+          total: 'ord.total',
+          // Every status a settlement moves from is counted; 'paid' stands for any of them.
+          before: { status: `'paid'`, refunded: 'ord.was_refunded', paidAt: 'ord.paid_at' },
+          after: { status: 'ord.status', refunded: 'ord.refunded', paidAt: 'ord.paid_at' },
+        })}`
       // `when` names ord too, so the order row is locked before the effects' lock is taken.
       const when = '(SELECT count(*) FROM ord) >= 0 AND EXISTS (SELECT 1 FROM r)'
       const fx = effectsCtes(p, db, { effects, now, when })

@@ -1,6 +1,7 @@
 import type { Customer, CustomerMerge } from '@loopkit/core'
 import { mergeCustomers } from '@loopkit/core'
 import type { Db } from './_internal/db.js'
+import { MERGE_STATS } from './customer-stats.js'
 
 // Re-pointing statements of a merge, in the caller's transaction. An idempotency key both customers
 // used is dropped from the merged one's order (which stays); a reward the survivor already has for
@@ -18,10 +19,12 @@ const MOVES = [
   'UPDATE customers SET referred_by = @S WHERE referred_by = @M',
   'UPDATE customer_merges SET survivor_id = @S WHERE survivor_id = @M',
   'INSERT INTO customer_merges (merged_id, survivor_id, merged_at) VALUES (@M, @S, @now)',
+  ...MERGE_STATS,
   'DELETE FROM customers WHERE id = @M',
 ]
 const SURVIVOR = `UPDATE customers SET identities = ?, display_name = ?, avatar_url = ?, tags = ?, consents = ?,
-  referred_by = ?, updated_at = ? WHERE id = ?`
+  referred_by = ?, followed_at = ?, unfollowed_at = ?, last_interaction_at = ?, time_zone = ?, updated_at = ?
+  WHERE id = ?`
 
 /**
  * Folds one customer into another inside the caller's transaction (the write lock is held, so no
@@ -43,6 +46,10 @@ export function mergeRows(
     JSON.stringify(combined.tags),
     JSON.stringify(combined.consents),
     combined.referredBy,
+    combined.followedAt,
+    combined.unfollowedAt,
+    combined.lastInteractionAt,
+    combined.timeZone,
     now,
     combined.id,
   )

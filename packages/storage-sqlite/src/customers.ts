@@ -1,5 +1,5 @@
 import type { Customer, Identity, StorageAdapter } from '@loopkit/core'
-import { applyConsentChange, chooseSurvivor, loopError } from '@loopkit/core'
+import { applyActivity, applyConsentChange, chooseSurvivor, loopError } from '@loopkit/core'
 import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type CustomerRow, toCustomer } from './_internal/rows.js'
@@ -7,7 +7,12 @@ import { mergeRows } from './customer-merge.js'
 
 type CustomerOps = Pick<
   StorageAdapter,
-  'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer' | 'changeConsent'
+  | 'upsertCustomer'
+  | 'getCustomer'
+  | 'findCustomerByIdentity'
+  | 'updateCustomer'
+  | 'changeConsent'
+  | 'recordActivity'
 >
 
 // A merged customer's id resolves to the survivor.
@@ -25,7 +30,9 @@ const INSERT_IDENTITY =
   'INSERT INTO customer_identities (provider, subject, union_id, customer_id) VALUES (?, ?, ?, ?)'
 const INSERT = `INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents, referred_by, created_at, updated_at)
   VALUES (?, ?, ?, ?, '[]', '[]', ?, ?, ?)`
-const SAVE = `UPDATE customers SET identities = ?, display_name = ?, avatar_url = ?, tags = ?, consents = ?, updated_at = ?
+const SAVE = `UPDATE customers SET identities = ?, display_name = ?, avatar_url = ?, tags = ?, consents = ?,
+  time_zone = ?, updated_at = ? WHERE id = ?`
+const ACTIVITY = `UPDATE customers SET followed_at = ?, unfollowed_at = ?, last_interaction_at = ?, updated_at = ?
   WHERE id = ?`
 
 export function customerOps(db: Db): CustomerOps {
@@ -40,6 +47,7 @@ export function customerOps(db: Db): CustomerOps {
       c.avatarUrl,
       JSON.stringify(c.tags),
       JSON.stringify(c.consents),
+      c.timeZone,
       c.updatedAt,
       c.id,
     )
@@ -123,10 +131,32 @@ export function customerOps(db: Db): CustomerOps {
     customer.tags = [...tags]
     if (input.displayName !== undefined) customer.displayName = input.displayName
     if (input.avatarUrl !== undefined) customer.avatarUrl = input.avatarUrl
+    if (input.timeZone !== undefined) customer.timeZone = input.timeZone
     customer.updatedAt = input.now
     save(customer)
     writeEffects(db, input.effects, input.now)
     return customer
+  })
+
+  const activity = db.tx((input: Parameters<StorageAdapter['recordActivity']>[0]) => {
+    const customer = get(input.customerId)
+    if (!customer) return { customer: null, changed: false }
+    const { fields, changed } = applyActivity(customer, {
+      ...(input.followed === undefined ? {} : { followed: input.followed }),
+      ...(input.interactedAt === undefined ? {} : { interactedAt: input.interactedAt }),
+      now: input.now,
+    })
+    if (!changed) return { customer, changed: false }
+    Object.assign(customer, fields, { updatedAt: input.now })
+    db.q(ACTIVITY).run(
+      fields.followedAt,
+      fields.unfollowedAt,
+      fields.lastInteractionAt,
+      input.now,
+      customer.id,
+    )
+    writeEffects(db, input.effects, input.now)
+    return { customer, changed: true }
   })
 
   const consent = db.tx((input: Parameters<StorageAdapter['changeConsent']>[0]) => {
@@ -163,6 +193,9 @@ export function customerOps(db: Db): CustomerOps {
     },
     async changeConsent(input) {
       return consent(input)
+    },
+    async recordActivity(input) {
+      return activity(input)
     },
   }
 }

@@ -238,6 +238,46 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX rate_limits_expiry ON rate_limits (expires_at);
     `,
   },
+  {
+    version: 6,
+    name: 'customer pool: follow and interaction state, RFM aggregates, audiences',
+    // Issue #10. customer_stats keeps counted orders, net spend and the last payment per customer
+    // and currency (maintained with the order's paid/refund/transition), so a segment never scans
+    // orders; it is backfilled here from the orders already stored. The partial index answers
+    // follower counts from the index alone.
+    sql: `
+      ALTER TABLE customers ADD COLUMN followed_at INTEGER;
+      ALTER TABLE customers ADD COLUMN unfollowed_at INTEGER;
+      ALTER TABLE customers ADD COLUMN last_interaction_at INTEGER;
+      ALTER TABLE customers ADD COLUMN time_zone TEXT;
+      CREATE INDEX customers_followed ON customers (followed_at) WHERE followed_at IS NOT NULL;
+
+      CREATE TABLE customer_stats (
+        customer_id TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        orders INTEGER NOT NULL,
+        spent INTEGER NOT NULL,
+        last_paid_at INTEGER,
+        PRIMARY KEY (customer_id, currency)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO customer_stats (customer_id, currency, orders, spent, last_paid_at)
+        SELECT customer_id, currency,
+          sum(CASE WHEN status IN ('paid', 'fulfilled', 'partially_refunded') THEN 1 ELSE 0 END),
+          sum(CASE WHEN status IN ('paid', 'fulfilled', 'partially_refunded') THEN total - refunded ELSE 0 END),
+          max(paid_at)
+        FROM orders
+        WHERE paid_at IS NOT NULL OR status IN ('paid', 'fulfilled', 'partially_refunded')
+        GROUP BY customer_id, currency;
+
+      CREATE TABLE audiences (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        filter TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]
 
 /**

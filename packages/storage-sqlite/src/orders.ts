@@ -4,6 +4,7 @@ import { type Db, guard, json, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type OrderRow, toOrder } from './_internal/rows.js'
 import { releaseStock, reserveStock } from './catalog.js'
+import { applyRfm } from './customer-stats.js'
 
 type OrderOps = Pick<
   StorageAdapter,
@@ -72,11 +73,13 @@ export function orderOps(db: Db): OrderOps {
     const order = getOrderRow(db, input.id)
     if (!order) return { order: null, changed: false }
     if (!input.from.includes(order.status)) return { order, changed: false }
+    const before = { ...order }
     order.status = input.to
     if (input.patch?.providerRef !== undefined) order.providerRef = input.patch.providerRef
     if (input.patch?.paidAt !== undefined) order.paidAt = input.patch.paidAt
     order.updatedAt = input.now
     saveOrder(db, order)
+    applyRfm(db, before, order)
     if (input.releaseStock) releaseStock(db, order.lines)
     writeEffects(db, input.effects, input.now)
     return { order, changed: true }

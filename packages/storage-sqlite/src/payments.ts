@@ -2,6 +2,7 @@ import type { Payment, StorageAdapter, WebhookDelivery } from '@loopkit/core'
 import { type Db, guard } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type PaymentRow, toPayment } from './_internal/rows.js'
+import { applyRfm } from './customer-stats.js'
 import { getOrderRow, saveOrder } from './orders.js'
 import { insertLateRefund } from './refunds.js'
 
@@ -53,11 +54,13 @@ export function paymentOps(db: Db): PaymentOps {
       return { order, changed: false, duplicate: false, late: insertLateRefund(db, late) }
     }
     if (!order || order.status !== 'pending') return { order, changed: false, duplicate: false }
+    const before = { ...order }
     order.status = 'paid'
     order.providerRef = payment.providerRef ?? order.providerRef
     order.paidAt = now
     order.updatedAt = now
     saveOrder(db, order)
+    applyRfm(db, before, order)
     storePayment(db, { ...payment, status: 'succeeded', updatedAt: now })
     writeEffects(db, effects, now)
     return { order, changed: true, duplicate: false }

@@ -3,6 +3,7 @@ import { loopError } from '@loopkit/core'
 import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type RefundRow, toRefund } from './_internal/rows.js'
+import { applyRfm } from './customer-stats.js'
 import { getOrderRow, saveOrder } from './orders.js'
 import { recordDelivery } from './payments.js'
 
@@ -105,10 +106,12 @@ export function refundOps(db: Db): RefundOps {
     )
     // A late payment's refund leaves its expired/cancelled order as it is (see the contract).
     if (order && status === 'succeeded' && REFUNDABLE.includes(order.status)) {
+      const before = { ...order }
       order.refunded += refund.amount
       order.status = order.refunded >= order.total ? 'refunded' : 'partially_refunded'
       order.updatedAt = now
       saveOrder(db, order)
+      applyRfm(db, before, order)
     }
     writeEffects(db, effects, now)
     return { refund, order, changed: true, duplicate: false }

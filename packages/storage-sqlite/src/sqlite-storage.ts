@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { loopError, requiredOptionError, type StorageAdapter } from '@loopkit/core'
 import Database from 'better-sqlite3'
 import { createDb, SCOPE } from './_internal/db.js'
+import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
 import { catalogOps } from './catalog.js'
 import { customerOps } from './customers.js'
@@ -84,6 +85,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
   return {
     name: options.name ?? 'sqlite',
     ...customerOps(db),
+    ...audienceOps(db),
     ...catalogOps(db),
     ...orderOps(db),
     ...paymentOps(db),

@@ -71,6 +71,10 @@ function setup(env: Env, overrides: Partial<WechatMessagesOptions> = {}) {
     tags: [],
     consents: [],
     referredBy: null,
+    followedAt: null,
+    unfollowedAt: null,
+    lastInteractionAt: null,
+    timeZone: null,
     createdAt: T0,
     updatedAt: T0,
   })

@@ -1,3 +1,4 @@
+import type { Audience, AudienceFilter } from '../domain/audience.js'
 import type { Sku } from '../domain/catalog.js'
 import type { ConsentChange } from '../domain/consent.js'
 import type { Consent, Customer, IdentityProfile } from '../domain/customer.js'
@@ -89,9 +90,42 @@ export interface StorageAdapter {
     removeTags?: string[]
     displayName?: string | null
     avatarUrl?: string | null
+    /** IANA zone (e.g. `Asia/Shanghai`) for quiet hours; `null` forgets it. */
+    timeZone?: string | null
     now: number
     effects?: Effects
   }): Promise<Customer | null>
+  /**
+   * Records a follow, an unfollow and/or an inbound interaction, as core's `applyActivity` does:
+   * `followed: true` sets `followedAt` (unless already following) and clears `unfollowedAt`;
+   * `followed: false` sets `unfollowedAt` and clears `followedAt`; `interactedAt` raises
+   * `lastInteractionAt`. `effects` are written, and `updatedAt` moves, only when something changed
+   * (a replayed follow is `changed: false`). A merged id resolves to the survivor; an unknown
+   * customer is `{ customer: null, changed: false }`.
+   */
+  recordActivity(input: {
+    customerId: string
+    followed?: boolean
+    interactedAt?: number
+    now: number
+    effects?: Effects
+  }): Promise<{ customer: Customer | null; changed: boolean }>
+  /**
+   * One page of the customers matching `where` (everyone without it), ordered by id — ids are
+   * time-ordered, so newer customers come last and a customer created while paging appears on a
+   * later page, never twice. `next` is the cursor of the following page (pass it as `after`), or
+   * `null` after the last. The filter is evaluated by the adapter (SQL for the SQL adapters), and
+   * each page costs the same however deep it is. "Within days" filters count back from `now`
+   * (default: the adapter's clock).
+   */
+  listCustomers(input: {
+    where?: AudienceFilter
+    after?: string | null
+    limit: number
+    now?: number
+  }): Promise<{ customers: Customer[]; next: string | null }>
+  /** How many customers match `where` (everyone without it), evaluated by the adapter. */
+  countCustomers(input: { where?: AudienceFilter; now?: number }): Promise<{ count: number }>
   /**
    * Changes one consent atomically: `grant` adds sends (or `null` for uncounted), `consume` takes one
    * and reports `ok: false` when none is left, `revoke` ends it.
@@ -104,6 +138,13 @@ export interface StorageAdapter {
     now: number
     effects?: Effects
   }): Promise<{ ok: boolean; consent: Consent | null }>
+
+  // ── audiences (saved segments) ─────────────────────────────────────────────
+  /** Creates or replaces an audience; an existing one keeps its `createdAt`. Returns it as stored. */
+  putAudience(input: { audience: Audience }): Promise<Audience>
+  getAudience(input: { id: string }): Promise<Audience | null>
+  /** Every saved audience, by id. */
+  listAudiences(input: Record<string, never>): Promise<Audience[]>
 
   // ── catalog ───────────────────────────────────────────────────────────────
   /**

@@ -1,4 +1,5 @@
 import type { Consent, Customer } from './customer.js'
+import { mergeActivity } from './customer-activity.js'
 
 /** Two customers found to be one person (their identities share a WeChat unionid). */
 export interface CustomerMerge {
@@ -74,6 +75,7 @@ export function mergeCustomers(input: { survivor: Customer; merged: Customer; no
     tags: [...new Set([...s.tags, ...m.tags])],
     consents,
     referredBy: referredBy === s.id || referredBy === m.id ? null : referredBy,
+    ...mergeActivity(s, m),
     updatedAt: input.now,
   }
 }

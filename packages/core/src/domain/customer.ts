@@ -28,6 +28,20 @@ export interface Customer {
   consents: Consent[]
   /** The customer whose share brought this one in, set once, on first login. */
   referredBy: string | null
+  /**
+   * When the customer (last) followed the official account; `null` while not following. A repeated
+   * follow keeps the first time.
+   */
+  followedAt: number | null
+  /** When they last unfollowed; `null` if they never did, or follow again. */
+  unfollowedAt: number | null
+  /**
+   * The last inbound interaction (a message, a menu click, a scan): it opens WeChat's 48-hour
+   * customer-service window. Only ever moves forward.
+   */
+  lastInteractionAt: number | null
+  /** IANA time zone, e.g. `Asia/Shanghai`, for quiet hours; `null` when unknown. */
+  timeZone: string | null
   createdAt: number
   updatedAt: number
 }

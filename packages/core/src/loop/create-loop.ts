@@ -1,8 +1,18 @@
+import type { Audience, AudienceFilter } from '../domain/audience.js'
 import type { Sku } from '../domain/catalog.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { funnel } from '../flows/analytics.js'
+import { defineAudience, findAudience, listAudiences } from '../flows/audience/define.js'
+import {
+  type CustomerPage,
+  countCustomers,
+  countMembers,
+  listCustomers,
+  listMembers,
+} from '../flows/audience/members.js'
+import { setTimeZone } from '../flows/audience/time-zone.js'
 import { adjustStock, putSku, setStock } from '../flows/catalog.js'
 import { type CheckoutResult, checkout } from '../flows/checkout.js'
 import { type DispatchInput, type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
@@ -99,6 +109,37 @@ export function createLoop(options: LoopOptions) {
           change: { grant: input.count },
           now: rt.now(),
         }),
+      /**
+       * A page of the customers matching `where` (everyone without it), in id order (newest last);
+       * pass `next` back as `after`. `limit` defaults to 100, at most 1,000. Evaluated by the storage
+       * adapter, never by loading the pool. `invalid_input` for a malformed filter.
+       */
+      list: (
+        input: { where?: AudienceFilter; after?: string | null; limit?: number } = {},
+      ): Promise<CustomerPage> => listCustomers(rt, input),
+      /** How many customers match `where` (everyone without it). */
+      count: (input: { where?: AudienceFilter } = {}): Promise<number> => countCustomers(rt, input),
+      /** Sets (or, with `null`, forgets) a customer's IANA time zone, for quiet hours. */
+      setTimeZone: (input: { id: string; timeZone: string | null }): Promise<Customer> =>
+        setTimeZone(rt, input),
+    },
+    /**
+     * Saved segments of the customer pool. `followers` is built in. "Within days" filters count
+     * back from the loop's clock.
+     */
+    audiences: {
+      /** Saves or replaces an audience (durable in storage; a replace keeps `createdAt`). */
+      define: (input: { id: string; where: AudienceFilter; name?: string | null }): Promise<Audience> =>
+        defineAudience(rt, input),
+      /** The audience (built-in or saved); `not_found` if there is none. */
+      get: (id: string): Promise<Audience> => findAudience(rt, id),
+      /** Built-in audiences, then the saved ones by id. */
+      list: (): Promise<Audience[]> => listAudiences(rt),
+      /** How many customers the audience holds now. */
+      count: (id: string): Promise<number> => countMembers(rt, id),
+      /** A page of the audience's members in id order; pass `next` back as `after`. */
+      members: (id: string, input: { after?: string | null; limit?: number } = {}): Promise<CustomerPage> =>
+        listMembers(rt, id, input),
     },
     login: {
       /**

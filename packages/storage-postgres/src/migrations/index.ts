@@ -4,6 +4,7 @@ import { initialSchema } from './0001-initial.js'
 import { purchaseLimitsAndMerges } from './0002-limits-and-merges.js'
 import { refundReconcileSchema } from './0003-refund-reconcile.js'
 import { rateLimitsSchema } from './0004-rate-limits.js'
+import { customerPoolSchema } from './0006-customer-pool.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -30,6 +31,11 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'per-customer purchase limits; customer merges', sql: purchaseLimitsAndMerges },
   { version: 3, name: 'partial reward clawback; pending refunds index', sql: refundReconcileSchema },
   { version: 4, name: 'rate limits', sql: rateLimitsSchema },
+  {
+    version: 6,
+    name: 'customer pool: follow and interaction state, RFM aggregates, audiences',
+    sql: customerPoolSchema,
+  },
 ]
 
 /**

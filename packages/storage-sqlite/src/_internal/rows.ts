@@ -21,6 +21,10 @@ export interface CustomerRow {
   tags: string
   consents: string
   referred_by: string | null
+  followed_at: number | null
+  unfollowed_at: number | null
+  last_interaction_at: number | null
+  time_zone: string | null
   created_at: number
   updated_at: number
 }
@@ -33,6 +37,10 @@ export const toCustomer = (r: CustomerRow): Customer => ({
   tags: JSON.parse(r.tags),
   consents: JSON.parse(r.consents),
   referredBy: r.referred_by,
+  followedAt: r.followed_at,
+  unfollowedAt: r.unfollowed_at,
+  lastInteractionAt: r.last_interaction_at,
+  timeZone: r.time_zone,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })

@@ -1,4 +1,4 @@
-import { isLoopError, type LoopErrorCode, type StorageAdapter } from '@loopkit/core'
+import { type Customer, isLoopError, type LoopErrorCode, type StorageAdapter } from '@loopkit/core'
 import { afterEach, beforeEach, expect } from 'vitest'
 
 /** Options of {@link testStorageAdapter}. */
@@ -9,6 +9,12 @@ export interface TestStorageAdapterOptions {
   create: () => Promise<StorageAdapter>
   /** Releases what `create` made; called after every test. Defaults to `storage.close()`. */
   destroy?: (storage: StorageAdapter) => Promise<void>
+  /**
+   * Writes these customers, exactly as given (ids, identities, tags, follow state, times), into the
+   * empty `storage` — for the 100,000-customer scale case. Defaults to the public operations
+   * (`upsertCustomer`, `updateCustomer`, `recordActivity`); a SQL adapter may do one multi-row insert.
+   */
+  seedCustomers?: (storage: StorageAdapter, customers: Customer[]) => Promise<void>
 }
 
 /** What each topic's cases get: the adapter of the running test. */

@@ -22,6 +22,10 @@ export function customerCases(ctx: SuiteContext): void {
         tags: [],
         consents: [],
         referredBy: 'cus_ref',
+        followedAt: null,
+        unfollowedAt: null,
+        lastInteractionAt: null,
+        timeZone: null,
         createdAt: T0,
         updatedAt: T0,
       })

@@ -1,9 +1,13 @@
 import type { StorageAdapter } from '@loopkit/core'
 import { describe } from 'vitest'
+import { audienceCases } from './audiences.js'
 import { cacheCases } from './cache.js'
 import { catalogCases } from './catalog.js'
 import { type TestStorageAdapterOptions, useStorage } from './context.js'
 import { customerCases } from './customers.js'
+import { customerActivityCases } from './customers-activity.js'
+import { customerListingCases } from './customers-listing.js'
+import { customerScaleCases, seedThroughContract } from './customers-scale.js'
 import { effectsCases } from './effects.js'
 import { eventCases } from './events.js'
 import { latePaymentCases } from './late-payments.js'
@@ -32,7 +36,8 @@ export type { TestStorageAdapterOptions } from './context.js'
  * passes it unchanged or not at all.
  *
  * `create` is called before every test and must return an empty adapter; `destroy` (default:
- * `storage.close()`) after every test.
+ * `storage.close()`) after every test. The customer-listing scale case seeds 100,000 customers;
+ * pass `seedCustomers` (e.g. one multi-row insert) when the public operations are too slow for that.
  *
  * @example
  * ```ts
@@ -51,6 +56,10 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
   describe(`storage contract: ${options.name}`, () => {
     const ctx = useStorage(options)
     customerCases(ctx)
+    customerActivityCases(ctx)
+    customerListingCases(ctx)
+    audienceCases(ctx)
+    customerScaleCases(ctx, options.seedCustomers ?? seedThroughContract)
     mergeCases(ctx)
     catalogCases(ctx)
     orderCases(ctx)

@@ -1,6 +1,7 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { applyConsentChange } from '../../domain/consent.js'
 import type { Customer, Identity } from '../../domain/customer.js'
+import { applyActivity } from '../../domain/customer-activity.js'
 import { chooseSurvivor } from '../../domain/customer-merge.js'
 import { loopError } from '../../errors.js'
 import { mergeInto } from './merge.js'
@@ -8,7 +9,12 @@ import { copy, copyOrNull, key, type MemoryState, writeEffects } from './state.j
 
 type CustomerOps = Pick<
   StorageAdapter,
-  'upsertCustomer' | 'getCustomer' | 'findCustomerByIdentity' | 'updateCustomer' | 'changeConsent'
+  | 'upsertCustomer'
+  | 'getCustomer'
+  | 'findCustomerByIdentity'
+  | 'updateCustomer'
+  | 'changeConsent'
+  | 'recordActivity'
 >
 
 export function customerOps(state: MemoryState, scope: string): CustomerOps {
@@ -67,10 +73,15 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
         tags: [],
         consents: [],
         referredBy: referredBy ?? null,
+        followedAt: null,
+        unfollowedAt: null,
+        lastInteractionAt: null,
+        timeZone: null,
         createdAt: now,
         updatedAt: now,
       }
       state.customers.set(id, customer)
+      state.customerOrder = null
       link(customer, identity)
       writeEffects(state, effects, now)
       return { customer: copy(customer), created: true }
@@ -85,7 +96,7 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
       return id === undefined ? null : copyOrNull(state.customers.get(id))
     },
 
-    async updateCustomer({ id, addTags, removeTags, displayName, avatarUrl, now, effects }) {
+    async updateCustomer({ id, addTags, removeTags, displayName, avatarUrl, timeZone, now, effects }) {
       const customer = state.customers.get(state.mergedInto.get(id) ?? id)
       if (!customer) return null
       const tags = new Set(customer.tags)
@@ -94,9 +105,24 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
       customer.tags = [...tags]
       if (displayName !== undefined) customer.displayName = displayName
       if (avatarUrl !== undefined) customer.avatarUrl = avatarUrl
+      if (timeZone !== undefined) customer.timeZone = timeZone
       customer.updatedAt = now
       writeEffects(state, effects, now)
       return copy(customer)
+    },
+
+    async recordActivity({ customerId, followed, interactedAt, now, effects }) {
+      const customer = state.customers.get(state.mergedInto.get(customerId) ?? customerId)
+      if (!customer) return { customer: null, changed: false }
+      const { fields, changed } = applyActivity(customer, {
+        ...(followed === undefined ? {} : { followed }),
+        ...(interactedAt === undefined ? {} : { interactedAt }),
+        now,
+      })
+      if (!changed) return { customer: copy(customer), changed: false }
+      Object.assign(customer, fields, { updatedAt: now })
+      writeEffects(state, effects, now)
+      return { customer: copy(customer), changed: true }
     },
 
     async changeConsent({ customerId, channel, topic, change, now, effects }) {

@@ -1,4 +1,5 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
+import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
 import { catalogOps } from './catalog.js'
 import { customerOps } from './customers.js'
@@ -48,6 +49,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
   return {
     name,
     ...customerOps(state, scope),
+    ...audienceOps(state),
     ...catalogOps(state, scope),
     ...orderOps(state, scope),
     ...paymentOps(state),

@@ -20,6 +20,7 @@ export function mergeInto(state: MemoryState, merge: CustomerMerge, now: number)
   const merged = state.customers.get(M)!
   state.customers.set(S, mergeCustomers({ survivor, merged, now }))
   state.customers.delete(M)
+  state.customerOrder = null
   state.mergedInto.set(M, S)
   repoint(state.mergedInto, M, S)
   repoint(state.identities, M, S)

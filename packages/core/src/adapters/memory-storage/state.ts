@@ -1,4 +1,5 @@
 import type { Effects } from '../../contracts/storage.js'
+import type { Audience } from '../../domain/audience.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'
 import type { LoopEventRecord } from '../../domain/event.js'
@@ -17,6 +18,9 @@ interface CacheEntry {
  */
 export interface MemoryState {
   customers: Map<string, Customer>
+  /** Customer ids in id order, for paging; `null` after a customer is added or merged away. */
+  customerOrder: string[] | null
+  audiences: Map<string, Audience>
   /** `provider \0 subject` → customer id. */
   identities: Map<string, string>
   /** WeChat unionid → customer id. */
@@ -53,6 +57,8 @@ export interface MemoryState {
 export function createState(): MemoryState {
   return {
     customers: new Map(),
+    customerOrder: null,
+    audiences: new Map(),
     identities: new Map(),
     unionIds: new Map(),
     mergedInto: new Map(),
