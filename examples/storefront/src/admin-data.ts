@@ -48,13 +48,14 @@ export function funnelSteps(visits: number, f: Funnel): FunnelStep[] {
 
 /** Everything the admin page shows, read through the loop's programmatic API. */
 export async function adminData(loop: Loop): Promise<AdminData> {
-  const [orders, rows, pending, sent, dead, shares, rewards, funnel, visits, visitEvents, actions] =
+  const [orders, rows, pending, sent, dead, skipped, shares, rewards, funnel, visits, visitEvents, actions] =
     await Promise.all([
       loop.orders.list({ limit: 100 }),
       loop.notify.list({ limit: 100 }),
       loop.notify.list({ status: 'pending', limit: 1000 }),
       loop.notify.list({ status: 'sent', limit: 1000 }),
       loop.notify.list({ status: 'dead', limit: 1000 }),
+      loop.notify.list({ status: 'skipped', limit: 1000 }),
       loop.shares.list({ limit: 100 }),
       loop.rewards.list({ limit: 100 }),
       loop.analytics.funnel(),
@@ -89,7 +90,10 @@ export async function adminData(loop: Loop): Promise<AdminData> {
   for (const c of customers.filter((c): c is Customer => c !== null)) names.set(c.id, c.displayName ?? c.id)
   return {
     orders,
-    outbox: { counts: { pending: pending.length, sent: sent.length, dead: dead.length }, rows },
+    outbox: {
+      counts: { pending: pending.length, sent: sent.length, dead: dead.length, skipped: skipped.length },
+      rows,
+    },
     shares: shares.map((s) => ({
       ...s,
       visits: visitsByShare.get(s.id) ?? 0,

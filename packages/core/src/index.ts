@@ -40,6 +40,14 @@ export type { CustomerPage } from './flows/audience/members.js'
 export type { CheckoutResult } from './flows/checkout.js'
 export type { DispatchInput, DispatchResult } from './flows/dispatch.js'
 export { backoffMs } from './flows/dispatch.js'
+export { quietUntil } from './flows/policy/quiet-hours.js'
+export type {
+  NotificationPolicy,
+  PolicyChannel,
+  PolicyClass,
+  PolicyTopic,
+  QuietHours,
+} from './flows/policy/types.js'
 export type { RefundReconcileResult } from './flows/reconcile-refunds.js'
 export type { CreatedShare, ShareCard } from './flows/share.js'
 export type { WebhookOutcome } from './flows/webhook.js'

@@ -278,6 +278,22 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'notification policy: decisions on outbox rows, send ledger for frequency caps',
+    // Issue #10. send_ledger holds one row per logical message a frequency cap counted; a cap
+    // check counts a customer's rows of one class inside the window from the index alone.
+    sql: `
+      ALTER TABLE notifications ADD COLUMN decision TEXT;
+      CREATE TABLE send_ledger (
+        key TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        class TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX send_ledger_window ON send_ledger (customer_id, class, at);
+    `,
+  },
 ]
 
 /**

@@ -24,16 +24,38 @@ export interface Effects {
  * dispatcher): pending again at `nextAttemptAt` with the claim's attempt given back.
  */
 export type NotificationOutcome =
-  | { status: 'sent'; providerMessageId: string | null }
-  | { status: 'retry'; error: string; nextAttemptAt: number }
-  | { status: 'dead'; error: string }
-  | { status: 'release'; nextAttemptAt: number }
+  | { status: 'sent'; providerMessageId: string | null; decision?: string }
+  | { status: 'retry'; error: string; nextAttemptAt: number; decision?: string }
+  | { status: 'dead'; error: string; decision?: string }
+  | { status: 'release'; nextAttemptAt: number; decision?: string }
+  | { status: 'skipped'; decision: string }
 
-/** One row of `completeNotifications`: its outcome and the events written if it changes. */
+/**
+ * One row of `completeNotifications`: its outcome, and the events and outbox rows (a fallback
+ * channel's row) written with it, only if it changes.
+ */
 export interface NotificationCompletion {
   id: string
   outcome: NotificationOutcome
   events?: NewEvent[]
+  outbox?: NewNotification[]
+}
+
+/** One frequency cap: at most `max` sends of a class to one customer in any `windowMs`. */
+export interface SendCap {
+  max: number
+  windowMs: number
+}
+
+/** The input of `StorageAdapter.reserveSend`. */
+export interface ReserveSendInput {
+  /** The logical message (the same on every attempt and every fallback channel of it). */
+  key: string
+  customerId: string
+  /** The policy class the caps count (`marketing`). */
+  class: string
+  caps: readonly SendCap[]
+  now: number
 }
 
 /** Units of one SKU an order holds. */
@@ -381,6 +403,14 @@ export interface StorageAdapter {
     status?: Notification['status']
     limit: number
   }): Promise<Notification[]>
+  /**
+   * The send ledger behind frequency caps (optional: a loop whose policy has caps needs it).
+   * In one atomic step: if `key` is already reserved, answers `ok: true` (a retry of the same
+   * message); else counts the customer's reservations of `class` inside each cap's window and,
+   * when every count is below its `max`, records `key` at `now`. Concurrent reservations for one
+   * customer and class are serialised, so no number of dispatchers can exceed a cap.
+   */
+  reserveSend?(input: ReserveSendInput): Promise<{ ok: boolean }>
 
   // ── cache (tokens, locks, login state) ────────────────────────────────────
   cacheGet(input: { key: string; now: number }): Promise<string | null>

@@ -1,6 +1,7 @@
 import type { Audience, AudienceFilter } from '../domain/audience.js'
 import type { Sku } from '../domain/catalog.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
+import type { Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { funnel } from '../flows/analytics.js'
@@ -209,7 +210,7 @@ export function createLoop(options: LoopOptions) {
     notify: {
       /** One dispatcher pass over the outbox: claims a batch, sends it within each channel's limits, records the outcomes. */
       dispatch: (input: DispatchInput = {}): Promise<DispatchResult> => dispatchNotifications(rt, input),
-      list: (input: { customerId?: string; status?: 'pending' | 'sent' | 'dead'; limit?: number } = {}) =>
+      list: (input: { customerId?: string; status?: Notification['status']; limit?: number } = {}) =>
         rt.storage.listNotifications({
           limit: input.limit ?? 50,
           ...(input.customerId ? { customerId: input.customerId } : {}),

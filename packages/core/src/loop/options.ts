@@ -1,3 +1,4 @@
+import type { NotificationPolicy } from '../flows/policy/types.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
 import type { MessagingAdapter, MessagingLimits } from '../contracts/messaging.js'
 import type { PaymentAdapter } from '../contracts/payment.js'
@@ -103,6 +104,12 @@ export interface LoopOptions {
     /** Per-channel limits by channel id, overriding the adapter's own `limits` (e.g. `{ wechat: { perMinute: 6000 } }`). */
     channels?: Record<string, MessagingLimits>
   }
+  /**
+   * The notification policy every outbox row passes through at dispatch time: frequency caps per
+   * class, quiet hours in the customer's zone, a fallback chain per topic, follower-only channels.
+   * Default: none (every channel at once, no caps).
+   */
+  policy?: NotificationPolicy
   /**
    * The background work `loop.start()` runs: independent loops (dispatch, expiry, refund
    * reconciliation, plugin ticks),

@@ -5,6 +5,7 @@ import { purchaseLimitsAndMerges } from './0002-limits-and-merges.js'
 import { refundReconcileSchema } from './0003-refund-reconcile.js'
 import { rateLimitsSchema } from './0004-rate-limits.js'
 import { customerPoolSchema } from './0006-customer-pool.js'
+import { notificationPolicySchema } from './0008-notification-policy.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {

@@ -50,6 +50,9 @@ export interface MemoryState {
   dedupeKeys: Set<string>
   /** Ids of pending rows in roughly due order, so a claim does not scan sent history. */
   pendingNotifications: Set<string>
+  /** The send ledger of frequency caps: reserved message keys, and per customer+class the times. */
+  sendKeys: Set<string>
+  sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
 }
@@ -80,6 +83,8 @@ export function createState(): MemoryState {
     notifications: new Map(),
     dedupeKeys: new Set(),
     pendingNotifications: new Set(),
+    sendKeys: new Set(),
+    sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,
   }
@@ -128,6 +133,7 @@ export function writeEffects(state: MemoryState, effects: Effects | undefined, n
       leaseUntil: null,
       leaseToken: null,
       lastError: null,
+      decision: null,
       providerMessageId: null,
       createdAt: now,
       updatedAt: now,
