@@ -12,6 +12,10 @@ export const customer: Customer = {
   tags: [],
   consents: [],
   referredBy: null,
+  followedAt: null,
+  unfollowedAt: null,
+  lastInteractionAt: null,
+  timeZone: null,
   createdAt: 0,
   updatedAt: 0,
 }

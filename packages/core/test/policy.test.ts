@@ -77,7 +77,9 @@ describe('notification policy', () => {
   })
 
   it('a message due in quiet hours is deferred to the morning in the customer’s zone, then sent', async () => {
-    const t = testLoop({ policy: { classes: { marketing: { quietHours: { start: '21:00', end: '08:00' } } } } })
+    const t = testLoop({
+      policy: { classes: { marketing: { quietHours: { start: '21:00', end: '08:00' } } } },
+    })
     // The clock starts at 08:00 UTC: 03:00 in New York, 16:00 in Shanghai.
     const ny = await t.customer('ny')
     await t.loop.customers.setTimeZone({ id: ny.id, timeZone: 'America/New_York' })
@@ -114,7 +116,9 @@ describe('notification policy', () => {
       Date.parse('2026-11-01T13:00:00Z'),
     )
     // Outside the window: not quiet.
-    expect(quietUntil({ at: Date.parse('2026-03-08T15:00:00Z'), timeZone: 'America/New_York', quiet })).toBe(null)
+    expect(quietUntil({ at: Date.parse('2026-03-08T15:00:00Z'), timeZone: 'America/New_York', quiet })).toBe(
+      null,
+    )
   })
 
   it('a fallback chain falls back exactly once on 43101 (recipient_refused)', async () => {
@@ -160,7 +164,10 @@ describe('notification policy', () => {
     })
     const c = await t.customer('ann')
     await t.loop.storage.recordActivity({ customerId: c.id, followed: true, now: t.clock.now() })
-    await t.loop.storage.enqueueNotifications({ notifications: rows(1, [c.id], 'template'), now: t.clock.now() })
+    await t.loop.storage.enqueueNotifications({
+      notifications: rows(1, [c.id], 'template'),
+      now: t.clock.now(),
+    })
     // Unfollowed between queueing and sending.
     await t.loop.storage.recordActivity({ customerId: c.id, followed: false, now: t.clock.now() })
     await t.loop.notify.dispatch()

@@ -280,7 +280,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 8,
-    name: 'notification policy: decisions on outbox rows, send ledger for frequency caps',
+    name: 'notification policy and campaigns: decisions on outbox rows, send ledger, campaigns',
     // Issue #10. send_ledger holds one row per logical message a frequency cap counted; a cap
     // check counts a customer's rows of one class inside the window from the index alone.
     sql: `
@@ -292,6 +292,15 @@ export const migrations: readonly Migration[] = [
         at INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX send_ledger_window ON send_ledger (customer_id, class, at);
+      -- Campaigns: status and fan-out cursor as columns (compare-and-set), the rest as JSON.
+      CREATE TABLE campaigns (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        cursor TEXT,
+        data TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
     `,
   },
 ]

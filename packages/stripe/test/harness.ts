@@ -11,6 +11,10 @@ export const buyer: Customer = {
   tags: [],
   consents: [],
   referredBy: null,
+  followedAt: null,
+  unfollowedAt: null,
+  lastInteractionAt: null,
+  timeZone: null,
   createdAt: 0,
   updatedAt: 0,
 }

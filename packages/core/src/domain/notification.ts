@@ -7,6 +7,11 @@ export interface RenderedMessage {
   url?: string
   /** Named values for templated channels (WeChat keywords). */
   fields: Record<string, string>
+  /**
+   * The fallback chain this message follows (a campaign's channel plan), overriding the policy's
+   * chain for its topic.
+   */
+  chain?: string[]
 }
 
 /**

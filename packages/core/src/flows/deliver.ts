@@ -1,6 +1,5 @@
 import { withDeadline } from '../_internal/deadline.js'
 import type { MessagingAdapter } from '../contracts/messaging.js'
-import type { NotificationOutcome } from '../contracts/storage.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
@@ -42,7 +41,7 @@ export async function deliver(
   if (!customer) return { status: 'dead', error: 'customer not found' }
   const decided = await checkPolicy(rt, row, channel, customer)
   if (decided) return decided
-  const chained = chainOf(rt.config.policy, row.message.topic) !== null
+  const chained = chainOf(rt.config.policy, row.message) !== null
   const consent = channel.consentFor?.({ message: row.message }) ?? null
   const changeConsent = (change: { consume: true } | { revoke: true } | { grant: number }) =>
     withDeadline(

@@ -32,7 +32,7 @@ export function outboxFor(
   const onInvalid = (error: unknown, channel: { id: string }) =>
     rt.reportError(error, `notification ${topic} on ${channel.id}`)
   const policy = rt.config.policy
-  const chain = chainOf(policy, topic)
+  const chain = chainOf(policy, message)
   const channels = chain
     ? [firstReachable(policy, rt.messaging, chain, customer, message, onInvalid)].filter((c) => c !== null)
     : rt.messaging.filter((c) => firstReachable(policy, [c], [c.id], customer, message, onInvalid))

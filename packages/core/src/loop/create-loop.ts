@@ -14,6 +14,12 @@ import {
   listMembers,
 } from '../flows/audience/members.js'
 import { setTimeZone } from '../flows/audience/time-zone.js'
+import { cancelCampaign } from '../flows/campaign/cancel.js'
+import { type CreateCampaignInput, createCampaign } from '../flows/campaign/create.js'
+import { sendCampaign } from '../flows/campaign/fan-out.js'
+import { previewCampaign } from '../flows/campaign/preview.js'
+import { campaignReport } from '../flows/campaign/report.js'
+import { campaignStore } from '../flows/campaign/store.js'
 import { adjustStock, putSku, setStock } from '../flows/catalog.js'
 import { type CheckoutResult, checkout } from '../flows/checkout.js'
 import { type DispatchInput, type DispatchResult, dispatchNotifications } from '../flows/dispatch.js'
@@ -206,6 +212,19 @@ export function createLoop(options: LoopOptions) {
     webhooks: {
       /** The webhook inbox, for hosts that route webhooks themselves. */
       handle: (input: { provider: string; request: Request }) => handleWebhook(rt, input),
+    },
+    campaigns: {
+      /** Creates a draft campaign: one message to one audience on a channel plan (`{ channels }`), optionally `schedule: { at }`. */
+      create: (input: CreateCampaignInput) => createCampaign(rt, input),
+      get: (input: { id: string }) => campaignStore(rt).getCampaign({ id: String(input.id) }),
+      /** Counts the audience and shows the first members' routing; sends and writes nothing. */
+      preview: (input: { id: string; sample?: number }) => previewCampaign(rt, input),
+      /** Fans the campaign out into the outbox, batch by batch; call again to resume after a crash. */
+      send: (input: { id: string; batchSize?: number }) => sendCampaign(rt, input),
+      /** Stops the fan-out and skips the rows still waiting. */
+      cancel: (input: { id: string }) => cancelCampaign(rt, input),
+      /** Reach, sent, failed, skipped and fallbacks by reason, deferred, by channel. */
+      report: (input: { id: string }) => campaignReport(rt, input),
     },
     notify: {
       /** One dispatcher pass over the outbox: claims a batch, sends it within each channel's limits, records the outcomes. */

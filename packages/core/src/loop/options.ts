@@ -1,4 +1,3 @@
-import type { NotificationPolicy } from '../flows/policy/types.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
 import type { MessagingAdapter, MessagingLimits } from '../contracts/messaging.js'
 import type { PaymentAdapter } from '../contracts/payment.js'
@@ -9,6 +8,7 @@ import type { Customer } from '../domain/customer.js'
 import type { RenderedMessage } from '../domain/notification.js'
 import type { Order, Refund } from '../domain/order.js'
 import type { Reward } from '../domain/share.js'
+import type { NotificationPolicy } from '../flows/policy/types.js'
 import type { RateLimitOptions } from '../security/rate-limit/limits.js'
 
 /** What a host's page layout receives: the title (plain text) and the body (already escaped HTML). */

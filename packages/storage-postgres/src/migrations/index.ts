@@ -37,6 +37,11 @@ export const migrations: readonly Migration[] = [
     name: 'customer pool: follow and interaction state, RFM aggregates, audiences',
     sql: customerPoolSchema,
   },
+  {
+    version: 8,
+    name: 'notification policy and campaigns: decisions on outbox rows, send ledger, campaigns',
+    sql: notificationPolicySchema,
+  },
 ]
 
 /**

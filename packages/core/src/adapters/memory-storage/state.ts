@@ -1,5 +1,6 @@
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
+import type { Campaign } from '../../domain/campaign.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'
 import type { LoopEventRecord } from '../../domain/event.js'
@@ -52,6 +53,7 @@ export interface MemoryState {
   pendingNotifications: Set<string>
   /** The send ledger of frequency caps: reserved message keys, and per customer+class the times. */
   sendKeys: Set<string>
+  campaigns: Map<string, Campaign>
   sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
@@ -84,6 +86,7 @@ export function createState(): MemoryState {
     dedupeKeys: new Set(),
     pendingNotifications: new Set(),
     sendKeys: new Set(),
+    campaigns: new Map(),
     sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,

@@ -1,12 +1,18 @@
+import { newId } from '../../_internal/ids.js'
 import type { MessagingAdapter } from '../../contracts/messaging.js'
 import type { Customer } from '../../domain/customer.js'
 import type { NewNotification, Notification, RenderedMessage } from '../../domain/notification.js'
-import { newId } from '../../_internal/ids.js'
 import type { NotificationPolicy } from './types.js'
 
-/** The channel ids a topic's fallback chain names, or null when it has none (every channel at once). */
-export function chainOf(policy: NotificationPolicy, topic: string): readonly string[] | null {
-  return policy.topics?.[topic]?.chain ?? null
+/**
+ * The channel ids of a message's fallback chain — its own (a campaign's plan), else its topic's —
+ * or null when it has none (every channel at once).
+ */
+export function chainOf(
+  policy: NotificationPolicy,
+  message: Pick<RenderedMessage, 'topic' | 'chain'>,
+): readonly string[] | null {
+  return message.chain ?? policy.topics?.[message.topic]?.chain ?? null
 }
 
 /** Why a channel cannot take this message for this customer right now, or null when it can. */
@@ -63,7 +69,7 @@ export function fallbackRow(
   customer: Customer,
   onInvalid: (error: unknown, channel: MessagingAdapter) => void,
 ): NewNotification | null {
-  const chain = chainOf(policy, row.message.topic)
+  const chain = chainOf(policy, row.message)
   if (!chain) return null
   const at = chain.indexOf(row.channel)
   if (at < 0) return null
