@@ -5,6 +5,7 @@ import { BODY_LIMITS, limitBody } from './body.js'
 import { wantsHtml } from './pages.js'
 import { errorResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
+import { consentRoutes } from './routes/consents.js'
 import { loginRoutes } from './routes/login.js'
 import { meRoutes } from './routes/me.js'
 import { orderRoutes } from './routes/orders.js'
@@ -39,6 +40,7 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
     ...meRoutes,
     ...orderRoutes,
     ...shareRoutes,
+    ...consentRoutes,
     ...webhookRoutes,
     ...[...rt.payments.values(), ...rt.identity.values(), ...rt.plugins].flatMap((x) =>
       (x.routes ?? []).map(extensionRoute),
