@@ -139,10 +139,10 @@ describe('campaigns', () => {
       }),
     ).rejects.toMatchObject({ code: 'not_found' })
     await expect(
-      // @ts-expect-error the message needs a body
       t.loop.campaigns.create({
         id: 'c1',
         audience: 'followers',
+        // @ts-expect-error the message needs a body
         message: { title: 'x' },
         channelPlan: { channels: ['console'] },
       }),

@@ -106,6 +106,8 @@ describe('crash safety of a campaign (SIGKILL during fan-out and dispatch)', () 
     expect(delivered.length).toBe(MEMBERS)
     expect(new Set(delivered)).toEqual(new Set(rows.map((r) => r.dedupeKey)))
     expect(attempts.length).toBeGreaterThanOrEqual(MEMBERS)
-    console.log(`${MEMBERS} members over ${kills} kills; ${attempts.length - MEMBERS} repeated sends absorbed by the dedupe key`)
+    console.log(
+      `${MEMBERS} members over ${kills} kills; ${attempts.length - MEMBERS} repeated sends absorbed by the dedupe key`,
+    )
   }, 600_000)
 })

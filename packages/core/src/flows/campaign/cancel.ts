@@ -15,9 +15,5 @@ export async function cancelCampaign(rt: Runtime, input: { id: string }): Promis
   if (cancelled) return cancelled
   const c = await store.getCampaign({ id })
   if (!c) throw loopError('campaigns', 'not_found', `No campaign \`${id}\`.`)
-  throw loopError(
-    'campaigns',
-    'invalid_transition',
-    `Campaign \`${id}\` is already cancelled.`,
-  )
+  throw loopError('campaigns', 'invalid_transition', `Campaign \`${id}\` is already cancelled.`)
 }
