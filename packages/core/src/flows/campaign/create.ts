@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { newId } from '../../_internal/ids.js'
 import type { Campaign } from '../../domain/campaign.js'
 import type { RenderedMessage } from '../../domain/notification.js'
@@ -8,26 +8,20 @@ import { parseInput } from '../../schemas.js'
 import { findAudience } from '../audience/define.js'
 import { campaignStore } from './store.js'
 
-const createInput = z
-  .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .optional(),
-    name: z.string().min(1).max(200).optional(),
-    audience: z.string().min(1).max(128),
-    message: z
-      .object({
-        title: z.string().min(1).max(200),
-        body: z.string().min(1).max(2000),
-        url: z.url({ protocol: /^https?$/ }).optional(),
-        fields: z.record(z.string(), z.string().max(200)).optional(),
-      })
-      .strict(),
-    channelPlan: z.object({ channels: z.array(z.string().min(1)).min(1).max(8) }).strict(),
-    schedule: z.object({ at: z.number().int().nonnegative() }).strict().optional(),
-  })
-  .strict()
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max))
+const createInput = z.strictObject({
+  id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  name: z.optional(text(200)),
+  audience: text(128),
+  message: z.strictObject({
+    title: text(200),
+    body: text(2000),
+    url: z.optional(z.url({ protocol: /^https?$/ })),
+    fields: z.optional(z.record(z.string(), z.string().check(z.maxLength(200)))),
+  }),
+  channelPlan: z.strictObject({ channels: z.array(text(64)).check(z.minLength(1), z.maxLength(8)) }),
+  schedule: z.optional(z.strictObject({ at: z.int().check(z.minimum(0)) })),
+})
 
 /** The input of `loop.campaigns.create`. */
 export type CreateCampaignInput = z.input<typeof createInput>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { loopError } from '../../errors.js'
 import { parseInput } from '../../schemas.js'
 import { BODY_LIMITS, readJson } from '../body.js'
@@ -6,16 +6,12 @@ import { json } from '../respond.js'
 import type { LoopHttpRoute } from './types.js'
 
 // What `wx.requestSubscribeMessage` resolves with: `{ errMsg, <templateId>: 'accept' | 'reject' | 'ban' | 'filter' }`.
-const consentBody = z
-  .object({
-    channel: z.string().min(1).max(64),
-    results: z
-      .record(z.string().min(1).max(128), z.string().max(32))
-      .refine((r) => Object.keys(r).length <= 20, {
-        message: 'At most 20 templates per request.',
-      }),
-  })
-  .strict()
+const consentBody = z.strictObject({
+  channel: z.string().check(z.minLength(1), z.maxLength(64)),
+  results: z
+    .record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(32)))
+    .check(z.refine((r) => Object.keys(r).length <= 20, 'At most 20 templates per request.')),
+})
 
 /**
  * `POST /consents`: records the subscription-message consents a logged-in customer just gave in
