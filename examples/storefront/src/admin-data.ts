@@ -63,6 +63,7 @@ export async function adminData(loop: Loop): Promise<AdminData> {
     pending,
     sent,
     dead,
+    skipped,
     shares,
     rewards,
     funnel,
@@ -76,6 +77,7 @@ export async function adminData(loop: Loop): Promise<AdminData> {
     loop.notify.list({ status: 'pending', limit: 1000 }),
     loop.notify.list({ status: 'sent', limit: 1000 }),
     loop.notify.list({ status: 'dead', limit: 1000 }),
+    loop.notify.list({ status: 'skipped', limit: 1000 }),
     loop.shares.list({ limit: 100 }),
     loop.rewards.list({ limit: 100 }),
     // Every day so far: the shop's whole history, as the counts were before.
@@ -112,7 +114,10 @@ export async function adminData(loop: Loop): Promise<AdminData> {
   for (const c of customers.filter((c): c is Customer => c !== null)) names.set(c.id, c.displayName ?? c.id)
   return {
     orders,
-    outbox: { counts: { pending: pending.length, sent: sent.length, dead: dead.length }, rows },
+    outbox: {
+      counts: { pending: pending.length, sent: sent.length, dead: dead.length, skipped: skipped.length },
+      rows,
+    },
     shares: shares.map((s) => ({
       ...s,
       visits: visitsByShare.get(s.id) ?? 0,

@@ -15,6 +15,7 @@ export {
 } from './adapters/sandbox-payments.js'
 export type * from './contracts/index.js'
 export * from './domain/audience.js'
+export * from './domain/campaign.js'
 export * from './domain/catalog.js'
 export { applyConsentChange, type ConsentChange } from './domain/consent.js'
 export type * from './domain/customer.js'
@@ -51,9 +52,20 @@ export type {
 export { csvCell, foldRollups, toCsv } from './flows/analytics/index.js'
 export { builtInAudiences } from './flows/audience/built-in.js'
 export type { CustomerPage } from './flows/audience/members.js'
+export type { CreateCampaignInput } from './flows/campaign/create.js'
+export type { CampaignPreview } from './flows/campaign/preview.js'
+export type { CampaignReport } from './flows/campaign/report.js'
 export type { CheckoutResult } from './flows/checkout.js'
 export type { DispatchInput, DispatchResult } from './flows/dispatch.js'
 export { backoffMs } from './flows/dispatch.js'
+export { quietUntil } from './flows/policy/quiet-hours.js'
+export type {
+  NotificationPolicy,
+  PolicyChannel,
+  PolicyClass,
+  PolicyTopic,
+  QuietHours,
+} from './flows/policy/types.js'
 export type { RefundReconcileResult } from './flows/reconcile-refunds.js'
 export type { CreatedShare, ShareCard } from './flows/share.js'
 export type { WebhookOutcome } from './flows/webhook.js'

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { createDb } from './_internal/db.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
 import { consentOps } from './consents.js'
 import { customerOps } from './customers.js'
@@ -139,6 +140,7 @@ export function postgresStorage(
     ...rollupOps(db),
     ...eventOps(db),
     ...outboxOps(db),
+    ...campaignOps(db),
     ...cacheOps(db),
     ...rateLimitOps(db),
     async migrate() {

@@ -10,6 +10,7 @@ type OutboxOps = Pick<
   | 'completeNotification'
   | 'completeNotifications'
   | 'listNotifications'
+  | 'reserveSend'
 >
 
 // Select and lease in one statement inside the write lock: no second claimer can see these rows
@@ -49,36 +50,49 @@ export function outboxOps(db: Db): OutboxOps {
   const apply = (id: string, leaseToken: string, outcome: NotificationOutcome, now: number): boolean => {
     const owned = `WHERE id = ? AND lease_token = ? AND status = 'pending'`
     const clear = 'lease_token = NULL, lease_until = NULL, updated_at = ?'
-    switch (outcome.status) {
-      case 'sent':
-        return (
-          db
-            .q(`UPDATE notifications SET status = 'sent', provider_message_id = ?, ${clear} ${owned}`)
-            .run(outcome.providerMessageId, now, id, leaseToken).changes > 0
-        )
-      case 'dead':
-        return (
-          db
-            .q(`UPDATE notifications SET status = 'dead', last_error = ?, ${clear} ${owned}`)
-            .run(outcome.error, now, id, leaseToken).changes > 0
-        )
-      case 'retry':
-        return (
-          db
-            .q(`UPDATE notifications SET last_error = ?, next_attempt_at = ?, ${clear} ${owned}`)
-            .run(outcome.error, outcome.nextAttemptAt, now, id, leaseToken).changes > 0
-        )
-      case 'release':
-        // Never attempted: the claim's attempt is given back.
-        return (
-          db
-            .q(
-              `UPDATE notifications SET attempts = max(attempts - 1, 0), next_attempt_at = ?, ${clear} ${owned}`,
-            )
-            .run(outcome.nextAttemptAt, now, id, leaseToken).changes > 0
-        )
-    }
+    const changed = applyOutcomeFor(id, leaseToken, outcome, now)(owned, clear)
+    if (changed && outcome.decision !== undefined)
+      db.q('UPDATE notifications SET decision = ? WHERE id = ?').run(outcome.decision, id)
+    return changed
   }
+  const applyOutcomeFor =
+    (id: string, leaseToken: string, outcome: NotificationOutcome, now: number) =>
+    (owned: string, clear: string): boolean => {
+      switch (outcome.status) {
+        case 'skipped':
+          return (
+            db.q(`UPDATE notifications SET status = 'skipped', ${clear} ${owned}`).run(now, id, leaseToken)
+              .changes > 0
+          )
+        case 'sent':
+          return (
+            db
+              .q(`UPDATE notifications SET status = 'sent', provider_message_id = ?, ${clear} ${owned}`)
+              .run(outcome.providerMessageId, now, id, leaseToken).changes > 0
+          )
+        case 'dead':
+          return (
+            db
+              .q(`UPDATE notifications SET status = 'dead', last_error = ?, ${clear} ${owned}`)
+              .run(outcome.error, now, id, leaseToken).changes > 0
+          )
+        case 'retry':
+          return (
+            db
+              .q(`UPDATE notifications SET last_error = ?, next_attempt_at = ?, ${clear} ${owned}`)
+              .run(outcome.error, outcome.nextAttemptAt, now, id, leaseToken).changes > 0
+          )
+        case 'release':
+          // Never attempted: the claim's attempt is given back.
+          return (
+            db
+              .q(
+                `UPDATE notifications SET attempts = max(attempts - 1, 0), next_attempt_at = ?, ${clear} ${owned}`,
+              )
+              .run(outcome.nextAttemptAt, now, id, leaseToken).changes > 0
+          )
+      }
+    }
 
   const complete = db.tx((input: Parameters<StorageAdapter['completeNotification']>[0]) => {
     if (!apply(input.id, input.leaseToken, input.outcome, input.now)) return { changed: false }
@@ -90,13 +104,34 @@ export function outboxOps(db: Db): OutboxOps {
     const changed: string[] = []
     for (const c of input.completions) {
       if (!apply(c.id, input.leaseToken, c.outcome, input.now)) continue
-      if (c.events) writeEffects(db, { events: c.events }, input.now)
+      writeEffects(db, { events: c.events ?? [], outbox: c.outbox ?? [] }, input.now)
       changed.push(c.id)
     }
     return { changed }
   })
 
+  // One write transaction: the check and the insert cannot interleave with another reservation.
+  const reserve = db.tx((input: Parameters<NonNullable<StorageAdapter['reserveSend']>>[0]) => {
+    if (db.q('SELECT 1 FROM send_ledger WHERE key = ?').get(input.key)) return { ok: true }
+    for (const cap of input.caps) {
+      const { n } = db
+        .q('SELECT count(*) AS n FROM send_ledger WHERE customer_id = ? AND class = ? AND at > ?')
+        .get(input.customerId, input.class, input.now - cap.windowMs) as { n: number }
+      if (n >= cap.max) return { ok: false }
+    }
+    db.q('INSERT INTO send_ledger (key, customer_id, class, at) VALUES (?, ?, ?, ?)').run(
+      input.key,
+      input.customerId,
+      input.class,
+      input.now,
+    )
+    return { ok: true }
+  })
+
   return {
+    async reserveSend(input) {
+      return reserve(input)
+    },
     async enqueueNotifications(input) {
       return enqueue(input)
     },

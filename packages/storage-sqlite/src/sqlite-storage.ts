@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { createDb, SCOPE } from './_internal/db.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
 import { customerOps } from './customers.js'
 import { eventOps } from './events.js'
@@ -95,6 +96,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     ...rewardOps(db),
     ...eventOps(db),
     ...outboxOps(db),
+    ...campaignOps(db),
     ...cacheOps(db),
     ...rateLimitOps(db),
     ...rollupOps(db),

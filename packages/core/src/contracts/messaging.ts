@@ -47,6 +47,11 @@ export interface MessagingAdapter {
   canReach(input: { customer: Customer; message?: RenderedMessage }): boolean
   /** The consent a send needs, or null when none is needed. */
   consentFor?(input: { message: RenderedMessage }): { topic: string } | null
+  /**
+   * The consent topic a vendor template id stands for (WeChat subscription templates), or null when
+   * the channel has no such template. `POST /consents` uses it to record what the customer accepted.
+   */
+  topicFor?(input: { templateId: string }): string | null
   send(input: SendInput): Promise<{ providerMessageId: string | null }>
   /** Validates a message before it is queued, so a bad one fails at the change that caused it. */
   validate?(input: { message: RenderedMessage }): void

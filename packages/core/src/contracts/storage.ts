@@ -1,4 +1,5 @@
 import type { Audience, AudienceFilter } from '../domain/audience.js'
+import type { Campaign, CampaignRowCount, CampaignStatus } from '../domain/campaign.js'
 import type { Sku } from '../domain/catalog.js'
 import type { ConsentChange } from '../domain/consent.js'
 import type { Consent, Customer, IdentityProfile } from '../domain/customer.js'
@@ -25,16 +26,38 @@ export interface Effects {
  * dispatcher): pending again at `nextAttemptAt` with the claim's attempt given back.
  */
 export type NotificationOutcome =
-  | { status: 'sent'; providerMessageId: string | null }
-  | { status: 'retry'; error: string; nextAttemptAt: number }
-  | { status: 'dead'; error: string }
-  | { status: 'release'; nextAttemptAt: number }
+  | { status: 'sent'; providerMessageId: string | null; decision?: string }
+  | { status: 'retry'; error: string; nextAttemptAt: number; decision?: string }
+  | { status: 'dead'; error: string; decision?: string }
+  | { status: 'release'; nextAttemptAt: number; decision?: string }
+  | { status: 'skipped'; decision: string }
 
-/** One row of `completeNotifications`: its outcome and the events written if it changes. */
+/**
+ * One row of `completeNotifications`: its outcome, and the events and outbox rows (a fallback
+ * channel's row) written with it, only if it changes.
+ */
 export interface NotificationCompletion {
   id: string
   outcome: NotificationOutcome
   events?: NewEvent[]
+  outbox?: NewNotification[]
+}
+
+/** One frequency cap: at most `max` sends of a class to one customer in any `windowMs`. */
+export interface SendCap {
+  max: number
+  windowMs: number
+}
+
+/** The input of `StorageAdapter.reserveSend`. */
+export interface ReserveSendInput {
+  /** The logical message (the same on every attempt and every fallback channel of it). */
+  key: string
+  customerId: string
+  /** The policy class the caps count (`marketing`). */
+  class: string
+  caps: readonly SendCap[]
+  now: number
 }
 
 /** Units of one SKU an order holds. */
@@ -148,6 +171,31 @@ export interface StorageAdapter extends Partial<RollupStorage> {
   getAudience(input: { id: string }): Promise<Audience | null>
   /** Every saved audience, by id. */
   listAudiences(input: Record<string, never>): Promise<Audience[]>
+
+  // ── campaigns (optional: `loop.campaigns` needs them) ──────────────────────
+  /** Stores a new campaign; `conflict` when its id exists. */
+  createCampaign?(input: { campaign: Campaign }): Promise<Campaign>
+  getCampaign?(input: { id: string }): Promise<Campaign | null>
+  /**
+   * Compare-and-set: when the campaign's `status` and `cursor` still equal `expect`, applies `set`
+   * and writes `effects` (a fan-out batch's outbox rows) in the same transaction; otherwise changes
+   * nothing and answers null — another instance moved it first.
+   */
+  advanceCampaign?(input: {
+    id: string
+    expect: { status: CampaignStatus; cursor: string | null }
+    set: Partial<Pick<Campaign, 'status' | 'cursor' | 'queued' | 'unreachable' | 'startedAt'>>
+    now: number
+    effects?: Effects
+  }): Promise<Campaign | null>
+  /**
+   * Cancels a campaign (draft, sending, or fanned out with rows still waiting) and, in the same
+   * step, skips its pending rows no dispatcher holds (`skipped: cancelled`). Null when it was
+   * already cancelled, or does not exist.
+   */
+  cancelCampaign?(input: { id: string; now: number }): Promise<Campaign | null>
+  /** Counts the campaign's outbox rows by status, channel and decision (dedupe keys `campaign:<id>:…`). */
+  countCampaignRows?(input: { id: string }): Promise<CampaignRowCount[]>
 
   // ── catalog ───────────────────────────────────────────────────────────────
   /**
@@ -384,6 +432,14 @@ export interface StorageAdapter extends Partial<RollupStorage> {
     status?: Notification['status']
     limit: number
   }): Promise<Notification[]>
+  /**
+   * The send ledger behind frequency caps (optional: a loop whose policy has caps needs it).
+   * In one atomic step: if `key` is already reserved, answers `ok: true` (a retry of the same
+   * message); else counts the customer's reservations of `class` inside each cap's window and,
+   * when every count is below its `max`, records `key` at `now`. Concurrent reservations for one
+   * customer and class are serialised, so no number of dispatchers can exceed a cap.
+   */
+  reserveSend?(input: ReserveSendInput): Promise<{ ok: boolean }>
 
   // ── cache (tokens, locks, login state) ────────────────────────────────────
   cacheGet(input: { key: string; now: number }): Promise<string | null>

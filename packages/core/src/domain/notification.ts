@@ -7,10 +7,18 @@ export interface RenderedMessage {
   url?: string
   /** Named values for templated channels (WeChat keywords). */
   fields: Record<string, string>
+  /**
+   * The fallback chain this message follows (a campaign's channel plan), overriding the policy's
+   * chain for its topic.
+   */
+  chain?: string[]
 }
 
-/** An outbox row's state: waiting (or between retries), delivered, or dead-lettered. */
-export type NotificationStatus = 'pending' | 'sent' | 'dead'
+/**
+ * An outbox row's state: waiting (or between retries or deferred), delivered, dead-lettered, or
+ * skipped by the notification policy (a frequency cap, an unfollowed customer) — never sent.
+ */
+export type NotificationStatus = 'pending' | 'sent' | 'dead' | 'skipped'
 
 /** An outbox row: written with the change that caused it, delivered later by the dispatcher. */
 export interface Notification {
@@ -33,6 +41,13 @@ export interface Notification {
   leaseToken: string | null
   lastError: string | null
   providerMessageId: string | null
+  /**
+   * The notification policy's last decision on this row, so an admin can show why a message did
+   * or did not go: `skipped: frequency_cap`, `deferred: quiet_hours`, `fell_back: recipient_refused`
+   * (this channel could not reach the customer; the next channel of the topic's chain got a row).
+   * Null when the policy had nothing to say.
+   */
+  decision: string | null
   createdAt: number
   updatedAt: number
 }

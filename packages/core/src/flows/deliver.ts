@@ -1,9 +1,10 @@
 import { withDeadline } from '../_internal/deadline.js'
 import type { MessagingAdapter } from '../contracts/messaging.js'
-import type { NotificationOutcome } from '../contracts/storage.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { chainOf } from './policy/chain.js'
+import { checkPolicy, fallBack, type PolicyOutcome } from './policy/decide.js'
 
 /**
  * Exponential backoff with jitter, capped: retry `attempt` waits between half and all of
@@ -30,7 +31,7 @@ export async function deliver(
   channel: MessagingAdapter,
   /** Waits for the channel's rate right before the send; false hands the row back unattempted. */
   pace: () => Promise<boolean>,
-): Promise<NotificationOutcome> {
+): Promise<PolicyOutcome> {
   const ms = rt.config.adapterTimeoutMs
   const customer = await withDeadline(
     rt.storage.getCustomer({ id: row.customerId }),
@@ -38,6 +39,9 @@ export async function deliver(
     'reading a customer',
   )
   if (!customer) return { status: 'dead', error: 'customer not found' }
+  const decided = await checkPolicy(rt, row, channel, customer)
+  if (decided) return decided
+  const chained = chainOf(rt.config.policy, row.message) !== null
   const consent = channel.consentFor?.({ message: row.message }) ?? null
   const changeConsent = (change: { consume: true } | { revoke: true } | { grant: number }) =>
     withDeadline(
@@ -53,6 +57,7 @@ export async function deliver(
     )
   if (consent) {
     const { ok } = await changeConsent({ consume: true })
+    if (!ok && chained) return fallBack(rt, row, customer, 'no_consent')
     if (!ok)
       return { status: 'dead', error: 'consent_missing: the customer has no subscription for this message' }
   }
@@ -78,6 +83,8 @@ export async function deliver(
     }
     const message = e ? `${e.code}: ${e.message}` : 'unexpected error'
     const retryable = e ? e.retryable : true
+    // A channel that cannot take this message for good hands it to the next one of its chain.
+    if (!retryable && e && chained) return fallBack(rt, row, customer, e.code, message)
     // `attempts` already counts this one: the claim increments it.
     if (!retryable || row.attempts >= rt.config.maxAttempts) return { status: 'dead', error: message }
     const { baseMs, maxMs } = rt.config.backoff

@@ -13,7 +13,7 @@ export async function dispatchUntilIdle(
   input: { signal: AbortSignal },
 ): Promise<DispatchResult> {
   const limit = rt.config.dispatch.batchSize
-  const total: DispatchResult = { claimed: 0, sent: 0, retried: 0, dead: 0, released: 0 }
+  const total: DispatchResult = { claimed: 0, sent: 0, retried: 0, dead: 0, released: 0, skipped: 0 }
   const passes: Promise<void>[] = []
   let unfinished = 0
   let progressed: (() => void) | null = null
@@ -39,7 +39,8 @@ export async function dispatchUntilIdle(
       unfinished += pass.claimed
       passes.push(
         pass.done.then((r) => {
-          for (const k of ['claimed', 'sent', 'retried', 'dead', 'released'] as const) total[k] += r[k]
+          for (const k of ['claimed', 'sent', 'retried', 'dead', 'released', 'skipped'] as const)
+            total[k] += r[k]
         }),
       )
       // A claim that got less than it asked for has drained what is due: finish and let the

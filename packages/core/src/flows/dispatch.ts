@@ -1,12 +1,12 @@
 import { withDeadline } from '../_internal/deadline.js'
 import { randomBase62 } from '../_internal/ids.js'
-import type { NotificationOutcome } from '../contracts/storage.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
 import { channelGate } from './channel-gate.js'
 import { backoffMs, deliver } from './deliver.js'
 import { createRecorder } from './outbox-recorder.js'
+import type { PolicyOutcome } from './policy/decide.js'
 
 export { backoffMs } from './deliver.js'
 
@@ -16,8 +16,10 @@ export interface DispatchResult {
   sent: number
   retried: number
   dead: number
-  /** Handed back unattempted (the channel's rate limit, or the loop stopping); due again soon. */
+  /** Handed back unattempted (the channel's rate limit, the loop stopping, quiet hours). */
   released: number
+  /** Ended unsent by the policy (a frequency cap, a channel that cannot reach the customer). */
+  skipped: number
 }
 
 /** Options of one pass; the defaults come from the loop's `notifications` options. */
@@ -66,7 +68,14 @@ export async function startPass(
     timeout,
     'claiming outbox rows',
   )
-  const result: DispatchResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, released: 0 }
+  const result: DispatchResult = {
+    claimed: rows.length,
+    sent: 0,
+    retried: 0,
+    dead: 0,
+    released: 0,
+    skipped: 0,
+  }
   const recorder = createRecorder(rt, leaseToken, result)
   const done = Promise.all(
     rows.map(async (row) => {
@@ -85,11 +94,11 @@ async function attempt(
   row: Notification,
   startBy: number,
   signal: AbortSignal | undefined,
-): Promise<NotificationOutcome> {
+): Promise<PolicyOutcome> {
   const channel = rt.messaging.find((m) => m.id === row.channel)
   if (!channel) return { status: 'dead', error: `no messaging adapter \`${row.channel}\`` }
   const gate = channelGate(rt, channel)
-  const handBack = (): NotificationOutcome => ({
+  const handBack = (): PolicyOutcome => ({
     status: 'release',
     nextAttemptAt: rt.now() + Math.max(0, gate.nextStart() - Date.now()),
   })
@@ -97,7 +106,8 @@ async function attempt(
   if (!leave) return handBack()
   try {
     const outcome = await deliver(rt, row, channel, () => gate.pace({ startBy, signal }))
-    return outcome.status === 'release' ? handBack() : outcome
+    // A policy deferral keeps its own time; a release for the channel's rate waits for the gate.
+    return outcome.status === 'release' && !outcome.decision ? handBack() : outcome
   } catch (error) {
     // Storage failed or timed out around the send (reading the customer, taking the consent): the
     // send did not happen, so it is an ordinary retry — but the operator should hear about it.

@@ -3,8 +3,10 @@ import type { NotificationCompletion, NotificationOutcome } from '../contracts/s
 import type { Notification } from '../domain/notification.js'
 import type { Runtime } from '../loop/runtime.js'
 import type { DispatchResult } from './dispatch.js'
+import type { PolicyOutcome } from './policy/decide.js'
 
 const eventType = {
+  skipped: 'notification.skipped',
   sent: 'notification.sent',
   retry: 'notification.retry',
   dead: 'notification.dead',
@@ -36,6 +38,7 @@ export function createRecorder(rt: Runtime, leaseToken: string, result: Dispatch
           if (status === 'sent') result.sent++
           else if (status === 'retry') result.retried++
           else if (status === 'dead') result.dead++
+          else if (status === 'skipped') result.skipped++
           else result.released++
           if (c.events) rt.published({ events: c.events })
         }
@@ -48,7 +51,7 @@ export function createRecorder(rt: Runtime, leaseToken: string, result: Dispatch
   }
 
   return {
-    add(row: Notification, outcome: NotificationOutcome): void {
+    add(row: Notification, { fallback, ...outcome }: PolicyOutcome): void {
       const events =
         outcome.status === 'release'
           ? undefined
@@ -60,12 +63,20 @@ export function createRecorder(rt: Runtime, leaseToken: string, result: Dispatch
                   channel: row.channel,
                   topic: row.message.topic,
                   dedupeKey: row.dedupeKey,
-                  ...(outcome.status !== 'sent' ? { error: outcome.error } : {}),
+                  ...(outcome.status === 'retry' || outcome.status === 'dead'
+                    ? { error: outcome.error }
+                    : {}),
+                  ...(outcome.decision ? { decision: outcome.decision } : {}),
                 },
                 { customerId: row.customerId },
               ),
             ]
-      queue.push({ id: row.id, outcome, ...(events ? { events } : {}) })
+      queue.push({
+        id: row.id,
+        outcome: outcome as NotificationOutcome,
+        ...(events ? { events } : {}),
+        ...(fallback ? { outbox: [fallback] } : {}),
+      })
       flushing ??= flush()
     },
     async done(): Promise<void> {

@@ -3,11 +3,14 @@ import type { Customer } from '../domain/customer.js'
 import type { NewNotification } from '../domain/notification.js'
 import type { NotificationInput, NotificationTopic } from '../loop/options.js'
 import type { Runtime } from '../loop/runtime.js'
+import { chainOf, firstReachable } from './policy/chain.js'
 
 /**
- * The outbox rows a change writes: the topic's template rendered once, one row per channel that
- * can reach the customer. `ref` makes the dedupe key (`order.paid:<orderId>:<channel>`), so a
- * replayed change never queues a second message.
+ * The outbox rows a change writes: the topic's template rendered once, and either one row for the
+ * first channel of the topic's fallback chain (`policy.topics[topic].chain`) that can reach the
+ * customer — the dispatcher moves it down the chain when that channel cannot deliver — or, for a
+ * topic without a chain, one row per channel that can reach the customer. `ref` makes the dedupe
+ * key (`order.paid:<orderId>:<channel>`), so a replayed change never queues a second message.
  */
 export function outboxFor(
   rt: Runtime,
@@ -25,23 +28,19 @@ export function outboxFor(
     return []
   }
   if (!message) return []
-  const rows: NewNotification[] = []
-  for (const channel of rt.messaging) {
-    if (!channel.canReach({ customer, message })) continue
-    try {
-      channel.validate?.({ message })
-    } catch (error) {
-      // A template that a channel cannot carry must not block the payment that triggered it.
-      rt.reportError(error, `notification ${topic} on ${channel.id}`)
-      continue
-    }
-    rows.push({
-      id: newId('ntf'),
-      dedupeKey: `${topic}:${ref}:${channel.id}`,
-      channel: channel.id,
-      customerId: customer.id,
-      message,
-    })
-  }
-  return rows
+  // A template that a channel cannot carry must not block the payment that triggered it.
+  const onInvalid = (error: unknown, channel: { id: string }) =>
+    rt.reportError(error, `notification ${topic} on ${channel.id}`)
+  const policy = rt.config.policy
+  const chain = chainOf(policy, message)
+  const channels = chain
+    ? [firstReachable(policy, rt.messaging, chain, customer, message, onInvalid)].filter((c) => c !== null)
+    : rt.messaging.filter((c) => firstReachable(policy, [c], [c.id], customer, message, onInvalid))
+  return channels.map((channel) => ({
+    id: newId('ntf'),
+    dedupeKey: `${topic}:${ref}:${channel.id}`,
+    channel: channel.id,
+    customerId: customer.id,
+    message,
+  }))
 }

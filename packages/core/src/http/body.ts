@@ -11,6 +11,8 @@ export const BODY_LIMITS = {
   shares: 4 * 1024,
   /** One share action: a token, a type and a channel (about 100 bytes). */
   events: 2 * 1024,
+  /** A `wx.requestSubscribeMessage` answer: a few template ids and their result. */
+  consents: 4 * 1024,
   /** A mini-program `wx.login` code (≤ 512) and a share token. */
   codeLogin: 4 * 1024,
   /** WeChat Pay, Alipay and Stripe notifications are a few KB. */

@@ -6,6 +6,7 @@ import { wantsHtml } from './pages.js'
 import { errorResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
 import { analyticsRoutes, trackRoutes } from './routes/analytics.js'
+import { consentRoutes } from './routes/consents.js'
 import { loginRoutes } from './routes/login.js'
 import { meRoutes } from './routes/me.js'
 import { orderRoutes } from './routes/orders.js'
@@ -40,6 +41,7 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
     ...meRoutes,
     ...orderRoutes,
     ...shareRoutes,
+    ...consentRoutes,
     ...webhookRoutes,
     ...trackRoutes,
     ...analyticsRoutes(rt),

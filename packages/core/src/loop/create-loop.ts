@@ -2,6 +2,7 @@ import { defined } from '../_internal/defined.js'
 import type { Audience, AudienceFilter } from '../domain/audience.js'
 import type { Sku } from '../domain/catalog.js'
 import type { Customer, IdentityProfile } from '../domain/customer.js'
+import type { Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { checkZone } from '../flows/analytics/days.js'
@@ -15,6 +16,12 @@ import {
   listMembers,
 } from '../flows/audience/members.js'
 import { setTimeZone } from '../flows/audience/time-zone.js'
+import { cancelCampaign } from '../flows/campaign/cancel.js'
+import { type CreateCampaignInput, createCampaign } from '../flows/campaign/create.js'
+import { sendCampaign } from '../flows/campaign/fan-out.js'
+import { previewCampaign } from '../flows/campaign/preview.js'
+import { campaignReport } from '../flows/campaign/report.js'
+import { campaignStore } from '../flows/campaign/store.js'
 import { adjustStock, putSku, setStock } from '../flows/catalog.js'
 import { type CheckoutResult, checkout } from '../flows/checkout.js'
 import { getCustomer, grantConsent, loginCustomer, tagCustomer } from '../flows/customers.js'
@@ -203,11 +210,24 @@ export function createLoop(options: LoopOptions) {
       handle: (input: { provider: string; request: Request }) =>
         handleWebhook(rt, parseInput(webhookInput, input, 'webhook')),
     },
+    campaigns: {
+      /** Creates a draft campaign: one message to one audience on a channel plan (`{ channels }`), optionally `schedule: { at }`. */
+      create: (input: CreateCampaignInput) => createCampaign(rt, input),
+      get: (input: { id: string }) => campaignStore(rt).getCampaign({ id: String(input.id) }),
+      /** Counts the audience and shows the first members' routing; sends and writes nothing. */
+      preview: (input: { id: string; sample?: number }) => previewCampaign(rt, input),
+      /** Fans the campaign out into the outbox, batch by batch; call again to resume after a crash. */
+      send: (input: { id: string; batchSize?: number }) => sendCampaign(rt, input),
+      /** Stops the fan-out and skips the rows still waiting. */
+      cancel: (input: { id: string }) => cancelCampaign(rt, input),
+      /** Reach, sent, failed, skipped and fallbacks by reason, deferred, by channel. */
+      report: (input: { id: string }) => campaignReport(rt, input),
+    },
     notify: {
       /** One dispatcher pass over the outbox: claims a batch, sends it within each channel's limits, records the outcomes. */
       dispatch: (input: DispatchInput = {}): Promise<DispatchResult> =>
         dispatchNotifications(rt, defined(parseInput(dispatchInput, input, 'notify'))),
-      list: (input: { customerId?: string; status?: 'pending' | 'sent' | 'dead'; limit?: number } = {}) =>
+      list: (input: { customerId?: string; status?: Notification['status']; limit?: number } = {}) =>
         listNotifications(rt, input),
     },
     shares: {

@@ -7,7 +7,8 @@ const mitt = ((mittModule as unknown as { default?: unknown }).default ??
   mittModule) as unknown as typeof import('mitt').default
 
 /**
- * What the `notification.sent`, `notification.retry` and `notification.dead` events carry.
+ * What the `notification.sent`, `.retry`, `.dead` and `.skipped` events carry; `decision` is the
+ * notification policy's (`fell_back: recipient_refused`, `skipped: frequency_cap`).
  * @inline
  */
 type NotificationData = {
@@ -16,6 +17,7 @@ type NotificationData = {
   topic: string
   dedupeKey: string
   error?: string
+  decision?: string
 }
 /**
  * What the `reward.*` events carry.
@@ -66,6 +68,7 @@ export interface LoopEventData {
   'notification.sent': NotificationData
   'notification.retry': NotificationData
   'notification.dead': NotificationData
+  'notification.skipped': NotificationData
   'reward.accrued': RewardData & { kind: 'amount' | 'coupon'; currency: string; coupon: string | null }
   'reward.released': RewardData
   /** `amount` is what this refund took back; `clawedBack` the total so far, `remaining` what the sharer keeps. */

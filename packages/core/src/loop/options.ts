@@ -8,6 +8,7 @@ import type { Customer } from '../domain/customer.js'
 import type { RenderedMessage } from '../domain/notification.js'
 import type { Order, Refund } from '../domain/order.js'
 import type { Reward } from '../domain/share.js'
+import type { NotificationPolicy } from '../flows/policy/types.js'
 import type { RateLimitOptions } from '../security/rate-limit/limits.js'
 
 /** What a host's page layout receives: the title (plain text) and the body (already escaped HTML). */
@@ -103,6 +104,12 @@ export interface LoopOptions {
     /** Per-channel limits by channel id, overriding the adapter's own `limits` (e.g. `{ wechat: { perMinute: 6000 } }`). */
     channels?: Record<string, MessagingLimits>
   }
+  /**
+   * The notification policy every outbox row passes through at dispatch time: frequency caps per
+   * class, quiet hours in the customer's zone, a fallback chain per topic, follower-only channels.
+   * Default: none (every channel at once, no caps).
+   */
+  policy?: NotificationPolicy
   /**
    * The background work `loop.start()` runs: independent loops (dispatch, expiry, refund
    * reconciliation, plugin ticks),

@@ -13,6 +13,8 @@ import type { Effects, StorageAdapter } from '../contracts/storage.js'
 import type { NewEvent } from '../domain/event.js'
 import { loopError } from '../errors.js'
 import { outboxFor } from '../flows/outbox.js'
+import { resolvePolicy } from '../flows/policy/resolve.js'
+import type { NotificationPolicy } from '../flows/policy/types.js'
 import { scanShare } from '../flows/share-scan.js'
 import { describeOptionValue } from '../security/option-value.js'
 import { type RateLimits, resolveRateLimits } from '../security/rate-limit/limits.js'
@@ -50,6 +52,8 @@ export interface Runtime {
     dispatch: { batchSize: number; leaseMs: number; limits: (channel: MessagingAdapter) => MessagingLimits }
     /** Origins a checkout `returnUrl` may point at, besides `baseUrl`'s. */
     allowedRedirectOrigins: ReadonlySet<string>
+    /** The notification policy (validated). */
+    policy: NotificationPolicy
   }
   options: LoopOptions
   /** An event for the log, stamped with the clock. */
@@ -196,6 +200,7 @@ export function createRuntime(
         }),
       },
       allowedRedirectOrigins: redirectOrigins(options.allowedRedirectOrigins),
+      policy: resolvePolicy(options.policy, options.messaging?.map((m) => m.id) ?? ['console']),
     },
     options,
     event(type, data, refs = {}) {

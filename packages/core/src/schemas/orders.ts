@@ -35,7 +35,7 @@ export const dispatchInput = z.strictObject({
 /** `loop.notify.list()`. */
 export const notificationListInput = z.strictObject({
   customerId: z.optional(recordId),
-  status: z.optional(z.enum(['pending', 'sent', 'dead'])),
+  status: z.optional(z.enum(['pending', 'sent', 'dead', 'skipped'])),
   limit: pageLimit,
 })
 

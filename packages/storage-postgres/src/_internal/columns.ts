@@ -36,5 +36,5 @@ export const eventCols = (p = '') =>
 export const notificationCols = (p = '') =>
   `${p}id, ${p}dedupe_key AS "dedupeKey", ${p}channel, ${p}customer_id AS "customerId", ${p}message, ${p}status,
    ${p}attempts, ${p}next_attempt_at AS "nextAttemptAt", ${p}lease_until AS "leaseUntil", ${p}lease_token AS "leaseToken",
-   ${p}last_error AS "lastError", ${p}provider_message_id AS "providerMessageId", ${p}created_at AS "createdAt",
+   ${p}last_error AS "lastError", ${p}provider_message_id AS "providerMessageId", ${p}decision, ${p}created_at AS "createdAt",
    ${p}updated_at AS "updatedAt"`

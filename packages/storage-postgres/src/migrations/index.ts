@@ -6,6 +6,7 @@ import { refundReconcileSchema } from './0003-refund-reconcile.js'
 import { rateLimitsSchema } from './0004-rate-limits.js'
 import { customerPoolSchema } from './0005-customer-pool.js'
 import { analyticsRollups } from './0006-analytics-rollups.js'
+import { notificationPolicySchema } from './0007-notification-policy.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -38,6 +39,11 @@ export const migrations: readonly Migration[] = [
     sql: customerPoolSchema,
   },
   { version: 6, name: 'analytics rollups', sql: analyticsRollups },
+  {
+    version: 7,
+    name: 'notification policy and campaigns: decisions on outbox rows, send ledger, campaigns',
+    sql: notificationPolicySchema,
+  },
 ]
 
 /**

@@ -257,6 +257,7 @@ export interface NotificationRow {
   lease_token: string | null
   last_error: string | null
   provider_message_id: string | null
+  decision: string | null
   created_at: number
   updated_at: number
 }
@@ -274,6 +275,7 @@ export const toNotification = (r: NotificationRow): Notification => ({
   leaseToken: r.lease_token,
   lastError: r.last_error,
   providerMessageId: r.provider_message_id,
+  decision: r.decision ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })

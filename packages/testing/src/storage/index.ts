@@ -2,6 +2,7 @@ import type { StorageAdapter } from '@loopkit/core'
 import { describe } from 'vitest'
 import { audienceCases } from './audiences.js'
 import { cacheCases } from './cache.js'
+import { campaignCases } from './campaigns.js'
 import { catalogCases } from './catalog.js'
 import { type TestStorageAdapterOptions, useStorage } from './context.js'
 import { customerCases } from './customers.js'
@@ -17,6 +18,7 @@ import { orderCases } from './orders.js'
 import { outboxCases } from './outbox.js'
 import { outboxBatchCases } from './outbox-batch.js'
 import { paymentCases } from './payments.js'
+import { policyCases } from './policy.js'
 import { rateLimitCases } from './rate-limits.js'
 import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
@@ -77,6 +79,8 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     eventCases(ctx)
     outboxCases(ctx)
     outboxBatchCases(ctx)
+    policyCases(ctx)
+    campaignCases(ctx)
     cacheCases(ctx)
     rateLimitCases(ctx)
     effectsCases(ctx)

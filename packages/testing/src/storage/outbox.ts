@@ -34,6 +34,7 @@ export function outboxCases(ctx: SuiteContext): void {
         leaseToken: null,
         lastError: null,
         providerMessageId: null,
+        decision: null,
         createdAt: T0,
         updatedAt: T0,
       })

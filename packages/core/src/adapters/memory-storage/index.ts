@@ -1,6 +1,7 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
 import { customerOps } from './customers.js'
 import { eventOps } from './events.js'
@@ -59,6 +60,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
     ...rewardOps(state, scope),
     ...eventOps(state),
     ...outboxOps(state),
+    ...campaignOps(state, scope),
     ...cacheOps(state),
     ...rateLimitOps(new Map()),
     ...rollupOps(),

@@ -9,6 +9,7 @@ type OutboxOps = Pick<
   | 'completeNotification'
   | 'completeNotifications'
   | 'listNotifications'
+  | 'reserveSend'
 >
 
 /** Applies one outcome if `leaseToken` still holds the row; synchronous, so atomic. */
@@ -24,7 +25,11 @@ function complete(
   n.leaseToken = null
   n.leaseUntil = null
   n.updatedAt = now
-  if (outcome.status === 'sent') {
+  if (outcome.decision !== undefined) n.decision = outcome.decision
+  if (outcome.status === 'skipped') {
+    n.status = 'skipped'
+    state.pendingNotifications.delete(id)
+  } else if (outcome.status === 'sent') {
     n.status = 'sent'
     n.providerMessageId = outcome.providerMessageId
     state.pendingNotifications.delete(id)
@@ -77,10 +82,25 @@ export function outboxOps(state: MemoryState): OutboxOps {
       const changed: string[] = []
       for (const c of completions) {
         if (!complete(state, c.id, leaseToken, c.outcome, now)) continue
-        if (c.events) writeEffects(state, { events: c.events }, now)
+        writeEffects(state, { events: c.events ?? [], outbox: c.outbox ?? [] }, now)
         changed.push(c.id)
       }
       return { changed }
+    },
+
+    async reserveSend({ key, customerId, class: cls, caps, now }) {
+      // Synchronous from here on, so atomic: no other reservation interleaves.
+      if (state.sendKeys.has(key)) return { ok: true }
+      const ledger = `${customerId}\u0000${cls}`
+      const times = state.sends.get(ledger) ?? []
+      for (const cap of caps) {
+        const inWindow = times.filter((t) => t > now - cap.windowMs).length
+        if (inWindow >= cap.max) return { ok: false }
+      }
+      const longest = Math.max(0, ...caps.map((c) => c.windowMs))
+      state.sends.set(ledger, [...times.filter((t) => t > now - longest), now])
+      state.sendKeys.add(key)
+      return { ok: true }
     },
 
     async listNotifications({ customerId, status, limit }) {

@@ -1,5 +1,6 @@
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
+import type { Campaign } from '../../domain/campaign.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'
 import type { LoopEventRecord } from '../../domain/event.js'
@@ -50,6 +51,10 @@ export interface MemoryState {
   dedupeKeys: Set<string>
   /** Ids of pending rows in roughly due order, so a claim does not scan sent history. */
   pendingNotifications: Set<string>
+  /** The send ledger of frequency caps: reserved message keys, and per customer+class the times. */
+  sendKeys: Set<string>
+  campaigns: Map<string, Campaign>
+  sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
 }
@@ -80,6 +85,9 @@ export function createState(): MemoryState {
     notifications: new Map(),
     dedupeKeys: new Set(),
     pendingNotifications: new Set(),
+    sendKeys: new Set(),
+    campaigns: new Map(),
+    sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,
   }
@@ -128,6 +136,7 @@ export function writeEffects(state: MemoryState, effects: Effects | undefined, n
       leaseUntil: null,
       leaseToken: null,
       lastError: null,
+      decision: null,
       providerMessageId: null,
       createdAt: now,
       updatedAt: now,
