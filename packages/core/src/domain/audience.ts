@@ -146,7 +146,15 @@ export function usesNow(f: AudienceFilter): boolean {
   return 'lastOrderWithinDays' in f || 'interactedWithinDays' in f
 }
 
-/** Whether `value` is inside the inclusive range. */
+/**
+ * Whether `value` is inside the inclusive range (a bound left out is open).
+ *
+ * @example
+ * ```ts
+ * inRange(3, { min: 3 }) // true
+ * inRange(0, { min: 1, max: 5 }) // false
+ * ```
+ */
 export function inRange(value: number, r: Range): boolean {
   return (r.min === undefined || value >= r.min) && (r.max === undefined || value <= r.max)
 }

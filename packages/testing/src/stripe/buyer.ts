@@ -4,7 +4,7 @@ import { newCharge, newPaymentIntent, type StripeObject, stripeId } from './obje
 import { publicIntent, publicSession, type StripeState } from './routes.js'
 import type { StripeDelivery, StripeDeliveryOptions, WebhookSender } from './webhooks.js'
 
-/** What the buyer does at Stripe in {@link StripeSimulator.pay}. */
+/** What the buyer does at Stripe in `StripeSimulator.pay`. */
 export interface StripePayInput extends StripeDeliveryOptions {
   /** Find the open session or PaymentIntent whose `client_reference_id` or metadata holds this value. */
   orderNumber?: string

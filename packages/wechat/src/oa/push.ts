@@ -7,7 +7,10 @@ export interface SubscriptionItem {
   status: string
 }
 
-/** What every push carries. */
+/**
+ * What every push carries.
+ * @inline
+ */
 interface PushHeader {
   /** The account's original id, `gh_…` (`ToUserName`). */
   account: string

@@ -2,8 +2,9 @@ import { type LoopContext, loopError } from '@loopkit/core'
 import type { WechatAccessToken } from '../open/access-token.js'
 import { oaCall } from './api.js'
 
-/** WeChat tags a user at most 20 times and accepts 50 openids per batch. */
+/** WeChat tags a user at most 20 times. */
 export const MAX_TAGS_PER_USER = 20
+/** WeChat accepts at most 50 openids per tagging batch. */
 export const TAG_BATCH = 50
 
 /** A user tag of the official account. */

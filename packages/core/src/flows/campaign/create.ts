@@ -23,8 +23,23 @@ const createInput = z.strictObject({
   schedule: z.optional(z.strictObject({ at: z.int().check(z.minimum(0)) })),
 })
 
-/** The input of `loop.campaigns.create`. */
-export type CreateCampaignInput = z.input<typeof createInput>
+/** The input of `loop.campaigns.create` (validated by a schema of the same shape). */
+export interface CreateCampaignInput {
+  /** Default: a new `cmp_…` id. 1–64 of `[A-Za-z0-9_-]`. */
+  id?: string
+  name?: string
+  /** The audience id (built-in or saved). */
+  audience: string
+  message: { title: string; body: string; url?: string; fields?: Record<string, string> }
+  /** The fallback chain: each member gets the first channel that can reach them. */
+  channelPlan: { channels: string[] }
+  /** Rows are held in the outbox until `at` (epoch ms). */
+  schedule?: { at: number }
+}
+
+// Every input the interface allows is one the schema's type allows (a compile-time check).
+const _fitsSchema = (input: CreateCampaignInput): z.input<typeof createInput> => input
+void _fitsSchema
 
 /** The message every member's row carries: topic `campaign` (class `marketing`), the plan as its chain. */
 export function campaignMessage(c: Campaign): RenderedMessage {
