@@ -13,10 +13,10 @@ const KB = 1024
 const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[] = [
   // 32 KB after the zod/mini move; 44.4 KB once rate limits, login binding, pages, refund
   // reconciliation and background loops landed; 54.8 KB with the customer pool, analytics and
-  // validated programmatic inputs. Issue #14's target is 50 KB: OVER IT, and the issue stays open
-  // until core is split (sandbox/memory adapters and analytics behind subpath entries). This
-  // budget only stops further creep.
-  { entry: 'core/src/index.ts', platform: 'neutral', budget: 56 * KB },
+  // validated programmatic inputs; 59.5 KB with the notification policy and campaigns. Issue #14's
+  // target is 50 KB: OVER IT, and the issue stays open until core is split (sandbox/memory adapters,
+  // analytics and campaigns behind subpath entries). This budget only stops further creep.
+  { entry: 'core/src/index.ts', platform: 'neutral', budget: 61 * KB },
   { entry: 'core/src/node/index.ts', platform: 'neutral', budget: 3 * KB },
   // 13.8 / 16.8 KB with limits, merges, refund queues, rate-limit buckets, batch completion,
   // the customer pool (filter compilers) and analytics rollups.
