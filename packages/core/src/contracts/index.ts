@@ -1,5 +1,7 @@
+export type * from './campaign-storage.js'
 export type * from './identity.js'
 export type * from './messaging.js'
+export type * from './outbox-types.js'
 export type * from './payment.js'
 export type * from './plugin.js'
 export type * from './rate-limit.js'

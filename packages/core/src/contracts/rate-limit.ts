@@ -32,3 +32,13 @@ export interface TakeTokensResult {
 export interface RateLimitStore {
   take(input: TakeTokensInput): Promise<TakeTokensResult>
 }
+
+/** The optional storage operation behind `rateLimits: { store: 'storage' }`. */
+export interface RateLimitStorage {
+  /**
+   * Takes `cost` tokens from the bucket `key` in one atomic step (one statement in SQL), so the
+   * loop's rate limits hold across every instance sharing this storage. Leave it out and the loop
+   * can only count per process (`rateLimits: { store: 'memory' }`).
+   */
+  takeTokens(input: TakeTokensInput): Promise<TakeTokensResult>
+}

@@ -1,5 +1,4 @@
 import type { Audience, AudienceFilter } from '../domain/audience.js'
-import type { Campaign, CampaignRowCount, CampaignStatus } from '../domain/campaign.js'
 import type { Sku } from '../domain/catalog.js'
 import type { ConsentChange } from '../domain/consent.js'
 import type { Consent, Customer, IdentityProfile } from '../domain/customer.js'
@@ -8,7 +7,9 @@ import type { LoopEventRecord, NewEvent } from '../domain/event.js'
 import type { NewNotification, Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Payment, Refund, RefundStatus } from '../domain/order.js'
 import type { Reward, RewardStatus, Share, Visit } from '../domain/share.js'
-import type { TakeTokensInput, TakeTokensResult } from './rate-limit.js'
+import type { CampaignStorage } from './campaign-storage.js'
+import type { NotificationCompletion, NotificationOutcome, ReserveSendInput } from './outbox-types.js'
+import type { RateLimitStorage } from './rate-limit.js'
 import type { RollupStorage } from './rollups.js'
 
 /**
@@ -18,46 +19,6 @@ import type { RollupStorage } from './rollups.js'
 export interface Effects {
   events?: NewEvent[]
   outbox?: NewNotification[]
-}
-
-/**
- * How a leased outbox row ends: `sent`; `retry` (pending again at `nextAttemptAt`); `dead` (the
- * dead letter); or `release` — not attempted after all (the channel's rate limit, a stopping
- * dispatcher): pending again at `nextAttemptAt` with the claim's attempt given back.
- */
-export type NotificationOutcome =
-  | { status: 'sent'; providerMessageId: string | null; decision?: string }
-  | { status: 'retry'; error: string; nextAttemptAt: number; decision?: string }
-  | { status: 'dead'; error: string; decision?: string }
-  | { status: 'release'; nextAttemptAt: number; decision?: string }
-  | { status: 'skipped'; decision: string }
-
-/**
- * One row of `completeNotifications`: its outcome, and the events and outbox rows (a fallback
- * channel's row) written with it, only if it changes.
- */
-export interface NotificationCompletion {
-  id: string
-  outcome: NotificationOutcome
-  events?: NewEvent[]
-  outbox?: NewNotification[]
-}
-
-/** One frequency cap: at most `max` sends of a class to one customer in any `windowMs`. */
-export interface SendCap {
-  max: number
-  windowMs: number
-}
-
-/** The input of `StorageAdapter.reserveSend`. */
-export interface ReserveSendInput {
-  /** The logical message (the same on every attempt and every fallback channel of it). */
-  key: string
-  customerId: string
-  /** The policy class the caps count (`marketing`). */
-  class: string
-  caps: readonly SendCap[]
-  now: number
 }
 
 /** Units of one SKU an order holds. */
@@ -83,7 +44,10 @@ export interface WebhookDelivery {
  *
  * Prove an implementation with `testStorageAdapter()` from `@loopkit/testing`.
  */
-export interface StorageAdapter extends Partial<RollupStorage> {
+export interface StorageAdapter
+  extends Partial<RollupStorage>,
+    Partial<CampaignStorage>,
+    Partial<RateLimitStorage> {
   readonly name: string
 
   // ── customers ─────────────────────────────────────────────────────────────
@@ -171,31 +135,6 @@ export interface StorageAdapter extends Partial<RollupStorage> {
   getAudience(input: { id: string }): Promise<Audience | null>
   /** Every saved audience, by id. */
   listAudiences(input: Record<string, never>): Promise<Audience[]>
-
-  // ── campaigns (optional: `loop.campaigns` needs them) ──────────────────────
-  /** Stores a new campaign; `conflict` when its id exists. */
-  createCampaign?(input: { campaign: Campaign }): Promise<Campaign>
-  getCampaign?(input: { id: string }): Promise<Campaign | null>
-  /**
-   * Compare-and-set: when the campaign's `status` and `cursor` still equal `expect`, applies `set`
-   * and writes `effects` (a fan-out batch's outbox rows) in the same transaction; otherwise changes
-   * nothing and answers null — another instance moved it first.
-   */
-  advanceCampaign?(input: {
-    id: string
-    expect: { status: CampaignStatus; cursor: string | null }
-    set: Partial<Pick<Campaign, 'status' | 'cursor' | 'queued' | 'unreachable' | 'startedAt'>>
-    now: number
-    effects?: Effects
-  }): Promise<Campaign | null>
-  /**
-   * Cancels a campaign (draft, sending, or fanned out with rows still waiting) and, in the same
-   * step, skips its pending rows no dispatcher holds (`skipped: cancelled`). Null when it was
-   * already cancelled, or does not exist.
-   */
-  cancelCampaign?(input: { id: string; now: number }): Promise<Campaign | null>
-  /** Counts the campaign's outbox rows by status, channel and decision (dedupe keys `campaign:<id>:…`). */
-  countCampaignRows?(input: { id: string }): Promise<CampaignRowCount[]>
 
   // ── catalog ───────────────────────────────────────────────────────────────
   /**
@@ -453,14 +392,6 @@ export interface StorageAdapter extends Partial<RollupStorage> {
   }): Promise<{ stored: boolean }>
   /** With `ifValue`, deletes only when the current value equals it (releasing one's own lock). */
   cacheDelete(input: { key: string; ifValue?: string }): Promise<{ deleted: boolean }>
-
-  // ── rate limits (optional) ────────────────────────────────────────────────
-  /**
-   * Takes `cost` tokens from the bucket `key` in one atomic step (one statement in SQL), so the
-   * loop's rate limits hold across every instance sharing this storage. Leave it out and the loop
-   * can only count per process (`rateLimits: { store: 'memory' }`).
-   */
-  takeTokens?(input: TakeTokensInput): Promise<TakeTokensResult>
 
   /** Releases connections and file handles. */
   close?(): Promise<void>

@@ -1,5 +1,5 @@
 import { withDeadline } from '../_internal/deadline.js'
-import type { NotificationCompletion, NotificationOutcome } from '../contracts/storage.js'
+import type { NotificationCompletion, NotificationOutcome } from '../contracts/outbox-types.js'
 import type { Notification } from '../domain/notification.js'
 import type { Runtime } from '../loop/runtime.js'
 import type { DispatchResult } from './dispatch.js'

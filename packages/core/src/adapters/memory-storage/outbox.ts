@@ -1,4 +1,5 @@
-import type { NotificationOutcome, StorageAdapter } from '../../contracts/storage.js'
+import type { NotificationOutcome } from '../../contracts/outbox-types.js'
+import type { StorageAdapter } from '../../contracts/storage.js'
 import type { Notification } from '../../domain/notification.js'
 import { copy, type MemoryState, writeEffects } from './state.js'
 

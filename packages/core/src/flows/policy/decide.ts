@@ -1,6 +1,6 @@
 import { withDeadline } from '../../_internal/deadline.js'
 import type { MessagingAdapter } from '../../contracts/messaging.js'
-import type { NotificationOutcome } from '../../contracts/storage.js'
+import type { NotificationOutcome } from '../../contracts/outbox-types.js'
 import type { Customer } from '../../domain/customer.js'
 import type { NewNotification, Notification } from '../../domain/notification.js'
 import { loopError } from '../../errors.js'

@@ -1,4 +1,4 @@
-import type { SendCap } from '../../contracts/storage.js'
+import type { SendCap } from '../../contracts/outbox-types.js'
 
 /** Hours, in the customer's own time zone, when a class of messages waits instead of going out. */
 export interface QuietHours {
