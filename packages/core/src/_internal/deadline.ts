@@ -1,7 +1,8 @@
 import { loopError } from '../errors.js'
 
 /**
- * Settles like `promise`, or rejects with a retryable `LoopError` code `timeout` after `ms`. The
+ * Settles like `promise`, or rejects with a retryable `LoopError` after `ms` — code `timeout`, or
+ * `provider_unavailable` where the caller reports a vendor that stopped answering (refunds). The
  * late promise is not cancelled (JavaScript cannot), only no longer waited for: background work
  * moves on and a hung adapter can never hold a loop, a lease or `loop.stop()` hostage.
  *
@@ -11,14 +12,17 @@ import { loopError } from '../errors.js'
  * // after 5 s: LoopError { code: 'timeout', retryable: true, message: '[loopkit] [deadline] send on wechat …' }
  * ```
  */
-export function withDeadline<T>(promise: Promise<T> | T, ms: number, what: string): Promise<T> {
+export function withDeadline<T>(
+  promise: Promise<T> | T,
+  ms: number,
+  what: string,
+  code: 'timeout' | 'provider_unavailable' = 'timeout',
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
-        reject(
-          loopError('deadline', 'timeout', `${what} did not finish within ${ms} ms.`, { retryable: true }),
-        ),
+        reject(loopError('deadline', code, `${what} did not finish within ${ms} ms.`, { retryable: true })),
       ms,
     )
   })

@@ -1,4 +1,4 @@
-import { withDeadline } from '../_internal/provider-deadline.js'
+import { withDeadline } from '../_internal/deadline.js'
 import type { Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
@@ -99,9 +99,10 @@ async function reconcileOne(rt: Runtime, refund: Refund, retryAfterMs: number): 
   const query = adapter.queryRefund
   const remote = query
     ? await withDeadline(
-        () => query({ order, refund }),
+        query({ order, refund }),
         refundTimeoutMs(rt),
         `[${adapter.id}] refund query ${refund.number}`,
+        'provider_unavailable',
       )
     : null
   if (!remote) return (await sendRefund(rt, { adapter, order, refund })).status

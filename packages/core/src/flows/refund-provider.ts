@@ -1,4 +1,4 @@
-import { withDeadline } from '../_internal/provider-deadline.js'
+import { withDeadline } from '../_internal/deadline.js'
 import type { PaymentAdapter, RefundOutput } from '../contracts/payment.js'
 import type { Order, Refund } from '../domain/order.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
@@ -30,9 +30,10 @@ export async function sendRefund(
 ): Promise<RefundOutput> {
   const { adapter, order, refund } = input
   const result = await withDeadline(
-    () => adapter.refund({ order, refund, notifyUrl: routeUrl(rt, `/webhooks/${adapter.id}`) }),
+    adapter.refund({ order, refund, notifyUrl: routeUrl(rt, `/webhooks/${adapter.id}`) }),
     refundTimeoutMs(rt),
     `[${adapter.id}] refund ${refund.number}`,
+    'provider_unavailable',
   )
   if (result.status !== 'pending') {
     await settleRefundResult(rt, {

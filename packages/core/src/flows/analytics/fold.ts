@@ -1,4 +1,4 @@
-import { withDeadline } from '../../_internal/provider-deadline.js'
+import { withDeadline } from '../../_internal/deadline.js'
 import type { RollupStorage } from '../../contracts/rollups.js'
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { loopError } from '../../errors.js'
@@ -49,7 +49,8 @@ export async function foldRollups(input: FoldRollupsInput): Promise<{ folded: nu
   const zone = input.zone ?? 'UTC'
   const size = input.batchSize ?? 1000
   const ms = input.timeoutMs ?? 30_000
-  const timed = <T>(call: () => Promise<T>, what: string) => withDeadline(call, ms, `Rollup ${what}`)
+  const timed = <T>(call: () => Promise<T>, what: string) =>
+    withDeadline(call(), ms, `Rollup ${what}`, 'provider_unavailable')
   let folded = 0
   let lost = 0
   for (let n = 0; n < (input.maxBatches ?? Number.POSITIVE_INFINITY); n++) {
