@@ -38,3 +38,24 @@ describe('#9.13 a login that reveals a unionid merges the two customers it links
     expect(late.order.customerId).toBe(a.id)
   })
 })
+
+describe('a device whose session still names a merged customer', () => {
+  it('lists the survivor’s orders and messages over HTTP and in the programmatic API', async () => {
+    let sessionOf: string | null = null
+    const { loop } = testLoop({ session: { resolve: () => sessionOf } })
+    await loop.catalog.put(duck)
+    const a = (await loop.customers.login({ profile: { provider: 'wechat', subject: 'oa-2' } })).customer
+    const b = (
+      await loop.customers.login({ profile: { provider: 'wechat-mp', subject: 'mp-2', unionId: 'U-2' } })
+    ).customer
+    const { order } = await loop.checkout({ customerId: b.id, lines: [{ skuId: 'duck', quantity: 1 }] })
+    await loop.customers.login({ profile: { provider: 'wechat', subject: 'oa-2', unionId: 'U-2' } })
+
+    sessionOf = b.id // the mini-program's device logged in before the merge
+    const get = (path: string) => loop.fetch(new Request(`http://shop.test/loop${path}`))
+    const listed = (await (await get('/orders')).json()) as { orders: { id: string; customerId: string }[] }
+    expect(listed.orders.map((o) => [o.id, o.customerId])).toEqual([[order.id, a.id]])
+    expect((await get(`/orders/${order.id}`)).status).toBe(200)
+    expect((await loop.orders.list({ customerId: b.id })).map((o) => o.id)).toEqual([order.id])
+  })
+})

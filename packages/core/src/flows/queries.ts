@@ -25,9 +25,19 @@ export async function getOrderByNumber(rt: Runtime, raw: unknown): Promise<Order
   return rt.storage.getOrderByNumber({ number: parseInput(orderNumber, raw, 'orders') })
 }
 
+/**
+ * The id a customer goes by now: a customer merged into another (a login that revealed a shared
+ * unionid) answers the survivor's id, so a device whose session still names the merged id sees the
+ * survivor's orders and messages. An unknown id is returned as given (its lists are empty).
+ */
+export async function currentCustomerId(rt: Runtime, customerId: string): Promise<string> {
+  return (await rt.storage.getCustomer({ id: customerId }))?.id ?? customerId
+}
+
 /** `loop.orders.list()`: newest first, 50 by default. */
 export async function listOrders(rt: Runtime, raw: unknown = {}): Promise<Order[]> {
   const input = defined(parseInput(orderListInput, raw, 'orders'))
+  if (input.customerId) input.customerId = await currentCustomerId(rt, input.customerId)
   return rt.storage.listOrders({ ...input, limit: input.limit ?? 50 })
 }
 
@@ -49,6 +59,7 @@ export async function listRefunds(rt: Runtime, raw: unknown): Promise<Refund[]> 
 /** `loop.notify.list()`. */
 export async function listNotifications(rt: Runtime, raw: unknown = {}): Promise<Notification[]> {
   const input = defined(parseInput(notificationListInput, raw, 'notify'))
+  if (input.customerId) input.customerId = await currentCustomerId(rt, input.customerId)
   return rt.storage.listNotifications({ ...input, limit: input.limit ?? 50 })
 }
 

@@ -1,5 +1,6 @@
 import { loopError } from '../../errors.js'
 import { checkout } from '../../flows/checkout.js'
+import { currentCustomerId, listNotifications, listOrders } from '../../flows/queries.js'
 import { checkoutBody, parseInput } from '../../schemas.js'
 import { BODY_LIMITS, readJson } from '../body.js'
 import { clientIp } from '../client-ip.js'
@@ -43,14 +44,14 @@ export const orderRoutes: LoopHttpRoute[] = [
     path: '/orders',
     async handler(ctx) {
       const customerId = requireCustomer(ctx, 'orders')
-      return json({ orders: await ctx.rt.storage.listOrders({ customerId, limit: 50 }) })
+      return json({ orders: await listOrders(ctx.rt, { customerId, limit: 50 }) })
     },
   },
   {
     method: 'GET',
     path: '/orders/:id',
     async handler(ctx) {
-      const customerId = requireCustomer(ctx, 'orders')
+      const customerId = await currentCustomerId(ctx.rt, requireCustomer(ctx, 'orders'))
       const order = await ctx.rt.storage.getOrder({ id: ctx.params.id! })
       // Another customer's order looks exactly like a missing one.
       if (!order || order.customerId !== customerId) throw loopError('orders', 'not_found', 'No such order.')
@@ -62,7 +63,7 @@ export const orderRoutes: LoopHttpRoute[] = [
     path: '/notifications',
     async handler(ctx) {
       const customerId = requireCustomer(ctx, 'notifications')
-      const rows = await ctx.rt.storage.listNotifications({ customerId, limit: 50 })
+      const rows = await listNotifications(ctx.rt, { customerId, limit: 50 })
       return json({
         notifications: rows.map((n) => ({
           id: n.id,
