@@ -65,6 +65,47 @@ describe('notification policy', () => {
     expect(await t.loop.notify.dispatch()).toMatchObject({ sent: 3, skipped: 0 })
   })
 
+  it('a message whose chain ran out on failures gives its cap reservation back', async () => {
+    let down = true
+    const wechat = recording('template', () =>
+      down
+        ? loopError('wechat', 'provider_error', 'WeChat 40003: invalid openid.', { retryable: false })
+        : new Error(),
+    )
+    const t = testLoop({
+      messaging: [wechat],
+      policy: {
+        classes: { marketing: { caps: [{ max: 1, windowMs: DAY }] } },
+        topics: { campaign: { chain: ['template'] } },
+      },
+    })
+    const ann = (await t.customer('ann')).id
+    await t.loop.storage.enqueueNotifications({
+      notifications: rows(1, [ann], 'template'),
+      now: t.clock.now(),
+    })
+    expect(await t.loop.notify.dispatch()).toMatchObject({ dead: 1 })
+    // Sale 1 reached nobody: Sale 2 the same day still may.
+    down = false
+    wechat.send = async (input) => {
+      wechat.sent.push(input)
+      return { providerMessageId: 'ok' }
+    }
+    t.clock.advance(3_600_000)
+    await t.loop.storage.enqueueNotifications({
+      notifications: rows(2, [ann], 'template'),
+      now: t.clock.now(),
+    })
+    expect(await t.loop.notify.dispatch()).toMatchObject({ sent: 1, skipped: 0 })
+    expect(wechat.sent.map((m) => m.message.title)).toEqual(['Sale 2'])
+    // And the cap still holds for a third.
+    await t.loop.storage.enqueueNotifications({
+      notifications: rows(3, [ann], 'template'),
+      now: t.clock.now(),
+    })
+    expect(await t.loop.notify.dispatch()).toMatchObject({ sent: 0, skipped: 1 })
+  })
+
   it('transactional topics are exempt from the marketing cap', async () => {
     const t = testLoop({ policy: { classes: { marketing: { caps: [{ max: 0, windowMs: DAY }] } } } })
     await t.loop.catalog.put(duck)

@@ -12,6 +12,7 @@ type Ops = Pick<
   | 'completeNotifications'
   | 'listNotifications'
   | 'reserveSend'
+  | 'releaseSend'
 >
 
 export function outboxOps(db: Db): Ops {
@@ -93,6 +94,9 @@ export function outboxOps(db: Db): Ops {
         ])
         return { ok: true }
       })
+    },
+    async releaseSend({ key }) {
+      await db.query(`DELETE FROM ${s}.send_ledger WHERE key = $1`, [key])
     },
   }
   async function completeMany(

@@ -11,6 +11,7 @@ type OutboxOps = Pick<
   | 'completeNotifications'
   | 'listNotifications'
   | 'reserveSend'
+  | 'releaseSend'
 >
 
 // Select and lease in one statement inside the write lock: no second claimer can see these rows
@@ -131,6 +132,9 @@ export function outboxOps(db: Db): OutboxOps {
   return {
     async reserveSend(input) {
       return reserve(input)
+    },
+    async releaseSend({ key }) {
+      db.q('DELETE FROM send_ledger WHERE key = ?').run(key)
     },
     async enqueueNotifications(input) {
       return enqueue(input)

@@ -379,6 +379,12 @@ export interface StorageAdapter
    * customer and class are serialised, so no number of dispatchers can exceed a cap.
    */
   reserveSend?(input: ReserveSendInput): Promise<{ ok: boolean }>
+  /**
+   * Gives a reservation back: the message behind `key` reached nobody (its fallback chain ran out
+   * on failures), so it must not use up the customer's cap. Unknown keys are a no-op. Required
+   * when `reserveSend` is implemented.
+   */
+  releaseSend?(input: { key: string }): Promise<void>
 
   // ── cache (tokens, locks, login state) ────────────────────────────────────
   cacheGet(input: { key: string; now: number }): Promise<string | null>

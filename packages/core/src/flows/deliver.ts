@@ -3,7 +3,7 @@ import type { MessagingAdapter } from '../contracts/messaging.js'
 import type { Notification } from '../domain/notification.js'
 import { isLoopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
-import { chainOf } from './policy/chain.js'
+import { chainOf, messageKey } from './policy/chain.js'
 import { checkPolicy, fallBack, type PolicyOutcome } from './policy/decide.js'
 
 /**
@@ -30,6 +30,27 @@ export async function deliver(
   row: Notification,
   channel: MessagingAdapter,
   /** Waits for the channel's rate right before the send; false hands the row back unattempted. */
+  pace: () => Promise<boolean>,
+): Promise<PolicyOutcome> {
+  const outcome = await attempt(rt, row, channel, pace)
+  const ended = (outcome.status === 'dead' || outcome.status === 'skipped') && !outcome.fallback
+  // The last row of a fallback chain ended unsent: the message reached nobody, so its frequency
+  // cap reservation is given back. (Rows of an unchained message share its key with the other
+  // channels' rows, one of which may be sent: those keep it.)
+  if (ended && rt.storage.releaseSend && chainOf(rt.config.policy, row.message) !== null) {
+    await withDeadline(
+      rt.storage.releaseSend({ key: messageKey(row) }),
+      rt.config.adapterTimeoutMs,
+      'releasing a send',
+    ).catch((error) => rt.reportError(error, `releasing the cap reservation of ${row.id}`))
+  }
+  return outcome
+}
+
+async function attempt(
+  rt: Runtime,
+  row: Notification,
+  channel: MessagingAdapter,
   pace: () => Promise<boolean>,
 ): Promise<PolicyOutcome> {
   const ms = rt.config.adapterTimeoutMs

@@ -107,6 +107,27 @@ export function policyCases(ctx: SuiteContext): void {
       expect(await r('m6', T0 + 31 * DAY)).toEqual({ ok: true })
     })
 
+    it('releaseSend gives a reservation back: the cap has room again, and an unknown key is a no-op', async (t) => {
+      const reserve = ctx.storage.reserveSend
+      const release = ctx.storage.releaseSend
+      if (!reserve) return t.skip('this adapter has no send ledger (reserveSend is optional)')
+      expect(release, 'an adapter with reserveSend must implement releaseSend').toBeTypeOf('function')
+      const r = (key: string, now: number) =>
+        reserve.call(ctx.storage, {
+          key,
+          customerId: 'cus_rel',
+          class: 'marketing',
+          caps: [{ max: 1, windowMs: DAY }],
+          now,
+        })
+      expect(await r('r1', T0)).toEqual({ ok: true })
+      expect(await r('r2', T0 + 1)).toEqual({ ok: false })
+      await release!.call(ctx.storage, { key: 'r1' })
+      await release!.call(ctx.storage, { key: 'never-reserved' })
+      expect(await r('r2', T0 + 2)).toEqual({ ok: true })
+      expect(await r('r3', T0 + 3)).toEqual({ ok: false })
+    })
+
     it('200 concurrent reservations for one customer under a cap of 3: exactly 3 succeed', async (t) => {
       const reserve = ctx.storage.reserveSend
       if (!reserve) return t.skip('this adapter has no send ledger (reserveSend is optional)')

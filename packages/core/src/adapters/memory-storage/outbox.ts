@@ -11,6 +11,7 @@ type OutboxOps = Pick<
   | 'completeNotifications'
   | 'listNotifications'
   | 'reserveSend'
+  | 'releaseSend'
 >
 
 /** Applies one outcome if `leaseToken` still holds the row; synchronous, so atomic. */
@@ -100,8 +101,17 @@ export function outboxOps(state: MemoryState): OutboxOps {
       }
       const longest = Math.max(0, ...caps.map((c) => c.windowMs))
       state.sends.set(ledger, [...times.filter((t) => t > now - longest), now])
-      state.sendKeys.add(key)
+      state.sendKeys.set(key, { ledger, at: now })
       return { ok: true }
+    },
+
+    async releaseSend({ key }) {
+      const held = state.sendKeys.get(key)
+      if (!held) return
+      state.sendKeys.delete(key)
+      const times = state.sends.get(held.ledger) ?? []
+      const i = times.indexOf(held.at)
+      if (i !== -1) state.sends.set(held.ledger, [...times.slice(0, i), ...times.slice(i + 1)])
     },
 
     async listNotifications({ customerId, status, limit }) {

@@ -52,7 +52,8 @@ export interface MemoryState {
   /** Ids of pending rows in roughly due order, so a claim does not scan sent history. */
   pendingNotifications: Set<string>
   /** The send ledger of frequency caps: reserved message keys, and per customer+class the times. */
-  sendKeys: Set<string>
+  /** Reserved message keys, with the ledger and time they count under (for `releaseSend`). */
+  sendKeys: Map<string, { ledger: string; at: number }>
   campaigns: Map<string, Campaign>
   sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
@@ -85,7 +86,7 @@ export function createState(): MemoryState {
     notifications: new Map(),
     dedupeKeys: new Set(),
     pendingNotifications: new Set(),
-    sendKeys: new Set(),
+    sendKeys: new Map(),
     campaigns: new Map(),
     sends: new Map(),
     cache: new Map(),
