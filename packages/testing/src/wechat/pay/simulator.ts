@@ -11,6 +11,7 @@ import {
   randomSerial,
   wechatpayHeaders,
 } from './crypto.js'
+import { createFaults } from './faults.js'
 import { createNotifier, type Delivery, type DeliveryOptions } from './notify.js'
 import * as routes from './routes.js'
 import { refundNoticeJson, rfc3339, type SimOrder, type SimRefund, transactionJson } from './state.js'
@@ -60,14 +61,6 @@ export interface PayRequestRecord {
   code: string | null
 }
 
-type FaultRule = {
-  status: number
-  code: string
-  message: string
-  path: string | RegExp | null
-  times: number
-}
-
 /**
  * The WeChat Pay part of {@link wechatSimulator}: `{ handler, controls }`, where `controls` is
  * `sim.pay`. Use `wechatSimulator()` unless composing a server of your own.
@@ -109,11 +102,7 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
   await certificates.issue(platform)
   const publicKey = { id: randomPublicKeyId(), pair: publicKeyMode }
   let signWith = options.signWith ?? 'publicKey'
-  let forgeNext = 0
-  const faults: FaultRule[] = []
-  const reshapes: (Pick<FaultRule, 'path' | 'times'> & { change: (json: unknown) => unknown })[] = []
-  const matches = (path: string | RegExp | null, pathname: string) =>
-    path === null || (typeof path === 'string' ? pathname.startsWith(path) : path.test(pathname))
+  const faults = createFaults()
   const deliveries: Delivery[] = []
   const requests: PayRequestRecord[] = []
 
@@ -246,11 +235,8 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       nowMs: shared.clock.now(),
     })
     if (auth) return routes.toResult(auth)
-    const fault = faults.find((f) => matches(f.path, url.pathname))
-    if (fault) {
-      if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
-      return { status: fault.status, json: { code: fault.code, message: fault.message } }
-    }
+    const fault = faults.error(url.pathname)
+    if (fault) return fault
     if (signWith === 'certificate' && req.method === 'GET' && url.pathname === '/v3/certificates') {
       const { json, signAs } = await certificates.answer(apiV3Key)
       return { status: 200, json, signAs: { key: signAs.pair.privateKey, serial: signAs.serial } }
@@ -263,20 +249,14 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
     if (url.pathname === '/_sim/pay') return buyerPage(url)
     if (!url.pathname.startsWith('/v3/')) return null
     const result = await route(req, ctx, url)
-    const reshape = result.status < 300 ? reshapes.find((r) => matches(r.path, url.pathname)) : undefined
-    if (reshape) {
-      if (--reshape.times <= 0) reshapes.splice(reshapes.indexOf(reshape), 1)
-      result.json = reshape.change(result.json)
-    }
+    if (result.status < 300) result.json = faults.reshape(url.pathname, result.json)
     const text = result.json === undefined ? '' : JSON.stringify(result.json)
     const headers: Record<string, string> = {
       ...headersFor(text, result.signAs),
       ...(text ? { 'Content-Type': 'application/json' } : {}),
     }
-    if (forgeNext > 0 && result.status < 300) {
-      forgeNext--
+    if (result.status < 300 && faults.forge())
       headers['Wechatpay-Signature'] = randomBytes(256).toString('base64')
-    }
     requests.push({
       method: req.method,
       url: ctx.rawUrl,
@@ -361,33 +341,7 @@ export async function createPaySimulator(shared: PaySimulatorShared, options: Pa
       if (!refund) throw new Error(`[loopkit] [wechat-simulator] No refund ${input.outRefundNo}.`)
       return settle(refund, input.status ?? 'SUCCESS', input)
     },
-    /** Answer the next matching request(s) with this error (after the signature check). */
-    failNext(input: {
-      status: number
-      code: string
-      message?: string
-      path?: string | RegExp
-      times?: number
-    }) {
-      faults.push({
-        status: input.status,
-        code: input.code,
-        message: input.message ?? input.code,
-        path: input.path ?? null,
-        times: input.times ?? 1,
-      })
-    },
-    /**
-     * The next successful answer(s) to a matching path are rewritten by `change` before they are
-     * signed: a genuine, correctly signed answer in a shape the adapter does not expect.
-     */
-    reshapeNext(input: { path?: string | RegExp; change: (json: unknown) => unknown; times?: number }) {
-      reshapes.push({ path: input.path ?? null, change: input.change, times: input.times ?? 1 })
-    },
-    /** The next successful response(s) carry an invalid signature, as a forged or tampered answer would. */
-    forgeNextResponse(times = 1) {
-      forgeNext += times
-    },
+    ...faults.controls,
     order: (outTradeNo: string) => {
       const o = state.orders.get(outTradeNo)
       return o ? (transactionJson(o) as Record<string, unknown>) : null
