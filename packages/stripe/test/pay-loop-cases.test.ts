@@ -1,14 +1,14 @@
-// The shared webhook cases (duplicate, payment notice after refund notice, amount mismatch, late
-// payment) through a real loop, for stripePayments against the simulator.
+// The shared loop-level payment cases (duplicates, late payments, a refund notice before the payment
+// notice, amount mismatch) for stripePayments, against the simulator.
 import {
   type RawWebhook,
   type StripeSimulator,
   stripeSimulator,
-  testPaymentWebhookCases,
+  testPaymentLoopCases,
 } from '@loopkit/testing'
 import { afterAll, beforeAll } from 'vitest'
 import { stripePayments } from '../src/index.js'
-import { ackingEndpoint, buyer } from './harness.js'
+import { ackingEndpoint } from './harness.js'
 
 let sim: StripeSimulator
 let endpoint: Awaited<ReturnType<typeof ackingEndpoint>>
@@ -36,11 +36,10 @@ for (const method of ['checkout', 'card', 'alipay'] as const) {
     if (!e) throw new Error(`no ${paymentType} for ${orderNumber}`)
     return e
   }
-  testPaymentWebhookCases({
+  testPaymentLoopCases({
     name: `stripe ${method} (simulator)`,
     setup: async () => ({
       adapter: stripePayments({ ...sim.adapterOptions(), returnUrl: 'https://shop.example/thanks' }),
-      customer: buyer,
       method,
       currency: 'USD',
       now: sim.now,
@@ -48,7 +47,7 @@ for (const method of ['checkout', 'card', 'alipay'] as const) {
         await sim.pay({ orderNumber, deliver: false })
         return signed(paymentEvent(orderNumber))
       },
-      paymentWebhookWithAmount: async ({ orderNumber, amount }) => {
+      paidWebhookWithAmount: async ({ orderNumber, amount }) => {
         const e = paymentEvent(orderNumber)
         const field = method === 'checkout' ? 'amount_total' : 'amount_received'
         return signed(sim.event(e.type, { ...e.data.object, [field]: amount }))
