@@ -78,6 +78,15 @@ describe('campaign links: loop.campaigns.link and GET /c/:token', () => {
     const dots = await t.loop.campaigns.link({ id: 'mid-autumn', to: '/.//evil.example/x' })
     const location = (await t.loop.fetch(new Request(dots.url))).headers.get('location')!
     expect(new URL(location, 'http://shop.test').origin).toBe('http://shop.test')
+    for (const input of [
+      { id: 42 },
+      { id: 'a:b' },
+      { id: 'mid-autumn', to: `/${'x'.repeat(1100)}` },
+      { id: 'mid-autumn', extra: 1 },
+    ]) {
+      const error = await t.loop.campaigns.link(input as never).catch((e: unknown) => e)
+      expect(isLoopError(error) && error.code, JSON.stringify(input).slice(0, 40)).toBe('invalid_input')
+    }
     const missing = await t.loop.campaigns.link({ id: 'nope' }).catch((e: unknown) => e)
     expect(isLoopError(missing) && missing.code).toBe('not_found')
     // A message url off the site is refused when the campaign is created.
