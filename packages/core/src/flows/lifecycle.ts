@@ -3,6 +3,7 @@ import type { Effects } from '../contracts/storage.js'
 import type { Order, OrderStatus } from '../domain/order.js'
 import { isLoopError, loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { campaignOf } from './attribution.js'
 import { runOrderPaidHooks } from './hooks.js'
 import { outboxFor } from './outbox.js'
 
@@ -145,6 +146,7 @@ export async function reconcile(rt: Runtime, order: Order): Promise<Order | null
           total: order.total,
           currency: order.currency,
           attribution: order.attribution,
+          ...campaignOf(order.attribution),
           source: 'query',
         },
         { customerId: order.customerId, orderId: order.id },

@@ -3,6 +3,7 @@ import type { Effects } from '../contracts/storage.js'
 import type { Order } from '../domain/order.js'
 import { isLoopError, type LoopError, loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { campaignOf } from './attribution.js'
 import { runOrderPaidHooks } from './hooks.js'
 import { lateRefundFor, refundLatePayment } from './late-payment.js'
 import { outboxFor } from './outbox.js'
@@ -95,6 +96,7 @@ async function paymentSucceeded(
           total: order.total,
           currency: order.currency,
           attribution: order.attribution,
+          ...campaignOf(order.attribution),
         },
         { customerId: order.customerId, orderId: order.id },
       ),

@@ -1,6 +1,6 @@
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
-import type { Campaign } from '../../domain/campaign.js'
+import type { Campaign, CampaignVisit } from '../../domain/campaign.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'
 import type { LoopEventRecord } from '../../domain/event.js'
@@ -55,6 +55,7 @@ export interface MemoryState {
   /** Reserved message keys, with the ledger and time they count under (for `releaseSend`). */
   sendKeys: Map<string, { ledger: string; at: number }>
   campaigns: Map<string, Campaign>
+  campaignVisits: Map<string, CampaignVisit>
   sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
@@ -88,6 +89,7 @@ export function createState(): MemoryState {
     pendingNotifications: new Set(),
     sendKeys: new Map(),
     campaigns: new Map(),
+    campaignVisits: new Map(),
     sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,
