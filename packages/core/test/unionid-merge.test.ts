@@ -42,9 +42,10 @@ describe('#9.13 a login that reveals a unionid merges the two customers it links
 describe('a device whose session still names a merged customer', () => {
   it('lists the survivor’s orders and messages over HTTP and in the programmatic API', async () => {
     let sessionOf: string | null = null
-    const { loop } = testLoop({ session: { resolve: () => sessionOf } })
+    const { loop, clock } = testLoop({ session: { resolve: () => sessionOf } })
     await loop.catalog.put(duck)
     const a = (await loop.customers.login({ profile: { provider: 'wechat', subject: 'oa-2' } })).customer
+    clock.advance(1000) // the older customer survives the merge
     const b = (
       await loop.customers.login({ profile: { provider: 'wechat-mp', subject: 'mp-2', unionId: 'U-2' } })
     ).customer
