@@ -141,6 +141,25 @@ export async function loginWithCode(
   return loginWithProfile(rt, { profile, shareToken: input.shareToken ?? null, visitorKey: null })
 }
 
+/** The customer with the profile's name and avatar where they have none; unchanged otherwise. */
+async function fillProfile(
+  rt: Runtime,
+  customer: Customer,
+  profile: IdentityProfile,
+  now: number,
+): Promise<Customer> {
+  const displayName = customer.displayName === null && profile.displayName ? profile.displayName : undefined
+  const avatarUrl = customer.avatarUrl === null && profile.avatarUrl ? profile.avatarUrl : undefined
+  if (displayName === undefined && avatarUrl === undefined) return customer
+  const updated = await rt.storage.updateCustomer({
+    id: customer.id,
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(avatarUrl !== undefined ? { avatarUrl } : {}),
+    now,
+  })
+  return updated ?? customer
+}
+
 /** Upserts the customer for a verified profile and links the share visit that brought them. */
 export async function loginWithProfile(
   rt: Runtime,
@@ -168,6 +187,9 @@ export async function loginWithProfile(
     },
   })
   if (mergeEffects) rt.published(mergeEffects)
+  // A customer who joined without a profile (an official-account follower, known by openid only)
+  // takes the name and avatar of their first login that has them; a name they have is never replaced.
+  const named = created ? customer : await fillProfile(rt, customer, input.profile, now)
   // The id is only known after the upsert (an existing customer keeps theirs).
   const logged: NewEvent[] = events.map((e) => ({ ...e, customerId: customer.id }))
   if (created)
@@ -207,5 +229,5 @@ export async function loginWithProfile(
       rt.published(effects)
     }
   }
-  return { customer, created }
+  return { customer: named, created }
 }
