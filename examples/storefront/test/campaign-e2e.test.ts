@@ -32,16 +32,6 @@ afterAll(async () => {
 async function wechatLogin(page: Page, user: string, nickname: string): Promise<void> {
   await page.waitForURL(/\/wechat-sim\/connect\/oauth2\/authorize\?/)
   await page.click(`[data-sim-user="${user}"]`)
-  await page.waitForTimeout(1500)
-  console.log(
-    'DEBUG',
-    page.url(),
-    await page
-      .locator('#viewer')
-      .textContent()
-      .catch(() => 'none'),
-    (await page.content()).slice(0, 0),
-  )
   await page.locator('#viewer', { hasText: nickname }).waitFor()
 }
 
