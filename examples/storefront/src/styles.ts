@@ -91,7 +91,7 @@ h1{font-size:1.5rem}
 .admin-nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem;margin:-.4rem 0 1rem;font-size:.95rem}
 .admin-nav strong{color:var(--ink)}
 .filter label,.campaign-form label,#save-audience label{display:flex;flex-direction:column;gap:.2rem;font-weight:600;font-size:.9rem}
-.filter .fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.6rem .9rem;margin:.6rem 0}
+.filter .fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.6rem .9rem;margin:.6rem 0}
 .filter fieldset,.campaign-form fieldset{border:0;padding:0;margin:0;min-width:0}
 .filter fieldset[disabled]{opacity:.45}
 .filter input,.filter select,.campaign-form input,.campaign-form select,.campaign-form textarea{width:100%;font:inherit;padding:.45rem;border:1px solid var(--line);border-radius:8px;background:#fff}
@@ -114,6 +114,8 @@ h1{font-size:1.5rem}
 #customers tr{padding:.55rem 0;border-bottom:1px solid var(--line);display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.1rem .6rem}
 #customers td{border:0;padding:.1rem 0;text-align:left}
 #customers td.name,#customers td.tags{grid-column:1/-1}
+#customers td.interaction,#customers td.created{grid-column:span 1}
+#customers td[data-label]{font-size:.9rem}
 #customers td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-weight:600}
 }
 .pay-choices{margin:1rem 0;min-width:0}

@@ -25,12 +25,13 @@ function row(r: CustomerRow, now: number): Html {
 <td class="num recency" data-label="R">${ago(r.lastPaidAt, now)}</td>
 <td class="num frequency" data-label="F">${r.orders}</td>
 <td class="num monetary" data-label="M">${yuan(r.spent)}</td>
-<td class="interaction">${ago(c.lastInteractionAt, now)}</td>
-<td class="created">${when(c.createdAt)}</td></tr>`
+<td class="interaction" data-label="互动 Seen">${ago(c.lastInteractionAt, now)}</td>
+<td class="created" data-label="加入 Joined">${when(c.createdAt)}</td></tr>`
 }
 
-function field(form: FilterForm, name: keyof FilterForm, label: Html, attrs: Html | string = ''): Html {
-  return html`<label>${label}<input name="${name}" id="f-${name}" value="${form[name]}" ${attrs}></label>`
+function field(form: FilterForm, name: keyof FilterForm, label: Html, attrs = ''): Html {
+  // `attrs` are this file's own constants, never input.
+  return html`<label>${label}<input name="${name}" id="f-${name}" value="${form[name]}" ${raw(attrs)}></label>`
 }
 
 /** The builder: a GET form, so a filter is a link; the count beside it follows every change. */
