@@ -104,7 +104,7 @@ export async function adminData(loop: Loop): Promise<AdminData> {
   const ids = new Set<string>()
   for (const o of orders) {
     ids.add(o.customerId)
-    if (o.attribution) ids.add(o.attribution.sharerId)
+    if (o.attribution?.sharerId) ids.add(o.attribution.sharerId)
   }
   for (const n of rows) ids.add(n.customerId)
   for (const s of shares) ids.add(s.customerId)

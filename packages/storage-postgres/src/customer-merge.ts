@@ -16,6 +16,7 @@ const moves = (s: string) => [
   `UPDATE ${s}.shares SET customer_id = $1 WHERE customer_id = $2`,
   `UPDATE ${s}.visits SET customer_id = $1 WHERE customer_id = $2`,
   `UPDATE ${s}.visits SET sharer_id = $1 WHERE sharer_id = $2`,
+  `UPDATE ${s}.campaign_visits SET customer_id = $1 WHERE customer_id = $2`,
   `UPDATE ${s}.rewards SET sharer_id = $1, updated_at = $3 WHERE sharer_id = $2
      AND order_id NOT IN (SELECT order_id FROM ${s}.rewards WHERE sharer_id = $1)`,
   `UPDATE ${s}.customers SET referred_by = $1 WHERE referred_by = $2`,

@@ -14,6 +14,7 @@ const MOVES = [
   'UPDATE shares SET customer_id = @S WHERE customer_id = @M',
   'UPDATE visits SET customer_id = @S WHERE customer_id = @M',
   'UPDATE visits SET sharer_id = @S WHERE sharer_id = @M',
+  'UPDATE campaign_visits SET customer_id = @S WHERE customer_id = @M',
   `UPDATE rewards SET sharer_id = @S, updated_at = @now WHERE sharer_id = @M
      AND order_id NOT IN (SELECT order_id FROM rewards WHERE sharer_id = @S)`,
   'UPDATE customers SET referred_by = @S WHERE referred_by = @M',

@@ -19,7 +19,7 @@ function ordersTable(d: AdminData): Html {
           (o) => html`<tr data-order="${o.number}" data-buyer="${name(o.customerId)}">
 <td><code>${o.number}</code></td><td class="buyer">${name(o.customerId)}</td>
 <td>${o.lines.map((l) => `${l.title} ×${l.quantity}`).join(', ')}</td><td class="num">${yuan(o.total, o.currency)}</td>
-<td>${statusBadge(o.status)}</td><td class="referrer">${o.attribution ? name(o.attribution.sharerId) : '—'}</td><td>${when(o.createdAt)}</td></tr>`,
+<td>${statusBadge(o.status)}</td><td class="referrer">${o.attribution?.sharerId ? name(o.attribution.sharerId) : '—'}</td><td>${when(o.createdAt)}</td></tr>`,
         )
       : empty(7)
   }</tbody></table></div>`

@@ -1,4 +1,10 @@
-import type { Campaign, CampaignRowCount, CampaignStatus } from '../domain/campaign.js'
+import type {
+  Campaign,
+  CampaignResults,
+  CampaignRowCount,
+  CampaignStatus,
+  CampaignVisit,
+} from '../domain/campaign.js'
 import type { Effects } from './storage.js'
 
 /**
@@ -30,4 +36,28 @@ export interface CampaignStorage {
   cancelCampaign(input: { id: string; now: number }): Promise<Campaign | null>
   /** Counts the campaign's outbox rows by status, channel and decision (dedupe keys `campaign:<id>:…`). */
   countCampaignRows(input: { id: string }): Promise<CampaignRowCount[]>
+  /**
+   * Campaigns whose work is due: drafts with a `sendAt` at or before `now`, and campaigns still
+   * `sending` whose last step is older than `staleBefore` (the instance fanning them out died). Oldest
+   * first. The caller claims each with `advanceCampaign`, so only one instance starts it.
+   */
+  dueCampaigns?(input: { now: number; staleBefore: number; limit: number }): Promise<Campaign[]>
+  /** Stores one open of a campaign link, with its `effects` (the `campaign.visited` event), atomically. */
+  recordCampaignVisit?(input: { visit: CampaignVisit; effects?: Effects }): Promise<CampaignVisit>
+  /** At login: the browser's campaign visits without a customer become the customer's. */
+  claimCampaignVisits?(input: { visitorKey: string; customerId: string }): Promise<{ claimed: number }>
+  /**
+   * The newest campaign visit at or after `since` by the customer, or by the browser `visitorKey`
+   * while no customer claimed it; null if none. Ties on time go to the greater id.
+   */
+  lastCampaignVisit?(input: {
+    customerId: string
+    visitorKey?: string | null
+    since: number
+  }): Promise<CampaignVisit | null>
+  /**
+   * Clicks, orders, buyers and net revenue of a campaign: distinct people among its visits, and its
+   * paid orders (`attribution.campaignId`), each counted by a query on an index.
+   */
+  campaignResults?(input: { id: string }): Promise<CampaignResults>
 }

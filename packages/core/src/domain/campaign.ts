@@ -51,3 +51,44 @@ export interface CampaignRowCount {
 
 /** The dedupe key prefix of a campaign's rows: `campaign:<id>:<customerId>:<channel>`. */
 export const campaignKeyPrefix = (campaignId: string): string => `campaign:${campaignId}:`
+
+/**
+ * The campaign id of an outbox row's dedupe key (`campaign:<id>:…`, fallback rows included), or
+ * null for a row no campaign wrote. Campaign ids never hold a `:`.
+ *
+ * @example
+ * ```ts
+ * campaignIdOfKey('campaign:spring:cus_1:console') // 'spring'
+ * campaignIdOfKey('order.paid:ord_1:console') // null
+ * ```
+ */
+export function campaignIdOfKey(dedupeKey: string): string | null {
+  if (!dedupeKey.startsWith('campaign:')) return null
+  const end = dedupeKey.indexOf(':', 9)
+  return end > 9 ? dedupeKey.slice(9, end) : null
+}
+
+/**
+ * Someone opening a campaign link (`GET /c/:token`): the browser's first-party visitor key, and the
+ * customer when a session was present or once that browser logs in. Every open is one visit, so a
+ * replayed link is just another visit; the report counts distinct people.
+ */
+export interface CampaignVisit {
+  id: string
+  campaignId: string
+  visitorKey: string
+  customerId: string | null
+  at: number
+}
+
+/** What a campaign's link brought, counted by the storage (never by loading the orders). */
+export interface CampaignResults {
+  /** Distinct people who opened the link: by customer, else by browser. */
+  clicks: number
+  /** Paid orders attributed to the campaign (one refunded later still counts; its money does not). */
+  orders: number
+  /** Distinct customers among those orders. */
+  buyers: number
+  /** Per currency, minor units: the orders' totals less what was refunded of them so far. */
+  revenue: Record<string, number>
+}

@@ -19,12 +19,27 @@ export interface OrderLine {
   unitPrice: number
 }
 
-/** Which share brought this order, decided at checkout. */
-export interface Attribution {
+/** A share visit brought the order: the sharer is credited (rewards, friend analytics). */
+export interface ShareAttribution {
   shareId: string
   sharerId: string
   visitedAt: number
+  campaignId?: undefined
 }
+
+/** A campaign link brought the order (`GET /c/:token`). */
+export interface CampaignAttribution {
+  campaignId: string
+  visitedAt: number
+  shareId?: undefined
+  sharerId?: undefined
+}
+
+/**
+ * What brought this order, decided once at checkout: the most recent share or campaign visit
+ * inside the attribution window (last touch). Tell them apart by `shareId` or `campaignId`.
+ */
+export type Attribution = ShareAttribution | CampaignAttribution
 
 /** An order: lines, total in minor units, status, provider, and the share it is attributed to. */
 export interface Order {

@@ -1,11 +1,12 @@
 import { newId, newOrderNumber } from '../_internal/ids.js'
 import type { CreatePaymentOutput, PaymentAction } from '../contracts/payment.js'
-import type { Attribution, Order, OrderLine } from '../domain/order.js'
+import type { Order, OrderLine } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { type Runtime, routeUrl } from '../loop/runtime.js'
 import { type CheckoutInput, checkoutInput, parseInput } from '../schemas.js'
 import { checkReturnUrl } from '../security/redirect.js'
 import { pickProvider } from './_internal/pick-provider.js'
+import { attributionFor } from './attribution.js'
 
 /** What `loop.checkout()` returns: the order and how the buyer pays it. */
 export interface CheckoutResult {
@@ -39,24 +40,8 @@ async function priceLines(
   return { lines, currency: currency! }
 }
 
-async function attributionFor(
-  rt: Runtime,
-  customerId: string,
-  visitorKey: string | null,
-  now: number,
-): Promise<Attribution | null> {
-  const visit = await rt.storage.lastVisit({
-    customerId,
-    visitorKey,
-    since: now - rt.config.attributionWindowMs,
-  })
-  // Self-referral earns nothing: a sharer buying through their own link is not attributed.
-  if (!visit || visit.sharerId === customerId) return null
-  return { shareId: visit.shareId, sharerId: visit.sharerId, visitedAt: visit.at }
-}
-
 /**
- * Checkout: price the lines, run `beforeCheckout` hooks, attribute the order to a share visit,
+ * Checkout: price the lines, run `beforeCheckout` hooks, attribute the order to a share or campaign visit,
  * create the order while reserving stock (atomically; `out_of_stock` changes nothing), then ask
  * the payment provider what the client does next. The same idempotency key returns the same order.
  */

@@ -5,6 +5,7 @@ import { isLoopError, loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
 import { runOrderPaidHooks } from './hooks.js'
 import { outboxFor } from './outbox.js'
+import { campaignOf } from './attribution.js'
 
 async function transition(
   rt: Runtime,
@@ -145,6 +146,7 @@ export async function reconcile(rt: Runtime, order: Order): Promise<Order | null
           total: order.total,
           currency: order.currency,
           attribution: order.attribution,
+          ...campaignOf(order.attribution),
           source: 'query',
         },
         { customerId: order.customerId, orderId: order.id },

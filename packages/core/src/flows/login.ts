@@ -202,8 +202,10 @@ export async function loginWithProfile(
     )
   await rt.storage.appendEvents({ events: logged })
   rt.published({ events: logged })
-  if (input.visitorKey)
+  if (input.visitorKey) {
     await rt.storage.claimVisits({ visitorKey: input.visitorKey, customerId: customer.id })
+    await rt.storage.claimCampaignVisits?.({ visitorKey: input.visitorKey, customerId: customer.id })
+  }
   if (share && share.customerId !== customer.id) {
     const since = now - rt.config.attributionWindowMs
     const last = await rt.storage.lastVisit({ customerId: customer.id, since })

@@ -1,5 +1,6 @@
 import { withDeadline } from '../_internal/deadline.js'
 import type { NotificationCompletion, NotificationOutcome } from '../contracts/outbox-types.js'
+import { campaignIdOfKey } from '../domain/campaign.js'
 import type { Notification } from '../domain/notification.js'
 import type { Runtime } from '../loop/runtime.js'
 import type { DispatchResult } from './dispatch.js'
@@ -11,6 +12,12 @@ const eventType = {
   retry: 'notification.retry',
   dead: 'notification.dead',
 } as const
+
+/** A campaign's sent row names its campaign, so the analytics fold counts it as `campaign_reached`. */
+function campaignData(dedupeKey: string): { campaignId?: string } {
+  const id = campaignIdOfKey(dedupeKey)
+  return id ? { campaignId: id } : {}
+}
 
 /**
  * Collects outcomes and records them with `completeNotifications`, one call at a time: whatever
@@ -63,6 +70,7 @@ export function createRecorder(rt: Runtime, leaseToken: string, result: Dispatch
                   channel: row.channel,
                   topic: row.message.topic,
                   dedupeKey: row.dedupeKey,
+                  ...(outcome.status === 'sent' ? campaignData(row.dedupeKey) : {}),
                   ...(outcome.status === 'retry' || outcome.status === 'dead'
                     ? { error: outcome.error }
                     : {}),

@@ -7,6 +7,7 @@ import { runOrderPaidHooks } from './hooks.js'
 import { lateRefundFor, refundLatePayment } from './late-payment.js'
 import { outboxFor } from './outbox.js'
 import { settleRefundResult } from './refund.js'
+import { campaignOf } from './attribution.js'
 
 /** What the webhook inbox did with one delivery (`loop.webhooks.handle()`). */
 export type WebhookOutcome =
@@ -95,6 +96,7 @@ async function paymentSucceeded(
           total: order.total,
           currency: order.currency,
           attribution: order.attribution,
+          ...campaignOf(order.attribution),
         },
         { customerId: order.customerId, orderId: order.id },
       ),

@@ -6,6 +6,7 @@ import { wantsHtml } from './pages.js'
 import { errorResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
 import { analyticsRoutes, trackRoutes } from './routes/analytics.js'
+import { brokenCampaignLinkPage, campaignRoutes } from './routes/campaigns.js'
 import { consentRoutes } from './routes/consents.js'
 import { loginRoutes } from './routes/login.js'
 import { meRoutes } from './routes/me.js'
@@ -41,6 +42,7 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
     ...meRoutes,
     ...orderRoutes,
     ...shareRoutes,
+    ...campaignRoutes,
     ...consentRoutes,
     ...webhookRoutes,
     ...trackRoutes,
@@ -95,6 +97,8 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
     if (!match) {
       // A share link cut or mangled into an unroutable path is still a friend at the door.
       if (request.method === 'GET' && path.startsWith('/s/') && wantsHtml(request)) return brokenLinkPage(rt)
+      if (request.method === 'GET' && path.startsWith('/c/') && wantsHtml(request))
+        return brokenCampaignLinkPage(rt)
       return errorResponse(loopError('http', 'not_found', `No route ${request.method} ${path}.`))
     }
     if ('allowed' in match) {

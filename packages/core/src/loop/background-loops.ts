@@ -1,5 +1,6 @@
 import { withDeadline } from '../_internal/deadline.js'
 import { foldRollups } from '../flows/analytics/fold.js'
+import { startDueCampaigns } from '../flows/campaign/schedule.js'
 import { dispatchUntilIdle } from '../flows/dispatch-until-idle.js'
 import { expireDue } from '../flows/lifecycle.js'
 import { reconcileRefunds } from '../flows/reconcile-refunds.js'
@@ -13,6 +14,7 @@ export interface BackgroundIntervals {
   refundsMs: number
   analyticsMs: number
   tickMs: number
+  campaignsMs: number
 }
 
 /** Runs every plugin's `tick` hooks once, each under the adapter deadline; a failing one is reported. */
@@ -75,6 +77,16 @@ export function backgroundLoops(rt: Runtime, every: BackgroundIntervals): Backgr
           maxBatches: batches,
         })
         return { again: folded >= batches * 1000 }
+      },
+    },
+    {
+      // Scheduled campaigns whose time has come, started by one instance (a storage claim).
+      name: 'campaigns',
+      intervalMs: every.campaignsMs,
+      run: async () => {
+        const limit = 10
+        const r = await startDueCampaigns(rt, { limit })
+        return { again: r.started + r.resumed >= limit }
       },
     },
     {

@@ -18,6 +18,7 @@ import { setTimeZone } from '../flows/audience/time-zone.js'
 import { cancelCampaign } from '../flows/campaign/cancel.js'
 import { type CreateCampaignInput, createCampaign } from '../flows/campaign/create.js'
 import { sendCampaign } from '../flows/campaign/fan-out.js'
+import { type CampaignLink, campaignLink } from '../flows/campaign/link.js'
 import { previewCampaign } from '../flows/campaign/preview.js'
 import { campaignReport } from '../flows/campaign/report.js'
 import { campaignStore } from '../flows/campaign/store.js'
@@ -219,8 +220,14 @@ export function createLoop(options: LoopOptions) {
       send: (input: { id: string; batchSize?: number }) => sendCampaign(rt, input),
       /** Stops the fan-out and skips the rows still waiting. */
       cancel: (input: { id: string }) => cancelCampaign(rt, input),
-      /** Reach, sent, failed, skipped and fallbacks by reason, deferred, by channel. */
+      /** Reach, sent, failed, skipped and fallbacks by reason, deferred, by channel; clicks, orders, buyers and net revenue of its link. */
       report: (input: { id: string }) => campaignReport(rt, input),
+      /**
+       * The campaign's signed link `{ token, url }` (`<baseUrl>/c/<token>`), leading to `to` (on this
+       * site or an origin of `allowedRedirectOrigins`), else the message's `url`, else `/`. Opening it
+       * records a visit that attributes the visitor's orders to the campaign.
+       */
+      link: (input: { id: string; to?: string }): Promise<CampaignLink> => campaignLink(rt, input),
     },
     notify: {
       /** One dispatcher pass over the outbox: claims a batch, sends it within each channel's limits, records the outcomes. */
@@ -273,7 +280,7 @@ export function createLoop(options: LoopOptions) {
       recoverHooks(rt, defined(parseInput(sinceInput, input, 'loop'))),
     /**
      * Runs the background work until `stop()`: the dispatcher, order expiry, refund reconciliation,
-     * the plugins' `tick` hooks and the analytics fold, each as its own loop on its own schedule
+     * the plugins' `tick` hooks, the analytics fold and scheduled campaigns, each as its own loop on its own schedule
      * (`background` options; `intervalMs` sets them all). Committed outbox rows wake the dispatcher
      * at once. Call `recover()` yourself at start-up.
      */
@@ -287,6 +294,7 @@ export function createLoop(options: LoopOptions) {
         refundsMs: positive(input.intervalMs ?? o.refundIntervalMs, 1000),
         analyticsMs: positive(input.intervalMs ?? o.analyticsIntervalMs, 1000),
         tickMs: positive(input.intervalMs ?? o.tickIntervalMs, 1000),
+        campaignsMs: positive(input.intervalMs ?? o.campaignIntervalMs, 1000),
       }
       const bg = createBackground({
         loops: backgroundLoops(rt, every),

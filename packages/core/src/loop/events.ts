@@ -13,6 +13,8 @@ const mitt = ((mittModule as unknown as { default?: unknown }).default ??
  */
 type NotificationData = {
   notificationId: string
+  /** On `notification.sent` of a row a campaign wrote, so analytics count whom it reached. */
+  campaignId?: string
   channel: string
   topic: string
   dedupeKey: string
@@ -42,6 +44,8 @@ export interface LoopEventData {
     attribution: Attribution | null
     /** Present when the payment was found by querying the provider rather than by webhook. */
     source?: 'query'
+    /** The campaign the order is attributed to (its link was the last touch before checkout). */
+    campaignId?: string
   }
   'order.fulfilled': { number: string }
   /** `reason` is set when the loop cancelled the order itself (`payment_failed`: the provider refused or failed checkout). */
@@ -65,6 +69,10 @@ export interface LoopEventData {
   /** A page view the widget's `track()` reported (`POST /track`); `visitor` as in `share.visited`. */
   'visitor.seen': { visitor: string; path: string | null }
   'share.action': { shareId: string; channel: string; sharerId: string }
+  /** A campaign link was opened (`GET /c/:token`); `visitor` as in `share.visited`. */
+  'campaign.visited': { campaignId: string; visitor: string }
+  /** The background loop started a scheduled campaign's fan-out (its `sendAt` came). */
+  'campaign.started': { campaignId: string }
   'notification.sent': NotificationData
   'notification.retry': NotificationData
   'notification.dead': NotificationData

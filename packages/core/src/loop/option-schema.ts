@@ -95,6 +95,7 @@ export const loopOptionsSchema = z.object({
       expiryIntervalMs: positiveInt,
       refundIntervalMs: positiveInt,
       tickIntervalMs: positiveInt,
+      campaignIntervalMs: positiveInt,
       adapterTimeoutMs: positiveInt,
       stopTimeoutMs: positiveInt,
     }),

@@ -112,7 +112,7 @@ export interface LoopOptions {
   policy?: NotificationPolicy
   /**
    * The background work `loop.start()` runs: independent loops (dispatch, expiry, refund
-   * reconciliation, plugin ticks),
+   * reconciliation, plugin ticks, scheduled campaigns),
    * each on its own schedule, so a stuck one never holds up another.
    */
   background?: {
@@ -126,6 +126,8 @@ export interface LoopOptions {
     analyticsIntervalMs?: number
     /** Pause between plugin `tick` passes. Default 1 s. */
     tickIntervalMs?: number
+    /** Pause between passes that start scheduled campaigns whose `schedule.at` has come. Default 1 s. */
+    campaignIntervalMs?: number
     /** Deadline of every adapter call background work makes (a send, a provider query, a hook). Default 5 s. */
     adapterTimeoutMs?: number
     /** The most `loop.stop()` waits for passes in flight before it resolves anyway. Default 10 s. */

@@ -30,7 +30,7 @@ export interface Runtime {
   identity: Map<string, IdentityAdapter>
   messaging: MessagingAdapter[]
   plugins: LoopPlugin[]
-  keys: { session: string; share: string; login: string }
+  keys: { session: string; share: string; login: string; campaign: string }
   baseUrl: URL
   basePath: string
   now(): number
@@ -160,6 +160,7 @@ export function createRuntime(
       session: deriveKey(options.secret, 'session'),
       share: deriveKey(options.secret, 'share'),
       login: deriveKey(options.secret, 'login'),
+      campaign: deriveKey(options.secret, 'campaign'),
     },
     baseUrl,
     basePath,

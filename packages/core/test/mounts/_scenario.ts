@@ -21,7 +21,9 @@ export async function mountableLoop() {
   const rewards: LoopPlugin = {
     id: 'test-rewards',
     hooks: {
-      orderPaid: [({ order }) => void (order.attribution && credited.push(order.attribution.sharerId))],
+      orderPaid: [
+        ({ order }) => void (order.attribution?.sharerId && credited.push(order.attribution.sharerId)),
+      ],
     },
   }
   const loop = createLoop({

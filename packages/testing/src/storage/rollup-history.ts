@@ -114,7 +114,7 @@ export async function seedHistory(
         paidAt.set(c, [...(paidAt.get(c) ?? []), paid])
         add(x.revenueByDay, dayOf(paid, input.zone), attributed.total - refundAmount)
         if (dayOf(paid, input.zone) !== dayOf(paid, 'UTC')) x.zoneSensitive++
-        if (attributed.attribution) {
+        if (attributed.attribution?.sharerId) {
           const sharer = attributed.attribution.sharerId
           add(x.ordersBySharer, sharer, 1)
           friends.set(sharer, (friends.get(sharer) ?? new Set()).add(c))

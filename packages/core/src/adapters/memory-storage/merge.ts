@@ -40,6 +40,7 @@ export function mergeInto(state: MemoryState, merge: CustomerMerge, now: number)
     if (v.customerId === M) v.customerId = S
     if (v.sharerId === M) v.sharerId = S
   }
+  for (const v of state.campaignVisits.values()) if (v.customerId === M) v.customerId = S
   for (const r of state.rewards.values()) {
     if (r.sharerId !== M || state.rewardKeys.has(key(S, r.orderId))) continue
     state.rewardKeys.delete(key(M, r.orderId))

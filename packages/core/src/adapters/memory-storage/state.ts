@@ -1,6 +1,6 @@
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
-import type { Campaign } from '../../domain/campaign.js'
+import type { Campaign, CampaignVisit } from '../../domain/campaign.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'
 import type { LoopEventRecord } from '../../domain/event.js'
@@ -54,6 +54,7 @@ export interface MemoryState {
   /** The send ledger of frequency caps: reserved message keys, and per customer+class the times. */
   sendKeys: Set<string>
   campaigns: Map<string, Campaign>
+  campaignVisits: Map<string, CampaignVisit>
   sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
@@ -87,6 +88,7 @@ export function createState(): MemoryState {
     pendingNotifications: new Set(),
     sendKeys: new Set(),
     campaigns: new Map(),
+    campaignVisits: new Map(),
     sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,

@@ -140,11 +140,12 @@ export async function foldEvent(e: LoopEventRecord, b: BatchBuilder, look: FoldL
 
 /** The dimensions an order's money counts under (besides SKUs). */
 async function orderDims(order: Order, look: FoldLookups, campaign: string | null) {
-  const share = order.attribution ? await look.share(order.attribution.shareId) : null
+  const shareId = order.attribution?.shareId ?? null
+  const share = shareId ? await look.share(shareId) : null
   return [
-    ['share', order.attribution?.shareId ?? null],
+    ['share', shareId],
     ['sharer', order.attribution?.sharerId ?? null],
-    ['channel', order.attribution ? (share?.channel ?? 'none') : null],
+    ['channel', shareId ? (share?.channel ?? 'none') : null],
     ['campaign', campaign],
   ] as const
 }
@@ -165,7 +166,7 @@ async function foldPaid(e: LoopEventRecord, b: BatchBuilder, look: FoldLookups, 
   b.seen(at, 'paid', order.customerId)
   b.purchase(order.customerId, at)
   if (campaign) b.seen(at, 'campaign_bought', order.customerId, campaign)
-  if (order.attribution) {
+  if (order.attribution?.sharerId) {
     b.seen(at, 'friend_bought', order.customerId, order.attribution.sharerId)
     const share = await look.share(order.attribution.shareId)
     if (share) {

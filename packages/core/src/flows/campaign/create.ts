@@ -6,6 +6,7 @@ import { loopError } from '../../errors.js'
 import type { Runtime } from '../../loop/runtime.js'
 import { parseInput } from '../../schemas.js'
 import { findAudience } from '../audience/define.js'
+import { linkTarget, signedLink } from './link.js'
 import { campaignStore } from './store.js'
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max))
@@ -30,6 +31,10 @@ export interface CreateCampaignInput {
   name?: string
   /** The audience id (built-in or saved). */
   audience: string
+  /**
+   * `url`: on the loop's origin or an origin of `allowedRedirectOrigins`. Members get the campaign's
+   * signed link (`<baseUrl>/c/<token>`) leading there, so their orders are attributed.
+   */
   message: { title: string; body: string; url?: string; fields?: Record<string, string> }
   /** The fallback chain: each member gets the first channel that can reach them. */
   channelPlan: { channels: string[] }
@@ -41,13 +46,19 @@ export interface CreateCampaignInput {
 const _fitsSchema = (input: CreateCampaignInput): z.input<typeof createInput> => input
 void _fitsSchema
 
-/** The message every member's row carries: topic `campaign` (class `marketing`), the plan as its chain. */
-export function campaignMessage(c: Campaign): RenderedMessage {
+/**
+ * The message every member's row carries: topic `campaign` (class `marketing`), the plan as its
+ * chain, and — when the message has a `url` — the campaign's signed link leading there instead, so
+ * every channel carries the link that attributes orders.
+ */
+export function campaignMessage(rt: Runtime, c: Campaign): RenderedMessage {
+  const to = c.message.url ? linkTarget(rt, c.message.url) : null
+  const url = to ? signedLink(rt, c.id, to).url : c.message.url
   return {
     topic: 'campaign',
     title: c.message.title,
     body: c.message.body,
-    ...(c.message.url ? { url: c.message.url } : {}),
+    ...(url ? { url } : {}),
     fields: c.message.fields,
     chain: c.channels,
   }
@@ -68,6 +79,13 @@ export async function createCampaign(rt: Runtime, raw: unknown): Promise<Campaig
         'invalid_input',
         `The channel plan names \`${id}\`, which is not a messaging adapter.`,
       )
+  if (input.message.url && !linkTarget(rt, input.message.url))
+    throw loopError(
+      'campaigns',
+      'invalid_input',
+      '`message.url` must be on this site or on an origin of option `allowedRedirectOrigins`: the campaign link leads there.',
+      { issues: [{ path: ['message', 'url'], message: 'origin not allowed' }] },
+    )
   const audience = await findAudience(rt, input.audience)
   const now = rt.now()
   return store.createCampaign({

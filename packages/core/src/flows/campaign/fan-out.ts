@@ -24,22 +24,28 @@ export async function sendCampaign(
 ): Promise<Campaign> {
   const store = campaignStore(rt)
   const ms = rt.config.adapterTimeoutMs
-  let c = await store.getCampaign({ id: input.id })
-  if (!c) throw loopError('campaigns', 'not_found', `No campaign \`${input.id}\`.`)
+  // Background work calls this too: every storage step has the adapter deadline.
+  const step = <T>(p: Promise<T>, what: string) => withDeadline(p, ms, what)
+  const found = await step(store.getCampaign({ id: input.id }), 'reading a campaign')
+  if (!found) throw loopError('campaigns', 'not_found', `No campaign \`${input.id}\`.`)
+  let c: Campaign = found
   if (c.status === 'draft') {
-    const started = await store.advanceCampaign({
-      id: c.id,
-      expect: { status: 'draft', cursor: null },
-      set: { status: 'sending', startedAt: rt.now() },
-      now: rt.now(),
-    })
-    c = started ?? (await store.getCampaign({ id: c.id }))!
+    const started = await step(
+      store.advanceCampaign({
+        id: c.id,
+        expect: { status: 'draft', cursor: null },
+        set: { status: 'sending', startedAt: rt.now() },
+        now: rt.now(),
+      }),
+      'starting a campaign',
+    )
+    c = started ?? (await step(store.getCampaign({ id: c.id }), 'reading a campaign'))!
   }
   const limit = Math.max(1, Math.min(input.batchSize ?? FAN_OUT_BATCH, 5000))
   const onInvalid = (error: unknown, channel: { id: string }) =>
-    rt.reportError(error, `campaign ${c!.id} on ${channel.id}`)
+    rt.reportError(error, `campaign ${c.id} on ${channel.id}`)
   while (c.status === 'sending') {
-    const message = campaignMessage(c)
+    const message = campaignMessage(rt, c)
     const page = await withDeadline(
       rt.storage.listCustomers({ where: c.where, after: c.cursor, limit, now: c.startedAt ?? rt.now() }),
       ms,
@@ -58,21 +64,24 @@ export async function sendCampaign(
         ...(c.sendAt !== null ? { nextAttemptAt: c.sendAt } : {}),
       })
     }
-    const next = await store.advanceCampaign({
-      id: c.id,
-      expect: { status: 'sending', cursor: c.cursor },
-      set: {
-        cursor: page.next,
-        status: page.next ? 'sending' : 'sent',
-        queued: c.queued + rows.length,
-        unreachable: c.unreachable + page.customers.length - rows.length,
-      },
-      now: rt.now(),
-      effects: { outbox: rows },
-    })
+    const next: Campaign | null = await step(
+      store.advanceCampaign({
+        id: c.id,
+        expect: { status: 'sending', cursor: c.cursor },
+        set: {
+          cursor: page.next,
+          status: page.next ? 'sending' : 'sent',
+          queued: c.queued + rows.length,
+          unreachable: c.unreachable + page.customers.length - rows.length,
+        },
+        now: rt.now(),
+        effects: { outbox: rows },
+      }),
+      'writing a fan-out batch',
+    )
     if (next) rt.published({ outbox: rows })
     // Lost the compare-and-set: another instance advanced it; carry on from where it is now.
-    c = next ?? (await store.getCampaign({ id: c.id }))!
+    c = next ?? (await step(store.getCampaign({ id: c.id }), 'reading a campaign'))!
   }
   return c
 }

@@ -22,7 +22,7 @@ export async function previewCampaign(
 ): Promise<CampaignPreview> {
   const c = await campaignStore(rt).getCampaign({ id: String(input.id) })
   if (!c) throw loopError('campaigns', 'not_found', `No campaign \`${input.id}\`.`)
-  const message = campaignMessage(c)
+  const message = campaignMessage(rt, c)
   const now = c.startedAt ?? rt.now()
   const [{ count }, page] = await Promise.all([
     rt.storage.countCustomers({ where: c.where, now }),

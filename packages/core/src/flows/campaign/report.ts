@@ -22,24 +22,50 @@ export interface CampaignReport {
   fellBack: Record<string, number>
   /** Sent, by channel. */
   byChannel: Record<string, number>
+  /** Distinct people who opened the campaign link (by customer; by browser before they log in). */
+  clicks: number
+  /** Paid orders attributed to the campaign; one refunded later still counts (its money does not). */
+  orders: number
+  /** Distinct customers among `orders`. */
+  buyers: number
+  /**
+   * Per currency, in minor units: what those orders paid less what has been refunded of them so far,
+   * whenever the refund happened (the analytics rollups take it back from the paid day instead).
+   */
+  revenue: Record<string, number>
+  /**
+   * Opens, where a channel reports them. None does yet: WeChat's `TEMPLATESENDJOBFINISH` reports
+   * delivery, not opens, and mass sends are not a campaign channel. Absent until one does; count
+   * `clicks` instead.
+   */
+  opened?: number
 }
 
 const reason = (decision: string | null) => decision?.slice(decision.indexOf(':') + 1).trim() ?? 'unknown'
 
 /**
- * A campaign's report, counted from its outbox rows by status, channel and policy decision.
+ * A campaign's report: its outbox rows by status, channel and policy decision, and what its link
+ * brought (clicks, orders, buyers, net revenue), each counted by the storage.
  *
  * @example
  * ```ts
  * const r = await loop.campaigns.report({ id })
  * r.sent; r.skipped.frequency_cap; r.fellBack.recipient_refused
+ * r.clicks; r.orders; r.revenue.CNY // minor units, refunds netted out
  * ```
  */
 export async function campaignReport(rt: Runtime, input: { id: string }): Promise<CampaignReport> {
   const store = campaignStore(rt)
   const campaign = await store.getCampaign({ id: String(input.id) })
   if (!campaign) throw loopError('campaigns', 'not_found', `No campaign \`${input.id}\`.`)
+  const results = (await store.campaignResults?.({ id: campaign.id })) ?? {
+    clicks: 0,
+    orders: 0,
+    buyers: 0,
+    revenue: {},
+  }
   const r: CampaignReport = {
+    ...results,
     campaign,
     reach: campaign.queued,
     unreachable: campaign.unreachable,

@@ -7,7 +7,8 @@ type CampaignStore = Required<
     StorageAdapter,
     'createCampaign' | 'getCampaign' | 'advanceCampaign' | 'cancelCampaign' | 'countCampaignRows'
   >
->
+> &
+  Pick<StorageAdapter, 'campaignResults'>
 
 /** The storage's campaign operations, or a `configuration` error naming what is missing. */
 export function campaignStore(rt: Runtime): CampaignStore {
@@ -24,5 +25,6 @@ export function campaignStore(rt: Runtime): CampaignStore {
     advanceCampaign: s.advanceCampaign.bind(s),
     cancelCampaign: s.cancelCampaign.bind(s),
     countCampaignRows: s.countCampaignRows.bind(s),
+    ...(s.campaignResults ? { campaignResults: s.campaignResults.bind(s) } : {}),
   }
 }

@@ -10,7 +10,7 @@ export interface RateLimitRule {
 }
 
 /** The routes the loop limits. */
-export type RateLimitedRoute = 'login' | 'checkout' | 'events' | 'shares'
+export type RateLimitedRoute = 'login' | 'checkout' | 'events' | 'shares' | 'links'
 
 /**
  * Option `rateLimits` of `createLoop`: per-route token buckets, keyed by the customer, else the
@@ -35,6 +35,11 @@ export interface RateLimitOptions {
   events?: RateLimitRule | false
   /** `POST /shares`. Default 30, then 1 per 10 s. */
   shares?: RateLimitRule | false
+  /**
+   * `GET /c/:token` (each open of a campaign link writes a visit). Default 20, then 1 per 3 s. Over
+   * the limit the link still redirects; it only stops recording visits.
+   */
+  links?: RateLimitRule | false
 }
 
 export const defaultRateLimits: Record<RateLimitedRoute, RateLimitRule> = {
@@ -42,6 +47,7 @@ export const defaultRateLimits: Record<RateLimitedRoute, RateLimitRule> = {
   checkout: { capacity: 10, refillPerSecond: 1 / 6 },
   events: { capacity: 30, refillPerSecond: 1 / 2 },
   shares: { capacity: 30, refillPerSecond: 1 / 10 },
+  links: { capacity: 20, refillPerSecond: 1 / 3 },
 }
 
 /** The resolved limits of a loop: a store and the rule of each limited route (null: unlimited). */
