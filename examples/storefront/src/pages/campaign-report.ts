@@ -5,14 +5,6 @@ import { adminNav } from './admin-nav.js'
 import { campaignBadge } from './campaigns.js'
 import { layout, type PageContext } from './layout.js'
 
-/** What the campaign links add to a report once the loop attributes orders to campaigns. */
-interface Attributed {
-  clicks?: number
-  orders?: number
-  buyers?: number
-  revenue?: number | Record<string, number>
-}
-
 const reasons = (id: string, counts: Record<string, number>): Html => {
   const entries = Object.entries(counts)
   return html`<ul class="reasons" id="${id}">${
@@ -28,9 +20,8 @@ const reasons = (id: string, counts: Record<string, number>): Html => {
 const figure = (id: string, label: Html, value: number | string, raw: number | string = value) =>
   html`<div class="figure" id="${id}" data-value="${raw}"><strong>${value}</strong><span>${label}</span></div>`
 
-function revenueText(revenue: Attributed['revenue']): { text: string; fen: number } {
-  if (revenue === undefined) return { text: '—', fen: 0 }
-  if (typeof revenue === 'number') return { text: yuan(revenue), fen: revenue }
+/** Net revenue per currency, as text; and CNY fen for the page's data attribute. */
+function revenueText(revenue: Record<string, number>): { text: string; fen: number } {
   const entries = Object.entries(revenue)
   return {
     text: entries.length ? entries.map(([cur, n]) => yuan(n, cur)).join(' + ') : yuan(0),
@@ -38,9 +29,8 @@ function revenueText(revenue: Attributed['revenue']): { text: string; fen: numbe
   }
 }
 
-function reportSection(r: CampaignReport & Attributed): Html {
+function reportSection(r: CampaignReport): Html {
   const money = revenueText(r.revenue)
-  const attributed = r.clicks !== undefined || r.orders !== undefined
   return html`<section class="panel" id="report"><h2>${t('效果', 'Report')}</h2>
 <div class="figures">
 ${figure('report-reach', t('可触达', 'reach'), r.reach)}
@@ -52,17 +42,14 @@ ${figure('report-unreachable', t('无渠道', 'no channel'), r.unreachable)}
 <h3>${t('跳过（原因）', 'Skipped, by reason')}</h3>${reasons('report-skipped', r.skipped)}
 <h3>${t('转备选渠道（原因）', 'Fell back, by reason')}</h3>${reasons('report-fell-back', r.fellBack)}
 <h3>${t('按渠道送达', 'Sent, by channel')}</h3>${reasons('report-by-channel', r.byChannel)}
-<h3>${t('带来的访问与订单', 'What it brought')}</h3>
-${
-  attributed
-    ? html`<div class="figures">
-${figure('report-clicks', t('点击', 'clicks'), r.clicks ?? 0)}
-${figure('report-orders', t('订单', 'orders'), r.orders ?? 0)}
-${figure('report-buyers', t('买家', 'buyers'), r.buyers ?? 0)}
-${figure('report-revenue', t('收入', 'revenue'), money.text, money.fen)}
-</div>`
-    : html`<p class="stock" id="report-attribution-pending">${t('活动链接归因尚未启用。', 'Clicks, orders and revenue appear once campaign links attribute orders.')}</p>`
-}
+<h3>${t('带来的访问与订单', 'What its link brought')}</h3>
+<div class="figures">
+${figure('report-clicks', t('点击的人', 'people clicked'), r.clicks)}
+${figure('report-orders', t('订单', 'orders'), r.orders)}
+${figure('report-buyers', t('买家', 'buyers'), r.buyers)}
+${figure('report-revenue', t('净收入', 'net revenue'), money.text, money.fen)}
+</div>
+<p class="stock">${t('最后点击归因：活动链接之后的付款订单；退款从收入中扣除。', 'Last touch: paid orders after a click on the campaign link; refunds come off the revenue.')}</p>
 </section>`
 }
 
