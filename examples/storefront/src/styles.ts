@@ -94,7 +94,7 @@ h1{font-size:1.5rem}
 .filter .fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.6rem .9rem;margin:.6rem 0}
 .filter fieldset,.campaign-form fieldset{border:0;padding:0;margin:0;min-width:0}
 .filter fieldset[disabled]{opacity:.45}
-.filter input,.filter select,.campaign-form input,.campaign-form select,.campaign-form textarea{width:100%;font:inherit;padding:.45rem;border:1px solid var(--line);border-radius:8px;background:#fff}
+.filter input,.filter select,.campaign-form input,.campaign-form select,.campaign-form textarea{width:100%;font:inherit;font-weight:400;padding:.45rem;border:1px solid var(--line);border-radius:8px;background:#fff}
 .campaign-form{display:grid;gap:.7rem;max-width:40rem}
 .campaign-form legend{font-weight:600;font-size:.9rem;margin-bottom:.3rem}
 .campaign-form .row select{width:auto;flex:1 1 8rem}
