@@ -150,6 +150,18 @@ describe('a campaign to the week’s new followers, end to end in Chromium (--we
     await follower.page.goto(`${shop.url}/messages`)
     await follower.page.locator('#messages li[data-topic="campaign"] [data-status="sent"]').waitFor()
 
+    // The Customers page now knows her by name, with her order in the RFM columns; the admin page
+    // shows the poster share with the visit her scan recorded.
+    await owner.page.goto(`${shop.url}/admin/customers?audience=new-followers-week`)
+    const carol = owner.page.locator(`#customers tr[data-customer="${carolId}"]`)
+    expect(await carol.getAttribute('data-name')).toBe('carol')
+    expect(await carol.locator('.frequency').textContent()).toBe('1')
+    expect(await carol.locator('.monetary').textContent()).toBe('¥68.00')
+    expect(await carol.locator('.recency').textContent()).toContain('today')
+    await owner.page.goto(`${shop.url}/admin`)
+    const poster = owner.page.locator('#admin-shares tr[data-share]', { hasText: 'poster' })
+    expect(await poster.locator('td.num').textContent()).toBe('1')
+
     // The campaigns list shows it sent.
     await owner.page.goto(`${shop.url}/admin/campaigns`)
     expect(

@@ -75,8 +75,11 @@ ${FILTER_FIELDS.map((f) => html`<input type="hidden" name="${f}" value="${form[f
 const liveCount = `
 const form = document.getElementById('filter')
 const out = document.getElementById('audience-count')
+const audience = document.getElementById('f-audience')
 let timer
 form.addEventListener('input', () => {
+  // A saved audience replaces the conditions: they grey out, as on the server-drawn page.
+  form.querySelector('fieldset').disabled = audience.value !== ''
   clearTimeout(timer)
   timer = setTimeout(async () => {
     const q = new URLSearchParams(new FormData(form))
