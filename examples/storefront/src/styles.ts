@@ -92,6 +92,7 @@ h1{font-size:1.5rem}
 .admin-nav strong{color:var(--ink)}
 .filter label,.campaign-form label,#save-audience label{display:flex;flex-direction:column;gap:.2rem;font-weight:600;font-size:.9rem}
 .filter .fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.6rem .9rem;margin:.6rem 0}
+.filter .fields label{justify-content:space-between}
 .filter fieldset,.campaign-form fieldset{border:0;padding:0;margin:0;min-width:0}
 .filter fieldset[disabled]{opacity:.45}
 .filter input,.filter select,.campaign-form input,.campaign-form select,.campaign-form textarea{width:100%;font:inherit;font-weight:400;padding:.45rem;border:1px solid var(--line);border-radius:8px;background:#fff}

@@ -148,16 +148,12 @@ async function fillProfile(
   profile: IdentityProfile,
   now: number,
 ): Promise<Customer> {
-  const displayName = customer.displayName === null && profile.displayName ? profile.displayName : undefined
-  const avatarUrl = customer.avatarUrl === null && profile.avatarUrl ? profile.avatarUrl : undefined
-  if (displayName === undefined && avatarUrl === undefined) return customer
-  const updated = await rt.storage.updateCustomer({
-    id: customer.id,
-    ...(displayName !== undefined ? { displayName } : {}),
-    ...(avatarUrl !== undefined ? { avatarUrl } : {}),
-    now,
-  })
-  return updated ?? customer
+  const fill = {
+    ...(customer.displayName === null && profile.displayName ? { displayName: profile.displayName } : {}),
+    ...(customer.avatarUrl === null && profile.avatarUrl ? { avatarUrl: profile.avatarUrl } : {}),
+  }
+  if (Object.keys(fill).length === 0) return customer
+  return (await rt.storage.updateCustomer({ id: customer.id, ...fill, now })) ?? customer
 }
 
 /** Upserts the customer for a verified profile and links the share visit that brought them. */
