@@ -3,9 +3,9 @@ import type { Effects } from '../contracts/storage.js'
 import type { Order, OrderStatus } from '../domain/order.js'
 import { isLoopError, loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { campaignOf } from './attribution.js'
 import { runOrderPaidHooks } from './hooks.js'
 import { outboxFor } from './outbox.js'
-import { campaignOf } from './attribution.js'
 
 async function transition(
   rt: Runtime,

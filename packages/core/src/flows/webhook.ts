@@ -3,11 +3,11 @@ import type { Effects } from '../contracts/storage.js'
 import type { Order } from '../domain/order.js'
 import { isLoopError, type LoopError, loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
+import { campaignOf } from './attribution.js'
 import { runOrderPaidHooks } from './hooks.js'
 import { lateRefundFor, refundLatePayment } from './late-payment.js'
 import { outboxFor } from './outbox.js'
 import { settleRefundResult } from './refund.js'
-import { campaignOf } from './attribution.js'
 
 /** What the webhook inbox did with one delivery (`loop.webhooks.handle()`). */
 export type WebhookOutcome =

@@ -16,12 +16,14 @@ const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[]
   // validated programmatic inputs; 59.5 KB with the notification policy and campaigns. Issue #14's
   // target is 50 KB: OVER IT, and the issue stays open until core is split (sandbox/memory adapters,
   // analytics and campaigns behind subpath entries). This budget only stops further creep.
-  { entry: 'core/src/index.ts', platform: 'neutral', budget: 61 * KB },
+  // 61.1 KB with campaign links (signed tokens, /c/:token, visits, attribution, scheduler): 62 KB.
+  { entry: 'core/src/index.ts', platform: 'neutral', budget: 62 * KB },
   { entry: 'core/src/node/index.ts', platform: 'neutral', budget: 3 * KB },
   // 13.8 / 16.8 KB with limits, merges, refund queues, rate-limit buckets, batch completion,
   // the customer pool (filter compilers) and analytics rollups.
-  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 15 * KB },
-  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 18.5 * KB },
+  // 15.2 / 18.6 KB with campaign visits, results and due campaigns (migration 8).
+  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 16 * KB },
+  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 19.5 * KB },
   // 19.4 KB with platform certificates; 26.3 KB with the official-account message server.
   { entry: 'wechat/src/index.ts', platform: 'node', budget: 29 * KB },
   { entry: 'alipay/src/index.ts', platform: 'node', budget: 14 * KB },

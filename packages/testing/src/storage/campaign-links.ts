@@ -1,7 +1,7 @@
 import type { Campaign, CampaignVisit, StorageAdapter } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
 import type { SuiteContext } from './context.js'
-import { event, id, order, payment, refund, sku, T0 } from './fixtures.js'
+import { event, id, order, payment, profile, refund, sku, T0 } from './fixtures.js'
 
 const MIN = 60_000
 
@@ -170,6 +170,40 @@ export function campaignLinkCases(ctx: SuiteContext): void {
         orders: 0,
         buyers: 0,
         revenue: {},
+      })
+    })
+
+    it("a unionid merge moves the merged customer's campaign visits to the survivor: one person, one click", async (t) => {
+      const s = ops()
+      if (!s) return t.skip(skip)
+      const c = await s.createCampaign({ campaign: campaign() })
+      const A = (
+        await s.upsertCustomer({
+          id: id('cus'),
+          profile: profile({ provider: 'wechat', subject: 'o_a' }),
+          now: T0,
+        })
+      ).customer
+      const B = (
+        await s.upsertCustomer({
+          id: id('cus'),
+          profile: profile({ provider: 'wechat-mp', subject: 'm_b', unionId: 'U9' }),
+          now: T0 + 10,
+        })
+      ).customer
+      await s.recordCampaignVisit({ visit: visit({ campaignId: c.id, customerId: A.id, at: T0 + 20 }) })
+      const fromB = visit({ campaignId: c.id, customerId: B.id, at: T0 + 30 })
+      await s.recordCampaignVisit({ visit: fromB })
+      expect((await s.campaignResults({ id: c.id })).clicks).toBe(2)
+      await s.upsertCustomer({
+        id: id('cus'),
+        profile: profile({ provider: 'wechat', subject: 'o_a', unionId: 'U9' }),
+        now: T0 + 40,
+      })
+      expect((await s.campaignResults({ id: c.id })).clicks).toBe(1)
+      expect(await s.lastCampaignVisit({ customerId: A.id, since: T0 })).toEqual({
+        ...fromB,
+        customerId: A.id,
       })
     })
 
