@@ -132,6 +132,7 @@ describe('a campaign to the week’s new followers, end to end in Chromium (--we
     // The message's link is the campaign's signed link, which leads to the page the admin chose.
     const link = await message.locator('a.sim-message-link').getAttribute('href')
     expect(link).toMatch(new RegExp(`^${shop.url}/loop/c/[A-Za-z0-9_.-]+$`))
+    expect(await owner.page.locator('#campaign-link').textContent()).toBe(link)
 
     // She opens it (a click on the report), logs in with WeChat (the same openid, so the same
     // customer) and buys: the order is attributed to the campaign.

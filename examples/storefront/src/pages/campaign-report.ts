@@ -85,6 +85,8 @@ export function campaignReportPage(
     report: CampaignReport
     preview: CampaignPreview | null
     names: Map<string, string>
+    /** The campaign's signed link (`/loop/c/…`), when its message has a URL. */
+    link: string | null
     csrf: string
   },
 ): Html {
@@ -97,6 +99,7 @@ export function campaignReportPage(
 <section class="panel" id="campaign" data-campaign="${c.id}">
 <p class="row">${campaignBadge(c.status)} <span class="stock">${t('人群', 'audience')} <code>${c.audienceId}</code> · ${t('渠道', 'channels')} ${c.channels.map((ch) => html`<code>${ch}</code> `)}· ${t('创建', 'created')} ${when(c.createdAt)}${c.startedAt ? html` · ${t('开始发送', 'sent')} ${when(c.startedAt)}` : ''}</span></p>
 <p><strong>${c.message.title}</strong><br>${c.message.body}${c.message.url ? html`<br><code>${c.message.url}</code>` : ''}</p>
+${input.link ? html`<p class="stock">${t('活动链接（海报、朋友圈里同样计数）', 'Campaign link (counts the same on a poster or a post)')}: <code id="campaign-link">${input.link}</code></p>` : ''}
 ${actions(r, input.csrf)}</section>
 ${input.preview ? previewSection(input.preview, input.names) : ''}
 ${reportSection(r)}
