@@ -119,6 +119,10 @@ h1{font-size:1.5rem}
 #customers td[data-label]{font-size:.9rem}
 #customers td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-weight:600}
 }
+.poster{max-width:26rem}
+.poster img{display:block;width:100%;height:auto;border-radius:8px}
+.poster-qr{width:12rem;margin:.4rem auto}
+.poster-qr svg{display:block;width:100%;height:auto}
 .pay-choices{margin:1rem 0;min-width:0}
 .pay-choices legend{font-weight:700;padding:0 .3rem}
 .pay-choice{display:flex;gap:.6rem;align-items:flex-start;padding:.5rem 0;border-top:1px solid #eee;cursor:pointer}
