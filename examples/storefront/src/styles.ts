@@ -115,6 +115,11 @@ h1{font-size:1.5rem}
 #customers tr{padding:.55rem 0;border-bottom:1px solid var(--line);display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.1rem .6rem}
 #customers td{border:0;padding:.1rem 0;text-align:left}
 #customers td.name,#customers td.tags{grid-column:1/-1}
+#campaigns,#campaigns tbody,#campaigns tr,#campaigns td{display:block;min-width:0}
+#campaigns thead{display:none}
+#campaigns tr{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:.1rem .6rem;padding:.55rem 0;border-bottom:1px solid var(--line)}
+#campaigns td{border:0;padding:.1rem 0;text-align:left}
+#campaigns td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-weight:600}
 #customers td.interaction,#customers td.created{grid-column:span 1}
 #customers td[data-label]{font-size:.9rem}
 #customers td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-weight:600}

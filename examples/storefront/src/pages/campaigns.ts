@@ -21,14 +21,14 @@ export function campaignBadge(status: Campaign['status']): Html {
 
 function table(campaigns: Campaign[], names: Map<string, string>): Html {
   return html`<div class="table-wrap"><table id="campaigns">
-<thead><tr><th>${t('活动', 'Campaign')}</th><th>${t('人群', 'Audience')}</th><th>${t('状态', 'Status')}</th><th class="num">${t('已排队', 'Queued')}</th><th>${t('创建', 'Created')}</th></tr></thead>
+<thead><tr><th>${t('活动', 'Campaign')}</th><th>${t('状态', 'Status')}</th><th>${t('人群', 'Audience')}</th><th class="num">${t('已排队', 'Queued')}</th><th>${t('创建', 'Created')}</th></tr></thead>
 <tbody>${
     campaigns.length
       ? campaigns.map(
           (c) => html`<tr data-campaign="${c.id}">
 <td><a href="/admin/campaigns/${c.id}">${c.name ?? c.message.title}</a><br><span class="stock">${c.message.title}</span></td>
-<td>${names.get(c.audienceId) ?? c.audienceId}</td><td>${campaignBadge(c.status)}</td>
-<td class="num">${c.queued}</td><td>${when(c.createdAt)}</td></tr>`,
+<td>${campaignBadge(c.status)}</td><td data-label="人群 Audience">${names.get(c.audienceId) ?? c.audienceId}</td>
+<td class="num" data-label="已排队 Queued">${c.queued}</td><td data-label="创建 Created">${when(c.createdAt)}</td></tr>`,
         )
       : html`<tr><td colspan="5" class="stock">${t('还没有活动', 'No campaigns yet')}</td></tr>`
   }</tbody></table></div>`
