@@ -1,4 +1,4 @@
-import type { CampaignPreview, CampaignReport } from '@loopkit/core'
+import type { CampaignPreview, CampaignReport, Customer } from '@loopkit/core'
 import { CSRF_FIELD } from '../admin-csrf.js'
 import { type Html, html, t, when, yuan } from '../html.js'
 import { adminNav } from './admin-nav.js'
@@ -53,17 +53,27 @@ ${figure('report-revenue', t('净收入', 'net revenue'), money.text, money.fen)
 </section>`
 }
 
-function previewSection(p: CampaignPreview, names: Map<string, string>): Html {
+/** What the admin needs to see why a member is or is not reached: their accounts and follow state. */
+function reachFacts(c: Customer | undefined): Html {
+  if (!c) return html`—`
+  const follows = c.followedAt !== null ? t('关注中', 'follows') : t('未关注', 'not following')
+  return html`${c.identities.map((i) => i.provider).join(' · ') || '—'} · ${follows}`
+}
+
+function previewSection(p: CampaignPreview, members: Map<string, Customer>): Html {
   const reached = p.sample.filter((s) => s.channel !== null).length
   return html`<section class="panel" id="preview"><h2>${t('预览', 'Preview')}</h2>
 <p>${t('人群现有', 'The audience holds')} <strong id="preview-members" data-value="${p.members}">${p.members}</strong> ${t('人。', 'people.')}
 ${t('前', 'Of the first')} ${p.sample.length}: <strong id="preview-reached" data-value="${reached}">${reached}</strong> ${t('人有渠道可达', 'would get it')},
 <strong id="preview-unreached" data-value="${p.sample.length - reached}">${p.sample.length - reached}</strong> ${t('人没有（未关注或无此渠道的身份）', 'would not (not following, or no identity on any channel of the plan)')}.</p>
 <p class="stock">${t('频次上限、免打扰时段和授权在发送时逐条判断，结果见下方效果。', 'Frequency caps, quiet hours and consent are decided per message at send time; the report below shows each decision.')}</p>
-<div class="table-wrap"><table id="preview-sample"><thead><tr><th>${t('客户', 'Customer')}</th><th>${t('渠道', 'Channel')}</th></tr></thead>
+<div class="table-wrap"><table id="preview-sample"><thead><tr><th>${t('客户', 'Customer')}</th><th>${t('渠道', 'Channel')}</th><th>${t('账号与关注', 'Accounts, follows')}</th></tr></thead>
 <tbody>${p.sample.map(
-    (s) => html`<tr data-customer="${s.customerId}"><td>${names.get(s.customerId) ?? s.customerId}</td>
-<td>${s.channel ? html`<code>${s.channel}</code>` : html`<span class="badge dead">${t('无法触达', 'unreachable')}</span>`}</td></tr>`,
+    (
+      s,
+    ) => html`<tr data-customer="${s.customerId}"><td>${members.get(s.customerId)?.displayName ?? s.customerId}</td>
+<td>${s.channel ? html`<code>${s.channel}</code>` : html`<span class="badge dead">${t('无法触达', 'unreachable')}</span>`}</td>
+<td class="stock">${reachFacts(members.get(s.customerId))}</td></tr>`,
   )}</tbody></table></div>
 <p class="stock">${t('消息', 'Message')}: <strong>${p.message.title}</strong> — ${p.message.body}${p.message.url ? html` · <code>${p.message.url}</code>` : ''}</p></section>`
 }
@@ -84,7 +94,8 @@ export function campaignReportPage(
   input: {
     report: CampaignReport
     preview: CampaignPreview | null
-    names: Map<string, string>
+    /** The preview's sample members, by id. */
+    members: Map<string, Customer>
     /** The campaign's signed link (`/loop/c/…`), when its message has a URL. */
     link: string | null
     csrf: string
@@ -101,7 +112,7 @@ export function campaignReportPage(
 <p><strong>${c.message.title}</strong><br>${c.message.body}${c.message.url ? html`<br><code>${c.message.url}</code>` : ''}</p>
 ${input.link ? html`<p class="stock">${t('活动链接（海报、朋友圈里同样计数）', 'Campaign link (counts the same on a poster or a post)')}: <code id="campaign-link">${input.link}</code></p>` : ''}
 ${actions(r, input.csrf)}</section>
-${input.preview ? previewSection(input.preview, input.names) : ''}
+${input.preview ? previewSection(input.preview, input.members) : ''}
 ${reportSection(r)}
 <p><a href="/admin/campaigns">← ${t('全部活动', 'All campaigns')}</a></p>`,
   })

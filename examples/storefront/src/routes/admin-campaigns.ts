@@ -79,18 +79,15 @@ export function adminCampaignRoutes(app: Hono, deps: ShopDeps): void {
       const report = await loop.campaigns.report({ id })
       const preview =
         report.campaign.status === 'draft' ? await loop.campaigns.preview({ id, sample: 20 }) : null
-      const names = new Map<string, string>()
-      for (const s of preview?.sample ?? []) {
-        const customer = await loop.customers.get(s.customerId)
-        names.set(s.customerId, customer?.displayName ?? s.customerId)
-      }
+      const sample = await Promise.all((preview?.sample ?? []).map((s) => loop.customers.get(s.customerId)))
+      const members = new Map(sample.filter((m) => m !== null).map((m) => [m.id, m]))
       // The signed link people can also meet outside the message (a poster, a post); it counts the same.
       // Signed with the message's URL, as the fan-out signs it: the very link members received.
       const to = report.campaign.message.url
       const link = to ? (await loop.campaigns.link({ id, to })).url : null
       const ctx = await pageContext(deps, c)
       c.header('cache-control', 'no-store')
-      return c.html(campaignReportPage(ctx, { report, preview, names, link, csrf: csrfToken(deps, c) }))
+      return c.html(campaignReportPage(ctx, { report, preview, members, link, csrf: csrfToken(deps, c) }))
     } catch (error) {
       return adminProblem(deps, c, error)
     }
