@@ -188,6 +188,7 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
     loginProvider: adapters.loginProvider,
     pay: adapters.pay,
     adminPassword,
+    channels: adapters.messaging.map((m) => m.id),
     modeRoutes: adapters.routes,
     log,
   })

@@ -26,7 +26,7 @@ function toLoop(loop: Loop, c: Context): Promise<Response> {
  */
 export function shopApp(
   deps: ShopDeps & {
-    modeRoutes: ((app: Hono) => void) | undefined
+    modeRoutes: ((app: Hono, shop: ShopDeps) => void) | undefined
     log: (line: string) => void
   },
 ): Hono {
@@ -48,7 +48,7 @@ export function shopApp(
   assetRoutes(app)
   shopRoutes(app, deps)
   adminRoutes(app, deps)
-  deps.modeRoutes?.(app)
+  deps.modeRoutes?.(app, deps)
   app.notFound(async (c) => {
     const ctx = await pageContext(deps, c)
     const message = t('页面不存在。', 'This page does not exist.')

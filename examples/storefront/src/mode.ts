@@ -7,6 +7,7 @@ import type {
 } from '@loopkit/core'
 import type { Hono } from 'hono'
 import type { PayChoice } from './pay-choices.js'
+import type { ShopDeps } from './routes/context.js'
 
 /** How the shop logs buyers in, takes payments and messages them. */
 export type StorefrontMode = 'sandbox' | 'wechat-sim'
@@ -22,8 +23,8 @@ export interface ModeAdapters {
   plugins: LoopPlugin[]
   /** The ways to pay the checkout page offers, each naming its provider and per-browser method. */
   pay: PayChoice[]
-  /** Pages the mode adds to the shop (the simulator's WeChat authorize page). */
-  routes?: (app: Hono) => void
+  /** Pages the mode adds to the shop (the simulator's WeChat authorize page, share posters). */
+  routes?: (app: Hono, shop: ShopDeps) => void
   /** A line for the console: where the simulator runs, which test accounts exist. */
   banner?: string
   close(): Promise<void>

@@ -88,6 +88,46 @@ h1{font-size:1.5rem}
 .loop-page .muted{color:var(--muted);font-size:.9rem}
 .loop-page .error{border:1px solid #f5c2bd;border-radius:8px;padding:.6rem .8rem}
 .loop-page .amount{font-size:1.6rem;font-weight:700;color:var(--accent)}
+.admin-nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem;margin:-.4rem 0 1rem;font-size:.95rem}
+.admin-nav strong{color:var(--ink)}
+.filter label,.campaign-form label,#save-audience label{display:flex;flex-direction:column;gap:.2rem;font-weight:600;font-size:.9rem}
+.filter .fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.6rem .9rem;margin:.6rem 0}
+.filter .fields label{justify-content:space-between}
+.filter fieldset,.campaign-form fieldset{border:0;padding:0;margin:0;min-width:0}
+.filter fieldset[disabled]{opacity:.45}
+.filter input,.filter select,.campaign-form input,.campaign-form select,.campaign-form textarea{width:100%;font:inherit;font-weight:400;padding:.45rem;border:1px solid var(--line);border-radius:8px;background:#fff}
+.campaign-form{display:grid;gap:.7rem;max-width:40rem}
+.campaign-form legend{font-weight:600;font-size:.9rem;margin-bottom:.3rem}
+.campaign-form .row select{width:auto;flex:1 1 8rem}
+#live-count{font-size:1.05rem}
+#audience-count{font-size:1.4rem;color:var(--accent)}
+#filter-json{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.5rem,1fr));gap:.6rem;margin:.4rem 0 .8rem}
+.figure{background:var(--paper);border-radius:8px;padding:.5rem .7rem;display:flex;flex-direction:column}
+.figure strong{font-size:1.35rem;font-variant-numeric:tabular-nums}
+.figure span{color:var(--muted);font-size:.8rem}
+.reasons{list-style:none;padding:0;margin:.2rem 0 .8rem;display:flex;flex-wrap:wrap;gap:.4rem 1rem}
+#report h3{font-size:.95rem;margin:.6rem 0 .2rem}
+.actions form{margin:0}
+@media (max-width:600px){
+#customers,#customers tbody,#customers tr,#customers td{display:block;min-width:0}
+#customers thead{display:none}
+#customers tr{padding:.55rem 0;border-bottom:1px solid var(--line);display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.1rem .6rem}
+#customers td{border:0;padding:.1rem 0;text-align:left}
+#customers td.name,#customers td.tags{grid-column:1/-1}
+#campaigns,#campaigns tbody,#campaigns tr,#campaigns td{display:block;min-width:0}
+#campaigns thead{display:none}
+#campaigns tr{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:.1rem .6rem;padding:.55rem 0;border-bottom:1px solid var(--line)}
+#campaigns td{border:0;padding:.1rem 0;text-align:left}
+#campaigns td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-weight:600}
+#customers td.interaction,#customers td.created{grid-column:span 1}
+#customers td[data-label]{font-size:.9rem}
+#customers td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-weight:600}
+}
+.poster{max-width:26rem}
+.poster img{display:block;width:100%;height:auto;border-radius:8px}
+.poster-qr{width:12rem;margin:.4rem auto}
+.poster-qr svg{display:block;width:100%;height:auto}
 .pay-choices{margin:1rem 0;min-width:0}
 .pay-choices legend{font-weight:700;padding:0 .3rem}
 .pay-choice{display:flex;gap:.6rem;align-items:flex-start;padding:.5rem 0;border-top:1px solid #eee;cursor:pointer}

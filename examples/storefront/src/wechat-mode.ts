@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { wechatSimulator } from '@loopkit/testing'
 import {
   type WechatTemplate,
@@ -5,11 +6,13 @@ import {
   wechatJsSdk,
   wechatLogin,
   wechatMessages,
+  wechatOfficialAccount,
   wechatPayments,
 } from '@loopkit/wechat'
 import { localProviders } from './local-providers.js'
 import type { ModeAdapters, ModeInput } from './mode.js'
 import type { PayChoice } from './pay-choices.js'
+import { posterRoutes } from './wechat-poster.js'
 import { wechatSimRoutes } from './wechat-sim-page.js'
 
 /** Official-account template messages, one per topic, with WeChat's typed keywords. */
@@ -46,6 +49,15 @@ const templates: Record<string, WechatTemplate> = {
     fields: {
       amount1: { type: 'amount', from: 'amount' },
       thing2: { type: 'thing', from: 'title', truncate: true },
+    },
+  },
+  // A campaign: its title and body; the message's `url` is where tapping the message leads.
+  campaign: {
+    kind: 'template',
+    templateId: 'sim_tmpl_campaign',
+    fields: {
+      thing1: { type: 'thing', from: 'title', truncate: true },
+      thing2: { type: 'thing', from: 'body', truncate: true },
     },
   },
 }
@@ -89,6 +101,20 @@ export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
       storage: input.storage,
       baseUrl: sim.url,
     })
+    // The official account's message server (服务器配置) in safe mode, with a key made for this run;
+    // the simulator pushes follows, unfollows and scans to it, signed and encrypted.
+    const server = {
+      token: 'loopkit',
+      encodingAesKey: randomBytes(43).toString('base64url').replace(/[-_]/g, 'A').slice(0, 43),
+    }
+    const oa = wechatOfficialAccount({
+      appid: account.appid,
+      secret: account.secret,
+      ...server,
+      mode: 'safe',
+      baseUrl: sim.url,
+    })
+    sim.oa.configure({ url: `${input.origin}/loop/wechat/events`, mode: 'safe', ...server })
     return {
       mode: 'wechat-sim',
       loginProvider: 'wechat',
@@ -104,10 +130,11 @@ export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
         }),
       ],
       messaging: [wechatMessages({ officialAccount: { tokens }, templates })],
-      plugins: [wechatJsSdk({ appid: account.appid, tokens, allowedOrigins: [input.origin] })],
+      plugins: [wechatJsSdk({ appid: account.appid, tokens, allowedOrigins: [input.origin] }), oa],
       pay: [wechatChoice, ...local.choices],
-      routes: (app) => {
+      routes: (app, shop) => {
         wechatSimRoutes(app, { sim, origin: input.origin })
+        posterRoutes(app, shop, { tokens })
         local?.routes(app)
       },
       banner: `WeChat simulator: ${sim.url} (official account ${account.appid}, merchant ${sim.pay.mchid}) · ${local.banner}`,

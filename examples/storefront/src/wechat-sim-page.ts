@@ -75,6 +75,48 @@ export function wechatSimRoutes(app: Hono, deps: { sim: WechatSimulator; origin:
     )
   })
 
+  // A poster's "scan": a simulated WeChat user scans the parametric QR code (ticket) with their phone,
+  // and the simulator pushes `subscribe` + `qrscene_<token>` (or `SCAN` for a follower) to the shop.
+  app.get('/wechat-sim/scan', (c) => {
+    const ticket = c.req.query('ticket') ?? ''
+    const users = [
+      ...defaultUsers.filter((u) => u.name === 'alice' || u.name === 'bob'),
+      ...added.map((name) => ({ name, label: name })),
+    ]
+    return c.html(
+      shell(
+        '扫码 Scan',
+        html`<h1>${t('用微信扫码（模拟器）', 'Scan with WeChat (simulator)')}</h1>
+<form method="post" action="/wechat-sim/scan" class="panel" id="sim-scan">
+<input type="hidden" name="ticket" value="${ticket}">
+<p class="stock">ticket <code>${ticket.slice(0, 16)}…</code></p>
+<label>${t('谁在扫码', 'Who scans')} <input name="user" id="sim-scan-user" list="sim-scan-users" pattern="[A-Za-z0-9_-]{1,24}" required placeholder="carol"></label>
+<datalist id="sim-scan-users">${users.map((u) => html`<option value="${u.name}">${u.label}</option>`)}</datalist>
+<button class="btn" id="sim-scan-button">${t('扫码', 'Scan')}</button></form>`,
+      ),
+    )
+  })
+
+  app.post('/wechat-sim/scan', async (c) => {
+    const form = await c.req.parseBody()
+    const name = String(form.user ?? '')
+    const ticket = String(form.ticket ?? '')
+    if (!NAME.test(name)) return c.text('A simulated user name is 1–24 of A–Z, a–z, 0–9, _ and -.', 400)
+    if (!added.includes(name) && !defaultUsers.some((u) => u.name === name)) {
+      sim.open.addUser({ name, nickname: name })
+      added.push(name)
+    }
+    try {
+      const result = await sim.oa.scan({ user: name, ticket })
+      return c.redirect(
+        `/wechat-sim?scanned=${encodeURIComponent(name)}&answer=${encodeURIComponent(result.attempts.join(','))}`,
+        303,
+      )
+    } catch (error) {
+      return c.text(String((error as Error).message), 400)
+    }
+  })
+
   app.get('/wechat-sim', (c) => {
     const messages = [...sim.open.messages].reverse()
     const deliveries = [...sim.pay.deliveries].reverse()
@@ -86,12 +128,13 @@ export function wechatSimRoutes(app: Hono, deps: { sim: WechatSimulator; origin:
 <p class="stock"><code>${sim.url}</code> · ${t('公众号', 'official account')} <code>${sim.open.officialAccount.appid}</code> ·
 ${t('商户号', 'merchant')} <code>${sim.pay.mchid}</code> · <a href="/">${t('返回店铺', 'Back to the shop')}</a></p>
 <section class="panel"><h2>${t('模板消息', 'Template messages delivered')}</h2><div class="table-wrap"><table id="sim-messages">
-<thead><tr><th>${t('用户', 'User')}</th><th>${t('模板', 'Template')}</th><th>${t('内容', 'Data')}</th><th>${t('时间', 'At')}</th></tr></thead>
+<thead><tr><th>${t('用户', 'User')}</th><th>${t('模板', 'Template')}</th><th>${t('内容', 'Data')}</th><th>${t('链接', 'Link')}</th><th>${t('时间', 'At')}</th></tr></thead>
 <tbody>${messages.map(
           (
             m,
           ) => html`<tr data-user="${m.user}" data-template="${m.templateId}"><td>${m.user}</td><td><code>${m.templateId}</code></td>
-<td>${Object.entries(m.data).map(([k, v]) => html`<code>${k}</code> ${v}<br>`)}</td><td>${when(m.at)}</td></tr>`,
+<td>${Object.entries(m.data).map(([k, v]) => html`<code>${k}</code> ${v}<br>`)}</td>
+<td>${m.url ? html`<a class="sim-message-link" href="${m.url}">${t('打开', 'Open')}</a>` : '—'}</td><td>${when(m.at)}</td></tr>`,
         )}</tbody></table></div></section>
 <section class="panel"><h2>${t('支付回调', 'Payment callbacks sent')}</h2><div class="table-wrap"><table id="sim-deliveries">
 <thead><tr><th>${t('事件', 'Event')}</th><th>URL</th><th class="num">${t('次数', 'Try')}</th><th>${t('结果', 'Answer')}</th><th>${t('时间', 'At')}</th></tr></thead>

@@ -84,6 +84,34 @@ describe('login', () => {
     expect(mp.customer.id).toBe(first.customer.id)
     expect(mp.customer.identities.map((i) => i.provider).sort()).toEqual(['wechat', 'wechat-mp'])
   })
+
+  it('a follower known by openid only takes the name and avatar of their first login that has them (regression: stayed nameless)', async () => {
+    const { loop } = testLoop()
+    // As the official-account adapter records a QR-code follower: an identity, no profile.
+    const follower = await loop.storage.upsertCustomer({
+      id: 'cus_follower',
+      profile: { provider: 'wechat', subject: 'openid-carol' },
+      now: 1,
+    })
+    expect(follower.customer.displayName).toBeNull()
+    const login = await loop.customers.login({
+      profile: {
+        provider: 'wechat',
+        subject: 'openid-carol',
+        displayName: 'Carol',
+        avatarUrl: 'https://a.example/c.png',
+      },
+    })
+    expect(login).toMatchObject({
+      created: false,
+      customer: { id: 'cus_follower', displayName: 'Carol', avatarUrl: 'https://a.example/c.png' },
+    })
+    // A name they have is kept: a later login with another nickname does not rename them.
+    await loop.customers.login({
+      profile: { provider: 'wechat', subject: 'openid-carol', displayName: 'C2' },
+    })
+    expect((await loop.customers.get('cus_follower'))?.displayName).toBe('Carol')
+  })
 })
 
 describe('configuration', () => {

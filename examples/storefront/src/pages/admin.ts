@@ -1,5 +1,6 @@
 import type { AdminData } from '../admin-data.js'
 import { type Html, html, t, when, yuan } from '../html.js'
+import { adminNav } from './admin-nav.js'
 import { funnelChart } from './funnel-chart.js'
 import { layout, type PageContext } from './layout.js'
 import { statusBadge } from './order.js'
@@ -83,7 +84,7 @@ export function adminPage(ctx: PageContext, data: AdminData): Html {
     title: '后台 Admin',
     path: '/admin',
     body: html`<h1>${t('店铺后台', 'Shop admin')}</h1>
-<p><a href="/admin/analytics" id="analytics-link">${t('经营数据', 'Analytics')} →</a></p>
+${adminNav('/admin')}
 <div class="sections">
 <section class="panel"><h2>${t('闭环漏斗', 'The loop funnel')}</h2>${funnelChart(data.funnel)}
 <p class="stock" id="share-actions">${t('分享卡片操作', 'Share-card actions')}: ${

@@ -1,5 +1,6 @@
 import type { Cohort, Funnel, Loop, SeriesPoint, SharerRow, Virality } from '@loopkit/core'
 import { type Html, html, t, yuan } from '../html.js'
+import { adminNav } from './admin-nav.js'
 import { cohortGrid, seriesChart } from './analytics-charts.js'
 import { funnelChart } from './funnel-chart.js'
 import { layout, type PageContext } from './layout.js'
@@ -66,7 +67,7 @@ export function analyticsPage(ctx: PageContext, d: AnalyticsData): Html {
     title: '数据 Analytics',
     path: '/admin',
     body: html`<h1>${t('经营数据', 'Analytics')}</h1>
-<p class="stock">${t('最近 30 天', 'Last 30 days')} · <a href="/admin">${t('返回后台', 'Back to admin')}</a></p>
+${adminNav('/admin/analytics')}<p class="stock">${t('最近 30 天', 'Last 30 days')}</p>
 <div class="sections">
 <section class="panel"><h2>${t('付款订单与净收入', 'Paid orders and net revenue')}</h2>
 <p id="totals"><span class="orders" data-orders="${orders}">${orders}</span> ${t('单', 'orders')} · <span class="revenue" data-revenue="${revenue}">${yuan(revenue)}</span></p>

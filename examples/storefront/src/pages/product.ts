@@ -22,6 +22,12 @@ function shareSection(ctx: PageContext, input: { sku: Sku; endpoint: string; pat
   <p>${t('朋友通过你的链接购买，你可获得订单金额 5% 的奖励。', 'When a friend buys through your link, you earn 5% of their order.')}</p>
   <button class="btn secondary" type="button" id="share-open">${t('生成分享卡片', 'Create my share card')}</button>
   <div id="share-slot"></div>
+  ${
+    ctx.mode === 'wechat-sim'
+      ? html`<form method="post" action="/posters" class="row"><input type="hidden" name="sku" value="${input.sku.id}">
+  <button class="btn secondary" id="poster-open">${t('公众号二维码海报', 'Poster with the account’s QR code')}</button></form>`
+      : ''
+  }
 </section>
 <script type="module" src="/assets/widget.js"></script>
 <script type="module">

@@ -4,6 +4,8 @@ import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminSession, isAdminRequest, sameSecre
 import { adminData } from '../admin-data.js'
 import { adminLoginPage, adminPage } from '../pages/admin.js'
 import { analyticsData, analyticsPage } from '../pages/analytics.js'
+import { adminCampaignRoutes } from './admin-campaigns.js'
+import { adminCustomerRoutes } from './admin-customers.js'
 import { pageContext, type ShopDeps } from './context.js'
 
 /**
@@ -45,4 +47,7 @@ export function adminRoutes(app: Hono, deps: ShopDeps): void {
     })
     return c.redirect('/admin', 303)
   })
+
+  adminCustomerRoutes(app, deps)
+  adminCampaignRoutes(app, deps)
 }

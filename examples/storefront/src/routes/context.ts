@@ -17,6 +17,8 @@ export interface ShopDeps {
   pay: PayChoice[]
   /** Basic-auth password of `/admin` (user `admin`). */
   adminPassword: string
+  /** The loop's messaging channel ids, in order (a campaign's channel plan picks from them). */
+  channels: readonly string[]
 }
 
 /**

@@ -141,6 +141,21 @@ export async function loginWithCode(
   return loginWithProfile(rt, { profile, shareToken: input.shareToken ?? null, visitorKey: null })
 }
 
+/** The customer with the profile's name and avatar where they have none; unchanged otherwise. */
+async function fillProfile(
+  rt: Runtime,
+  customer: Customer,
+  profile: IdentityProfile,
+  now: number,
+): Promise<Customer> {
+  const fill = {
+    ...(customer.displayName === null && profile.displayName ? { displayName: profile.displayName } : {}),
+    ...(customer.avatarUrl === null && profile.avatarUrl ? { avatarUrl: profile.avatarUrl } : {}),
+  }
+  if (Object.keys(fill).length === 0) return customer
+  return (await rt.storage.updateCustomer({ id: customer.id, ...fill, now })) ?? customer
+}
+
 /** Upserts the customer for a verified profile and links the share visit that brought them. */
 export async function loginWithProfile(
   rt: Runtime,
@@ -168,6 +183,9 @@ export async function loginWithProfile(
     },
   })
   if (mergeEffects) rt.published(mergeEffects)
+  // A customer who joined without a profile (an official-account follower, known by openid only)
+  // takes the name and avatar of their first login that has them; a name they have is never replaced.
+  const named = created ? customer : await fillProfile(rt, customer, input.profile, now)
   // The id is only known after the upsert (an existing customer keeps theirs).
   const logged: NewEvent[] = events.map((e) => ({ ...e, customerId: customer.id }))
   if (created)
@@ -209,5 +227,5 @@ export async function loginWithProfile(
       rt.published(effects)
     }
   }
-  return { customer, created }
+  return { customer: named, created }
 }
