@@ -13,6 +13,7 @@ import { seedCatalog } from './catalog.js'
 import { shopApp } from './hono-app.js'
 import type { ModeAdapters, ModeInput, StorefrontMode } from './mode.js'
 import { listening, listensOnNetwork, publicOrigin } from './network.js'
+import { defineNewFollowers } from './new-followers.js'
 import { loopPageLayout } from './pages/loop-page.js'
 import { sandboxMode } from './sandbox-mode.js'
 import { templates } from './templates.js'
@@ -172,6 +173,7 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
         log(`[storefront] error in ${where}: ${String((error as Error)?.stack ?? error)}`),
     })
     await seedCatalog(loop, origin)
+    await defineNewFollowers(loop)
   } catch (error) {
     if (loop) await loop.close()
     else await storage.close?.()

@@ -1,6 +1,5 @@
 import { type Audience, type AudienceFilter, type Customer, type Loop, orderRfm } from '@loopkit/core'
 import { audienceFromForm, type FilterForm, formIsEmpty } from './audience-form.js'
-import { refreshNewFollowers } from './new-followers.js'
 
 /** Customers per page of `/admin/customers`. */
 export const CUSTOMERS_PAGE = 20
@@ -58,7 +57,6 @@ export async function customersData(
   input: { form: FilterForm; audience: string; after: string | null; now?: number },
 ): Promise<CustomersData> {
   const now = input.now ?? Date.now()
-  await refreshNewFollowers(loop, now)
   const audience = input.audience ? await loop.audiences.get(input.audience) : null
   const where = audience ? audience.where : formIsEmpty(input.form) ? null : audienceFromForm(input.form, now)
   const page = { after: input.after, limit: CUSTOMERS_PAGE }

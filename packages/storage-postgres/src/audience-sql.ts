@@ -116,6 +116,8 @@ export function compileFilter(
       f.rewards,
       p,
     )
+  if ('followedWithinDays' in f)
+    return `coalesce(c.followed_at >= ${p.add(since(now, f.followedWithinDays))}::bigint, false)`
   if ('interactedWithinDays' in f)
     return `coalesce(c.last_interaction_at >= ${p.add(since(now, f.interactedWithinDays))}::bigint, false)`
   if ('createdAfter' in f) return `c.created_at > ${p.add(f.createdAfter)}::bigint`

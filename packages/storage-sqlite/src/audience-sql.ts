@@ -156,6 +156,10 @@ function node(f: AudienceFilter, now: number, p: unknown[]): string {
       p,
     )
   }
+  if ('followedWithinDays' in f) {
+    p.push(since(now, f.followedWithinDays))
+    return '(c.followed_at IS NOT NULL AND c.followed_at >= ?)'
+  }
   if ('interactedWithinDays' in f) {
     p.push(since(now, f.interactedWithinDays))
     return '(c.last_interaction_at IS NOT NULL AND c.last_interaction_at >= ?)'

@@ -4,7 +4,7 @@ import { isAdminRequest } from '../admin-auth.js'
 import { csrfToken } from '../admin-csrf.js'
 import { campaignForm, createInput } from '../campaign-form.js'
 import { listCampaigns, recordCampaign } from '../campaign-log.js'
-import { NEW_FOLLOWERS, refreshNewFollowers } from '../new-followers.js'
+import { NEW_FOLLOWERS } from '../new-followers.js'
 import { campaignReportPage } from '../pages/campaign-report.js'
 import { campaignsPage } from '../pages/campaigns.js'
 import { adminForm, adminProblem, refuseAdmin } from './admin-guard.js'
@@ -27,7 +27,6 @@ export function adminCampaignRoutes(app: Hono, deps: ShopDeps): void {
   const { loop } = deps
 
   const listPage = async (c: Context, form: Record<string, unknown>, status: 200 | 400) => {
-    await refreshNewFollowers(loop)
     const [ctx, campaigns, audiences] = await Promise.all([
       pageContext(deps, c),
       listCampaigns(loop),
@@ -62,8 +61,6 @@ export function adminCampaignRoutes(app: Hono, deps: ShopDeps): void {
     if ('refused' in checked) return checked.refused
     try {
       const input = createInput(campaignForm(checked.form), deps)
-      // "This week" ends now: the campaign copies the audience's filter as it is at creation.
-      if (input.audience === NEW_FOLLOWERS) await refreshNewFollowers(loop)
       const campaign = await loop.campaigns.create(input)
       await recordCampaign(loop, campaign)
       return c.redirect(`/admin/campaigns/${campaign.id}`, 303)

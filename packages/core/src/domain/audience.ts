@@ -25,6 +25,7 @@ export interface Range {
  * - `rewards`: the sum of the customer's held and released rewards in one currency, net of
  *   clawbacks (`amount − clawedBack`).
  * - `interactedWithinDays`: `lastInteractionAt` at or after `now − days`.
+ * - `followedWithinDays`: follows now, and (re)followed at or after `now − days` (`followedAt`).
  * - `createdAfter` / `createdBefore`: `createdAt` strictly after / before the instant (ms).
  *
  * Ranges (`orders`, `spent`, `referrals`, `rewards`) are inclusive; a customer with nothing
@@ -52,6 +53,7 @@ export type AudienceFilter =
   | { referrals: Range }
   | { rewards: Range & { currency: string } }
   | { interactedWithinDays: number }
+  | { followedWithinDays: number }
   | { createdAfter: number }
   | { createdBefore: number }
 
@@ -93,6 +95,7 @@ const node: z.ZodMiniType<AudienceFilter> = z.lazy(
       z.strictObject({ referrals: z.strictObject(range) }),
       z.strictObject({ rewards: z.strictObject({ ...range, currency }) }),
       z.strictObject({ interactedWithinDays: days }),
+      z.strictObject({ followedWithinDays: days }),
       z.strictObject({ createdAfter: instant }),
       z.strictObject({ createdBefore: instant }),
     ]) as unknown as z.ZodMiniType<AudienceFilter>,
@@ -143,7 +146,7 @@ export function usesNow(f: AudienceFilter): boolean {
   if ('all' in f) return f.all.some(usesNow)
   if ('any' in f) return f.any.some(usesNow)
   if ('not' in f) return usesNow(f.not)
-  return 'lastOrderWithinDays' in f || 'interactedWithinDays' in f
+  return 'lastOrderWithinDays' in f || 'interactedWithinDays' in f || 'followedWithinDays' in f
 }
 
 /**

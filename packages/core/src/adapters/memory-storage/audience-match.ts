@@ -92,6 +92,8 @@ function matches(f: AudienceFilter, c: Customer, facts: Facts, now: number): boo
   if ('spent' in f) return inRange(facts.spent.get(`${c.id}\u0000${f.spent.currency}`) ?? 0, f.spent)
   if ('referrals' in f) return inRange(facts.referrals.get(c.id) ?? 0, f.referrals)
   if ('rewards' in f) return inRange(facts.rewards.get(`${c.id}\u0000${f.rewards.currency}`) ?? 0, f.rewards)
+  if ('followedWithinDays' in f)
+    return c.followedAt !== null && c.followedAt >= now - f.followedWithinDays * DAY_MS
   if ('interactedWithinDays' in f)
     return c.lastInteractionAt !== null && c.lastInteractionAt >= now - f.interactedWithinDays * DAY_MS
   if ('createdAfter' in f) return c.createdAt > f.createdAfter
