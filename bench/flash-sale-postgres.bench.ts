@@ -119,7 +119,7 @@ async function loopRun(
       }
     })
     const { rows } = await storage.pool.query(
-      `SELECT (SELECT stock FROM "${schema}".skus WHERE id = 'duck')::int AS stock,
+      `SELECT (SELECT sum(stock) FROM "${schema}".sku_stock WHERE sku_id = 'duck')::int AS stock,
               (SELECT count(*) FROM "${schema}".orders)::int AS orders,
               (SELECT count(*) FROM "${schema}".orders WHERE status = 'paid')::int AS paid,
               (SELECT count(*) FROM "${schema}".notifications)::int AS outbox`,

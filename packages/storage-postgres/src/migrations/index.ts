@@ -7,6 +7,7 @@ import { rateLimitsSchema } from './0004-rate-limits.js'
 import { customerPoolSchema } from './0005-customer-pool.js'
 import { analyticsRollups } from './0006-analytics-rollups.js'
 import { notificationPolicySchema } from './0007-notification-policy.js'
+import { stockBuckets } from './0009-stock-buckets.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -44,6 +45,7 @@ export const migrations: readonly Migration[] = [
     name: 'notification policy and campaigns: decisions on outbox rows, send ledger, campaigns',
     sql: notificationPolicySchema,
   },
+  { version: 9, name: 'stock buckets: the stock of a SKU over several rows', sql: stockBuckets },
 ]
 
 /**
