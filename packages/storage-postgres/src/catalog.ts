@@ -2,7 +2,7 @@ import type { Sku, StorageAdapter } from '@loopkit/core'
 import { checkDelta, checkLimit, checkStock, loopError } from '@loopkit/core'
 import { skuCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
-import { setBucketsCtes, STOCK_BUCKETS, stockTotal } from './stock.js'
+import { STOCK_BUCKETS, setBucketsCtes, stockTotal } from './stock.js'
 
 /** A SKU row as the domain reads it: `limitPerCustomer` only when set (an unlimited SKU reads back as written). */
 export function toSku(row: Sku): Sku {
