@@ -45,11 +45,11 @@ const types = {
   },
 }
 
-function wrap(target: Pool | PoolClient): Queryable {
+function wrap(target: Pool | PoolClient, prepare: boolean): Queryable {
   return {
     async query<R extends QueryResultRow>(sql: string, values: unknown[] = [], options?: QueryOptions) {
       const config = { text: sql, values, types } as pg.QueryConfig
-      if (options?.prepared) config.name = statementName(sql)
+      if (prepare && options?.prepared) config.name = statementName(sql)
       const res = await target.query<R>(config)
       return { rows: res.rows, rowCount: res.rowCount ?? 0 }
     },
@@ -68,8 +68,13 @@ export interface Db extends Queryable {
 }
 
 /** Builds the {@link Db} handle; `ready()` is awaited before every statement (migrations on first use). */
-export function createDb(pool: Pool, schema: string, ready: () => Promise<void>): Db {
-  const direct = wrap(pool)
+export function createDb(
+  pool: Pool,
+  schema: string,
+  ready: () => Promise<void>,
+  options: { prepare: boolean },
+): Db {
+  const direct = wrap(pool, options.prepare)
   const s = quoteIdent(schema)
   return {
     s,
@@ -95,7 +100,7 @@ export function createDb(pool: Pool, schema: string, ready: () => Promise<void>)
         let broken = false
         try {
           await client.query('BEGIN')
-          const out = await fn(wrap(client))
+          const out = await fn(wrap(client, options.prepare))
           await client.query('COMMIT')
           return out
         } catch (e) {
