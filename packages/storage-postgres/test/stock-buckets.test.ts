@@ -60,9 +60,19 @@ describe('stock buckets', () => {
     const refused = await buy(duck.id, 16).catch((e: unknown) => e)
     expect(isLoopError(refused) && refused.code).toBe('out_of_stock')
     expect(await stockOf(duck.id)).toBe(15)
+    const before = await buckets(duck.id)
     await storage.createOrder({ order: last, reserve: [{ skuId: duck.id, quantity: 15 }] })
     expect(await buckets(duck.id)).toEqual(Array(STOCK_BUCKETS).fill(0))
     expect((await heldBy(last.id)).reduce((n, t) => n + t.quantity, 0)).toBe(15)
+    // Cancelling it puts every unit back where it was taken from.
+    await storage.transitionOrder({
+      id: last.id,
+      from: ['pending'],
+      to: 'cancelled',
+      releaseStock: true,
+      now: 2_000,
+    })
+    expect(await buckets(duck.id)).toEqual(before)
   })
 
   it('refuses a buyer only when fewer units than asked were left, under concurrency', async () => {
