@@ -4,7 +4,7 @@
 // `pg` (decrement stock, insert order, insert outbox row, one transaction) in the same run.
 // Prints orders/s, p50/p99 latency per attempt, oversold (must be 0), and the ratio. Run:
 //   node --conditions=@loopkit/source --import tsx bench/run.ts postgres
-// Scale with BENCH_UNITS (default 20000), BENCH_ROUNDS alternating raw/loop rounds (3); the server is LOOPKIT_TEST_POSTGRES_URL or the local test db.
+// Scale with BENCH_UNITS (default 20000), BENCH_ROUNDS alternating raw/loop rounds (3), BENCH_POOL connections per side (16); the server is LOOPKIT_TEST_POSTGRES_URL or the local test db.
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { loadavg } from 'node:os'
@@ -21,7 +21,7 @@ const UNITS = Number(process.env.BENCH_UNITS ?? 20_000)
 const ATTEMPTS = Math.round(UNITS * 1.2)
 const BUYERS = Math.max(1, Math.round(UNITS / 10))
 const CONCURRENCY = 32
-const POOL = 16
+const POOL = Number(process.env.BENCH_POOL ?? 16)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 interface Run {
@@ -53,25 +53,25 @@ async function drive(attempt: (i: number) => Promise<'sold' | 'sold_out'>): Prom
   return { ms: performance.now() - t0, sold, soldOut, latencies }
 }
 
-/** Counts statements sent by every client of `pool` (to report statements per order). */
-function countStatements(pool: Pool): () => number {
-  let n = 0
-  pool.on('connect', (client) => {
-    const c = client as unknown as { query: (...args: unknown[]) => unknown }
-    const query = c.query.bind(client)
-    c.query = (...args: unknown[]) => {
-      n++
-      return query(...args)
-    }
-  })
-  return () => n
+// Every statement any client sends (pooled or pipelined) is counted, to report statements per order.
+let sent = 0
+const clientProto = (require('pg') as { Client: { prototype: { query: (...args: unknown[]) => unknown } } })
+  .Client.prototype
+const sendQuery = clientProto.query
+clientProto.query = function (this: unknown, ...args: unknown[]) {
+  sent++
+  return sendQuery.apply(this, args)
+}
+/** Counts the statements sent from now on. */
+function countStatements(): () => number {
+  const start = sent
+  return () => sent - start
 }
 
 async function loopRun(
   schema: string,
 ): Promise<Run & { stock: number; orders: number; paid: number; outbox: number }> {
   const storage = postgresStorage({ connectionString: URL_, max: POOL }, { schema })
-  const statements = countStatements(storage.pool)
   const sandbox = sandboxPayments()
   const loop = createLoop({
     secret: randomBytes(24).toString('base64url'),
@@ -101,7 +101,7 @@ async function loopRun(
       )
       for (const { customer } of await Promise.all(batch)) buyers.push(customer.id)
     }
-    const before = statements()
+    const statements = countStatements()
     const run = await drive(async (i) => {
       try {
         const { order } = await loop.checkout({
@@ -118,13 +118,14 @@ async function loopRun(
         throw e
       }
     })
+    const n = statements()
     const { rows } = await storage.pool.query(
-      `SELECT (SELECT stock FROM "${schema}".skus WHERE id = 'duck')::int AS stock,
+      `SELECT (SELECT sum(stock) FROM "${schema}".sku_stock WHERE sku_id = 'duck')::int AS stock,
               (SELECT count(*) FROM "${schema}".orders)::int AS orders,
               (SELECT count(*) FROM "${schema}".orders WHERE status = 'paid')::int AS paid,
               (SELECT count(*) FROM "${schema}".notifications)::int AS outbox`,
     )
-    return { ...run, statements: statements() - before, ...rows[0] }
+    return { ...run, statements: n, ...rows[0] }
   } finally {
     await storage.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {})
     await storage.close()
@@ -141,8 +142,8 @@ async function rawRun(schema: string): Promise<Run & { stock: number; orders: nu
     CREATE TABLE ${s}.outbox (id text PRIMARY KEY, dedupe_key text UNIQUE NOT NULL, customer_id text NOT NULL,
       message jsonb NOT NULL, status text NOT NULL, next_attempt_at bigint NOT NULL);
     INSERT INTO ${s}.skus VALUES ('duck', ${UNITS});`)
-  const statements = countStatements(pool)
   try {
+    const statements = countStatements()
     const run = await drive(async (i) => {
       const client = await pool.connect()
       try {
@@ -178,11 +179,12 @@ async function rawRun(schema: string): Promise<Run & { stock: number; orders: nu
         client.release()
       }
     })
+    const n = statements()
     const { rows } = await pool.query(
       `SELECT (SELECT stock FROM ${s}.skus)::int AS stock, (SELECT count(*) FROM ${s}.orders)::int AS orders,
               (SELECT count(*) FROM ${s}.outbox)::int AS outbox`,
     )
-    return { ...run, statements: statements(), ...rows[0] }
+    return { ...run, statements: n, ...rows[0] }
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => {})
     await pool.end()

@@ -30,7 +30,9 @@ export function resolvedId(s: string, param: string): string {
 }
 
 export async function loadCustomer(q: Queryable, s: string, id: string): Promise<Customer | null> {
-  const { rows } = await q.query<Customer>(customerSelect(s, `WHERE c.id = ${resolvedId(s, '$1')}`), [id])
+  const { rows } = await q.query<Customer>(customerSelect(s, `WHERE c.id = ${resolvedId(s, '$1')}`), [id], {
+    prepared: true,
+  })
   return rows[0] ?? null
 }
 

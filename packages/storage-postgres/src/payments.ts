@@ -105,6 +105,7 @@ export function paymentOps(db: Db): Ops {
          SELECT (SELECT count(*) FROM d)::int AS recorded, o.id IS NOT NULL AS moved, ${orderCols('o.')}
          FROM (SELECT 1) AS one LEFT JOIN o ON true`,
         p.values,
+        { prepared: true },
       )
       const { recorded, moved, ...order } = rows[0]!
       if (moved) return { order, changed: true, duplicate: false }

@@ -39,6 +39,7 @@ export type PostgresConnection = { connectionString: string; max?: number } | { 
  * @example
  * ```ts
  * postgresStorage({ connectionString }, { schema: 'loopkit_staging' })
+ * postgresStorage({ connectionString: pgbouncerUrl }, { prepare: false })
  * ```
  */
 export interface PostgresStorageOptions {
@@ -46,6 +47,13 @@ export interface PostgresStorageOptions {
   schema?: string
   /** Apply pending migrations on first use (default `true`); else call `migrate()` yourself. */
   migrate?: boolean
+  /**
+   * Send the statements of the hot paths (checkout, payment, the reads before them) as named
+   * prepared statements, parsed and planned once per connection (default `true`). Set `false`
+   * behind a connection pooler that cannot keep them, such as PgBouncer in transaction mode
+   * before 1.21 (or without `max_prepared_statements`).
+   */
+  prepare?: boolean
 }
 
 /**
@@ -69,7 +77,8 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /**
  * Storage for many app instances sharing one PostgreSQL database. Every domain operation is one
- * transaction; stock is taken with conditional updates, webhooks are deduplicated by a primary
+ * transaction (checkout and payment usually one statement); a SKU's stock is split over several
+ * rows that concurrent buyers claim without queueing on one lock, webhooks are deduplicated by a primary
  * key, outbox rows are claimed with `FOR UPDATE SKIP LOCKED` under a lease token, and
  * `cacheSet({ ifAbsent })` is a single-flight lock across instances. Migrations are versioned in
  * `<schema>.schema_migrations` and applied on first use under an advisory lock.
@@ -123,7 +132,7 @@ export function postgresStorage(
     }
     return migrated as Promise<void>
   }
-  const db = createDb(pool, schema, ready)
+  const db = createDb(pool, schema, ready, { prepare: options.prepare ?? true })
 
   return {
     name: 'postgres',

@@ -59,6 +59,7 @@ export function shareOps(db: Db): Ops {
          WHERE (customer_id = $1 OR ($2::text IS NOT NULL AND visitor_key = $2)) AND at >= $3 AND sharer_id <> $1
          ORDER BY at DESC, seq DESC LIMIT 1`,
         [customerId, visitorKey ?? null, since],
+        { prepared: true },
       )
       return rows[0] ?? null
     },

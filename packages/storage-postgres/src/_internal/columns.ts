@@ -1,9 +1,10 @@
 // Column lists that alias snake_case columns to the domain's camelCase fields, so a row *is* the
 // domain object (int8 parsed to number by the query helper). `p` is an optional table alias.
 
-export const skuCols = (p = '') =>
-  `${p}id, ${p}title, ${p}description, ${p}image_url AS "imageUrl", ${p}price, ${p}currency, ${p}stock, ${p}active,
-   ${p}limit_per_customer AS "limitPerCustomer"`
+/** `stock` is an SQL expression: a SKU's stock is the sum of its buckets (see `stock.ts`). */
+export const skuCols = (stock: string, p = '') =>
+  `${p}id, ${p}title, ${p}description, ${p}image_url AS "imageUrl", ${p}price, ${p}currency, ${stock} AS stock,
+   ${p}active, ${p}limit_per_customer AS "limitPerCustomer"`
 
 export const orderCols = (p = '') =>
   `${p}id, ${p}number, ${p}customer_id AS "customerId", ${p}lines, ${p}total, ${p}currency, ${p}status, ${p}provider,

@@ -7,7 +7,30 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(
     sql: string,
     values?: unknown[],
+    options?: QueryOptions,
   ): Promise<{ rows: R[]; rowCount: number }>
+}
+
+/** How a statement is sent. */
+export interface QueryOptions {
+  /**
+   * Send it as a named prepared statement: parsed and planned once per connection, then only bound
+   * and executed. For the statements of the hot paths, whose text is fixed per schema — never for
+   * text that varies with the input (each distinct text stays prepared on every connection).
+   */
+  prepared?: boolean
+}
+
+// Statement text → its name. Module-wide, so two storages sharing an app's pool never give one
+// name to two texts (the driver refuses that on a connection that has prepared the first).
+const names = new Map<string, string>()
+function statementName(sql: string): string {
+  let name = names.get(sql)
+  if (name === undefined) {
+    name = `loopkit_${names.size + 1}`
+    names.set(sql, name)
+  }
+  return name
 }
 
 // int8 (count, bigint columns) and numeric (sum of bigints) come back from pg as strings because
@@ -22,10 +45,12 @@ const types = {
   },
 }
 
-function wrap(target: Pool | PoolClient): Queryable {
+function wrap(target: Pool | PoolClient, prepare: boolean): Queryable {
   return {
-    async query<R extends QueryResultRow>(sql: string, values: unknown[] = []) {
-      const res = await target.query<R>({ text: sql, values, types } as pg.QueryConfig)
+    async query<R extends QueryResultRow>(sql: string, values: unknown[] = [], options?: QueryOptions) {
+      const config = { text: sql, values, types } as pg.QueryConfig
+      if (prepare && options?.prepared) config.name = statementName(sql)
+      const res = await target.query<R>(config)
       return { rows: res.rows, rowCount: res.rowCount ?? 0 }
     },
   }
@@ -43,18 +68,23 @@ export interface Db extends Queryable {
 }
 
 /** Builds the {@link Db} handle; `ready()` is awaited before every statement (migrations on first use). */
-export function createDb(pool: Pool, schema: string, ready: () => Promise<void>): Db {
-  const direct = wrap(pool)
+export function createDb(
+  pool: Pool,
+  schema: string,
+  ready: () => Promise<void>,
+  options: { prepare: boolean },
+): Db {
+  const direct = wrap(pool, options.prepare)
   const s = quoteIdent(schema)
   return {
     s,
     schema,
-    async query(sql, values) {
+    async query(sql, values, options) {
       await ready()
       // A single statement is atomic: if it failed on a deadlock nothing of it applied, so retry.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await direct.query(sql, values)
+          return await direct.query(sql, values, options)
         } catch (e) {
           if (attempt < 5 && RETRYABLE.has(pgCode(e) ?? '')) continue
           throw toLoopError(e)
@@ -70,7 +100,7 @@ export function createDb(pool: Pool, schema: string, ready: () => Promise<void>)
         let broken = false
         try {
           await client.query('BEGIN')
-          const out = await fn(wrap(client))
+          const out = await fn(wrap(client, options.prepare))
           await client.query('COMMIT')
           return out
         } catch (e) {

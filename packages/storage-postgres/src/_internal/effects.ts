@@ -25,7 +25,7 @@ export function eventsLockKey(schema: string): string {
  * takes the events lock, `fx_ev` appends the events. Written only when `when` (a SQL condition
  * over the change's CTEs, e.g. `EXISTS (SELECT 1 FROM moved)`) holds. Because `when` names them,
  * the change's own CTEs run first — so `when` must reach every CTE that locks a row (other than
- * SKU rows, see below). Returns `''` when there is nothing to write.
+ * stock buckets, see below). Returns `''` when there is nothing to write.
  *
  * Why the shared advisory lock: a `bigserial` is handed out at insert time but becomes visible at
  * commit, so a reader tailing `seq > n` could see 8 while 7 is still in flight, and never see 7.
@@ -33,10 +33,11 @@ export function eventsLockKey(schema: string): string {
  * a `seq`, and hold it to commit; `listEvents` briefly takes it exclusively to read a high-water
  * mark below which every `seq` is committed or rolled back. The chain forces the order: outbox
  * insert (it may wait on a concurrent insert of the same dedupe key), then the lock, then events.
- * A writer may still wait on a SKU row after taking it (stock comes last, to keep hot-row locks
- * short), but SKU rows are locked in id order by transactions that hold the lock already, so no
- * cycle through a waiting reader can form; should one ever, Postgres reports a deadlock and the
- * operation is retried.
+ * A writer may still wait on a stock bucket after taking it (a release, or a checkout's slow path
+ * that locks every bucket of a SKU), but nothing waits for the lock while holding a bucket: the
+ * checkout's fast path takes the lock before it claims a bucket, and catalogue
+ * writes take buckets without events. So no cycle through a waiting reader can form; should one
+ * ever, Postgres reports a deadlock and the operation is retried.
  */
 export function effectsCtes(
   p: Params,

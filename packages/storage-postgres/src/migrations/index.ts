@@ -8,6 +8,7 @@ import { customerPoolSchema } from './0005-customer-pool.js'
 import { analyticsRollups } from './0006-analytics-rollups.js'
 import { notificationPolicySchema } from './0007-notification-policy.js'
 import { campaignLinksSchema } from './0008-campaign-links.js'
+import { stockBuckets } from './0009-stock-buckets.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -50,6 +51,7 @@ export const migrations: readonly Migration[] = [
     name: 'campaign links: campaign visits, orders by campaign, due campaigns',
     sql: campaignLinksSchema,
   },
+  { version: 9, name: 'stock buckets: the stock of a SKU over several rows', sql: stockBuckets },
 ]
 
 /**
