@@ -1,18 +1,4 @@
 export { newId, newOrderNumber, randomBase62 } from './_internal/ids.js'
-export { type ConsoleMessagingOptions, consoleMessaging } from './adapters/console-messaging.js'
-export { type MemoryStorageOptions, memoryStorage } from './adapters/memory-storage/index.js'
-export {
-  type SandboxIdentity,
-  type SandboxIdentityOptions,
-  sandboxIdentity,
-} from './adapters/sandbox-identity.js'
-export {
-  SANDBOX_SIGNATURE_HEADER,
-  type SandboxOperation,
-  type SandboxPayments,
-  type SandboxPaymentsOptions,
-  sandboxPayments,
-} from './adapters/sandbox-payments.js'
 export type * from './contracts/index.js'
 export * from './domain/audience.js'
 export * from './domain/campaign.js'

@@ -47,16 +47,14 @@ const isHttpUrl = (v: string) => {
 export const loopOptionsSchema = z.object({
   secret: z.string().check(z.minLength(32, 'must be at least 32 characters')),
   baseUrl: z.string().check(z.refine(isHttpUrl, 'is not a URL (http or https)')),
-  storage: z.optional(
-    z.custom<object>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        ['getCustomer', 'upsertCustomer', 'createOrder', 'getOrder', 'appendEvents', 'listEvents'].every(
-          (m) => typeof (v as Record<string, unknown>)[m] === 'function',
-        ),
-      'must be a storage adapter (memoryStorage(), sqliteStorage(), …)',
-    ),
+  storage: z.custom<object>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      ['getCustomer', 'upsertCustomer', 'createOrder', 'getOrder', 'appendEvents', 'listEvents'].every(
+        (m) => typeof (v as Record<string, unknown>)[m] === 'function',
+      ),
+    'must be a storage adapter (memoryStorage(), sqliteStorage(), …)',
   ),
   payments: z.optional(z.array(adapter(['createPayment', 'queryPayment', 'refund', 'parseWebhook']))),
   identity: z.optional(z.array(adapter(['authorizeUrl', 'exchangeCode']))),
@@ -126,6 +124,14 @@ export function checkLoopOptions(options: unknown): void {
   // The historic messages for the two required options, which hosts' docs quote.
   if (typeof o.secret !== 'string' || o.secret.length === 0) throw requiredOptionError('loop', 'secret')
   if (typeof o.baseUrl !== 'string' || o.baseUrl.length === 0) throw requiredOptionError('loop', 'baseUrl')
+  // No storage default: a loop that silently kept orders in memory would lose them at the next restart.
+  if ((options as { storage?: unknown }).storage === undefined) {
+    throw loopError(
+      'loop',
+      'configuration',
+      "Missing required option `storage`: pass sqliteStorage() from '@loopkit/storage-sqlite' or postgresStorage() from '@loopkit/storage-postgres'; in development, spread devDefaults() from '@loopkit/core/dev' (memory storage and the sandbox).",
+    )
+  }
   const result = zc.safeParse(loopOptionsSchema, options, { error: messages.localeError })
   if (result.success) return
   const issues = result.error.issues.map((i) => ({
