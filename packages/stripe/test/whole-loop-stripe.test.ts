@@ -1,4 +1,5 @@
-import { consoleMessaging, createLoop, memoryStorage, referralRewards, sandboxIdentity } from '@loopkit/core'
+import { createLoop, referralRewards } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { type StripeSimulator, startSimulatorServer, stripeSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stripePayments } from '../src/index.js'

@@ -1,4 +1,5 @@
-import { createLoop, memoryStorage, referralRewards } from '@loopkit/core'
+import { createLoop, referralRewards } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { startSimulatorServer, type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { wechatAccessToken, wechatLogin, wechatMessages, wechatPayments } from '../src/index.js'

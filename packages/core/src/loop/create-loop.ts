@@ -62,7 +62,8 @@ import { createRuntime, positive } from './runtime.js'
  *
  * @example
  * ```ts
- * import { createLoop, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
  *
  * const loop = createLoop({
  *   secret: process.env.LOOP_SECRET!,

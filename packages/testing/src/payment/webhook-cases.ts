@@ -1,4 +1,5 @@
-import { createLoop, memoryStorage, type Order, type PaymentAdapter, sandboxIdentity } from '@loopkit/core'
+import { createLoop, type Order, type PaymentAdapter } from '@loopkit/core'
+import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { useHarness } from '../_internal/harness.js'
 import type { PaymentHarness, RawWebhook } from './index.js'
