@@ -66,7 +66,6 @@ export type {
   PageLayout,
   PageLayoutInput,
 } from './loop/options.js'
-export { type ReferralRewardsOptions, type RewardRule, referralRewards } from './plugins/referral-rewards.js'
 export { type AnswerSource, answerSchema, parseAnswer } from './schemas/vendor-answer.js'
 export { parseInput } from './schemas.js'
 export { describeOptionValue } from './security/option-value.js'
