@@ -1,33 +1,40 @@
 #!/usr/bin/env node
-// Moves the development adapters' names from `@loopkit/core` imports to `@loopkit/core/dev`
-// (memory storage, sandbox payments and login, console messages left the main entry). Rewrites
-// static `import { … } from '@loopkit/core'` (or `…/packages/core/src/index.js`) statements in .ts/.tsx/.js/.mjs/.cjs/.md files under
-// the given directories (default: the repository), keeping each statement's indentation and layout.
-// Usage: node scripts/codemods/core-dev-imports.mjs [dir…]   (idempotent; prints the files changed)
+// Moves names that left `@loopkit/core`'s main entry (issue #14's size budget) to their subpath
+// entries: the development adapters to `@loopkit/core/dev`, the bundled plugins to
+// `@loopkit/core/plugins`. Rewrites static `import { … } from '@loopkit/core'` (or
+// `…/packages/core/src/index.js`, as the benchmarks import it) in .ts/.tsx/.js/.mjs/.cjs/.md files
+// under the given directories (default: the repository), JSDoc examples included, keeping each
+// statement's indentation and layout. Idempotent: re-run it after merging a branch that still
+// imports a moved name from the main entry.
+// Usage: node scripts/codemods/core-entry-imports.mjs [dir…]   (prints the files it changed)
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const MOVED = new Set([
-  'consoleMessaging',
-  'ConsoleMessagingOptions',
-  'memoryStorage',
-  'MemoryStorageOptions',
-  'sandboxIdentity',
-  'SandboxIdentity',
-  'SandboxIdentityOptions',
-  'sandboxPayments',
-  'SandboxPayments',
-  'SandboxPaymentsOptions',
-  'SandboxOperation',
-  'SANDBOX_SIGNATURE_HEADER',
-])
+/** Each moved name (value or type) and the subpath entry it lives in now. */
+const MOVED = {
+  consoleMessaging: 'dev',
+  ConsoleMessagingOptions: 'dev',
+  devDefaults: 'dev',
+  memoryStorage: 'dev',
+  MemoryStorageOptions: 'dev',
+  sandboxIdentity: 'dev',
+  SandboxIdentity: 'dev',
+  SandboxIdentityOptions: 'dev',
+  sandboxPayments: 'dev',
+  SandboxPayments: 'dev',
+  SandboxPaymentsOptions: 'dev',
+  SandboxOperation: 'dev',
+  SANDBOX_SIGNATURE_HEADER: 'dev',
+  referralRewards: 'plugins',
+  ReferralRewardsOptions: 'plugins',
+  RewardRule: 'plugins',
+}
 const SKIP = new Set(['node_modules', 'dist', '.git', '.artifacts', 'reference', 'codemods'])
 const EXT = /\.(ts|tsx|js|mjs|cjs|md)$/
-// `@loopkit/core`, or the source entry by relative path (the benchmarks import it that way).
 const IMPORT =
   /^([ \t]*(?:\*[ \t]*)?)import(\s+type)?\s*\{([^}]*)\}\s*from\s*(['"])(@loopkit\/core|(?:\.\.\/)+packages\/core\/src\/index\.js)\4/gm
-const devEntry = (from) =>
-  from === '@loopkit/core' ? '@loopkit/core/dev' : from.replace(/index\.js$/, 'dev/index.js')
+const entryOf = (from, sub) =>
+  from === '@loopkit/core' ? `@loopkit/core/${sub}` : from.replace(/index\.js$/, `${sub}/index.js`)
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
@@ -62,13 +69,20 @@ function rewrite(text) {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)
-    const moved = specs.filter((s) => MOVED.has(baseName(s)))
-    if (moved.length === 0) return whole
-    const kept = specs.filter((s) => !MOVED.has(baseName(s)))
+    if (!specs.some((s) => MOVED[baseName(s)])) return whole
+    const groups = new Map([['', []]])
+    for (const spec of specs) {
+      const sub = MOVED[baseName(spec)] ?? ''
+      if (!groups.has(sub)) groups.set(sub, [])
+      groups.get(sub).push(spec)
+    }
     const multiline = body.includes('\n')
     const out = []
-    if (kept.length) out.push(statement(indent, !!typeKw, kept, q, from, multiline && kept.length > 3))
-    out.push(statement(indent, !!typeKw, moved, q, devEntry(from), multiline && moved.length > 3))
+    for (const [sub, list] of groups) {
+      if (list.length === 0) continue
+      const target = sub ? entryOf(from, sub) : from
+      out.push(statement(indent, !!typeKw, list, q, target, multiline && list.length > 3))
+    }
     return out.join('\n')
   })
 }
