@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import * as zc from 'zod/v4/core'
-import en from 'zod/v4/locales/en.js'
 import { loopError, requiredOptionError } from '../errors.js'
+import { issueMessage } from '../schemas/messages.js'
 import { describeOptionValue } from '../security/option-value.js'
 
 // zod/mini, like every core schema (core's bundle budget). The options of createLoop, checked once
@@ -9,7 +9,6 @@ import { describeOptionValue } from '../security/option-value.js'
 // what needs the resolved values (a baseUrl's protocol, origins, rate-limit stores) stays in the
 // runtime. Unknown keys are allowed: options other engineers add must not be refused by this list.
 
-const messages = en()
 const positiveInt = z.optional(
   z.int().check(z.minimum(1, 'must be a positive number (a whole number)'), z.maximum(2_147_483_647)),
 )
@@ -132,7 +131,7 @@ export function checkLoopOptions(options: unknown): void {
       "Missing required option `storage`: pass sqliteStorage() from '@loopkit/storage-sqlite' or postgresStorage() from '@loopkit/storage-postgres'; in development, spread devDefaults() from '@loopkit/core/dev' (memory storage and the sandbox).",
     )
   }
-  const result = zc.safeParse(loopOptionsSchema, options, { error: messages.localeError })
+  const result = zc.safeParse(loopOptionsSchema, options, { error: issueMessage })
   if (result.success) return
   const issues = result.error.issues.map((i) => ({
     path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
