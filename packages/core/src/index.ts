@@ -1,3 +1,11 @@
+/**
+ * `@loopkit/core`: `createLoop()` and its Web handler, the adapter contracts, the domain types and
+ * rules, and `LoopError`. Development adapters (memory storage, the sandbox, console messages and
+ * `devDefaults()`) are in `@loopkit/core/dev`; the plugins core ships are in `@loopkit/core/plugins`;
+ * the Node bridge is in `@loopkit/core/node`.
+ *
+ * @module
+ */
 export { newId, newOrderNumber, randomBase62 } from './_internal/ids.js'
 export type * from './contracts/index.js'
 export * from './domain/audience.js'
