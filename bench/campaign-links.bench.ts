@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { consoleMessaging, createLoop, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { consoleMessaging, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { sqliteStorage } from '../packages/storage-sqlite/src/index.js'
 
 const require = createRequire(new URL('../packages/storage-sqlite/package.json', import.meta.url))

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { consoleMessaging, createLoop } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { consoleMessaging } from '@loopkit/core/dev'
 import { sqliteStorage } from '../packages/storage-sqlite/src/index.js'
 
 // better-sqlite3 is a dependency of the storage package, not of the workspace root.

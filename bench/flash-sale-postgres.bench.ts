@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { loadavg } from 'node:os'
-import { createLoop, isLoopError, sandboxPayments } from '../packages/core/src/index.js'
+import { sandboxPayments } from '../packages/core/src/dev/index.js'
+import { createLoop, isLoopError } from '../packages/core/src/index.js'
 import { type PostgresStorage, postgresStorage } from '../packages/storage-postgres/src/index.js'
 
 // `pg` is a dependency of the storage package, not of the workspace root: load it from there.

@@ -4,7 +4,8 @@
 //   node --conditions=@loopkit/source --import tsx bench/outbox-dispatcher.ts
 // with LOOPKIT_OUTBOX_WORKER='{"connectionString":…,"schema":…,"latencyMs":20}'.
 import { createInterface } from 'node:readline'
-import { createLoop, sandboxPayments } from '../packages/core/src/index.js'
+import { sandboxPayments } from '../packages/core/src/dev/index.js'
+import { createLoop } from '../packages/core/src/index.js'
 import { postgresStorage } from '../packages/storage-postgres/src/index.js'
 import { fixedLatencyChannel } from './outbox-shared.js'
 

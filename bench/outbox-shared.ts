@@ -1,5 +1,7 @@
 // Shared by `outbox.bench.ts` and the dispatcher processes it starts (`outbox-dispatcher.ts`).
-import type { Loop, MessagingAdapter, SandboxPayments } from '../packages/core/src/index.js'
+
+import type { SandboxPayments } from '../packages/core/src/dev/index.js'
+import type { Loop, MessagingAdapter } from '../packages/core/src/index.js'
 import { isLoopError } from '../packages/core/src/index.js'
 
 /** A messaging API with a fixed latency per send, like a real vendor's HTTP endpoint. */

@@ -4,7 +4,7 @@
 //   node --conditions=@loopkit/source --import tsx bench/run.ts wechat-certificates
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { memoryStorage } from '../packages/core/src/index.js'
+import { memoryStorage } from '../packages/core/src/dev/index.js'
 import { wechatSimulator } from '../packages/testing/src/index.js'
 import { wechatPayments } from '../packages/wechat/src/index.js'
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import ts from 'typescript'
 import { compilerOptions, ROOT } from './_samples.js'
@@ -11,13 +11,25 @@ export interface ExportProblem {
   problem: 'no doc comment' | 'no @example'
 }
 
-/** The published packages' entry files (`packages/<name>/src/index.ts`). */
+/**
+ * The published packages' entry files: each `exports` subpath's source (`@loopkit/source`), so
+ * `@loopkit/core/dev` and `@loopkit/core/plugins` are held to the same rule as the main entries.
+ */
 export function packageEntries(): string[] {
   const base = join(ROOT, 'packages')
-  return readdirSync(base)
-    .map((name) => join(base, name, 'src', 'index.ts'))
-    .filter((file) => existsSync(file))
-    .sort()
+  const entries: string[] = []
+  for (const name of readdirSync(base)) {
+    const manifest = join(base, name, 'package.json')
+    if (!existsSync(manifest)) continue
+    const { exports = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      exports?: Record<string, string | Record<string, string>>
+    }
+    for (const target of Object.values(exports)) {
+      const source = typeof target === 'object' ? target['@loopkit/source'] : undefined
+      if (source) entries.push(join(base, name, source))
+    }
+  }
+  return entries.filter((file) => existsSync(file)).sort()
 }
 
 /**

@@ -88,16 +88,16 @@ async function wholeLoop(loop, send) {
 }
 
 /** Runs the scenario with the given module namespaces; resolves when every assertion held. */
-async function run({ core, node, sqlite }) {
+async function run({ core, dev, node, sqlite }) {
   const dir = mkdtempSync(join(tmpdir(), 'loopkit-smoke-'))
   const make = (file) =>
     core.createLoop({
       secret: 'smoke-secret-smoke-secret-smoke-secret-1',
       baseUrl: `${ORIGIN}/loop`,
       storage: sqlite.sqliteStorage({ file: join(dir, file) }),
-      payments: [core.sandboxPayments()],
-      identity: [core.sandboxIdentity()],
-      messaging: [core.consoleMessaging({ log: () => {} })],
+      payments: [dev.sandboxPayments()],
+      identity: [dev.sandboxIdentity()],
+      messaging: [dev.consoleMessaging({ log: () => {} })],
     })
   const duck = {
     id: 'duck',

@@ -87,7 +87,8 @@ const defaultAddress = (customer: Customer): string | null => {
  *
  * @example
  * ```ts
- * import { createLoop, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
  * import { webhookMessaging } from '@loopkit/example-custom-adapter'
  *
  * const loop = createLoop({

@@ -1,6 +1,7 @@
 // The adapter inside a real loop: a paid order's notification goes through the outbox, the
 // dispatcher and webhookMessaging to the endpoint — and the dispatcher acts on the classification.
-import { createLoop, memoryStorage, sandboxPayments } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage, sandboxPayments } from '@loopkit/core/dev'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { webhookMessaging } from '../src/index.js'
 import { type Receiver, startReceiver } from './receiver.js'

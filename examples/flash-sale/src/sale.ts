@@ -1,4 +1,5 @@
-import { consoleMessaging, createLoop, isLoopError, type LoopOptions, sandboxPayments } from '@loopkit/core'
+import { createLoop, isLoopError, type LoopOptions } from '@loopkit/core'
+import { consoleMessaging, sandboxPayments } from '@loopkit/core/dev'
 import { type SqliteStorageOptions, sqliteStorage } from '@loopkit/storage-sqlite'
 import { driveOverSocket } from './server.js'
 

@@ -1,4 +1,4 @@
-import { consoleMessaging, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+import { consoleMessaging, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { localProviders } from './local-providers.js'
 import type { ModeAdapters, ModeInput } from './mode.js'
 import type { PayChoice } from './pay-choices.js'

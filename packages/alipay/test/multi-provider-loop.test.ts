@@ -1,6 +1,7 @@
 // One loop, two real providers over loopback HTTP: WeChat Pay and Alipay simulators side by side.
 // The checkout method picks the provider; each provider's callbacks settle only its own orders.
-import { createLoop, memoryStorage, sandboxIdentity } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import {
   type AlipaySimulator,
   alipaySimulator,

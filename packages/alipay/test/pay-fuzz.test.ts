@@ -1,7 +1,8 @@
 // 10,000 mutated or forged Alipay notifications through a real memory loop: none is accepted and
 // none changes the order; the genuine notification is then applied exactly once.
 import { createPrivateKey } from 'node:crypto'
-import { createLoop, memoryStorage, type Order, sandboxIdentity } from '@loopkit/core'
+import { createLoop, type Order } from '@loopkit/core'
+import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { type AlipaySimulator, alipaySimulator } from '@loopkit/testing'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,6 +1,7 @@
 // Alipay's delivery behaviour against a real loop over HTTP: concurrent and repeated copies apply
 // once; a loop that is down is retried on Alipay's schedule until it answers `success`.
-import { createLoop, memoryStorage, sandboxIdentity } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { type AlipaySimulator, alipaySimulator, startSimulatorServer } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alipayPayments } from '../src/index.js'

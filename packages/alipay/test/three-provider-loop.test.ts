@@ -2,7 +2,8 @@
 // by side. Their method names overlap (`app` is WeChat's and Alipay's; Stripe's `alipay` and
 // `wechat_pay` are Stripe methods, not the wallets' own adapters): the pick must be deterministic,
 // independent of the order the adapters are listed in, and an ambiguous method must name a provider.
-import { createLoop, memoryStorage, type PaymentAdapter, sandboxIdentity } from '@loopkit/core'
+import { createLoop, type PaymentAdapter } from '@loopkit/core'
+import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { stripePayments } from '@loopkit/stripe'
 import {
   type AlipaySimulator,

@@ -1,4 +1,6 @@
-import { consoleMessaging, createLoop, memoryStorage, referralRewards, sandboxIdentity } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
+import { referralRewards } from '@loopkit/core/plugins'
 import { type AlipaySimulator, alipaySimulator, startSimulatorServer } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browser, sandboxLogin } from '../../core/test/_browser.js'

@@ -1,18 +1,12 @@
+/**
+ * `@loopkit/core`: `createLoop()` and its Web handler, the adapter contracts, the domain types and
+ * rules, and `LoopError`. Development adapters (memory storage, the sandbox, console messages and
+ * `devDefaults()`) are in `@loopkit/core/dev`; the plugins core ships are in `@loopkit/core/plugins`;
+ * the Node bridge is in `@loopkit/core/node`.
+ *
+ * @module
+ */
 export { newId, newOrderNumber, randomBase62 } from './_internal/ids.js'
-export { type ConsoleMessagingOptions, consoleMessaging } from './adapters/console-messaging.js'
-export { type MemoryStorageOptions, memoryStorage } from './adapters/memory-storage/index.js'
-export {
-  type SandboxIdentity,
-  type SandboxIdentityOptions,
-  sandboxIdentity,
-} from './adapters/sandbox-identity.js'
-export {
-  SANDBOX_SIGNATURE_HEADER,
-  type SandboxOperation,
-  type SandboxPayments,
-  type SandboxPaymentsOptions,
-  sandboxPayments,
-} from './adapters/sandbox-payments.js'
 export type * from './contracts/index.js'
 export * from './domain/audience.js'
 export * from './domain/campaign.js'
@@ -81,7 +75,6 @@ export type {
   PageLayout,
   PageLayoutInput,
 } from './loop/options.js'
-export { type ReferralRewardsOptions, type RewardRule, referralRewards } from './plugins/referral-rewards.js'
 export { type AnswerSource, answerSchema, parseAnswer } from './schemas/vendor-answer.js'
 export { parseInput } from './schemas.js'
 export { describeOptionValue } from './security/option-value.js'

@@ -1,9 +1,7 @@
 import * as z from 'zod/mini'
 import * as zc from 'zod/v4/core'
-import en from 'zod/v4/locales/en.js'
 import { loopError } from './errors.js'
-
-const messages = en()
+import { issueMessage } from './schemas/messages.js'
 
 // zod/mini: the same validators as classic zod at a third of the bundle (core's budget is 50 KB
 // min+gzip with its dependencies; classic zod alone was 26 KB of it). Keep new schemas in this API.
@@ -81,7 +79,7 @@ export const returnToPath = z
  * ```
  */
 export function parseInput<T extends zc.$ZodType>(schema: T, value: unknown, scope: string): zc.output<T> {
-  const result = zc.safeParse(schema, value, { error: messages.localeError })
+  const result = zc.safeParse(schema, value, { error: issueMessage })
   if (result.success) return result.data
   const issues = result.error.issues.map((i) => ({
     path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),

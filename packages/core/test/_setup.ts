@@ -1,11 +1,5 @@
-import {
-  consoleMessaging,
-  createLoop,
-  type LoopOptions,
-  memoryStorage,
-  sandboxIdentity,
-  sandboxPayments,
-} from '@loopkit/core'
+import { createLoop, type LoopOptions } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 
 export const SECRET = 'test-secret-test-secret-test-secret-0001'
 

@@ -1,4 +1,5 @@
-import { isLoopError, type LoopPlugin, loopError, memoryStorage, type StorageAdapter } from '@loopkit/core'
+import { isLoopError, type LoopPlugin, loopError, type StorageAdapter } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 

@@ -1,4 +1,5 @@
-import { isLoopError, referralRewards, toCsv } from '@loopkit/core'
+import { isLoopError, toCsv } from '@loopkit/core'
+import { referralRewards } from '@loopkit/core/plugins'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 

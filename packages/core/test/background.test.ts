@@ -1,13 +1,5 @@
-import {
-  consoleMessaging,
-  createLoop,
-  isLoopError,
-  type LoopOptions,
-  type MessagingAdapter,
-  memoryStorage,
-  sandboxIdentity,
-  sandboxPayments,
-} from '@loopkit/core'
+import { createLoop, isLoopError, type LoopOptions, type MessagingAdapter } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SECRET } from './_setup.js'
 

@@ -1,4 +1,5 @@
-import { consoleMessaging, createLoop, memoryStorage, type StorageAdapter } from '@loopkit/core'
+import { createLoop, type StorageAdapter } from '@loopkit/core'
+import { consoleMessaging, memoryStorage } from '@loopkit/core/dev'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SECRET, testLoop } from './_setup.js'
 

@@ -1,4 +1,5 @@
-import { loopError, memoryStorage, type StorageAdapter } from '@loopkit/core'
+import { loopError, type StorageAdapter } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { testLoop } from './_setup.js'
 

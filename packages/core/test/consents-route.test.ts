@@ -1,4 +1,5 @@
-import { consoleMessaging, type MessagingAdapter } from '@loopkit/core'
+import type { MessagingAdapter } from '@loopkit/core'
+import { consoleMessaging } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { browser, sandboxLogin } from './_browser.js'
 import { testLoop } from './_setup.js'

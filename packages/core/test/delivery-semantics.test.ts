@@ -1,11 +1,5 @@
-import {
-  consoleMessaging,
-  loopError,
-  type MessagingAdapter,
-  memoryStorage,
-  type SendInput,
-  type StorageAdapter,
-} from '@loopkit/core'
+import { loopError, type MessagingAdapter, type SendInput, type StorageAdapter } from '@loopkit/core'
+import { consoleMessaging, memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 

@@ -1,5 +1,5 @@
 // The shared loop-level payment cases, run for the sandbox adapter as the reference implementation.
-import { sandboxPayments } from '@loopkit/core'
+import { sandboxPayments } from '@loopkit/core/dev'
 import { type RawWebhook, testPaymentLoopCases } from '@loopkit/testing'
 
 const baseUrl = 'http://shop.test/loop'

@@ -1,4 +1,5 @@
-import { isLoopError, type PaymentAdapter, sandboxPayments } from '@loopkit/core'
+import { isLoopError, type PaymentAdapter } from '@loopkit/core'
+import { sandboxPayments } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 

@@ -1,5 +1,4 @@
 import {
-  consoleMessaging,
   loopError,
   type MessagingAdapter,
   type NewNotification,
@@ -7,6 +6,7 @@ import {
   type RenderedMessage,
   type SendInput,
 } from '@loopkit/core'
+import { consoleMessaging } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 

@@ -1,4 +1,4 @@
-import { type ReferralRewardsOptions, referralRewards } from '@loopkit/core'
+import { type ReferralRewardsOptions, referralRewards } from '@loopkit/core/plugins'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 

@@ -1,5 +1,5 @@
 // Issue #9.11: a refund claws back the referral reward in proportion to what was refunded.
-import { type ReferralRewardsOptions, referralRewards } from '@loopkit/core'
+import { type ReferralRewardsOptions, referralRewards } from '@loopkit/core/plugins'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 

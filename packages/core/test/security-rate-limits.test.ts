@@ -1,4 +1,5 @@
-import { memoryRateLimitStore, memoryStorage } from '@loopkit/core'
+import { memoryRateLimitStore } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { browser, sandboxLogin } from './_browser.js'
 import { duck, testLoop } from './_setup.js'

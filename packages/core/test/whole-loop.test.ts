@@ -1,11 +1,5 @@
-import {
-  consoleMessaging,
-  createLoop,
-  type LoopPlugin,
-  memoryStorage,
-  sandboxIdentity,
-  sandboxPayments,
-} from '@loopkit/core'
+import { createLoop, type LoopPlugin } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { browser, sandboxLogin } from './_browser.js'
 

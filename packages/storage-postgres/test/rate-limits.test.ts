@@ -1,4 +1,5 @@
-import { createLoop, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PostgresStorage } from '../src/index.js'
 import { createTestStorage, dropSchema, randomSchema } from './helpers.js'

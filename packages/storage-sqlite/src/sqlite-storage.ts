@@ -46,7 +46,8 @@ export interface SqliteStorageOptions {
  *
  * @example
  * ```ts
- * import { createLoop, sandboxPayments } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { sandboxPayments } from '@loopkit/core/dev'
  * import { sqliteStorage } from '@loopkit/storage-sqlite'
  *
  * const loop = createLoop({

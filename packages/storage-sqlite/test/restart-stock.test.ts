@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLoop, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sqliteStorage } from '../src/index.js'
 

@@ -1,4 +1,5 @@
-import { createLoop, memoryStorage, sandboxIdentity } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { type StripeSimulator, startSimulatorServer, stripeSimulator } from '@loopkit/testing'
 import { stripePayments } from '../src/index.js'
 

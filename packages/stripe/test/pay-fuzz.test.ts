@@ -1,7 +1,8 @@
 // 10,000 mutated or forged Stripe webhooks through a real memory loop: none is accepted and none
 // changes the order; the genuine event is then accepted exactly once.
 import { createHmac } from 'node:crypto'
-import { createLoop, memoryStorage, type Order, sandboxIdentity } from '@loopkit/core'
+import { createLoop, type Order } from '@loopkit/core'
+import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { type StripeObject, type StripeSimulator, stripeSimulator } from '@loopkit/testing'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLoop, memoryStorage, sandboxPayments } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage, sandboxPayments } from '@loopkit/core/dev'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { type WechatOfficialAccountOptions, wechatOfficialAccount } from '../src/index.js'
 

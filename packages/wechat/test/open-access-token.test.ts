@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
-import { isLoopError, memoryStorage } from '@loopkit/core'
+import { isLoopError } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wechatAccessToken } from '../src/index.js'
 import { startOpenSim } from './open-harness.js'

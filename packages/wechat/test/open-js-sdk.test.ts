@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { isLoopError, type LoopContext, memoryStorage } from '@loopkit/core'
+import { isLoopError, type LoopContext } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { jsSdkSignature, wechatAccessToken, wechatJsSdk } from '../src/index.js'
 import { startOpenSim, T0 } from './open-harness.js'

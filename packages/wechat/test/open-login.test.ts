@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { memoryStorage } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { testIdentityAdapter, wechatSimulator } from '@loopkit/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wechatLogin, wechatMiniProgramLogin } from '../src/index.js'

@@ -1,4 +1,5 @@
-import { createLoop, memoryStorage, sandboxPayments } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage, sandboxPayments } from '@loopkit/core/dev'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   wechatAccessToken,

@@ -1,4 +1,5 @@
-import { type Customer, memoryStorage, type RenderedMessage } from '@loopkit/core'
+import type { Customer, RenderedMessage } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { testMessagingAdapter } from '@loopkit/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type WechatMessagesOptions, wechatAccessToken, wechatMessages } from '../src/index.js'

@@ -1,4 +1,5 @@
-import { createLoop, describeOptionValue, isLoopError, memoryStorage } from '@loopkit/core'
+import { createLoop, describeOptionValue, isLoopError } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { createVerifiers, wechatJsSdk, wechatLogin, wechatPayments } from '../src/index.js'
 import { A3_CERTIFICATE, A3_SERIAL, K1_PRIVATE_KEY, K1_PUBLIC_KEY, K1_SERIAL } from './pay-keys.js'

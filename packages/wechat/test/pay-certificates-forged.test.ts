@@ -1,6 +1,6 @@
 // Forged or broken `/v3/certificates` answers are refused and leave the cache as it was; the
 // certificate entry format itself (V6 and the A.3 certificate); the modes' configuration.
-import { memoryStorage } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encryptResource, wechatPayments } from '../src/index.js'

@@ -1,7 +1,7 @@
 // Platform-certificate mode against the simulator: bootstrap, sharing through storage, rotation,
 // expiry, and serial floods. Forged /v3/certificates answers are in pay-certificates-forged.test.ts.
 import { randomBytes } from 'node:crypto'
-import { memoryStorage } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { WechatPaymentAdapter } from '../src/index.js'

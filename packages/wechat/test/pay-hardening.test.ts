@@ -1,7 +1,8 @@
 // Issue #9 (payments half) over HTTP: loop.fetch on loopback, WeChat Pay simulated on loopback.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLoop, memoryStorage } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { wechatPayments } from '../src/index.js'

@@ -2,7 +2,8 @@
 // between with nothing changed but `baseUrl`. Checkout → pay → callback → paid → refund → refunded.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLoop, memoryStorage } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { wechatPayments } from '../src/index.js'

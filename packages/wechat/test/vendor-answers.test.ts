@@ -2,7 +2,8 @@
 // (errcode 0, or a correctly signed WeChat Pay body) in a shape the adapter does not expect is a
 // `provider_error` naming the call and the field — never a cast that lets `undefined` through,
 // and never an echo of the answer (it may hold a token or a session key).
-import { isLoopError, memoryStorage, type Refund } from '@loopkit/core'
+import { isLoopError, type Refund } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {

@@ -1,4 +1,6 @@
-import { createLoop, memoryStorage, referralRewards } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
+import { referralRewards } from '@loopkit/core/plugins'
 import { startSimulatorServer, type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { wechatAccessToken, wechatLogin, wechatMessages, wechatPayments } from '../src/index.js'

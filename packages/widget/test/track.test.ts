@@ -1,4 +1,5 @@
-import { createLoop, memoryStorage } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { track } from '../src/index.js'
 

@@ -1,6 +1,7 @@
 // Type-checked (never run) with skipLibCheck: false: every published declaration file must resolve
 // its own imports (pg, better-sqlite3, vitest types) in a consumer's project.
-import { createLoop, isLoopError, type LoopOptions, memoryStorage, sandboxPayments } from '@loopkit/core'
+import { createLoop, isLoopError, type LoopOptions } from '@loopkit/core'
+import { memoryStorage, sandboxPayments } from '@loopkit/core/dev'
 import { toNodeListener } from '@loopkit/core/node'
 import { type PostgresStorageOptions, postgresStorage } from '@loopkit/storage-postgres'
 import { sqliteStorage } from '@loopkit/storage-sqlite'

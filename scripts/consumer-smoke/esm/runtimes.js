@@ -1,6 +1,7 @@
 // The whole loop on memory storage from the tarball's @loopkit/core, run by Deno and Bun (and Node):
 // core needs only Web APIs, so any runtime with fetch's Request/Response runs it.
 import * as core from '@loopkit/core'
+import * as dev from '@loopkit/core/dev'
 import scenario from '../scenario.cjs'
 
 const runtime = globalThis.Deno
@@ -11,10 +12,10 @@ const runtime = globalThis.Deno
 const loop = core.createLoop({
   secret: 'smoke-secret-smoke-secret-smoke-secret-1',
   baseUrl: 'http://shop.test/loop',
-  storage: core.memoryStorage(),
-  payments: [core.sandboxPayments()],
-  identity: [core.sandboxIdentity()],
-  messaging: [core.consoleMessaging({ log: () => {} })],
+  storage: dev.memoryStorage(),
+  payments: [dev.sandboxPayments()],
+  identity: [dev.sandboxIdentity()],
+  messaging: [dev.consoleMessaging({ log: () => {} })],
 })
 await loop.catalog.put({
   id: 'duck',

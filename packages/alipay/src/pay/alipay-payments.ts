@@ -18,7 +18,8 @@ export type AlipayPaymentAdapter = PaymentAdapter & Required<Pick<PaymentAdapter
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs'
- * import { createLoop, memoryStorage, sandboxIdentity } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
  * import { alipayPayments } from '@loopkit/alipay'
  *
  * const loop = createLoop({

@@ -10,15 +10,15 @@ export interface ConsoleMessagingOptions {
 }
 
 /**
- * A messaging channel that prints each message and keeps it in `sent`: the development default,
- * and a recording sink for tests. It dedupes like a provider with idempotency keys: a second send
+ * A messaging channel that prints each message and keeps it in `sent`: for development (it is the
+ * channel of `devDefaults()`), and a recording sink for tests. It dedupes like a provider with idempotency keys: a second send
  * with a `dedupeKey` it has seen (in this process) is answered with the first message id and
  * neither printed nor recorded again.
  *
  * @example
  * ```ts
  * const messages = consoleMessaging({ log: () => {} })
- * const loop = createLoop({ secret, baseUrl, messaging: [messages] })
+ * const loop = createLoop({ secret, baseUrl, storage: memoryStorage(), messaging: [messages] })
  * await loop.notify.dispatch()
  * messages.sent // [{ customerId, message, dedupeKey }]
  * ```

@@ -21,7 +21,7 @@ export interface SandboxIdentityOptions {
  * @example
  * ```ts
  * const id = sandboxIdentity()
- * const loop = createLoop({ secret, baseUrl, identity: [id] })
+ * const loop = createLoop({ secret, baseUrl, storage: memoryStorage(), identity: [id] })
  * // in a browser: GET /loop/login/sandbox?returnTo=/  → type a name → logged in
  * const code = id.codeFor('alice') // in tests: what the login page would mint
  * ```

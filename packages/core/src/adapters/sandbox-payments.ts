@@ -61,7 +61,7 @@ const SANDBOX_METHODS = ['redirect']
  * @example
  * ```ts
  * const sandbox = sandboxPayments()
- * const loop = createLoop({ secret, baseUrl, payments: [sandbox] })
+ * const loop = createLoop({ secret, baseUrl, storage: memoryStorage(), payments: [sandbox] })
  * const { order } = await loop.checkout({ customerId, lines: [{ skuId: 'duck', quantity: 1 }] })
  * await loop.fetch(await sandbox.pay({ orderNumber: order.number })) // the buyer pays; the webhook arrives
  * ```

@@ -63,14 +63,13 @@ import { createRuntime, positive } from './runtime.js'
  *
  * @example
  * ```ts
- * import { createLoop, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { devDefaults } from '@loopkit/core/dev'
  *
  * const loop = createLoop({
+ *   ...devDefaults(), // memory storage, sandbox payments and login, console messages: no defaults otherwise
  *   secret: process.env.LOOP_SECRET!,
  *   baseUrl: 'https://shop.example/loop',
- *   storage: memoryStorage(),
- *   payments: [sandboxPayments()], // an https loop must name its adapters; the sandbox is a default only on http
- *   identity: [sandboxIdentity()],
  * })
  * // Safe on every boot: stock applies when the SKU is created; restock with loop.catalog.adjustStock().
  * await loop.catalog.put({ id: 'duck', title: 'Nanjing salted duck', description: null, imageUrl: null, price: 8800, currency: 'CNY', stock: 100, active: true })

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import * as zc from 'zod/v4/core'
-import en from 'zod/v4/locales/en.js'
 import { loopError, requiredOptionError } from '../errors.js'
+import { issueMessage } from '../schemas/messages.js'
 import { describeOptionValue } from '../security/option-value.js'
 
 // zod/mini, like every core schema (core's bundle budget). The options of createLoop, checked once
@@ -9,7 +9,6 @@ import { describeOptionValue } from '../security/option-value.js'
 // what needs the resolved values (a baseUrl's protocol, origins, rate-limit stores) stays in the
 // runtime. Unknown keys are allowed: options other engineers add must not be refused by this list.
 
-const messages = en()
 const positiveInt = z.optional(
   z.int().check(z.minimum(1, 'must be a positive number (a whole number)'), z.maximum(2_147_483_647)),
 )
@@ -47,16 +46,14 @@ const isHttpUrl = (v: string) => {
 export const loopOptionsSchema = z.object({
   secret: z.string().check(z.minLength(32, 'must be at least 32 characters')),
   baseUrl: z.string().check(z.refine(isHttpUrl, 'is not a URL (http or https)')),
-  storage: z.optional(
-    z.custom<object>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        ['getCustomer', 'upsertCustomer', 'createOrder', 'getOrder', 'appendEvents', 'listEvents'].every(
-          (m) => typeof (v as Record<string, unknown>)[m] === 'function',
-        ),
-      'must be a storage adapter (memoryStorage(), sqliteStorage(), …)',
-    ),
+  storage: z.custom<object>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      ['getCustomer', 'upsertCustomer', 'createOrder', 'getOrder', 'appendEvents', 'listEvents'].every(
+        (m) => typeof (v as Record<string, unknown>)[m] === 'function',
+      ),
+    'must be a storage adapter (memoryStorage(), sqliteStorage(), …)',
   ),
   payments: z.optional(z.array(adapter(['createPayment', 'queryPayment', 'refund', 'parseWebhook']))),
   identity: z.optional(z.array(adapter(['authorizeUrl', 'exchangeCode']))),
@@ -127,7 +124,15 @@ export function checkLoopOptions(options: unknown): void {
   // The historic messages for the two required options, which hosts' docs quote.
   if (typeof o.secret !== 'string' || o.secret.length === 0) throw requiredOptionError('loop', 'secret')
   if (typeof o.baseUrl !== 'string' || o.baseUrl.length === 0) throw requiredOptionError('loop', 'baseUrl')
-  const result = zc.safeParse(loopOptionsSchema, options, { error: messages.localeError })
+  // No storage default: a loop that silently kept orders in memory would lose them at the next restart.
+  if ((options as { storage?: unknown }).storage === undefined) {
+    throw loopError(
+      'loop',
+      'configuration',
+      "Missing required option `storage`: pass sqliteStorage() from '@loopkit/storage-sqlite' or postgresStorage() from '@loopkit/storage-postgres'; in development, spread devDefaults() from '@loopkit/core/dev' (memory storage and the sandbox).",
+    )
+  }
+  const result = zc.safeParse(loopOptionsSchema, options, { error: issueMessage })
   if (result.success) return
   const issues = result.error.issues.map((i) => ({
     path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),

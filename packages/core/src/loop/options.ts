@@ -46,17 +46,26 @@ export type NotificationTopic = 'order.paid' | 'order.fulfilled' | 'order.refund
 export type NotificationTemplate = (input: NotificationInput) => RenderedMessage | null
 
 /**
- * Options of {@link createLoop}. Only `secret` and `baseUrl` are required; everything else has a
- * development default (memory storage, sandbox payments and login, console messages).
+ * Options of {@link createLoop}. `secret`, `baseUrl` and `storage` are required. Adapters you do not
+ * pass, the loop does not have: no `payments` is no checkout, no `identity` is no login route, no
+ * `messaging` queues no message. For development, spread `devDefaults()` from `@loopkit/core/dev`
+ * (memory storage, sandbox payments and login, console messages) and override what you have.
  */
 export interface LoopOptions {
   /** At least 32 characters. Signs sessions, login state and share tokens. Never logged. */
   secret: string
   /** The public URL where `loop.fetch` is mounted, e.g. `https://shop.example/loop`. */
   baseUrl: string
-  storage?: StorageAdapter
+  /**
+   * Where the loop keeps everything: `sqliteStorage()` (`@loopkit/storage-sqlite`),
+   * `postgresStorage()` (`@loopkit/storage-postgres`), or `memoryStorage()` from `@loopkit/core/dev`.
+   */
+  storage: StorageAdapter
+  /** Payment providers; the first is the default of a checkout. None: checkout is refused. */
   payments?: PaymentAdapter[]
+  /** Login providers (`/login/:provider`). None: logins only through `loop.customers.login()`. */
   identity?: IdentityAdapter[]
+  /** Message channels. None: changes queue no notification. */
   messaging?: MessagingAdapter[]
   plugins?: LoopPlugin[]
   /** The clock, injectable for tests. */

@@ -1,10 +1,6 @@
 import { layoutPage } from '../_internal/html-page.js'
 import { newId } from '../_internal/ids.js'
 import { deriveKey } from '../_internal/sign.js'
-import { consoleMessaging } from '../adapters/console-messaging.js'
-import { memoryStorage } from '../adapters/memory-storage/index.js'
-import { sandboxIdentity } from '../adapters/sandbox-identity.js'
-import { sandboxPayments } from '../adapters/sandbox-payments.js'
 import type { IdentityAdapter } from '../contracts/identity.js'
 import type { MessagingAdapter, MessagingLimits } from '../contracts/messaging.js'
 import type { PaymentAdapter } from '../contracts/payment.js'
@@ -79,21 +75,6 @@ function byId<T extends { id: string }>(kind: string, list: T[]): Map<string, T>
   return map
 }
 
-/**
- * The sandbox adapters are a development default only: a loop served over https (production, or
- * anything that looks like it) must name its adapters, so it never takes fake payments by omission.
- */
-function developmentDefault<T>(baseUrl: URL, option: 'payments' | 'identity', make: () => T): T[] {
-  if (baseUrl.protocol === 'https:') {
-    throw loopError(
-      'loop',
-      'configuration',
-      `Option \`${option}\` is required when \`baseUrl\` is https; pass ${option === 'payments' ? 'sandboxPayments()' : 'sandboxIdentity()'} explicitly to use the sandbox.`,
-    )
-  }
-  return [make()]
-}
-
 function redirectOrigins(list: string[] | undefined): ReadonlySet<string> {
   const out = new Set<string>()
   for (const entry of list ?? []) {
@@ -136,7 +117,7 @@ export function createRuntime(
   }
   const basePath = baseUrl.pathname.replace(/\/+$/, '')
   const now = options.now ?? Date.now
-  const storage = options.storage ?? memoryStorage()
+  const storage = options.storage
   const onError =
     options.onError ??
     ((error: unknown, where: string) => console.error(`[loopkit] error in ${where}:`, error))
@@ -152,9 +133,9 @@ export function createRuntime(
   const outboxListeners = new Set<() => void>()
   const rt: Runtime = {
     storage,
-    payments: byId('payment', options.payments ?? developmentDefault(baseUrl, 'payments', sandboxPayments)),
-    identity: byId('identity', options.identity ?? developmentDefault(baseUrl, 'identity', sandboxIdentity)),
-    messaging: [...byId('messaging', options.messaging ?? [consoleMessaging()]).values()],
+    payments: byId('payment', options.payments ?? []),
+    identity: byId('identity', options.identity ?? []),
+    messaging: [...byId('messaging', options.messaging ?? []).values()],
     plugins: options.plugins ?? [],
     keys: {
       session: deriveKey(options.secret, 'session'),
@@ -201,7 +182,7 @@ export function createRuntime(
         }),
       },
       allowedRedirectOrigins: redirectOrigins(options.allowedRedirectOrigins),
-      policy: resolvePolicy(options.policy, options.messaging?.map((m) => m.id) ?? ['console']),
+      policy: resolvePolicy(options.policy, options.messaging?.map((m) => m.id) ?? []),
     },
     options,
     event(type, data, refs = {}) {

@@ -50,8 +50,10 @@ async function isCircular(
  *
  * @example
  * ```ts
+ * import { referralRewards } from '@loopkit/core/plugins'
+ *
  * const loop = createLoop({
- *   secret, baseUrl,
+ *   secret, baseUrl, storage,
  *   plugins: [referralRewards({ reward: { type: 'percent', basisPoints: 500 }, holdMs: 7 * 86_400_000, capPerSharer: 50_000 })],
  * })
  * ```

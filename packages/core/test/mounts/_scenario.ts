@@ -1,11 +1,5 @@
-import {
-  consoleMessaging,
-  createLoop,
-  type LoopPlugin,
-  memoryStorage,
-  sandboxIdentity,
-  sandboxPayments,
-} from '@loopkit/core'
+import { createLoop, type LoopPlugin } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { expect } from 'vitest'
 import { browser, sandboxLogin } from '../_browser.js'
 import { overHttp } from './_http.js'

@@ -1,6 +1,7 @@
 // The Worker the workerd test runs: the whole loop on memory storage through loop.fetch, on Web
 // APIs alone. Bundled by esbuild for the neutral platform, so any node: import fails the build.
-import { consoleMessaging, createLoop, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core'
+import { createLoop } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { browser, sandboxLogin } from '../_browser.js'
 
 function check(ok: unknown, what: string): asserts ok {

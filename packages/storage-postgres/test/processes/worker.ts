@@ -6,7 +6,8 @@
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { MessagingAdapter } from '@loopkit/core'
-import { createLoop, isLoopError, sandboxPayments } from '@loopkit/core'
+import { createLoop, isLoopError } from '@loopkit/core'
+import { sandboxPayments } from '@loopkit/core/dev'
 import { postgresStorage } from '../../src/index.js'
 
 interface Job {

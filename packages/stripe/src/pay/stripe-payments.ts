@@ -29,7 +29,8 @@ export type StripePaymentAdapter = PaymentAdapter &
  *
  * @example
  * ```ts
- * import { createLoop, memoryStorage } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { memoryStorage } from '@loopkit/core/dev'
  * import { stripePayments } from '@loopkit/stripe'
  *
  * const loop = createLoop({

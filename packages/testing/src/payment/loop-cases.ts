@@ -1,4 +1,5 @@
-import { createLoop, type Loop, memoryStorage, type Order } from '@loopkit/core'
+import { createLoop, type Loop, type Order } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { expectCode, rejection } from './assert.js'
 import type { PaymentHarness } from './index.js'

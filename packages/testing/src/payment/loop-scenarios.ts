@@ -1,11 +1,5 @@
-import {
-  type Customer,
-  consoleMessaging,
-  createLoop,
-  memoryStorage,
-  type PaymentAdapter,
-  sandboxIdentity,
-} from '@loopkit/core'
+import { type Customer, createLoop, type PaymentAdapter } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { useHarness } from '../_internal/harness.js'
 import type { RawWebhook } from './index.js'

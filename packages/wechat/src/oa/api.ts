@@ -21,7 +21,7 @@ const OA_CODES: Record<number, { code: LoopError['code']; retryable: boolean }> 
 
 /**
  * One official-account API call with the account's access token; errcodes become
- * {@link @loopkit/core!LoopError}s with OA-specific codes (`window_closed`, `quota_exceeded`, …),
+ * {@link @loopkit/core!index.LoopError}s with OA-specific codes (`window_closed`, `quota_exceeded`, …),
  * the errcode kept as `providerCode`. `accept` lists errcodes that are answers, not failures
  * (`45065`: the clientmsgid already sent — the body carries the existing `msg_id`).
  *

@@ -34,7 +34,7 @@ export interface WechatAccessToken {
   /** Forgets `token` if it is still the cached one (after WeChat rejected it). */
   invalidate(input: { token: string }): Promise<void>
   /**
-   * Runs `fn` with a token; if it throws a {@link @loopkit/core!LoopError} whose `providerCode` is 40001, 40014
+   * Runs `fn` with a token; if it throws a {@link @loopkit/core!index.LoopError} whose `providerCode` is 40001, 40014
    * or 42001, refreshes the token once and runs `fn` again.
    */
   withAccessToken<T>(fn: (token: string) => Promise<T>): Promise<T>

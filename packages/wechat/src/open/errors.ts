@@ -50,7 +50,7 @@ export function redact(text: string, secrets: ReadonlyArray<string | null | unde
 }
 
 /**
- * Maps a WeChat errcode answer to a {@link @loopkit/core!LoopError} — the one place vendor codes become ours.
+ * Maps a WeChat errcode answer to a {@link @loopkit/core!index.LoopError} — the one place vendor codes become ours.
  * The vendor's `errmsg` is kept (it names the bad field for 47003) with any secret redacted;
  * `providerCode` carries the errcode so callers and `withAccessToken` can branch on it.
  *

@@ -30,7 +30,8 @@ export type WechatPaymentAdapter = PaymentAdapter & {
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs'
- * import { createLoop, memoryStorage } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { memoryStorage } from '@loopkit/core/dev'
  * import { wechatLogin, wechatPayments } from '@loopkit/wechat'
  *
  * const loop = createLoop({

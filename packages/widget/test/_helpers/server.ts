@@ -1,14 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import {
-  consoleMessaging,
-  createLoop,
-  type Loop,
-  memoryStorage,
-  sandboxIdentity,
-  sandboxPayments,
-} from '@loopkit/core'
+import { createLoop, type Loop } from '@loopkit/core'
+import { consoleMessaging, memoryStorage, sandboxIdentity, sandboxPayments } from '@loopkit/core/dev'
 import { wechatAccessToken, wechatJsSdk } from '@loopkit/wechat'
 import { build } from 'esbuild'
 import { PNG } from 'pngjs'

@@ -35,7 +35,8 @@ export interface MemoryStorageOptions {
  *
  * @example
  * ```ts
- * import { createLoop, memoryStorage, sandboxPayments } from '@loopkit/core'
+ * import { createLoop } from '@loopkit/core'
+ * import { memoryStorage, sandboxPayments } from '@loopkit/core/dev'
  *
  * const loop = createLoop({
  *   secret: process.env.LOOP_SECRET!,

@@ -39,7 +39,8 @@ export function rollupStorage(storage: StorageAdapter): StorageAdapter & RollupS
  *
  * @example
  * ```ts
- * import { foldRollups, memoryStorage } from '@loopkit/core'
+ * import { foldRollups } from '@loopkit/core'
+ * import { memoryStorage } from '@loopkit/core/dev'
  *
  * const { folded } = await foldRollups({ storage: memoryStorage(), zone: 'Asia/Shanghai' })
  * ```

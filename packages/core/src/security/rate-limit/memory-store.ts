@@ -15,7 +15,7 @@ export interface MemoryRateLimitStoreOptions {
  *
  * @example
  * ```ts
- * createLoop({ secret, baseUrl, rateLimits: { store: memoryRateLimitStore({ maxKeys: 10_000 }) } })
+ * createLoop({ secret, baseUrl, storage, rateLimits: { store: memoryRateLimitStore({ maxKeys: 10_000 }) } })
  * ```
  */
 export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore & {
