@@ -46,7 +46,9 @@ describe('node:http mount: createServer(toNodeListener(loop.fetch, { origin: bas
     const head = await new Promise<{ length: string | undefined; chunked: boolean; body: string }>((done) => {
       httpRequest({ host: '127.0.0.1', port, path: '/x' }, (res) => {
         let body = ''
-        res.on('data', (c: Buffer) => (body += c.toString()))
+        res.on('data', (c: Buffer) => {
+          body += c.toString()
+        })
         res.on('end', () =>
           done({
             length: res.headers['content-length'],
@@ -83,7 +85,9 @@ describe('node:http mount: createServer(toNodeListener(loop.fetch, { origin: bas
         res.once('data', (c: Buffer) => {
           text += c.toString()
           expect(text).toBe('first')
-          res.on('data', (more: Buffer) => (text += more.toString()))
+          res.on('data', (more: Buffer) => {
+            text += more.toString()
+          })
           finish()
         })
         res.on('end', () => done(text))
