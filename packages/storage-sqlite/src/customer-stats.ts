@@ -6,16 +6,16 @@ import type { Db } from './_internal/db.js'
 // the transaction that changes the order so a segment never scans orders. The last-paid time only
 // moves forward (max() of SQLite returns NULL if any argument is, hence the coalesces).
 const UPSERT = `INSERT INTO customer_stats (customer_id, currency, orders, spent, last_paid_at)
-  VALUES (@customer, @currency, @orders, @spent, @paidAt)
+  VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (customer_id, currency) DO UPDATE SET
     orders = orders + excluded.orders,
     spent = spent + excluded.spent,
     last_paid_at = max(coalesce(last_paid_at, excluded.last_paid_at), coalesce(excluded.last_paid_at, last_paid_at))`
 
 // The cross-currency figures live on the customer row, where a segment scan reads them for free.
-const CUSTOMER = `UPDATE customers SET order_count = order_count + @orders,
-  last_order_at = max(coalesce(last_order_at, @paidAt), coalesce(@paidAt, last_order_at))
-  WHERE id = @customer`
+const CUSTOMER = `UPDATE customers SET order_count = order_count + ?,
+  last_order_at = max(coalesce(last_order_at, ?), coalesce(?, last_order_at))
+  WHERE id = ?`
 
 /** Folds a merged customer's aggregates into the survivor's, in the merge's transaction. */
 export const MERGE_STATS = [
@@ -40,16 +40,8 @@ export const MERGE_STATS = [
 export function applyRfm(db: Db, before: Order, after: Order): void {
   const delta = rfmDelta(before, after)
   if (!delta) return
-  const values = {
-    customer: after.customerId,
-    currency: after.currency,
-    orders: delta.orders,
-    spent: delta.spent,
-    paidAt: delta.paidAt,
-  }
-  db.q(UPSERT).run(values)
-  if (delta.orders !== 0 || delta.paidAt !== null) {
-    const { currency: _, spent: __, ...row } = values
-    db.q(CUSTOMER).run(row)
-  }
+  // Positional parameters: binding an object looks every name up, on the path of each payment.
+  db.q(UPSERT).run(after.customerId, after.currency, delta.orders, delta.spent, delta.paidAt)
+  if (delta.orders !== 0 || delta.paidAt !== null)
+    db.q(CUSTOMER).run(delta.orders, delta.paidAt, delta.paidAt, after.customerId)
 }

@@ -15,9 +15,11 @@ type CustomerOps = Pick<
   | 'recordActivity'
 >
 
-// A merged customer's id resolves to the survivor.
-const BY_ID = `SELECT * FROM customers
-  WHERE id = coalesce((SELECT survivor_id FROM customer_merges WHERE merged_id = @id), @id)`
+// A merged customer's id resolves to the survivor. A merge deletes the merged row and ids are never
+// reused, so the merge table is read only when no customer has the id: the common read is one lookup.
+const BY_ID = 'SELECT * FROM customers WHERE id = ?'
+const BY_MERGED_ID = `SELECT c.* FROM customer_merges m JOIN customers c ON c.id = m.survivor_id
+  WHERE m.merged_id = ?`
 const IDENTITY_UNION = 'SELECT union_id FROM customer_identities WHERE provider = ? AND subject = ?'
 const SET_UNION = 'UPDATE customer_identities SET union_id = ? WHERE provider = ? AND subject = ?'
 const HOLDER = `SELECT c.* FROM customer_identities i JOIN customers c ON c.id = i.customer_id
@@ -37,7 +39,7 @@ const ACTIVITY = `UPDATE customers SET followed_at = ?, unfollowed_at = ?, last_
 
 export function customerOps(db: Db): CustomerOps {
   const get = (id: string): Customer | null => {
-    const row = db.q(BY_ID).get({ id }) as CustomerRow | undefined
+    const row = (db.q(BY_ID).get(id) ?? db.q(BY_MERGED_ID).get(id)) as CustomerRow | undefined
     return row ? toCustomer(row) : null
   }
   const save = (c: Customer): void => {

@@ -1,9 +1,9 @@
 import type { Payment, StorageAdapter, WebhookDelivery } from '@loopkit/core'
 import { type Db, guard } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
-import { type PaymentRow, toPayment } from './_internal/rows.js'
+import { type OrderRow, type PaymentRow, toOrder, toPayment } from './_internal/rows.js'
 import { applyRfm } from './customer-stats.js'
-import { getOrderRow, saveOrder } from './orders.js'
+import { getOrderRow } from './orders.js'
 import { insertLateRefund } from './refunds.js'
 
 type PaymentOps = Pick<StorageAdapter, 'savePayment' | 'listPayments' | 'recordWebhook' | 'markPaid'>
@@ -13,6 +13,8 @@ const UPSERT = `INSERT INTO payments (id, order_id, provider, provider_ref, amou
   ON CONFLICT (order_id, id) DO UPDATE SET provider = excluded.provider,
     provider_ref = excluded.provider_ref, amount = excluded.amount, currency = excluded.currency,
     status = excluded.status, created_at = excluded.created_at, updated_at = excluded.updated_at`
+const PAY = `UPDATE orders SET status = 'paid', provider_ref = coalesce(?, provider_ref), paid_at = ?, updated_at = ?
+  WHERE id = ? AND status = 'pending' RETURNING *`
 const RECORD = 'INSERT OR IGNORE INTO webhook_deliveries (provider, event_id, received_at) VALUES (?, ?, ?)'
 
 /** Records a delivery inside the caller's transaction; `false` when it was already recorded. */
@@ -46,21 +48,21 @@ export function paymentOps(db: Db): PaymentOps {
 
   const paid = db.tx((input: Parameters<StorageAdapter['markPaid']>[0]) => {
     const { orderId, delivery, payment, now, effects, late } = input
-    const first = recordDelivery(db, delivery)
-    const order = getOrderRow(db, orderId)
-    if (!first) return { order, changed: false, duplicate: true }
-    if (order && late && (order.status === 'expired' || order.status === 'cancelled')) {
-      storePayment(db, { ...payment, status: 'succeeded', updatedAt: now })
-      return { order, changed: false, duplicate: false, late: insertLateRefund(db, late) }
+    if (!recordDelivery(db, delivery))
+      return { order: getOrderRow(db, orderId), changed: false, duplicate: true }
+    // The common case in one statement: the compare-and-set moves a pending order and returns it.
+    const row = db.q(PAY).get(payment.providerRef, now, now, orderId) as OrderRow | undefined
+    if (!row) {
+      const order = getOrderRow(db, orderId)
+      if (order && late && (order.status === 'expired' || order.status === 'cancelled')) {
+        storePayment(db, { ...payment, status: 'succeeded', updatedAt: now })
+        return { order, changed: false, duplicate: false, late: insertLateRefund(db, late) }
+      }
+      return { order, changed: false, duplicate: false }
     }
-    if (!order || order.status !== 'pending') return { order, changed: false, duplicate: false }
-    const before = { ...order }
-    order.status = 'paid'
-    order.providerRef = payment.providerRef ?? order.providerRef
-    order.paidAt = now
-    order.updatedAt = now
-    saveOrder(db, order)
-    applyRfm(db, before, order)
+    const order = toOrder(row)
+    // A pending order carries no payment time: paidAt is set by this transition only.
+    applyRfm(db, { ...order, status: 'pending', paidAt: null }, order)
     storePayment(db, { ...payment, status: 'succeeded', updatedAt: now })
     writeEffects(db, effects, now)
     return { order, changed: true, duplicate: false }

@@ -79,6 +79,12 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
     if (!inMemory) raw.pragma('journal_mode = WAL')
     raw.pragma(`synchronous = ${synchronous.toUpperCase()}`)
+    // Each operation of a group commit runs in its own savepoint, whose undo copies of pages go to a
+    // statement journal. On disk (the default temp store) that journal spills to a temp file past
+    // 64 KiB and is not truncated until the batch commits, so a batch of 32 orders wrote megabytes to
+    // a file nobody reads; in memory it is truncated at each savepoint's release. Measured: -28% CPU
+    // per order at synchronous=NORMAL (bench/flash-sale-sqlite).
+    raw.pragma('temp_store = MEMORY')
     migrate(raw)
   } catch (error) {
     raw.close()

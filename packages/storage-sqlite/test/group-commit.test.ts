@@ -87,6 +87,43 @@ describe('group commit', () => {
     await storage.close?.()
   })
 
+  it('an operation that fails after it wrote is undone alone: its stock comes back, the others commit', async () => {
+    const file = join(dir, 'half-way.db')
+    const storage = sqliteStorage({ file })
+    await storage.putSku({ sku: { ...sku, stock: 10 } })
+    await storage.putSku({ sku: { ...sku, id: 'goose', stock: 1 } })
+    const twoLines = order(2)
+    twoLines.reserve = [
+      { skuId: 'duck', quantity: 2 },
+      { skuId: 'goose', quantity: 5 },
+    ]
+    // Issued in one turn: order 2 takes two ducks, then finds too few geese; order 3 reuses order 1's number.
+    const results = await Promise.allSettled([
+      storage.createOrder(order(1)),
+      storage.createOrder(twoLines),
+      storage.createOrder({ ...order(3), order: { ...order(3).order, number: order(1).order.number } }),
+      storage.createOrder(order(4)),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'out_of_stock' })
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' })
+    const other = new Database(file, { readonly: true })
+    try {
+      // Orders 1 and 4 took one duck each; order 2's two ducks and order 3's duck went back.
+      expect(other.prepare('SELECT id, stock FROM skus ORDER BY id').all()).toEqual([
+        { id: 'duck', stock: 8 },
+        { id: 'goose', stock: 1 },
+      ])
+      expect(other.prepare('SELECT id FROM orders ORDER BY id').all()).toEqual([
+        { id: 'ord_1' },
+        { id: 'ord_4' },
+      ])
+    } finally {
+      other.close()
+    }
+    await storage.close?.()
+  })
+
   it('close() waits for queued operations to commit', async () => {
     const file = join(dir, 'close.db')
     const storage = sqliteStorage({ file })

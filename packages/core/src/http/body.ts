@@ -91,7 +91,12 @@ export function limitBody(request: Request, limit: number, scope: string): Reque
     },
   })
   // `duplex` is required by Node for a streamed request body; the DOM typings do not know it yet.
-  return new Request(request, { body: request.body.pipeThrough(counter), duplex: 'half' } as RequestInit)
+  // The signal is passed on by name: a bridge may give the request one of its own (made lazily).
+  return new Request(request, {
+    body: request.body.pipeThrough(counter),
+    duplex: 'half',
+    signal: request.signal,
+  } as RequestInit)
 }
 
 /**

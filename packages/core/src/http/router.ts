@@ -13,7 +13,7 @@ export function matchRoute<C>(
   const parts = path.split('/').filter(Boolean)
   const allowed: string[] = []
   for (const route of routes) {
-    const pattern = route.path.split('/').filter(Boolean)
+    const pattern = segmentsOf(route.path)
     if (pattern.length !== parts.length) continue
     const params: Record<string, string> = {}
     let ok = true
@@ -37,4 +37,15 @@ export function matchRoute<C>(
     allowed.push(route.method)
   }
   return allowed.length ? { allowed } : null
+}
+
+// Route patterns are few and fixed: split each once, not on every request for every route.
+const segments = new Map<string, string[]>()
+function segmentsOf(path: string): string[] {
+  let s = segments.get(path)
+  if (!s) {
+    s = path.split('/').filter(Boolean)
+    segments.set(path, s)
+  }
+  return s
 }

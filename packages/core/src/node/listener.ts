@@ -1,5 +1,5 @@
 import { isLoopError } from '../errors.js'
-import { fromNodeRequest } from './request.js'
+import { readSmallBody, toWebRequest } from './request.js'
 import { writeNodeResponse } from './response.js'
 import type { NodeBridgeOptions, NodeRequestLike, NodeResponseLike, WebHandler } from './types.js'
 
@@ -23,13 +23,11 @@ export function toNodeListener(
   options: Omit<NodeBridgeOptions, 'signal'> = {},
 ): (req: NodeRequestLike, res: NodeResponseLike) => Promise<void> {
   return async (req, res) => {
-    const abort = new AbortController()
-    res.once('close', () => {
-      if (!res.writableEnded) abort.abort()
-    })
     let response: Response
     try {
-      response = await handler(fromNodeRequest(req, { ...options, signal: abort.signal }))
+      const request = toWebRequest(req, options, await readSmallBody(req))
+      abortOnClose(request, res)
+      response = await handler(request)
     } catch (error) {
       // The loop answers its own errors; this is a bridge misconfiguration or a handler bug.
       response = Response.json(
@@ -47,4 +45,29 @@ export function toNodeListener(
     }
     await writeNodeResponse(res, response)
   }
+}
+
+/**
+ * Gives `request` a `signal` that aborts when the client goes away before the response ends. The
+ * signal is made on first use: handlers that never look at it (the loop's own routes) do not pay
+ * for an AbortController and its link into the request's own signal on every request.
+ */
+function abortOnClose(request: Request, res: NodeResponseLike): void {
+  let controller: AbortController | null = null
+  let gone = false
+  res.once('close', () => {
+    if (res.writableEnded) return
+    gone = true
+    controller?.abort()
+  })
+  Object.defineProperty(request, 'signal', {
+    configurable: true,
+    get() {
+      if (!controller) {
+        controller = new AbortController()
+        if (gone) controller.abort()
+      }
+      return controller.signal
+    },
+  })
 }

@@ -23,20 +23,72 @@ import type { NodeBridgeOptions, NodeRequestLike } from './types.js'
  * ```
  */
 export function fromNodeRequest(req: NodeRequestLike, options: NodeBridgeOptions = {}): Request {
+  return toWebRequest(req, options, null)
+}
+
+/**
+ * The request as `fromNodeRequest` builds it, with `body` (already read) in place of the stream
+ * when given. Headers go to the `Request` as name/value pairs: it copies them into its own
+ * `Headers` once, where an intermediate `Headers` would be filled and then copied again.
+ */
+export function toWebRequest(
+  req: NodeRequestLike,
+  options: NodeBridgeOptions,
+  body: Uint8Array | null,
+): Request {
   const method = (req.method ?? 'GET').toUpperCase()
   const url = new URL(req.originalUrl ?? req.url ?? '/', originOf(req, options))
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
+  const headers: [string, string][] = []
+  for (const name in req.headers) {
+    const value = req.headers[name]
     if (value === undefined || name.startsWith(':')) continue // HTTP/2 pseudo-headers
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
+    if (typeof value === 'string') headers.push([name, value])
+    else for (const v of value) headers.push([name, v])
   }
   const init: RequestInit & { duplex?: 'half' } = { method, headers }
   if (options.signal) init.signal = options.signal
   if (method !== 'GET' && method !== 'HEAD') {
-    init.body = (req.readableEnded ? consumedBody(req) : streamOf(req)) as BodyInit
-    init.duplex = 'half' // required by Node's fetch for a streamed body
+    if (body) init.body = body as Uint8Array<ArrayBuffer>
+    else {
+      init.body = (req.readableEnded ? consumedBody(req) : streamOf(req)) as BodyInit
+      init.duplex = 'half' // required by Node's fetch for a streamed body
+    }
   }
   return new Request(url, init)
+}
+
+/**
+ * Bodies that declare a `content-length` of at most this many bytes are read into one buffer
+ * before the loop sees the request (checkouts and payment callbacks are a few KB): one copy instead
+ * of a Web stream pulled chunk by chunk. Node's parser stops a body at its declared length, so no
+ * more than this is ever read ahead; larger or chunked bodies stay streamed, and the loop's routes
+ * refuse them at their own limits before reading.
+ */
+export const EAGER_BODY_LIMIT = 16 * 1024
+
+/** The whole body when it is small and declared, else `null` (then it is streamed). */
+export async function readSmallBody(req: NodeRequestLike): Promise<Uint8Array | null> {
+  const method = req.method
+  if (method === 'GET' || method === 'HEAD' || req.readableEnded) return null
+  const declared = req.headers['content-length']
+  if (typeof declared !== 'string') return null
+  const length = Number(declared)
+  if (!Number.isSafeInteger(length) || length < 0 || length > EAGER_BODY_LIMIT) return null
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of req) {
+    const bytes = typeof chunk === 'string' ? utf8(chunk) : chunk
+    chunks.push(bytes)
+    total += bytes.byteLength
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const c of chunks) {
+    out.set(c, offset)
+    offset += c.byteLength
+  }
+  return out
 }
 
 function originOf(req: NodeRequestLike, options: NodeBridgeOptions): string {

@@ -4,6 +4,10 @@ import type { NodeResponseLike } from './types.js'
  * Writes a Web `Response` to a Node response: status, every header (each `Set-Cookie` separately)
  * and the body streamed with back-pressure. Stops reading the body when the client goes away.
  *
+ * A body that ends within its first chunk (the loop's JSON answers, pages and redirects) is written
+ * with its `content-length` in one `end()`: headers and body leave in one write, without chunked
+ * framing.
+ *
  * @example
  * ```ts
  * import { writeNodeResponse } from '@loopkit/core/node'
@@ -13,17 +17,31 @@ import type { NodeResponseLike } from './types.js'
  */
 export async function writeNodeResponse(res: NodeResponseLike, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {}
+  let cookies = false
   response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value
+    if (name === 'set-cookie') cookies = true
+    else headers[name] = value
   })
-  const cookies = response.headers.getSetCookie()
-  if (cookies.length > 0) headers['set-cookie'] = cookies
-  res.writeHead(response.status, headers)
+  if (cookies) headers['set-cookie'] = response.headers.getSetCookie()
   if (!response.body) {
+    res.writeHead(response.status, headers)
     res.end()
     return
   }
   const reader = response.body.getReader()
+  const first = await reader.read()
+  // A body made from a string or bytes closes right after its one chunk; a real stream may take
+  // its time, and its first chunk is not held back waiting for the next: the race ends this turn.
+  const next = first.done ? null : reader.read()
+  const second = next ? await Promise.race([next, endOfTurn()]) : first
+  if (second?.done) {
+    if (!first.done && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined)
+      headers['content-length'] = String(first.value.byteLength)
+    res.writeHead(response.status, headers)
+    res.end(first.done ? undefined : first.value)
+    return
+  }
+  res.writeHead(response.status, headers)
   let gone = false
   res.once('close', () => {
     if (res.writableEnded) return
@@ -31,16 +49,27 @@ export async function writeNodeResponse(res: NodeResponseLike, response: Respons
     reader.cancel().catch(() => {})
   })
   try {
+    let chunk = first
+    let pending = next
     for (;;) {
-      const { value, done } = await reader.read()
-      if (done || gone) break
-      if (!res.write(value))
-        await new Promise<void>((resolve) => {
-          res.once('drain', resolve)
-          res.once('close', resolve)
-        })
+      if (chunk.done || gone || !(await write(res, chunk.value, () => gone))) break
+      chunk = await (pending ?? reader.read())
+      pending = null
     }
   } finally {
     if (!gone) res.end()
   }
+}
+
+const endOfTurn = () => new Promise<null>((resolve) => setImmediate(resolve, null))
+
+/** Writes one chunk, waiting for `drain` under back-pressure; false once the client is gone. */
+async function write(res: NodeResponseLike, chunk: Uint8Array, gone: () => boolean): Promise<boolean> {
+  if (gone()) return false
+  if (!res.write(chunk))
+    await new Promise<void>((resolve) => {
+      res.once('drain', resolve)
+      res.once('close', resolve)
+    })
+  return !gone()
 }

@@ -24,7 +24,7 @@ export interface NodeResponseLike {
   readonly writableEnded: boolean
   writeHead(statusCode: number, headers: Record<string, string | string[]>): unknown
   write(chunk: Uint8Array): boolean
-  end(): unknown
+  end(chunk?: Uint8Array): unknown
   once(event: 'drain' | 'close', listener: () => void): unknown
   destroy(error?: Error): unknown
 }

@@ -41,6 +41,86 @@ describe('node:http mount: createServer(toNodeListener(loop.fetch, { origin: bas
     expect((await res.text()).length).toBe(big.length)
   })
 
+  it('sends a small answer in one piece with its content-length, not chunked', async () => {
+    const port = await listen(toNodeListener(async () => Response.json({ ok: true })))
+    const head = await new Promise<{ length: string | undefined; chunked: boolean; body: string }>((done) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/x' }, (res) => {
+        let body = ''
+        res.on('data', (c: Buffer) => {
+          body += c.toString()
+        })
+        res.on('end', () =>
+          done({
+            length: res.headers['content-length'],
+            chunked: res.headers['transfer-encoding'] === 'chunked',
+            body,
+          }),
+        )
+      }).end()
+    })
+    expect(head).toEqual({ length: String('{"ok":true}'.length), chunked: false, body: '{"ok":true}' })
+  })
+
+  it('a streamed answer is not held back: its first chunk arrives while the stream is still open', async () => {
+    let finish: () => void = () => {}
+    const port = await listen(
+      toNodeListener(
+        async () =>
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start(c) {
+                c.enqueue(new TextEncoder().encode('first'))
+                finish = () => {
+                  c.enqueue(new TextEncoder().encode('-last'))
+                  c.close()
+                }
+              },
+            }),
+          ),
+      ),
+    )
+    const body = await new Promise<string>((done) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/stream' }, (res) => {
+        let text = ''
+        res.once('data', (c: Buffer) => {
+          text += c.toString()
+          expect(text).toBe('first')
+          res.on('data', (more: Buffer) => {
+            text += more.toString()
+          })
+          finish()
+        })
+        res.on('end', () => done(text))
+      }).end()
+    })
+    expect(body).toBe('first-last')
+  })
+
+  it('a body declared larger than the read-ahead is not read first: the loop answers 413 without waiting for it', async () => {
+    const mounted = await mountableLoop()
+    const port = await listen(toNodeListener(mounted.loop.fetch, { origin: BASE_URL }))
+    // 5 MB declared, 10 bytes sent and the socket left open: reading it all first would hang.
+    const status = await new Promise<number>((done, fail) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/loop/webhooks/sandbox',
+          headers: { 'content-type': 'application/json', 'content-length': String(5 * 1024 * 1024) },
+        },
+        (res) => {
+          done(res.statusCode ?? 0)
+          req.destroy()
+        },
+      )
+      req.on('error', () => {})
+      req.write('{"id":"x",')
+      setTimeout(() => fail(new Error('no answer within 5 s')), 5_000).unref()
+    })
+    expect(status).toBe(413)
+  })
+
   it('passes the request body through byte for byte (not re-encoded)', async () => {
     const port = await listen(
       toNodeListener(async (request) => new Response(new Uint8Array(await request.arrayBuffer()))),

@@ -16,9 +16,11 @@ export interface Db {
   /**
    * One domain operation as one atomic unit. Operations issued in the same turn of the event loop
    * are group-committed: they run one after another inside a single `BEGIN IMMEDIATE` transaction,
-   * each in its own savepoint (a failing one is rolled back alone and rejects alone), and every
-   * promise settles only after the `COMMIT` — so each is as atomic and as durable as if it had its
-   * own transaction, while a burst of concurrent buyers shares one commit (and one fsync).
+   * a failing one is rolled back alone and rejects alone, and every promise settles only after the
+   * `COMMIT` — so each is as atomic and as durable as if it had its own transaction, while a burst
+   * of concurrent buyers shares one commit (and one fsync).
+   *
+   * The operations must be functions of their arguments and the database (they may run twice).
    */
   tx<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R>
   /** Settles once every operation queued so far is committed (before closing the file). */
@@ -30,9 +32,15 @@ const MAX_BATCH = 256
 
 interface Pending {
   run(): unknown
+  /** The same operation in a savepoint of its own. */
+  isolated(): unknown
   resolve(value: unknown): void
   reject(error: unknown): void
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+/** An operation failed after it had written: nothing was committed, run the batch again isolated. */
+const REPLAY = Symbol('replay')
 
 export function createDb(raw: BetterSqlite3.Database): Db {
   const statements = new Map<string, Statement>()
@@ -40,6 +48,8 @@ export function createDb(raw: BetterSqlite3.Database): Db {
   let scheduled = false
   const begin = raw.prepare('BEGIN IMMEDIATE')
   const commit = raw.prepare('COMMIT')
+  const rollback = raw.prepare('ROLLBACK')
+  const totalChanges = raw.prepare('SELECT total_changes()').pluck()
   return {
     raw,
     q(sql) {
@@ -55,14 +65,20 @@ export function createDb(raw: BetterSqlite3.Database): Db {
       const t = raw.transaction(fn)
       return (...args: A) =>
         new Promise<R>((resolve, reject) => {
-          enqueue({ run: () => t(...args), resolve: resolve as (v: unknown) => void, reject })
+          enqueue({
+            run: () => fn(...args),
+            isolated: () => t(...args),
+            resolve: resolve as (v: unknown) => void,
+            reject,
+          })
         })
     },
     drain() {
       if (queue.length === 0 && !scheduled) return Promise.resolve()
-      return new Promise<void>((resolve) =>
-        enqueue({ run: () => undefined, resolve: () => resolve(), reject: () => resolve() }),
-      )
+      return new Promise<void>((resolve) => {
+        const nothing = () => undefined
+        enqueue({ run: nothing, isolated: nothing, resolve: () => resolve(), reject: () => resolve() })
+      })
     },
   }
 
@@ -81,25 +97,16 @@ export function createDb(raw: BetterSqlite3.Database): Db {
       scheduled = true
       setImmediate(flush)
     }
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = []
-    try {
-      begin.run()
-    } catch (error) {
-      for (const p of batch) p.reject(toLoopError(error))
-      return
-    }
-    for (const p of batch) {
-      try {
-        outcomes.push({ ok: true, value: p.run() })
-      } catch (error) {
-        outcomes.push({ ok: false, error: toLoopError(error) })
-      }
-    }
-    try {
-      commit.run()
-    } catch (error) {
-      if (raw.inTransaction) raw.prepare('ROLLBACK').run()
-      for (const p of batch) p.reject(toLoopError(error))
+    // A savepoint per operation copies every page it first touches into a statement journal, on
+    // every operation, to undo the rare one that fails half-way. So the batch runs without them,
+    // and an operation that fails before writing anything (out of stock, a lost compare-and-set)
+    // needs no undo; one that fails after writing rolls the whole batch back, and the batch runs
+    // again with a savepoint per operation, as atomic as before.
+    let outcomes = attempt(batch, false)
+    if (outcomes === REPLAY) outcomes = attempt(batch, true)
+    if (outcomes === REPLAY) return // not reached: an isolated run never asks for a replay
+    if (!Array.isArray(outcomes)) {
+      for (const p of batch) p.reject(outcomes.failed)
       return
     }
     batch.forEach((p, i) => {
@@ -107,6 +114,34 @@ export function createDb(raw: BetterSqlite3.Database): Db {
       if (o.ok) p.resolve(o.value)
       else p.reject(o.error)
     })
+  }
+
+  function attempt(batch: Pending[], isolated: boolean): Outcome[] | typeof REPLAY | { failed: unknown } {
+    try {
+      begin.run()
+    } catch (error) {
+      return { failed: toLoopError(error) }
+    }
+    const outcomes: Outcome[] = []
+    for (const p of batch) {
+      const before = isolated ? 0 : totalChanges.get()
+      try {
+        outcomes.push({ ok: true, value: isolated ? p.isolated() : p.run() })
+      } catch (error) {
+        if (!isolated && (!raw.inTransaction || totalChanges.get() !== before)) {
+          if (raw.inTransaction) rollback.run()
+          return REPLAY
+        }
+        outcomes.push({ ok: false, error: toLoopError(error) })
+      }
+    }
+    try {
+      commit.run()
+    } catch (error) {
+      if (raw.inTransaction) rollback.run()
+      return { failed: toLoopError(error) }
+    }
+    return outcomes
   }
 }
 
