@@ -71,16 +71,25 @@ describe('campaigns', () => {
     expect(await t.loop.notify.dispatch()).toMatchObject({ sent: 3 })
   })
 
-  it('resumes after a fan-out dies between batches: every member queued exactly once', async () => {
+  it.each([
+    ['routed inside the storage (set-based)', true],
+    ['routed member by member', false],
+  ])('resumes after a fan-out dies between batches, %s: every member queued exactly once', async (_, setBased) => {
     const base = memoryStorage()
     let failAt = 3
+    const died = () => loopError('memory-storage', 'storage_error', 'the process died here')
     const storage: StorageAdapter = {
       ...base,
       async advanceCampaign(input) {
-        if (input.set.cursor !== undefined && --failAt === 0)
-          throw loopError('memory-storage', 'storage_error', 'the process died here')
+        if (input.set.cursor !== undefined && --failAt === 0) throw died()
         return base.advanceCampaign!(input)
       },
+      fanOutCampaign: setBased
+        ? async (input) => {
+            if (--failAt === 0) throw died()
+            return base.fanOutCampaign!(input)
+          }
+        : undefined,
     }
     const t = testLoop({ storage })
     const members = await pool(t, 7)

@@ -7,6 +7,8 @@ import type { LoopEventRecord, NewEvent } from '../domain/event.js'
 import type { NewNotification, Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Payment, Refund, RefundStatus } from '../domain/order.js'
 import type { Reward, RewardStatus, Share, Visit } from '../domain/share.js'
+import type { BroadcastStorage } from './broadcast.js'
+import type { CampaignFanOutStorage } from './campaign-fan-out.js'
 import type { CampaignStorage } from './campaign-storage.js'
 import type { NotificationCompletion, NotificationOutcome, ReserveSendInput } from './outbox-types.js'
 import type { RateLimitStorage } from './rate-limit.js'
@@ -47,6 +49,8 @@ export interface WebhookDelivery {
 export interface StorageAdapter
   extends Partial<RollupStorage>,
     Partial<CampaignStorage>,
+    Partial<CampaignFanOutStorage>,
+    Partial<BroadcastStorage>,
     Partial<RateLimitStorage> {
   readonly name: string
 

@@ -1,6 +1,7 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignDeliveryOps } from './campaign-delivery.js'
 import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
 import { customerOps } from './customers.js'
@@ -61,6 +62,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
     ...eventOps(state),
     ...outboxOps(state),
     ...campaignOps(state, scope),
+    ...campaignDeliveryOps(state),
     ...cacheOps(state),
     ...rateLimitOps(new Map()),
     ...rollupOps(),

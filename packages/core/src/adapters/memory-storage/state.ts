@@ -1,5 +1,6 @@
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
+import type { BroadcastJob } from '../../contracts/broadcast.js'
 import type { Campaign } from '../../domain/campaign.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'
@@ -54,6 +55,8 @@ export interface MemoryState {
   /** The send ledger of frequency caps: reserved message keys, and per customer+class the times. */
   sendKeys: Set<string>
   campaigns: Map<string, Campaign>
+  /** Broadcast jobs by key. */
+  broadcastJobs: Map<string, BroadcastJob>
   sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
@@ -87,6 +90,7 @@ export function createState(): MemoryState {
     pendingNotifications: new Set(),
     sendKeys: new Set(),
     campaigns: new Map(),
+    broadcastJobs: new Map(),
     sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,

@@ -1,11 +1,10 @@
 import { withDeadline } from '../../_internal/deadline.js'
-import { newId } from '../../_internal/ids.js'
 import type { Campaign } from '../../domain/campaign.js'
-import type { NewNotification } from '../../domain/notification.js'
 import { loopError } from '../../errors.js'
 import type { Runtime } from '../../loop/runtime.js'
-import { firstReachable } from '../policy/chain.js'
+import { fanOutBatch } from './batch.js'
 import { campaignMessage } from './create.js'
+import { storageRoutes } from './routes.js'
 import { campaignStore } from './store.js'
 
 /** Members read and queued per storage step. */
@@ -17,6 +16,10 @@ export const FAN_OUT_BATCH = 1000
  * compare-and-set step. A crash between batches resumes from the stored cursor; a batch another
  * instance wrote first is not written again (the compare-and-set fails, and dedupe keys
  * `campaign:<id>:<customerId>:<channel>` would drop it anyway).
+ *
+ * When every channel of the plan states whom it reaches as a filter (`reach`) and the storage has
+ * `fanOutCampaign`, each batch is routed and written inside the storage in one set-based step.
+ * Members a broadcast channel reaches go into one broadcast per batch (see `batch.ts`).
  */
 export async function sendCampaign(
   rt: Runtime,
@@ -24,8 +27,17 @@ export async function sendCampaign(
 ): Promise<Campaign> {
   const store = campaignStore(rt)
   const ms = rt.config.adapterTimeoutMs
-  let c = await store.getCampaign({ id: input.id })
-  if (!c) throw loopError('campaigns', 'not_found', `No campaign \`${input.id}\`.`)
+  const found = await store.getCampaign({ id: input.id })
+  if (!found) throw loopError('campaigns', 'not_found', `No campaign \`${input.id}\`.`)
+  let c: Campaign = found
+  const broadcasts = c.channels.some((id) => rt.messaging.find((m) => m.id === id)?.broadcast)
+  // A broadcast goes out when its batch is fanned out: the outbox cannot hold it until `schedule.at`.
+  if (broadcasts && c.status !== 'cancelled' && c.sendAt !== null && c.sendAt > rt.now())
+    throw loopError(
+      'campaigns',
+      'invalid_transition',
+      `Campaign \`${c.id}\` broadcasts: send it at its scheduled time, not before.`,
+    )
   if (c.status === 'draft') {
     const started = await store.advanceCampaign({
       id: c.id,
@@ -36,42 +48,28 @@ export async function sendCampaign(
     c = started ?? (await store.getCampaign({ id: c.id }))!
   }
   const limit = Math.max(1, Math.min(input.batchSize ?? FAN_OUT_BATCH, 5000))
-  const onInvalid = (error: unknown, channel: { id: string }) =>
-    rt.reportError(error, `campaign ${c!.id} on ${channel.id}`)
+  const message = campaignMessage(c)
+  const routes = c.status === 'sending' ? storageRoutes(rt, c, message) : null
   while (c.status === 'sending') {
-    const message = campaignMessage(c)
-    const page = await withDeadline(
-      rt.storage.listCustomers({ where: c.where, after: c.cursor, limit, now: c.startedAt ?? rt.now() }),
-      ms,
-      'listing campaign members',
-    )
-    const rows: NewNotification[] = []
-    for (const customer of page.customers) {
-      const channel = firstReachable(rt.config.policy, rt.messaging, c.channels, customer, message, onInvalid)
-      if (!channel) continue
-      rows.push({
-        id: newId('ntf'),
-        dedupeKey: `campaign:${c.id}:${customer.id}:${channel.id}`,
-        channel: channel.id,
-        customerId: customer.id,
-        message,
-        ...(c.sendAt !== null ? { nextAttemptAt: c.sendAt } : {}),
-      })
-    }
-    const next = await store.advanceCampaign({
-      id: c.id,
-      expect: { status: 'sending', cursor: c.cursor },
-      set: {
-        cursor: page.next,
-        status: page.next ? 'sending' : 'sent',
-        queued: c.queued + rows.length,
-        unreachable: c.unreachable + page.customers.length - rows.length,
-      },
-      now: rt.now(),
-      effects: { outbox: rows },
-    })
-    if (next) rt.published({ outbox: rows })
-    // Lost the compare-and-set: another instance advanced it; carry on from where it is now.
+    const next: Campaign | null = routes
+      ? await withDeadline(
+          rt.storage.fanOutCampaign!({
+            id: c.id,
+            expect: { cursor: c.cursor },
+            where: c.where,
+            now: c.startedAt ?? rt.now(),
+            limit,
+            routes,
+            message,
+            nextAttemptAt: c.sendAt,
+            at: rt.now(),
+          }),
+          ms,
+          'fanning out a campaign batch',
+        )
+      : await fanOutBatch(rt, c, message, limit)
+    if (routes && next && next.queued > c.queued) rt.wake()
+    // Null: another instance advanced it first; carry on from where it is now.
     c = next ?? (await store.getCampaign({ id: c.id }))!
   }
   return c
