@@ -78,18 +78,21 @@ describe('campaigns', () => {
     const base = memoryStorage()
     let failAt = 3
     const died = () => loopError('memory-storage', 'storage_error', 'the process died here')
+    const { fanOutCampaign: _setBased, ...perMember } = base
     const storage: StorageAdapter = {
-      ...base,
+      ...perMember,
       async advanceCampaign(input) {
         if (input.set.cursor !== undefined && --failAt === 0) throw died()
         return base.advanceCampaign!(input)
       },
-      fanOutCampaign: setBased
-        ? async (input) => {
-            if (--failAt === 0) throw died()
-            return base.fanOutCampaign!(input)
+      ...(setBased
+        ? {
+            async fanOutCampaign(input) {
+              if (--failAt === 0) throw died()
+              return base.fanOutCampaign!(input)
+            },
           }
-        : undefined,
+        : {}),
     }
     const t = testLoop({ storage })
     const members = await pool(t, 7)

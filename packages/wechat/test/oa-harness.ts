@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLoop, memoryStorage, sandboxPayments } from '@loopkit/core'
+import { createLoop, type LoopOptions, memoryStorage, sandboxPayments, type StorageAdapter } from '@loopkit/core'
+import type { WechatAccessToken } from '../src/index.js'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
 import { type WechatOfficialAccountOptions, wechatOfficialAccount } from '../src/index.js'
 
@@ -28,6 +29,9 @@ export async function oaWorld(
     mode?: WechatOfficialAccountOptions['mode']
     oa?: Partial<WechatOfficialAccountOptions>
     sim?: Parameters<typeof wechatSimulator>[0]
+    /** The storage (default: memory), and more loop options given the account's tokens (messaging, policy). */
+    storage?: StorageAdapter
+    loop?: (parts: { tokens: WechatAccessToken }) => Partial<LoopOptions>
   } = {},
 ) {
   const mode = input.mode ?? 'safe'
@@ -54,7 +58,7 @@ export async function oaWorld(
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/loop`
-  const storage = memoryStorage()
+  const storage = input.storage ?? memoryStorage()
   const sandbox = sandboxPayments({ now: sim.now })
   const oa = wechatOfficialAccount({
     appid: sim.oa.account.appid,
@@ -72,6 +76,7 @@ export async function oaWorld(
     payments: [sandbox],
     plugins: [oa],
     now: sim.now,
+    ...input.loop?.({ tokens: oa.tokens({ storage }) }),
   })
   handle = loop.fetch
   await loop.catalog.put(duck)

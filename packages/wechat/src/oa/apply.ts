@@ -1,8 +1,11 @@
 import type { Customer, Effects, LoopContext, NewEvent } from '@loopkit/core'
+import { massJobId } from './mass-send-channel.js'
 import type { OfficialAccountPush } from './push.js'
 
 /** How the adapter maps pushes onto loop state (from {@link wechatOfficialAccount}'s options). */
 export interface ApplyConfig {
+  /** The account's appid: it scopes the mass-send job ids campaigns record. */
+  appid: string
   /** The identity provider whose subject is the openid (`wechatLogin`'s id, default `wechat`). */
   provider: string
   /** The webhook-inbox provider name the dedupe keys are recorded under. */
@@ -119,6 +122,9 @@ export async function applyPush(
   // Finding (or creating) the customer is idempotent: the same identity is the same customer.
   const customer = await customerFor(ctx, config, push)
   const customerId = customer?.id ?? null
+  // Before the inbox: setting a job's final counts again changes nothing, so a crash right after
+  // the inbox step cannot lose them.
+  if (push.kind === 'mass_finished') await finishMassJob(ctx, config, push)
   const effects: Effects = { events: eventsFor(ctx, config, push, customerId) }
   const { first } = await ctx.storage.recordWebhook({
     delivery: { provider: config.inbox, eventId: push.dedupeKey, receivedAt: ctx.now() },
@@ -128,6 +134,25 @@ export async function applyPush(
   ctx.publish(effects.events ?? [])
   if (customer) await afterFirst(ctx, config, push, customer)
   return { status: 'processed', customerId }
+}
+
+/** Puts a mass send's delivery report on the campaign job that sent it (none: a send outside campaigns). */
+async function finishMassJob(
+  ctx: LoopContext,
+  config: ApplyConfig,
+  push: Extract<OfficialAccountPush, { kind: 'mass_finished' }>,
+): Promise<void> {
+  await ctx.storage.finishBroadcastJob?.({
+    jobId: massJobId(config.appid, push.msgId),
+    outcome: {
+      status: push.status,
+      total: push.totalCount,
+      filtered: push.filterCount,
+      sent: push.sentCount,
+      errors: push.errorCount,
+    },
+    now: ctx.now(),
+  })
 }
 
 async function afterFirst(
