@@ -5,6 +5,7 @@ import pg from 'pg'
 import { createDb } from './_internal/db.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignDeliveryOps } from './campaign-delivery.js'
 import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
 import { consentOps } from './consents.js'
@@ -141,6 +142,7 @@ export function postgresStorage(
     ...eventOps(db),
     ...outboxOps(db),
     ...campaignOps(db),
+    ...campaignDeliveryOps(db),
     ...cacheOps(db),
     ...rateLimitOps(db),
     async migrate() {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { createDb, SCOPE } from './_internal/db.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignDeliveryOps } from './campaign-delivery.js'
 import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
 import { customerOps } from './customers.js'
@@ -97,6 +98,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     ...eventOps(db),
     ...outboxOps(db),
     ...campaignOps(db),
+    ...campaignDeliveryOps(db),
     ...cacheOps(db),
     ...rateLimitOps(db),
     ...rollupOps(db),

@@ -24,7 +24,7 @@ async function world(
   input: {
     storage?: StorageAdapter
     policy?: NotificationPolicy
-    sim?: Parameters<typeof oaWorld>[0]['sim']
+    sim?: NonNullable<Parameters<typeof oaWorld>[0]>['sim']
   } = {},
 ) {
   const console_ = consoleMessaging({ log: () => {} })

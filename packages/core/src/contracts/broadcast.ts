@@ -92,7 +92,9 @@ export interface BroadcastStorage {
   recordBroadcastJob(input: { job: BroadcastJob }): Promise<{ job: BroadcastJob; created: boolean }>
   /**
    * Puts the vendor's delivery report on the job with this channel-scoped `jobId` (`finished`).
-   * Null when no job has that id (a broadcast made outside a campaign). Repeating it changes nothing.
+   * Null when no job has that id yet: the report is then kept (a week) and lands on the job when
+   * `recordBroadcastJob` records it — a batch resumed after a crash records its job after the
+   * vendor already reported. Repeating it changes nothing.
    */
   finishBroadcastJob(input: { jobId: string; outcome: BroadcastOutcome; now: number }): Promise<BroadcastJob | null>
   /** A campaign's jobs, by offset. */

@@ -7,6 +7,7 @@ import { rateLimitsSchema } from './0004-rate-limits.js'
 import { customerPoolSchema } from './0005-customer-pool.js'
 import { analyticsRollups } from './0006-analytics-rollups.js'
 import { notificationPolicySchema } from './0007-notification-policy.js'
+import { campaignDeliverySchema } from './0011-campaign-delivery.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -43,6 +44,11 @@ export const migrations: readonly Migration[] = [
     version: 7,
     name: 'notification policy and campaigns: decisions on outbox rows, send ledger, campaigns',
     sql: notificationPolicySchema,
+  },
+  {
+    version: 11,
+    name: 'campaign delivery: broadcast jobs (WeChat mass send) and their delivery reports',
+    sql: campaignDeliverySchema,
   },
 ]
 

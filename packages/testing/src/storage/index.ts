@@ -2,6 +2,7 @@ import type { StorageAdapter } from '@loopkit/core'
 import { describe } from 'vitest'
 import { audienceCases } from './audiences.js'
 import { cacheCases } from './cache.js'
+import { campaignDeliveryCases } from './campaign-delivery.js'
 import { campaignCases } from './campaigns.js'
 import { catalogCases } from './catalog.js'
 import { type TestStorageAdapterOptions, useStorage } from './context.js'
@@ -81,6 +82,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     outboxBatchCases(ctx)
     policyCases(ctx)
     campaignCases(ctx)
+    campaignDeliveryCases(ctx)
     cacheCases(ctx)
     rateLimitCases(ctx)
     effectsCases(ctx)

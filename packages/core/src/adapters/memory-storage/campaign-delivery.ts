@@ -10,6 +10,9 @@ type DeliveryOps = Required<
   Pick<StorageAdapter, 'fanOutCampaign' | 'recordBroadcastJob' | 'finishBroadcastJob' | 'listBroadcastJobs'>
 >
 
+/** A report for a job id no job has yet is kept this long for the job recorded after it. */
+const ORPHAN_OUTCOME_MS = 7 * 86_400_000
+
 /** The reference of the set-based fan-out and of broadcast jobs; synchronous, so each call is atomic. */
 export function campaignDeliveryOps(state: MemoryState): DeliveryOps {
   return {
@@ -57,13 +60,24 @@ export function campaignDeliveryOps(state: MemoryState): DeliveryOps {
     async recordBroadcastJob({ job }) {
       const existing = state.broadcastJobs.get(job.key)
       if (existing) return { job: copy(existing), created: false }
-      state.broadcastJobs.set(job.key, copy(job))
-      return { job: copy(job), created: true }
+      const stored = copy(job)
+      // The vendor's report may have come first (the batch was resumed after a crash).
+      const orphan = job.jobId === null ? undefined : state.broadcastOutcomes.get(job.jobId)
+      if (orphan) {
+        state.broadcastOutcomes.delete(job.jobId!)
+        Object.assign(stored, { status: 'finished', outcome: copy(orphan.outcome), updatedAt: orphan.at })
+      }
+      state.broadcastJobs.set(job.key, stored)
+      return { job: copy(stored), created: true }
     },
 
     async finishBroadcastJob({ jobId, outcome, now }) {
       const job = [...state.broadcastJobs.values()].find((j) => j.jobId === jobId)
-      if (!job) return null
+      if (!job) {
+        for (const [id, o] of state.broadcastOutcomes) if (o.at < now - ORPHAN_OUTCOME_MS) state.broadcastOutcomes.delete(id)
+        state.broadcastOutcomes.set(jobId, { outcome: copy(outcome), at: now })
+        return null
+      }
       Object.assign(job, { status: 'finished', outcome: copy(outcome), updatedAt: now })
       return copy(job)
     },

@@ -1,6 +1,6 @@
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
-import type { BroadcastJob } from '../../contracts/broadcast.js'
+import type { BroadcastJob, BroadcastOutcome } from '../../contracts/broadcast.js'
 import type { Campaign } from '../../domain/campaign.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'
@@ -57,6 +57,8 @@ export interface MemoryState {
   campaigns: Map<string, Campaign>
   /** Broadcast jobs by key. */
   broadcastJobs: Map<string, BroadcastJob>
+  /** Delivery reports that arrived before their job was recorded, by job id. */
+  broadcastOutcomes: Map<string, { outcome: BroadcastOutcome; at: number }>
   sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
@@ -91,6 +93,7 @@ export function createState(): MemoryState {
     sendKeys: new Set(),
     campaigns: new Map(),
     broadcastJobs: new Map(),
+    broadcastOutcomes: new Map(),
     sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,

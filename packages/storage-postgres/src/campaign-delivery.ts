@@ -1,0 +1,161 @@
+import {
+  type BroadcastJob,
+  type Campaign,
+  campaignKeyPrefix,
+  type FanOutInput,
+  type StorageAdapter,
+} from '@loopkit/core'
+import type { Db, Queryable } from './_internal/db.js'
+import { Params } from './_internal/effects.js'
+import { compileFilter } from './audience-sql.js'
+
+type DeliveryOps = Required<
+  Pick<StorageAdapter, 'fanOutCampaign' | 'recordBroadcastJob' | 'finishBroadcastJob' | 'listBroadcastJobs'>
+>
+
+/** A report for a job id no job has yet is kept this long for the job recorded after it (a resumed batch). */
+const ORPHAN_OUTCOME_MS = 7 * 86_400_000
+
+interface CampaignRow {
+  data: Campaign
+  status: Campaign['status']
+  cursor: string | null
+  updated_at: string
+}
+
+/**
+ * One batch as one statement: the members after the cursor in keyset order (one more than the
+ * batch, to know whether any follow), each routed by a CASE over the same row; the batch's rows
+ * inserted straight from that set (a dedupe key that exists is skipped); its counts and last id.
+ */
+function batchStatement(s: string, input: FanOutInput, after: string) {
+  const p = new Params()
+  const limit = Math.max(1, Math.floor(input.limit))
+  const cases = input.routes.map(
+    (r) => `WHEN ${compileFilter(s, r.reach, input.now, p)} THEN ${p.add(r.channel)}::text`,
+  )
+  const channel = cases.length ? `CASE ${cases.join(' ')} END` : 'NULL::text'
+  const cursor = p.add(after)
+  const cond = compileFilter(s, input.where, input.now, p)
+  const at = p.add(input.at)
+  const sql = `WITH batch AS MATERIALIZED (
+      SELECT c.id, ${channel} AS channel FROM ${s}.customers c
+      WHERE c.id COLLATE "C" > ${cursor}::text AND ${cond}
+      ORDER BY c.id COLLATE "C" LIMIT ${p.add(limit + 1)}::bigint),
+    page AS MATERIALIZED (SELECT id, channel FROM batch ORDER BY id COLLATE "C" LIMIT ${p.add(limit)}::bigint),
+    ins AS (
+      INSERT INTO ${s}.notifications
+        (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)
+      SELECT 'ntf_' || replace(gen_random_uuid()::text, '-', ''), ${p.add(campaignKeyPrefix(input.id))}::text || id || ':' || channel,
+        channel, id, ${p.add(JSON.stringify(input.message))}::jsonb, 'pending', 0,
+        ${p.add(input.nextAttemptAt ?? input.at)}::bigint, ${at}::bigint, ${at}::bigint
+      FROM page WHERE channel IS NOT NULL
+      ON CONFLICT DO NOTHING
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM page)::int AS members, (SELECT count(channel) FROM page)::int AS routed,
+      (SELECT max(id COLLATE "C") FROM page) AS last, (SELECT count(*) FROM batch)::int AS fetched,
+      (SELECT count(*) FROM ins)::int AS inserted`
+  return { sql, values: p.values, limit }
+}
+
+export function campaignDeliveryOps(db: Db): DeliveryOps {
+  const { s } = db
+  const lockCampaign = async (q: Queryable, id: string): Promise<Campaign | null> => {
+    const { rows } = await q.query<CampaignRow>(
+      `SELECT data, status, cursor, updated_at FROM ${s}.campaigns WHERE id = $1 FOR UPDATE`,
+      [id],
+    )
+    const r = rows[0]
+    return r ? { ...r.data, status: r.status, cursor: r.cursor, updatedAt: Number(r.updated_at) } : null
+  }
+
+  return {
+    async fanOutCampaign(input) {
+      // The row lock serialises instances: the loser sees the moved cursor and changes nothing.
+      return db.tx(async (q) => {
+        const c = await lockCampaign(q, input.id)
+        if (!c || c.status !== 'sending' || c.cursor !== input.expect.cursor) return null
+        const b = batchStatement(s, input, c.cursor ?? '')
+        await q.query('SET LOCAL jit = off')
+        const { rows } = await q.query<{ members: number; routed: number; last: string | null; fetched: number }>(
+          b.sql,
+          b.values,
+        )
+        const page = rows[0]!
+        const more = page.fetched > b.limit
+        const next: Campaign = {
+          ...c,
+          cursor: more ? page.last : null,
+          status: more ? 'sending' : 'sent',
+          queued: c.queued + page.routed,
+          unreachable: c.unreachable + page.members - page.routed,
+          updatedAt: input.at,
+        }
+        await q.query(
+          `UPDATE ${s}.campaigns SET status = $2, cursor = $3, data = $4, updated_at = $5 WHERE id = $1`,
+          [c.id, next.status, next.cursor, JSON.stringify(next), input.at],
+        )
+        return next
+      })
+    },
+
+    async recordBroadcastJob({ job }) {
+      return db.tx(async (q) => {
+        // The key's row lock (or its insert) serialises two instances recording one batch.
+        const { rows: existing } = await q.query<{ data: BroadcastJob }>(
+          `SELECT data FROM ${s}.broadcast_jobs WHERE key = $1 FOR UPDATE`,
+          [job.key],
+        )
+        if (existing[0]) return { job: existing[0].data, created: false }
+        let stored = job
+        if (job.jobId !== null) {
+          // The vendor's report may have come first (the batch was resumed after a crash).
+          const { rows } = await q.query<{ outcome: BroadcastJob['outcome']; at: string }>(
+            `DELETE FROM ${s}.broadcast_outcomes WHERE job_id = $1 RETURNING outcome, at`,
+            [job.jobId],
+          )
+          if (rows[0]) stored = { ...job, status: 'finished', outcome: rows[0].outcome, updatedAt: Number(rows[0].at) }
+        }
+        const { rowCount } = await q.query(
+          `INSERT INTO ${s}.broadcast_jobs (key, campaign_id, job_id, "offset", data, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
+          [stored.key, stored.campaignId, stored.jobId, stored.offset, JSON.stringify(stored), stored.createdAt],
+        )
+        if (rowCount === 0) {
+          const { rows } = await q.query<{ data: BroadcastJob }>(`SELECT data FROM ${s}.broadcast_jobs WHERE key = $1`, [
+            job.key,
+          ])
+          return { job: rows[0]!.data, created: false }
+        }
+        return { job: stored, created: true }
+      })
+    },
+
+    async finishBroadcastJob({ jobId, outcome, now }) {
+      return db.tx(async (q) => {
+        const { rows } = await q.query<{ data: BroadcastJob }>(
+          `UPDATE ${s}.broadcast_jobs
+           SET data = data || jsonb_build_object('status', 'finished', 'outcome', $2::jsonb, 'updatedAt', $3::bigint)
+           WHERE job_id = $1 RETURNING data`,
+          [jobId, JSON.stringify(outcome), now],
+        )
+        if (rows[0]) return rows[0].data
+        await q.query(`DELETE FROM ${s}.broadcast_outcomes WHERE at < $1`, [now - ORPHAN_OUTCOME_MS])
+        await q.query(
+          `INSERT INTO ${s}.broadcast_outcomes (job_id, outcome, at) VALUES ($1, $2, $3)
+           ON CONFLICT (job_id) DO UPDATE SET outcome = excluded.outcome, at = excluded.at`,
+          [jobId, JSON.stringify(outcome), now],
+        )
+        return null
+      })
+    },
+
+    async listBroadcastJobs({ campaignId }) {
+      const { rows } = await db.query<{ data: BroadcastJob }>(
+        `SELECT data FROM ${s}.broadcast_jobs WHERE campaign_id = $1 ORDER BY "offset", key COLLATE "C"`,
+        [campaignId],
+      )
+      return rows.map((r) => r.data)
+    },
+  }
+}
