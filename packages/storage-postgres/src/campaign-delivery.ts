@@ -3,6 +3,7 @@ import {
   type Campaign,
   campaignKeyPrefix,
   type FanOutInput,
+  newId,
   type StorageAdapter,
 } from '@loopkit/core'
 import type { Db, Queryable } from './_internal/db.js'
@@ -24,7 +25,7 @@ interface CampaignRow {
 }
 
 /**
- * One batch as one statement: the members after the cursor in keyset order (one more than the
+ * One batch as one statement (row ids: one fresh id per batch plus the member's id, unique as a member is once in a batch): the members after the cursor in keyset order (one more than the
  * batch, to know whether any follow), each routed by a CASE over the same row; the batch's rows
  * inserted straight from that set (a dedupe key that exists is skipped); its counts and last id.
  */
@@ -46,7 +47,8 @@ function batchStatement(s: string, input: FanOutInput, after: string) {
     ins AS (
       INSERT INTO ${s}.notifications
         (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)
-      SELECT 'ntf_' || replace(gen_random_uuid()::text, '-', ''), ${p.add(campaignKeyPrefix(input.id))}::text || id || ':' || channel,
+      SELECT ${p.add(`${newId('ntf', input.at)}_`)}::text || id,
+        ${p.add(campaignKeyPrefix(input.id))}::text || id || ':' || channel,
         channel, id, ${p.add(JSON.stringify(input.message))}::jsonb, 'pending', 0,
         ${p.add(input.nextAttemptAt ?? input.at)}::bigint, ${at}::bigint, ${at}::bigint
       FROM page WHERE channel IS NOT NULL

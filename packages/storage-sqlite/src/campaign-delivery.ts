@@ -1,5 +1,5 @@
 import type { BroadcastJob, Campaign, FanOutInput, StorageAdapter } from '@loopkit/core'
-import { campaignKeyPrefix } from '@loopkit/core'
+import { campaignKeyPrefix, newId } from '@loopkit/core'
 import { type Db, guard } from './_internal/db.js'
 import { compileFilter } from './audience-sql.js'
 
@@ -67,14 +67,17 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
         undefined
     if (page.routed > 0) {
       const at = input.at
-      // Re-running a batch is a no-op: OR IGNORE drops a row whose dedupe key exists.
+      // Re-running a batch is a no-op: OR IGNORE drops a row whose dedupe key exists. Row ids are
+      // one fresh id per batch plus the member's id: unique (a member is once in a batch), and
+      // appended in index order.
       db.q(
         `INSERT OR IGNORE INTO notifications
            (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)
-         SELECT 'ntf_' || lower(hex(randomblob(12))), ? || m.id || ':' || m.channel, m.channel, m.id, ?,
-           'pending', 0, ?, ?, ?
+         SELECT ? || m.id, ? || m.id || ':' || m.channel, m.channel,
+           m.id, ?, 'pending', 0, ?, ?, ?
          FROM (${q.select(true)}) m WHERE m.channel IS NOT NULL`,
       ).run(
+        `${newId('ntf', at)}_`,
         campaignKeyPrefix(c.id),
         JSON.stringify(input.message),
         input.nextAttemptAt ?? at,
