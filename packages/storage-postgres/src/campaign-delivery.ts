@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   type BroadcastJob,
   type Campaign,
@@ -25,9 +26,12 @@ interface CampaignRow {
 }
 
 /**
- * One batch as one statement (row ids: one fresh id per batch plus the member's id, unique as a member is once in a batch): the members after the cursor in keyset order (one more than the
- * batch, to know whether any follow), each routed by a CASE over the same row; the batch's rows
- * inserted straight from that set (a dedupe key that exists is skipped); its counts and last id.
+ * One batch in two statements: the members after the cursor in keyset order, each routed by a
+ * CASE over the same row, counted (members, routed, last id); then the routed ones inserted
+ * straight from the same keyset scan. Row ids are one fresh id per batch plus the member's id (a member is once in a batch). A row
+ * whose dedupe key exists is not written again: the campaign's row lock, held by the caller, keeps
+ * any other writer of this campaign's keys out, so a NOT EXISTS probe is enough (and cheaper than
+ * ON CONFLICT's speculative insertion).
  */
 function batchStatement(s: string, input: FanOutInput, after: string) {
   const p = new Params()
@@ -38,26 +42,27 @@ function batchStatement(s: string, input: FanOutInput, after: string) {
   const channel = cases.length ? `CASE ${cases.join(' ')} END` : 'NULL::text'
   const cursor = p.add(after)
   const cond = compileFilter(s, input.where, input.now, p)
-  const at = p.add(input.at)
-  const sql = `WITH batch AS MATERIALIZED (
-      SELECT c.id, ${channel} AS channel FROM ${s}.customers c
+  const page = `SELECT c.id, ${channel} AS channel FROM ${s}.customers c
       WHERE c.id COLLATE "C" > ${cursor}::text AND ${cond}
-      ORDER BY c.id COLLATE "C" LIMIT ${p.add(limit + 1)}::bigint),
-    page AS MATERIALIZED (SELECT id, channel FROM batch ORDER BY id COLLATE "C" LIMIT ${p.add(limit)}::bigint),
-    ins AS (
-      INSERT INTO ${s}.notifications
+      ORDER BY c.id COLLATE "C" LIMIT ${p.add(limit)}::bigint`
+  // The batch's counts and bounds first (no row leaves the server), then its rows straight from the scan.
+  const stats = `SELECT count(*)::int AS members, count(channel)::int AS routed, max(id COLLATE "C") AS last FROM (${page}) b`
+  const statsValues = [...p.values]
+  const at = p.add(input.at)
+  const keys = p.add(campaignKeyPrefix(input.id))
+  const insert = `INSERT INTO ${s}.notifications
         (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)
-      SELECT ${p.add(`${newId('ntf', input.at)}_`)}::text || id,
-        ${p.add(campaignKeyPrefix(input.id))}::text || id || ':' || channel,
-        channel, id, ${p.add(JSON.stringify(input.message))}::jsonb, 'pending', 0,
+      SELECT ${p.add(`${newId('ntf', input.at)}_`)}::text || m.id, m.key, m.channel, m.id,
+        ${p.add(JSON.stringify(input.message))}::jsonb, 'pending', 0,
         ${p.add(input.nextAttemptAt ?? input.at)}::bigint, ${at}::bigint, ${at}::bigint
-      FROM page WHERE channel IS NOT NULL
-      ON CONFLICT DO NOTHING
-      RETURNING 1)
-    SELECT (SELECT count(*) FROM page)::int AS members, (SELECT count(channel) FROM page)::int AS routed,
-      (SELECT max(id COLLATE "C") FROM page) AS last, (SELECT count(*) FROM batch)::int AS fetched,
-      (SELECT count(*) FROM ins)::int AS inserted`
-  return { sql, values: p.values, limit }
+      FROM (SELECT id, channel, ${keys}::text || id || ':' || channel AS key FROM (${page}) b WHERE channel IS NOT NULL) m
+      WHERE NOT EXISTS (SELECT 1 FROM ${s}.notifications n WHERE n.dedupe_key = m.key)`
+  // Whether any member follows the batch's last one.
+  const q = new Params()
+  q.add(null)
+  const moreCond = compileFilter(s, input.where, input.now, q)
+  const more = `SELECT EXISTS (SELECT 1 FROM ${s}.customers c WHERE c.id COLLATE "C" > $1::text AND ${moreCond}) AS more`
+  return { stats, statsValues, insert, values: p.values, limit, more: (last: string) => [more, [last, ...q.values.slice(1)]] as const }
 }
 
 export function campaignDeliveryOps(db: Db): DeliveryOps {
@@ -79,12 +84,20 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
         if (!c || c.status !== 'sending' || c.cursor !== input.expect.cursor) return null
         const b = batchStatement(s, input, c.cursor ?? '')
         await q.query('SET LOCAL jit = off')
-        const { rows } = await q.query<{ members: number; routed: number; last: string | null; fetched: number }>(
-          b.sql,
-          b.values,
+        // Prepared by name (a digest of the text): every batch of a campaign reuses one plan.
+        const named = (sql: string) => `lk_fan_out_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`
+        const { rows } = await q.query<{ members: number; routed: number; last: string | null }>(
+          b.stats,
+          b.statsValues,
+          named(b.stats),
         )
         const page = rows[0]!
-        const more = page.fetched > b.limit
+        if (page.routed > 0) await q.query(b.insert, b.values, named(b.insert))
+        let more = false
+        if (page.last !== null && page.members === b.limit) {
+          const [sql, values] = b.more(page.last)
+          more = (await q.query<{ more: boolean }>(sql, [...values])).rows[0]!.more
+        }
         const next: Campaign = {
           ...c,
           cursor: more ? page.last : null,

@@ -7,6 +7,8 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(
     sql: string,
     values?: unknown[],
+    /** Prepares the statement under this name on each connection, so its plan is made once. */
+    name?: string,
   ): Promise<{ rows: R[]; rowCount: number }>
 }
 
@@ -24,8 +26,8 @@ const types = {
 
 function wrap(target: Pool | PoolClient): Queryable {
   return {
-    async query<R extends QueryResultRow>(sql: string, values: unknown[] = []) {
-      const res = await target.query<R>({ text: sql, values, types } as pg.QueryConfig)
+    async query<R extends QueryResultRow>(sql: string, values: unknown[] = [], name?: string) {
+      const res = await target.query<R>({ text: sql, values, types, ...(name ? { name } : {}) } as pg.QueryConfig)
       return { rows: res.rows, rowCount: res.rowCount ?? 0 }
     },
   }

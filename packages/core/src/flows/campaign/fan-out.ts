@@ -10,7 +10,7 @@ import { campaignStore } from './store.js'
 /** Members read and queued per storage step. */
 export const FAN_OUT_BATCH = 1000
 /** Members per set-based step, when the storage routes the batch itself. */
-export const STORAGE_BATCH = 5000
+export const STORAGE_BATCH = 10_000
 
 /**
  * Starts (or resumes) a campaign's fan-out and runs it to the end: one batch of members along the
@@ -52,7 +52,7 @@ export async function sendCampaign(
   const message = campaignMessage(c)
   const routes = c.status === 'sending' ? storageRoutes(rt, c, message) : null
   // A storage-routed batch never comes into memory: only its commit costs per batch, so it is larger.
-  const limit = Math.max(1, Math.min(input.batchSize ?? (routes ? STORAGE_BATCH : FAN_OUT_BATCH), 5000))
+  const limit = Math.max(1, Math.min(input.batchSize ?? (routes ? STORAGE_BATCH : FAN_OUT_BATCH), routes ? STORAGE_BATCH : 5000))
   while (c.status === 'sending') {
     const next: Campaign | null = routes
       ? await withDeadline(
