@@ -122,6 +122,64 @@ describe('campaigns on the mass-send channel', () => {
     expect(report.massSend).toMatchObject({ jobs: 2, recipients: 6, finished: 2, sent: 6 })
   })
 
+  it('a fan-out that dies before recording its job still gets the counts: the report that came first lands when the resumed batch records it', async () => {
+    const base = memoryStorage()
+    let die = true
+    const storage: StorageAdapter = {
+      ...base,
+      async recordBroadcastJob(input) {
+        if (die) {
+          die = false
+          throw loopError('memory-storage', 'storage_error', 'the process died here')
+        }
+        return base.recordBroadcastJob!(input)
+      },
+    }
+    w = (await world({ storage })).world
+    const c = await w.loop.campaigns.create({
+      id: 'early',
+      audience: 'followers',
+      message,
+      channelPlan: { channels: ['wechat-mass'] },
+    })
+    await expect(w.loop.campaigns.send({ id: c.id })).rejects.toMatchObject({ code: 'storage_error' })
+    // MASSSENDJOBFINISH arrives while no job of the campaign is recorded.
+    await w.sim.advance(61_000)
+    await w.sim.idle()
+    expect(await w.events('wechat.mass_send_finished')).toHaveLength(1)
+    expect(await w.loop.campaigns.send({ id: c.id })).toMatchObject({ status: 'sent', queued: 6 })
+    expect(w.sim.oa.jobs).toHaveLength(1)
+    expect((await w.loop.campaigns.report({ id: c.id })).massSend).toEqual({
+      jobs: 1,
+      recipients: 6,
+      finished: 1,
+      filtered: 6,
+      sent: 6,
+      errors: 0,
+    })
+  })
+
+  it('a mass send made outside campaigns lands on no campaign', async () => {
+    w = (await world()).world
+    const c = await w.loop.campaigns.create({
+      id: 'mine',
+      audience: 'followers',
+      message,
+      channelPlan: { channels: ['wechat-mass'] },
+    })
+    await w.loop.campaigns.send({ id: c.id })
+    const { wechatMassSend } = await import('../src/index.js')
+    await wechatMassSend({ tokens: w.tokens }).byTag({
+      tagId: 'all',
+      message: { type: 'text', content: '另一条' },
+      clientMsgId: 'outside-1',
+    })
+    await w.sim.advance(1_000)
+    await w.sim.idle()
+    expect(await w.events('wechat.mass_send_finished')).toHaveLength(2)
+    expect((await w.loop.campaigns.report({ id: c.id })).massSend).toMatchObject({ jobs: 1, finished: 1, sent: 6 })
+  })
+
   it('a quota refusal (45028) hands the batch to the next channel of the plan, or counts it failed without one', async () => {
     const made = await world({ sim: { oa: { massSendsPerDay: 1 } } })
     w = made.world
