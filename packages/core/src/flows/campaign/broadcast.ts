@@ -72,9 +72,11 @@ export async function broadcastBatch(rt: Runtime, b: BroadcastBatch): Promise<Ne
   if (b.members.length > permitted.length) skipped.frequency_cap = b.members.length - permitted.length
   if (permitted.length > addressed.length) skipped.unreachable = permitted.length - addressed.length
   const rows: NewNotification[] = []
-  const max = Math.max(1, cap.max)
+  // Even shares of at most `max`: a split never leaves a remainder under the channel's minimum.
+  const parts = Math.max(1, Math.ceil(addressed.length / Math.max(1, cap.max)))
+  const size = Math.ceil(addressed.length / parts)
   const chunks: Array<typeof addressed> = addressed.length === 0 ? [[]] : []
-  for (let i = 0; i < addressed.length; i += max) chunks.push(addressed.slice(i, i + max))
+  for (let i = 0; i < addressed.length; i += size) chunks.push(addressed.slice(i, i + size))
   for (const [k, chunk] of chunks.entries()) {
     const key = k === 0 ? b.key : `${b.key}.${k}`
     const job: BroadcastJob = {
