@@ -7,8 +7,9 @@
 //
 // LOOPKIT_BENCH_SCALE (default 1: 200,000 followers) shrinks the pool; LOOPKIT_BENCH_DB=sqlite|postgres
 // runs one store; LOOPKIT_BENCH_FANOUT=per-member hides the storage's set-based step, measuring the
-// member-by-member path (what campaigns did before it). PostgreSQL is LOOPKIT_TEST_POSTGRES_URL or the
-// local test database.
+// member-by-member path (what campaigns did before it). BENCH_SYNC=normal opens the SQLite storage
+// with `synchronous: 'normal'` (each batch's commit then skips its fsync; the baseline is one commit).
+// PostgreSQL is LOOPKIT_TEST_POSTGRES_URL or the local test database.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -38,7 +39,12 @@ const ROUNDS = 3
 const only = process.env.LOOPKIT_BENCH_DB
 const perMember = process.env.LOOPKIT_BENCH_FANOUT === 'per-member'
 const PG_URL = process.env.LOOPKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const MESSAGE = JSON.stringify({ topic: 'campaign', title: 'Mid-autumn', body: 'Mooncake duck, 20% off', fields: {} })
+const MESSAGE = JSON.stringify({
+  topic: 'campaign',
+  title: 'Mid-autumn',
+  body: 'Mooncake duck, 20% off',
+  fields: {},
+})
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 interface Side {
@@ -74,7 +80,12 @@ function loopkitSide(storage: StorageAdapter): Side & { close(): Promise<void> }
   }
 }
 
-async function compare(name: string, loopkit: Side, baseline: Side, empty: () => Promise<void>): Promise<void> {
+async function compare(
+  name: string,
+  loopkit: Side,
+  baseline: Side,
+  empty: () => Promise<void>,
+): Promise<void> {
   const times = { loopkit: [] as number[], baseline: [] as number[] }
   for (let r = 0; r < ROUNDS; r++) {
     for (const [label, side] of [
@@ -87,15 +98,24 @@ async function compare(name: string, loopkit: Side, baseline: Side, empty: () =>
   }
   const rate = (ms: number) => Math.round(N / (ms / 1000)).toLocaleString('en')
   const [l, b] = [median(times.loopkit), median(times.baseline)]
-  console.log(`${name}: campaign fan-out into the outbox, ${N.toLocaleString('en')} followers${perMember ? ' (member by member)' : ''}`)
-  console.log(`  loopkit.campaigns.send   ${rate(l)} rows/s  (${l.toFixed(0)} ms; rounds ${times.loopkit.map((x) => x.toFixed(0)).join(', ')})`)
-  console.log(`  INSERT … SELECT baseline ${rate(b)} rows/s  (${b.toFixed(0)} ms; rounds ${times.baseline.map((x) => x.toFixed(0)).join(', ')})`)
+  console.log(
+    `${name}: campaign fan-out into the outbox, ${N.toLocaleString('en')} followers${perMember ? ' (member by member)' : ''}`,
+  )
+  console.log(
+    `  loopkit.campaigns.send   ${rate(l)} rows/s  (${l.toFixed(0)} ms; rounds ${times.loopkit.map((x) => x.toFixed(0)).join(', ')})`,
+  )
+  console.log(
+    `  INSERT … SELECT baseline ${rate(b)} rows/s  (${b.toFixed(0)} ms; rounds ${times.baseline.map((x) => x.toFixed(0)).join(', ')})`,
+  )
   console.log(`  ratio ${(b / l).toFixed(2)}× of the baseline (target >= 0.8)`)
 }
 
 async function sqlite(dir: string): Promise<void> {
   const file = join(dir, 'pool.db')
-  const storage = sqliteStorage({ file })
+  const storage = sqliteStorage({
+    file,
+    ...(process.env.BENCH_SYNC === 'normal' ? { synchronous: 'normal' as const } : {}),
+  })
   await storage.countCustomers({})
   const db = new Database(file)
   db.pragma('journal_mode = WAL')

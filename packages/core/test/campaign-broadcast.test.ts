@@ -1,7 +1,7 @@
 // Broadcast channels in the campaign fan-out (issue #10), with a fake vendor: one call per batch under
 // a key derived from the batch, per-customer channels for the rest, and no single message ever routed
 // to a broadcast channel.
-import { consoleMessaging, type BroadcastInput, loopError, type MessagingAdapter } from '@loopkit/core'
+import { type BroadcastInput, consoleMessaging, loopError, type MessagingAdapter } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
 import { testLoop } from './_setup.js'
 
@@ -50,7 +50,10 @@ describe('broadcast channels in campaigns', () => {
       message: { title: 'Sale', body: 'Duck' },
       channelPlan: { channels: ['mass', 'console'] },
     })
-    expect(await t.loop.campaigns.send({ id: c.id, batchSize: 5 })).toMatchObject({ status: 'sent', queued: 7 })
+    expect(await t.loop.campaigns.send({ id: c.id, batchSize: 5 })).toMatchObject({
+      status: 'sent',
+      queued: 7,
+    })
     const fans = mass.calls.flatMap((x) => x.addresses)
     expect(fans).toHaveLength(5)
     // Members are in id order, not in name order: the keys only depend on the batch's offset.

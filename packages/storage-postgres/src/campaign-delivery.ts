@@ -62,7 +62,14 @@ function batchStatement(s: string, input: FanOutInput, after: string) {
   q.add(null)
   const moreCond = compileFilter(s, input.where, input.now, q)
   const more = `SELECT EXISTS (SELECT 1 FROM ${s}.customers c WHERE c.id COLLATE "C" > $1::text AND ${moreCond}) AS more`
-  return { stats, statsValues, insert, values: p.values, limit, more: (last: string) => [more, [last, ...q.values.slice(1)]] as const }
+  return {
+    stats,
+    statsValues,
+    insert,
+    values: p.values,
+    limit,
+    more: (last: string) => [more, [last, ...q.values.slice(1)]] as const,
+  }
 }
 
 export function campaignDeliveryOps(db: Db): DeliveryOps {
@@ -85,7 +92,8 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
         const b = batchStatement(s, input, c.cursor ?? '')
         await q.query('SET LOCAL jit = off')
         // Prepared by name (a digest of the text): every batch of a campaign reuses one plan.
-        const named = (sql: string) => `lk_fan_out_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`
+        const named = (sql: string) =>
+          `lk_fan_out_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`
         const { rows } = await q.query<{ members: number; routed: number; last: string | null }>(
           b.stats,
           b.statsValues,
@@ -129,17 +137,26 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
             `DELETE FROM ${s}.broadcast_outcomes WHERE job_id = $1 RETURNING outcome, at`,
             [job.jobId],
           )
-          if (rows[0]) stored = { ...job, status: 'finished', outcome: rows[0].outcome, updatedAt: Number(rows[0].at) }
+          if (rows[0])
+            stored = { ...job, status: 'finished', outcome: rows[0].outcome, updatedAt: Number(rows[0].at) }
         }
         const { rowCount } = await q.query(
           `INSERT INTO ${s}.broadcast_jobs (key, campaign_id, job_id, "offset", data, created_at)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
-          [stored.key, stored.campaignId, stored.jobId, stored.offset, JSON.stringify(stored), stored.createdAt],
+          [
+            stored.key,
+            stored.campaignId,
+            stored.jobId,
+            stored.offset,
+            JSON.stringify(stored),
+            stored.createdAt,
+          ],
         )
         if (rowCount === 0) {
-          const { rows } = await q.query<{ data: BroadcastJob }>(`SELECT data FROM ${s}.broadcast_jobs WHERE key = $1`, [
-            job.key,
-          ])
+          const { rows } = await q.query<{ data: BroadcastJob }>(
+            `SELECT data FROM ${s}.broadcast_jobs WHERE key = $1`,
+            [job.key],
+          )
           return { job: rows[0]!.data, created: false }
         }
         return { job: stored, created: true }

@@ -18,7 +18,10 @@ describe('migration 11 (campaign delivery)', () => {
       )
       for (const m of migrations.filter((x) => x.version <= 7)) {
         await client.query(m.sql(s))
-        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name])
+        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
+          m.version,
+          m.name,
+        ])
       }
       await client.query(`INSERT INTO ${s}.customers (id, followed_at, created_at, updated_at)
         VALUES ('cus_a', 1, 0, 0), ('cus_b', 1, 0, 0), ('cus_c', 1, 0, 0)`)
@@ -60,7 +63,10 @@ describe('migration 11 (campaign delivery)', () => {
         at: 9,
       })
       expect(done).toMatchObject({ status: 'sent', cursor: null, queued: 3 })
-      expect((await storage.listNotifications({ limit: 10 })).map((r) => r.customerId).sort()).toEqual(['cus_b', 'cus_c'])
+      expect((await storage.listNotifications({ limit: 10 })).map((r) => r.customerId).sort()).toEqual([
+        'cus_b',
+        'cus_c',
+      ])
       expect(await storage.listBroadcastJobs!({ campaignId: 'cmp_old' })).toEqual([])
     } finally {
       await storage.close()

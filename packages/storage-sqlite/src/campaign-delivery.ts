@@ -58,13 +58,16 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
     const after = c.cursor ?? ''
     const limit = Math.max(1, Math.floor(input.limit))
     const page = db
-      .q(`SELECT count(*) AS members, count(channel) AS routed, max(id) AS last FROM (${q.select(false)} LIMIT ?)`)
+      .q(
+        `SELECT count(*) AS members, count(channel) AS routed, max(id) AS last FROM (${q.select(false)} LIMIT ?)`,
+      )
       .get(...q.params(after), limit) as { members: number; routed: number; last: string | null }
     const more =
       page.last !== null &&
       page.members === limit &&
-      db.q(`SELECT 1 FROM customers c WHERE c.id > ? AND ${q.where.sql} LIMIT 1`).get(page.last, ...q.where.params) !==
-        undefined
+      db
+        .q(`SELECT 1 FROM customers c WHERE c.id > ? AND ${q.where.sql} LIMIT 1`)
+        .get(page.last, ...q.where.params) !== undefined
     if (page.routed > 0) {
       const at = input.at
       // Re-running a batch is a no-op: OR IGNORE drops a row whose dedupe key exists. Row ids are
@@ -115,14 +118,22 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
     let stored = job
     if (job.jobId !== null) {
       // The vendor's report may have come first (the batch was resumed after a crash).
-      const orphan = db.q('DELETE FROM broadcast_outcomes WHERE job_id = ? RETURNING outcome, at').get(job.jobId) as
-        | { outcome: string; at: number }
-        | undefined
-      if (orphan) stored = { ...job, status: 'finished', outcome: JSON.parse(orphan.outcome), updatedAt: orphan.at }
+      const orphan = db
+        .q('DELETE FROM broadcast_outcomes WHERE job_id = ? RETURNING outcome, at')
+        .get(job.jobId) as { outcome: string; at: number } | undefined
+      if (orphan)
+        stored = { ...job, status: 'finished', outcome: JSON.parse(orphan.outcome), updatedAt: orphan.at }
     }
     db.q(
       'INSERT INTO broadcast_jobs (key, campaign_id, job_id, "offset", data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(stored.key, stored.campaignId, stored.jobId, stored.offset, JSON.stringify(stored), stored.createdAt)
+    ).run(
+      stored.key,
+      stored.campaignId,
+      stored.jobId,
+      stored.offset,
+      JSON.stringify(stored),
+      stored.createdAt,
+    )
     return { job: stored, created: true }
   })
 
@@ -136,7 +147,12 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
       ).run(input.jobId, JSON.stringify(input.outcome), input.now)
       return null
     }
-    const job: BroadcastJob = { ...JSON.parse(r.data), status: 'finished', outcome: input.outcome, updatedAt: input.now }
+    const job: BroadcastJob = {
+      ...JSON.parse(r.data),
+      status: 'finished',
+      outcome: input.outcome,
+      updatedAt: input.now,
+    }
     db.q('UPDATE broadcast_jobs SET data = ? WHERE job_id = ?').run(JSON.stringify(job), input.jobId)
     return job
   })
@@ -154,7 +170,9 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
     async listBroadcastJobs({ campaignId }) {
       return guard(() =>
         (
-          db.q('SELECT data FROM broadcast_jobs WHERE campaign_id = ? ORDER BY "offset", key').all(campaignId) as JobRow[]
+          db
+            .q('SELECT data FROM broadcast_jobs WHERE campaign_id = ? ORDER BY "offset", key')
+            .all(campaignId) as JobRow[]
         ).map((r) => JSON.parse(r.data) as BroadcastJob),
       )
     },

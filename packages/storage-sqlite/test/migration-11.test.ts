@@ -16,7 +16,8 @@ describe('migration 11 (campaign delivery)', () => {
       raw,
       migrations.filter((m) => m.version <= 7),
     )
-    const customer = raw.prepare(`INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents,
+    const customer =
+      raw.prepare(`INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents,
       referred_by, followed_at, created_at, updated_at) VALUES (?, '[]', NULL, NULL, '[]', '[]', NULL, 1, 0, 0)`)
     for (const id of ['cus_a', 'cus_b', 'cus_c']) customer.run(id)
     const campaign = {
@@ -36,7 +37,9 @@ describe('migration 11 (campaign delivery)', () => {
       updatedAt: 5,
     }
     raw
-      .prepare('INSERT INTO campaigns (id, status, cursor, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO campaigns (id, status, cursor, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(campaign.id, campaign.status, campaign.cursor, JSON.stringify(campaign), 1, 5)
     raw.close()
 
@@ -54,7 +57,10 @@ describe('migration 11 (campaign delivery)', () => {
         at: 9,
       })
       expect(done).toMatchObject({ status: 'sent', cursor: null, queued: 3 })
-      expect((await storage.listNotifications({ limit: 10 })).map((r) => r.customerId).sort()).toEqual(['cus_b', 'cus_c'])
+      expect((await storage.listNotifications({ limit: 10 })).map((r) => r.customerId).sort()).toEqual([
+        'cus_b',
+        'cus_c',
+      ])
       expect(await storage.listBroadcastJobs!({ campaignId: 'cmp_old' })).toEqual([])
       const check = new Database(file, { readonly: true })
       expect(check.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 11 })

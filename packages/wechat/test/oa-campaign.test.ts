@@ -177,7 +177,11 @@ describe('campaigns on the mass-send channel', () => {
     await w.sim.advance(1_000)
     await w.sim.idle()
     expect(await w.events('wechat.mass_send_finished')).toHaveLength(2)
-    expect((await w.loop.campaigns.report({ id: c.id })).massSend).toMatchObject({ jobs: 1, finished: 1, sent: 6 })
+    expect((await w.loop.campaigns.report({ id: c.id })).massSend).toMatchObject({
+      jobs: 1,
+      finished: 1,
+      sent: 6,
+    })
   })
 
   it('a quota refusal (45028) hands the batch to the next channel of the plan, or counts it failed without one', async () => {

@@ -1,8 +1,14 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLoop, type LoopOptions, memoryStorage, sandboxPayments, type StorageAdapter } from '@loopkit/core'
-import type { WechatAccessToken } from '../src/index.js'
+import {
+  createLoop,
+  type LoopOptions,
+  memoryStorage,
+  type StorageAdapter,
+  sandboxPayments,
+} from '@loopkit/core'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
+import type { WechatAccessToken } from '../src/index.js'
 import { type WechatOfficialAccountOptions, wechatOfficialAccount } from '../src/index.js'
 
 export const OA_TOKEN = 'loopkit'

@@ -96,7 +96,11 @@ export interface BroadcastStorage {
    * `recordBroadcastJob` records it — a batch resumed after a crash records its job after the
    * vendor already reported. Repeating it changes nothing.
    */
-  finishBroadcastJob(input: { jobId: string; outcome: BroadcastOutcome; now: number }): Promise<BroadcastJob | null>
+  finishBroadcastJob(input: {
+    jobId: string
+    outcome: BroadcastOutcome
+    now: number
+  }): Promise<BroadcastJob | null>
   /** A campaign's jobs, by offset. */
   listBroadcastJobs(input: { campaignId: string }): Promise<BroadcastJob[]>
 }

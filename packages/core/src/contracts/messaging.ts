@@ -1,7 +1,7 @@
-import type { Consent, Customer } from '../domain/customer.js'
 import type { AudienceFilter } from '../domain/audience.js'
-import type { BroadcastCapability } from './broadcast.js'
+import type { Consent, Customer } from '../domain/customer.js'
 import type { RenderedMessage } from '../domain/notification.js'
+import type { BroadcastCapability } from './broadcast.js'
 
 /** The input of `MessagingAdapter.send`: one message for one customer. */
 export interface SendInput {

@@ -27,7 +27,12 @@ const types = {
 function wrap(target: Pool | PoolClient): Queryable {
   return {
     async query<R extends QueryResultRow>(sql: string, values: unknown[] = [], name?: string) {
-      const res = await target.query<R>({ text: sql, values, types, ...(name ? { name } : {}) } as pg.QueryConfig)
+      const res = await target.query<R>({
+        text: sql,
+        values,
+        types,
+        ...(name ? { name } : {}),
+      } as pg.QueryConfig)
       return { rows: res.rows, rowCount: res.rowCount ?? 0 }
     },
   }

@@ -70,7 +70,9 @@ export function campaignDeliveryCases(ctx: SuiteContext): void {
     }
     const jobOps = () => {
       const s = ctx.storage
-      return s.recordBroadcastJob && s.finishBroadcastJob && s.listBroadcastJobs ? (s as Required<typeof s>) : null
+      return s.recordBroadcastJob && s.finishBroadcastJob && s.listBroadcastJobs
+        ? (s as Required<typeof s>)
+        : null
     }
     const input = (over: Partial<FanOutInput> = {}): FanOutInput => ({
       id: 'cmp_f',
@@ -82,7 +84,13 @@ export function campaignDeliveryCases(ctx: SuiteContext): void {
         { channel: 'wechat', reach: { provider: 'wechat' } },
         { channel: 'console', reach: { tag: 'console' } },
       ],
-      message: { topic: 'campaign', title: 'Mooncake duck', body: '20% off', fields: {}, chain: ['wechat', 'console'] },
+      message: {
+        topic: 'campaign',
+        title: 'Mooncake duck',
+        body: '20% off',
+        fields: {},
+        chain: ['wechat', 'console'],
+      },
       nextAttemptAt: null,
       at: T0 + 5,
       ...over,
@@ -97,7 +105,9 @@ export function campaignDeliveryCases(ctx: SuiteContext): void {
       let c = (await s.getCampaign({ id: 'cmp_f' }))!
       const cursors: Array<string | null> = []
       while (c.status === 'sending') {
-        const next = await s.fanOutCampaign(input({ expect: { cursor: c.cursor }, at: T0 + 5 + cursors.length }))
+        const next = await s.fanOutCampaign(
+          input({ expect: { cursor: c.cursor }, at: T0 + 5 + cursors.length }),
+        )
         expect(next).not.toBeNull()
         c = next!
         cursors.push(c.cursor)
@@ -113,7 +123,11 @@ export function campaignDeliveryCases(ctx: SuiteContext): void {
         ].sort(),
       )
       expect(rows[0]!.message).toEqual(input().message)
-      expect(rows.every((r) => r.nextAttemptAt === T0 + 5 || r.nextAttemptAt === T0 + 6 || r.nextAttemptAt === T0 + 7)).toBe(true)
+      expect(
+        rows.every(
+          (r) => r.nextAttemptAt === T0 + 5 || r.nextAttemptAt === T0 + 6 || r.nextAttemptAt === T0 + 7,
+        ),
+      ).toBe(true)
       expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length)
     })
 
@@ -139,8 +153,13 @@ export function campaignDeliveryCases(ctx: SuiteContext): void {
       if (!s) return t.skip('this adapter has no set-based fan-out (it is optional)')
       await pool(s)
       await s.createCampaign({ campaign: campaign() })
-      const raced = await Promise.all([s.fanOutCampaign(input({ limit: 10 })), s.fanOutCampaign(input({ limit: 10 }))])
-      expect(raced.filter((r) => r !== null)).toEqual([expect.objectContaining({ status: 'sent', queued: 4, unreachable: 2 })])
+      const raced = await Promise.all([
+        s.fanOutCampaign(input({ limit: 10 })),
+        s.fanOutCampaign(input({ limit: 10 })),
+      ])
+      expect(raced.filter((r) => r !== null)).toEqual([
+        expect.objectContaining({ status: 'sent', queued: 4, unreachable: 2 }),
+      ])
       expect(await s.listNotifications({ limit: 100 })).toHaveLength(4)
       await s.createCampaign({ campaign: campaign({ id: 'cmp_g' }) })
       expect(await s.fanOutCampaign(input({ id: 'cmp_g', routes: [], limit: 10 }))).toMatchObject({
@@ -157,8 +176,18 @@ export function campaignDeliveryCases(ctx: SuiteContext): void {
       const later = job({ key: 'cmp_b-1000', offset: 1000, jobId: 'wechat-mass:wx1:1000002' })
       expect(await s.recordBroadcastJob({ job: later })).toEqual({ job: later, created: true })
       expect(await s.recordBroadcastJob({ job: job() })).toEqual({ job: job(), created: true })
-      expect(await s.recordBroadcastJob({ job: job({ recipients: 99 }) })).toEqual({ job: job(), created: false })
-      const refused = job({ key: 'cmp_c-0', campaignId: 'cmp_c', jobId: null, status: 'refused', error: 'quota_exceeded', fellBack: 2 })
+      expect(await s.recordBroadcastJob({ job: job({ recipients: 99 }) })).toEqual({
+        job: job(),
+        created: false,
+      })
+      const refused = job({
+        key: 'cmp_c-0',
+        campaignId: 'cmp_c',
+        jobId: null,
+        status: 'refused',
+        error: 'quota_exceeded',
+        fellBack: 2,
+      })
       await s.recordBroadcastJob({ job: refused })
       expect(await s.listBroadcastJobs({ campaignId: 'cmp_b' })).toEqual([job(), later])
       expect(await s.listBroadcastJobs({ campaignId: 'cmp_c' })).toEqual([refused])

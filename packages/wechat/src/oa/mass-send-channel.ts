@@ -58,7 +58,9 @@ export function wechatMassSendChannel(options: WechatMassSendChannelOptions): Me
   return {
     id: options.id ?? 'wechat-mass',
     canReach: ({ customer, message }) =>
-      (!message || message.topic === 'campaign') && customer.followedAt !== null && openidOf(customer) !== null,
+      (!message || message.topic === 'campaign') &&
+      customer.followedAt !== null &&
+      openidOf(customer) !== null,
     async send() {
       throw loopError('wechat', 'invalid_input', 'Mass send delivers campaign batches, not one message.', {
         retryable: false,
@@ -69,7 +71,11 @@ export function wechatMassSendChannel(options: WechatMassSendChannelOptions): Me
       max: 10_000,
       addressOf: ({ customer }) => openidOf(customer),
       async send({ key, addresses, message }) {
-        const r = await mass.toOpenids({ openids: addresses, message: render(message), clientMsgId: clientMsgIdOf(key) })
+        const r = await mass.toOpenids({
+          openids: addresses,
+          message: render(message),
+          clientMsgId: clientMsgIdOf(key),
+        })
         return { jobId: massJobId(options.tokens.appid, r.msgId), duplicate: r.duplicate }
       },
     },

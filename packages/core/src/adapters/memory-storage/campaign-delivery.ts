@@ -20,7 +20,10 @@ export function campaignDeliveryOps(state: MemoryState): DeliveryOps {
       const c = state.campaigns.get(input.id)
       if (!c || c.status !== 'sending' || c.cursor !== input.expect.cursor) return null
       const member = audienceMatcher(state, input.where, input.now)
-      const routes = input.routes.map((r) => ({ channel: r.channel, reaches: audienceMatcher(state, r.reach, input.now) }))
+      const routes = input.routes.map((r) => ({
+        channel: r.channel,
+        reaches: audienceMatcher(state, r.reach, input.now),
+      }))
       const ids = ordered(state)
       const page: Customer[] = []
       let more = false
@@ -74,7 +77,8 @@ export function campaignDeliveryOps(state: MemoryState): DeliveryOps {
     async finishBroadcastJob({ jobId, outcome, now }) {
       const job = [...state.broadcastJobs.values()].find((j) => j.jobId === jobId)
       if (!job) {
-        for (const [id, o] of state.broadcastOutcomes) if (o.at < now - ORPHAN_OUTCOME_MS) state.broadcastOutcomes.delete(id)
+        for (const [id, o] of state.broadcastOutcomes)
+          if (o.at < now - ORPHAN_OUTCOME_MS) state.broadcastOutcomes.delete(id)
         state.broadcastOutcomes.set(jobId, { outcome: copy(outcome), at: now })
         return null
       }

@@ -1,6 +1,6 @@
+import type { BroadcastJob, BroadcastOutcome } from '../../contracts/broadcast.js'
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
-import type { BroadcastJob, BroadcastOutcome } from '../../contracts/broadcast.js'
 import type { Campaign } from '../../domain/campaign.js'
 import type { Sku } from '../../domain/catalog.js'
 import type { Customer } from '../../domain/customer.js'

@@ -59,7 +59,11 @@ export async function broadcastBatch(rt: Runtime, b: BroadcastBatch): Promise<Ne
   const cap = b.channel.broadcast!
   const record = rt.storage.recordBroadcastJob
   if (!record)
-    throw loopError('campaigns', 'configuration', 'Broadcast channels need a storage adapter with `recordBroadcastJob`.')
+    throw loopError(
+      'campaigns',
+      'configuration',
+      'Broadcast channels need a storage adapter with `recordBroadcastJob`.',
+    )
   const ms = rt.config.adapterTimeoutMs
   const c = b.campaign
   const permitted = await allowed(rt, c, b.members)

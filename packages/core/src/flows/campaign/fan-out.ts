@@ -52,7 +52,10 @@ export async function sendCampaign(
   const message = campaignMessage(c)
   const routes = c.status === 'sending' ? storageRoutes(rt, c, message) : null
   // A storage-routed batch never comes into memory: only its commit costs per batch, so it is larger.
-  const limit = Math.max(1, Math.min(input.batchSize ?? (routes ? STORAGE_BATCH : FAN_OUT_BATCH), routes ? STORAGE_BATCH : 5000))
+  const limit = Math.max(
+    1,
+    Math.min(input.batchSize ?? (routes ? STORAGE_BATCH : FAN_OUT_BATCH), routes ? STORAGE_BATCH : 5000),
+  )
   while (c.status === 'sending') {
     const next: Campaign | null = routes
       ? await withDeadline(
