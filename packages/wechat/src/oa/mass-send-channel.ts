@@ -15,12 +15,25 @@ export interface WechatMassSendChannelOptions {
   render?: (message: RenderedMessage) => MassMessage
 }
 
-/** The broadcast job id a mass send is recorded under: scoped by account, as `MASSSENDJOBFINISH` names it. */
+/**
+ * The broadcast job id a mass send is recorded under: scoped by account, as `MASSSENDJOBFINISH` names it.
+ *
+ * @example
+ * ```ts
+ * massJobId('wx123', '1000001') // 'wechat-mass:wx123:1000001'
+ * ```
+ */
 export const massJobId = (appid: string, msgId: string): string => `wechat-mass:${appid}:${msgId}`
 
 /**
  * WeChat's `clientmsgid` for a campaign batch key: the key itself when it is 1–32 printable ASCII
  * characters, else a digest of it (the same key, the same id, so a retry still dedupes).
+ *
+ * @example
+ * ```ts
+ * clientMsgIdOf('cmp_42-1000') // 'cmp_42-1000'
+ * clientMsgIdOf('a-campaign-id-longer-than-thirty-two-bytes-0') // 'lk' + 30 characters of its SHA-256
+ * ```
  */
 export function clientMsgIdOf(key: string): string {
   if (/^[\x21-\x7e]{1,32}$/.test(key)) return key
