@@ -256,3 +256,27 @@ describe('campaigns on the mass-send channel', () => {
     expect(clientMsgIdOf('x'.repeat(64))).toBe(clientMsgIdOf('x'.repeat(64)))
   })
 })
+
+describe('follow pushes', () => {
+  it('a follow whose storage step fails records nothing (no event without the change); WeChat’s retry applies both once', async () => {
+    const base = memoryStorage()
+    let fail = true
+    const storage: StorageAdapter = {
+      ...base,
+      async recordActivity(input) {
+        if (fail && input.delivery) {
+          fail = false
+          throw loopError('memory-storage', 'storage_error', 'the process died here')
+        }
+        return base.recordActivity(input)
+      },
+    }
+    w = await oaWorld({ mode: 'plaintext', storage })
+    // The first follow creates the customer, then the follow step fails; WeChat retries the push.
+    await w.sim.oa.follow({ user: 'alice' })
+    await w.sim.idle()
+    expect(fail).toBe(false)
+    expect(await w.customerOf('alice')).toMatchObject({ followedAt: expect.any(Number) })
+    expect(await w.events('wechat.followed')).toHaveLength(1)
+  })
+})

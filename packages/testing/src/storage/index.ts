@@ -1,5 +1,6 @@
 import type { StorageAdapter } from '@loopkit/core'
 import { describe } from 'vitest'
+import { activityDeliveryCases } from './activity-delivery.js'
 import { audienceCases } from './audiences.js'
 import { cacheCases } from './cache.js'
 import { campaignDeliveryCases } from './campaign-delivery.js'
@@ -61,6 +62,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     const ctx = useStorage(options)
     customerCases(ctx)
     customerActivityCases(ctx)
+    activityDeliveryCases(ctx)
     customerListingCases(ctx)
     audienceCases(ctx)
     customerScaleCases(ctx, options.seedCustomers ?? seedThroughContract)

@@ -101,13 +101,26 @@ function eventsFor(
   }
 }
 
+/** The follow state and interaction time a push reports, or null when it reports neither. */
+function activityOf(push: OfficialAccountPush): { followed?: boolean; interactedAt?: number } | null {
+  const followed = push.kind === 'subscribe' ? true : push.kind === 'unsubscribe' ? false : undefined
+  const interacted = userActs.has(push.kind)
+  if (followed === undefined && !interacted) return null
+  return {
+    ...(followed === undefined ? {} : { followed }),
+    ...(interacted ? { interactedAt: push.createTime * 1000 } : {}),
+  }
+}
+
 /**
  * Applies one verified push to the loop. The webhook inbox is the gate: it records the dedupe key
- * with the loop events in one storage step, and only a first delivery goes on to change the
- * customer (follow state, interaction time, a share visit, a consent). A retried or replayed push
- * therefore changes nothing — not even a stale `subscribe` replayed after the `unsubscribe` that
- * followed it. The cost: a crash between the two steps loses that one change (the events are
- * kept); `importFollowers` heals follow state.
+ * with the loop events in one storage step, and only a first delivery changes anything — not even
+ * a stale `subscribe` replayed after the `unsubscribe` that followed it changes the customer. A push
+ * that changes a known customer's follow state or interaction time (follow, unfollow, scan,
+ * message, menu) records that change in the same step as its dedupe key and events, so a crash
+ * cannot keep one without the other: WeChat's retry then applies both. What follows a first
+ * delivery (a share visit from a QR scene, a subscription choice) is a later step; a crash between
+ * loses that one change, and `importFollowers` heals follow state.
  *
  * @example
  * ```ts
@@ -126,10 +139,23 @@ export async function applyPush(
   // the inbox step cannot lose them.
   if (push.kind === 'mass_finished') await finishMassJob(ctx, config, push)
   const effects: Effects = { events: eventsFor(ctx, config, push, customerId) }
-  const { first } = await ctx.storage.recordWebhook({
-    delivery: { provider: config.inbox, eventId: push.dedupeKey, receivedAt: ctx.now() },
-    effects,
-  })
+  const delivery = { provider: config.inbox, eventId: push.dedupeKey, receivedAt: ctx.now() }
+  const activity = customer ? activityOf(push) : null
+  const recorded =
+    customer && activity
+      ? await ctx.storage.recordActivity({
+          customerId: customer.id,
+          ...activity,
+          now: ctx.now(),
+          effects,
+          delivery,
+        })
+      : null
+  // A customer gone since it was found (null) is a push like any other.
+  const first =
+    recorded?.customer != null
+      ? recorded.first !== false
+      : (await ctx.storage.recordWebhook({ delivery, effects })).first
   if (!first) return { status: 'duplicate', customerId }
   ctx.publish(effects.events ?? [])
   if (customer) await afterFirst(ctx, config, push, customer)
@@ -161,18 +187,6 @@ async function afterFirst(
   push: OfficialAccountPush,
   customer: Customer,
 ): Promise<void> {
-  if (push.kind === 'subscribe' || push.kind === 'unsubscribe' || userActs.has(push.kind)) {
-    await ctx.storage.recordActivity({
-      customerId: customer.id,
-      ...(push.kind === 'subscribe'
-        ? { followed: true }
-        : push.kind === 'unsubscribe'
-          ? { followed: false }
-          : {}),
-      ...(userActs.has(push.kind) ? { interactedAt: push.createTime * 1000 } : {}),
-      now: ctx.now(),
-    })
-  }
   const scene = push.kind === 'scan' || push.kind === 'subscribe' ? push.scene : null
   // A share token is 28 characters of [0-9A-Za-z_-]; other scenes belong to the app.
   if (scene && /^[0-9A-Za-z_-]{28}$/.test(scene))
