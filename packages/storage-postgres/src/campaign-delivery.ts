@@ -153,9 +153,13 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
           ],
         )
         if (rowCount === 0) {
+          // Another instance recorded this batch first; a report this call took over goes onto its row.
           const { rows } = await q.query<{ data: BroadcastJob }>(
-            `SELECT data FROM ${s}.broadcast_jobs WHERE key = $1`,
-            [job.key],
+            stored.outcome
+              ? `UPDATE ${s}.broadcast_jobs SET data = data || jsonb_build_object('status', 'finished', 'outcome', $2::jsonb, 'updatedAt', $3::bigint)
+                 WHERE key = $1 RETURNING data`
+              : `SELECT data FROM ${s}.broadcast_jobs WHERE key = $1`,
+            stored.outcome ? [job.key, JSON.stringify(stored.outcome), stored.updatedAt] : [job.key],
           )
           return { job: rows[0]!.data, created: false }
         }

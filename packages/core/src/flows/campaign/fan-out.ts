@@ -34,7 +34,12 @@ export async function sendCampaign(
   let c: Campaign = found
   const broadcasts = c.channels.some((id) => rt.messaging.find((m) => m.id === id)?.broadcast)
   // A broadcast goes out when its batch is fanned out: the outbox cannot hold it until `schedule.at`.
-  if (broadcasts && c.status !== 'cancelled' && c.sendAt !== null && c.sendAt > rt.now())
+  if (
+    broadcasts &&
+    (c.status === 'draft' || c.status === 'sending') &&
+    c.sendAt !== null &&
+    c.sendAt > rt.now()
+  )
     throw loopError(
       'campaigns',
       'invalid_transition',
