@@ -63,11 +63,9 @@ describe('campaigns on the mass-send channel', () => {
     })
     const done = await w.loop.campaigns.send({ id: c.id, batchSize: 3 })
     expect(done).toMatchObject({ status: 'sent', queued: 6, unreachable: 0 })
-    // Two batches of three: the first all followers, the second two followers and frank.
-    expect(w.sim.oa.jobs.map((j) => [j.clientMsgId, j.totalCount])).toEqual([
-      ['mid_autumn-0', 3],
-      ['mid_autumn-3', 2],
-    ])
+    // Two batches of three (members in id order): frank's has two followers, the other three.
+    expect(w.sim.oa.jobs.map((j) => j.clientMsgId)).toEqual(['mid_autumn-0', 'mid_autumn-3'])
+    expect(w.sim.oa.jobs.map((j) => j.totalCount).sort()).toEqual([2, 3])
     expect(massBy(w)).toEqual({ alice: 1, bob: 1, carol: 1, dave: 1, erin: 1 })
     await w.loop.notify.dispatch()
     expect(made.console.sent.map((m) => m.customerId)).toEqual([(await w.customerOf('frank'))!.id])

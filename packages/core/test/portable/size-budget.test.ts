@@ -13,15 +13,17 @@ const KB = 1024
 const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[] = [
   // 32 KB after the zod/mini move; 44.4 KB once rate limits, login binding, pages, refund
   // reconciliation and background loops landed; 54.8 KB with the customer pool, analytics and
-  // validated programmatic inputs; 59.5 KB with the notification policy and campaigns. Issue #14's
+  // validated programmatic inputs; 59.5 KB with the notification policy and campaigns; 61.5 KB with
+  // broadcast channels and the set-based fan-out (and the memory adapter's reference of it). Issue #14's
   // target is 50 KB: OVER IT, and the issue stays open until core is split (sandbox/memory adapters,
   // analytics and campaigns behind subpath entries). This budget only stops further creep.
-  { entry: 'core/src/index.ts', platform: 'neutral', budget: 61 * KB },
+  { entry: 'core/src/index.ts', platform: 'neutral', budget: 62.5 * KB },
   { entry: 'core/src/node/index.ts', platform: 'neutral', budget: 3 * KB },
   // 13.8 / 16.8 KB with limits, merges, refund queues, rate-limit buckets, batch completion,
-  // the customer pool (filter compilers) and analytics rollups.
-  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 15 * KB },
-  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 18.5 * KB },
+  // the customer pool (filter compilers) and analytics rollups; 15.8 / 19.6 KB with the set-based
+  // campaign fan-out and broadcast jobs.
+  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 17.5 * KB },
+  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 21.5 * KB },
   // 19.4 KB with platform certificates; 26.3 KB with the official-account message server.
   { entry: 'wechat/src/index.ts', platform: 'node', budget: 29 * KB },
   { entry: 'alipay/src/index.ts', platform: 'node', budget: 14 * KB },
