@@ -51,7 +51,10 @@ describe('broadcast channels in campaigns', () => {
       channelPlan: { channels: ['mass', 'console'] },
     })
     // One batch of all seven: its five fans split into even shares under the maximum of 3.
-    expect(await t.loop.campaigns.send({ id: c.id, batchSize: 7 })).toMatchObject({ status: 'sent', queued: 7 })
+    expect(await t.loop.campaigns.send({ id: c.id, batchSize: 7 })).toMatchObject({
+      status: 'sent',
+      queued: 7,
+    })
     expect(mass.calls.map((x) => [x.key, x.addresses.length])).toEqual([
       ['b1-0', 3],
       ['b1-0.1', 2],
