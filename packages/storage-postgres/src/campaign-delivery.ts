@@ -28,10 +28,10 @@ interface CampaignRow {
 /**
  * One batch in two statements: the members after the cursor in keyset order, each routed by a
  * CASE over the same row, counted (members, routed, last id); then the routed ones inserted
- * straight from the same keyset scan. Row ids are one fresh id per batch plus the member's id (a member is once in a batch). A row
- * whose dedupe key exists is not written again: the campaign's row lock, held by the caller, keeps
- * any other writer of this campaign's keys out, so a NOT EXISTS probe is enough (and cheaper than
- * ON CONFLICT's speculative insertion).
+ * straight from the same keyset scan. Row ids are one fresh id per batch plus the member's id (a
+ * member is once in a batch). A row whose dedupe key exists is not written again: ON CONFLICT on
+ * the unique key, an index probe per row however large the outbox (an anti-join would be planned
+ * as a scan of the whole outbox).
  */
 function batchStatement(s: string, input: FanOutInput, after: string) {
   const p = new Params()
@@ -56,12 +56,14 @@ function batchStatement(s: string, input: FanOutInput, after: string) {
         ${p.add(JSON.stringify(input.message))}::jsonb, 'pending', 0,
         ${p.add(input.nextAttemptAt ?? input.at)}::bigint, ${at}::bigint, ${at}::bigint
       FROM (SELECT id, channel, ${keys}::text || id || ':' || channel AS key FROM (${page}) b WHERE channel IS NOT NULL) m
-      WHERE NOT EXISTS (SELECT 1 FROM ${s}.notifications n WHERE n.dedupe_key = m.key)`
+      ON CONFLICT DO NOTHING`
   // Whether any member follows the batch's last one.
   const q = new Params()
   q.add(null)
   const moreCond = compileFilter(s, input.where, input.now, q)
-  const more = `SELECT EXISTS (SELECT 1 FROM ${s}.customers c WHERE c.id COLLATE "C" > $1::text AND ${moreCond}) AS more`
+  // In keyset order, so it walks the index from the batch's end (a bare EXISTS may scan from the start).
+  const more = `SELECT EXISTS (SELECT 1 FROM ${s}.customers c WHERE c.id COLLATE "C" > $1::text AND ${moreCond}
+    ORDER BY c.id COLLATE "C" LIMIT 1) AS more`
   return {
     stats,
     statsValues,
@@ -90,7 +92,8 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
         const c = await lockCampaign(q, input.id)
         if (!c || c.status !== 'sending' || c.cursor !== input.expect.cursor) return null
         const b = batchStatement(s, input, c.cursor ?? '')
-        await q.query('SET LOCAL jit = off')
+        // Custom plans: a generic plan of the keyset (`id > $n`) would not know to walk the index.
+        await q.query('SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan')
         // Prepared by name (a digest of the text): every batch of a campaign reuses one plan.
         const named = (sql: string) =>
           `lk_fan_out_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`

@@ -66,7 +66,7 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
       page.last !== null &&
       page.members === limit &&
       db
-        .q(`SELECT 1 FROM customers c WHERE c.id > ? AND ${q.where.sql} LIMIT 1`)
+        .q(`SELECT 1 FROM customers c WHERE c.id > ? AND ${q.where.sql} ORDER BY c.id LIMIT 1`)
         .get(page.last, ...q.where.params) !== undefined
     if (page.routed > 0) {
       const at = input.at
