@@ -72,16 +72,28 @@ describe('campaigns', () => {
     expect(await t.loop.notify.dispatch()).toMatchObject({ sent: 3 })
   })
 
-  it('resumes after a fan-out dies between batches: every member queued exactly once', async () => {
+  it.each([
+    ['routed inside the storage (set-based)', true],
+    ['routed member by member', false],
+  ])('resumes after a fan-out dies between batches, %s: every member queued exactly once', async (_, setBased) => {
     const base = memoryStorage()
     let failAt = 3
+    const died = () => loopError('memory-storage', 'storage_error', 'the process died here')
+    const { fanOutCampaign: _setBased, ...perMember } = base
     const storage: StorageAdapter = {
-      ...base,
+      ...perMember,
       async advanceCampaign(input) {
-        if (input.set.cursor !== undefined && --failAt === 0)
-          throw loopError('memory-storage', 'storage_error', 'the process died here')
+        if (input.set.cursor !== undefined && --failAt === 0) throw died()
         return base.advanceCampaign!(input)
       },
+      ...(setBased
+        ? {
+            async fanOutCampaign(input) {
+              if (--failAt === 0) throw died()
+              return base.fanOutCampaign!(input)
+            },
+          }
+        : {}),
     }
     const t = testLoop({ storage })
     const members = await pool(t, 7)

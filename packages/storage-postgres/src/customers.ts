@@ -1,4 +1,4 @@
-import type { Customer, IdentityProfile, StorageAdapter } from '@loopkit/core'
+import type { Customer, IdentityProfile, StorageAdapter, WebhookDelivery } from '@loopkit/core'
 import { applyActivity } from '@loopkit/core'
 import type { Db, Queryable } from './_internal/db.js'
 import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
@@ -63,6 +63,42 @@ export function customerOps(db: Db): Ops {
     )
     return rows[0] ?? null
   }
+
+  /** The activity and the push that reports it, in one transaction: the delivery row decides. */
+  const activityWithDelivery = (
+    input: Parameters<StorageAdapter['recordActivity']>[0] & { delivery: WebhookDelivery },
+  ) =>
+    db.tx(async (q) => {
+      const { rows: ids } = await q.query<{ id: string }>(
+        `SELECT id FROM ${s}.customers WHERE id = ${resolvedId(s, '$1')} FOR UPDATE`,
+        [input.customerId],
+      )
+      if (!ids[0]) return { customer: null, changed: false }
+      const { rowCount } = await q.query(
+        `INSERT INTO ${s}.webhook_deliveries (provider, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [input.delivery.provider, input.delivery.eventId, input.delivery.receivedAt],
+      )
+      const customer = (await loadCustomer(q, s, ids[0].id))!
+      if (rowCount === 0) return { customer, changed: false, first: false }
+      const { fields, changed } = applyActivity(customer, {
+        ...(input.followed === undefined ? {} : { followed: input.followed }),
+        ...(input.interactedAt === undefined ? {} : { interactedAt: input.interactedAt }),
+        now: input.now,
+      })
+      if (changed)
+        await q.query(
+          `UPDATE ${s}.customers SET followed_at = $2, unfollowed_at = $3, last_interaction_at = $4, updated_at = $5
+           WHERE id = $1`,
+          [customer.id, fields.followedAt, fields.unfollowedAt, fields.lastInteractionAt, input.now],
+        )
+      // The effects are the push's own: written with its first recording.
+      await writeEffects(q, db, { effects: input.effects, now: input.now })
+      return {
+        customer: changed ? { ...customer, ...fields, updatedAt: input.now } : customer,
+        changed,
+        first: true,
+      }
+    })
 
   return {
     async upsertCustomer(input) {
@@ -134,7 +170,9 @@ export function customerOps(db: Db): Ops {
       return rows[0]!.found ? loadCustomer(db, s, id) : null
     },
 
-    async recordActivity({ customerId, followed, interactedAt, now, effects }) {
+    async recordActivity(input) {
+      const { customerId, followed, interactedAt, now, effects, delivery } = input
+      if (delivery) return activityWithDelivery({ ...input, delivery })
       // Read, decide with core's rule, then write only if the row still holds what was read: a
       // concurrent activity makes the compare fail and the decision is taken again on its result.
       for (;;) {

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { createDb } from './_internal/db.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignDeliveryOps } from './campaign-delivery.js'
 import { campaignLinkOps } from './campaign-links.js'
 import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
@@ -152,6 +153,7 @@ export function postgresStorage(
     ...outboxOps(db),
     ...campaignOps(db),
     ...campaignLinkOps(db),
+    ...campaignDeliveryOps(db),
     ...cacheOps(db),
     ...rateLimitOps(db),
     async migrate() {

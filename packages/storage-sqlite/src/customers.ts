@@ -4,6 +4,7 @@ import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type CustomerRow, toCustomer } from './_internal/rows.js'
 import { mergeRows } from './customer-merge.js'
+import { recordDelivery } from './payments.js'
 
 type CustomerOps = Pick<
   StorageAdapter,
@@ -143,12 +144,19 @@ export function customerOps(db: Db): CustomerOps {
   const activity = db.tx((input: Parameters<StorageAdapter['recordActivity']>[0]) => {
     const customer = get(input.customerId)
     if (!customer) return { customer: null, changed: false }
+    if (input.delivery && !recordDelivery(db, input.delivery))
+      return { customer, changed: false, first: false }
+    const first = input.delivery ? { first: true } : {}
     const { fields, changed } = applyActivity(customer, {
       ...(input.followed === undefined ? {} : { followed: input.followed }),
       ...(input.interactedAt === undefined ? {} : { interactedAt: input.interactedAt }),
       now: input.now,
     })
-    if (!changed) return { customer, changed: false }
+    // With a delivery the effects are the push's own: written with its first recording.
+    if (!changed) {
+      if (input.delivery) writeEffects(db, input.effects, input.now)
+      return { customer, changed: false, ...first }
+    }
     Object.assign(customer, fields, { updatedAt: input.now })
     db.q(ACTIVITY).run(
       fields.followedAt,
@@ -158,7 +166,7 @@ export function customerOps(db: Db): CustomerOps {
       customer.id,
     )
     writeEffects(db, input.effects, input.now)
-    return { customer, changed: true }
+    return { customer, changed: true, ...first }
   })
 
   const consent = db.tx((input: Parameters<StorageAdapter['changeConsent']>[0]) => {

@@ -2,6 +2,7 @@ import { loopError } from '@loopkit/core'
 import type BetterSqlite3 from 'better-sqlite3'
 import { SCOPE } from './_internal/db.js'
 import { campaignLinksMigration } from './migration-8.js'
+import { campaignDeliveryMigration } from './migration-11.js'
 
 /** One versioned schema change, applied once and never edited after it shipped. */
 export interface Migration {
@@ -348,6 +349,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   campaignLinksMigration,
+  campaignDeliveryMigration,
 ]
 
 /**

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { createDb, SCOPE } from './_internal/db.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignDeliveryOps } from './campaign-delivery.js'
 import { campaignLinkOps } from './campaign-links.js'
 import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
@@ -106,6 +107,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     ...outboxOps(db),
     ...campaignOps(db),
     ...campaignLinkOps(db),
+    ...campaignDeliveryOps(db),
     ...cacheOps(db),
     ...rateLimitOps(db),
     ...rollupOps(db),

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLoop } from '@loopkit/core'
+import { createLoop, type LoopOptions, type StorageAdapter } from '@loopkit/core'
 import { memoryStorage, sandboxPayments } from '@loopkit/core/dev'
 import { type WechatSimulator, wechatSimulator } from '@loopkit/testing'
+import type { WechatAccessToken } from '../src/index.js'
 import { type WechatOfficialAccountOptions, wechatOfficialAccount } from '../src/index.js'
 
 export const OA_TOKEN = 'loopkit'
@@ -29,6 +30,9 @@ export async function oaWorld(
     mode?: WechatOfficialAccountOptions['mode']
     oa?: Partial<WechatOfficialAccountOptions>
     sim?: Parameters<typeof wechatSimulator>[0]
+    /** The storage (default: memory), and more loop options given the account's tokens (messaging, policy). */
+    storage?: StorageAdapter
+    loop?: (parts: { tokens: WechatAccessToken }) => Partial<LoopOptions>
   } = {},
 ) {
   const mode = input.mode ?? 'safe'
@@ -55,7 +59,7 @@ export async function oaWorld(
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/loop`
-  const storage = memoryStorage()
+  const storage = input.storage ?? memoryStorage()
   const sandbox = sandboxPayments({ now: sim.now })
   const oa = wechatOfficialAccount({
     appid: sim.oa.account.appid,
@@ -73,6 +77,7 @@ export async function oaWorld(
     payments: [sandbox],
     plugins: [oa],
     now: sim.now,
+    ...input.loop?.({ tokens: oa.tokens({ storage }) }),
   })
   handle = loop.fetch
   await loop.catalog.put(duck)

@@ -36,6 +36,8 @@ export function consoleMessaging(options: ConsoleMessagingOptions = {}) {
   return {
     id: options.id ?? 'console',
     canReach: () => true,
+    // Everyone: a campaign on this channel is routed inside the storage.
+    reach: () => ({ all: [] }),
     dedupes: true,
     async send(input: SendInput) {
       const earlier = byKey.get(input.dedupeKey)

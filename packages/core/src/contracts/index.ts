@@ -1,3 +1,5 @@
+export type * from './broadcast.js'
+export type * from './campaign-fan-out.js'
 export type * from './campaign-storage.js'
 export type * from './identity.js'
 export type * from './messaging.js'

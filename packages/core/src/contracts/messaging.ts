@@ -1,5 +1,7 @@
+import type { AudienceFilter } from '../domain/audience.js'
 import type { Consent, Customer } from '../domain/customer.js'
 import type { RenderedMessage } from '../domain/notification.js'
+import type { BroadcastCapability } from './broadcast.js'
 
 /** The input of `MessagingAdapter.send`: one message for one customer. */
 export interface SendInput {
@@ -63,6 +65,15 @@ export interface MessagingAdapter {
   readonly dedupes?: boolean
   /** Concurrency and rate the channel allows; `notifications.channels` in the loop options overrides. */
   readonly limits?: MessagingLimits
+  /**
+   * The customers `canReach` answers true for with this message, as an audience filter (null: the
+   * channel does not carry the message). With it, a campaign's fan-out routes members inside the
+   * storage (one set-based statement per batch) instead of loading each one; it must agree with
+   * `canReach`.
+   */
+  reach?(input: { message: RenderedMessage }): AudienceFilter | null
+  /** Reaches many customers in one call (WeChat mass send); see {@link BroadcastCapability}. */
+  readonly broadcast?: BroadcastCapability
 }
 
 export type { Consent }

@@ -7,6 +7,8 @@ import type { LoopEventRecord, NewEvent } from '../domain/event.js'
 import type { NewNotification, Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Payment, Refund, RefundStatus } from '../domain/order.js'
 import type { Reward, RewardStatus, Share, Visit } from '../domain/share.js'
+import type { BroadcastStorage } from './broadcast.js'
+import type { CampaignFanOutStorage } from './campaign-fan-out.js'
 import type { CampaignStorage } from './campaign-storage.js'
 import type { NotificationCompletion, NotificationOutcome, ReserveSendInput } from './outbox-types.js'
 import type { RateLimitStorage } from './rate-limit.js'
@@ -47,6 +49,8 @@ export interface WebhookDelivery {
 export interface StorageAdapter
   extends Partial<RollupStorage>,
     Partial<CampaignStorage>,
+    Partial<CampaignFanOutStorage>,
+    Partial<BroadcastStorage>,
     Partial<RateLimitStorage> {
   readonly name: string
 
@@ -92,6 +96,11 @@ export interface StorageAdapter
    * `lastInteractionAt`. `effects` are written, and `updatedAt` moves, only when something changed
    * (a replayed follow is `changed: false`). A merged id resolves to the survivor; an unknown
    * customer is `{ customer: null, changed: false }`.
+   *
+   * With `delivery` (the webhook push that reports the activity), the delivery is recorded exactly
+   * once in the same step: a repeat changes nothing and answers `first: false`; a first delivery
+   * writes `effects` whether or not the customer changed (its events are the push's). An unknown
+   * customer records nothing.
    */
   recordActivity(input: {
     customerId: string
@@ -99,7 +108,8 @@ export interface StorageAdapter
     interactedAt?: number
     now: number
     effects?: Effects
-  }): Promise<{ customer: Customer | null; changed: boolean }>
+    delivery?: WebhookDelivery
+  }): Promise<{ customer: Customer | null; changed: boolean; first?: boolean }>
   /**
    * One page of the customers matching `where` (everyone without it), ordered by id — ids are
    * time-ordered, so newer customers come last and a customer created while paging appears on a

@@ -33,9 +33,11 @@ export function outboxFor(
     rt.reportError(error, `notification ${topic} on ${channel.id}`)
   const policy = rt.config.policy
   const chain = chainOf(policy, message)
+  // A broadcast channel takes whole campaign batches, never one customer's notification.
+  const perMember = rt.messaging.filter((c) => !c.broadcast)
   const channels = chain
-    ? [firstReachable(policy, rt.messaging, chain, customer, message, onInvalid)].filter((c) => c !== null)
-    : rt.messaging.filter((c) => firstReachable(policy, [c], [c.id], customer, message, onInvalid))
+    ? [firstReachable(policy, perMember, chain, customer, message, onInvalid)].filter((c) => c !== null)
+    : perMember.filter((c) => firstReachable(policy, [c], [c.id], customer, message, onInvalid))
   return channels.map((channel) => ({
     id: newId('ntf'),
     dedupeKey: `${topic}:${ref}:${channel.id}`,

@@ -62,6 +62,8 @@ export interface Runtime {
   published(effects: Effects | undefined): void
   /** Calls `listener` whenever a committed change of this process wrote outbox rows. Returns the unsubscribe. */
   onOutbox(listener: () => void): () => void
+  /** Wakes the dispatcher after a committed step wrote outbox rows the runtime did not build (a set-based fan-out). */
+  wake(): void
   reportError(error: unknown, where: string): void
 }
 
@@ -199,6 +201,9 @@ export function createRuntime(
     published(effects) {
       if (effects?.events?.length) rt.emitter.emit(effects.events)
       if (effects?.outbox?.length) for (const listener of outboxListeners) listener()
+    },
+    wake() {
+      for (const listener of outboxListeners) listener()
     },
     onOutbox(listener) {
       outboxListeners.add(listener)

@@ -26,9 +26,10 @@ const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[]
   // 13.8 / 16.8 KB with limits, merges, refund queues, rate-limit buckets, batch completion,
   // the customer pool (filter compilers) and analytics rollups.
   // 15.2 / 18.6 KB with campaign visits, results and due campaigns (migration 8); PostgreSQL
-  // 20.4 KB with stock buckets and the one-statement checkout (migration 9, prepared statements).
-  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 16 * KB },
-  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 22 * KB },
+  // 20.4 KB with stock buckets and the one-statement checkout (migration 9, prepared statements);
+  // SQLite +0.6 / PostgreSQL +1 KB with the set-based campaign fan-out and broadcast jobs (migration 11).
+  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 18 * KB },
+  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 24 * KB },
   // 19.4 KB with platform certificates; 26.3 KB with the official-account message server.
   { entry: 'wechat/src/index.ts', platform: 'node', budget: 29 * KB },
   { entry: 'alipay/src/index.ts', platform: 'node', budget: 14 * KB },

@@ -9,6 +9,7 @@ import { analyticsRollups } from './0006-analytics-rollups.js'
 import { notificationPolicySchema } from './0007-notification-policy.js'
 import { campaignLinksSchema } from './0008-campaign-links.js'
 import { stockBuckets } from './0009-stock-buckets.js'
+import { campaignDeliverySchema } from './0011-campaign-delivery.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -52,6 +53,11 @@ export const migrations: readonly Migration[] = [
     sql: campaignLinksSchema,
   },
   { version: 9, name: 'stock buckets: the stock of a SKU over several rows', sql: stockBuckets },
+  {
+    version: 11,
+    name: 'campaign delivery: broadcast jobs (WeChat mass send) and their delivery reports',
+    sql: campaignDeliverySchema,
+  },
 ]
 
 /**

@@ -1,7 +1,9 @@
 import type { StorageAdapter } from '@loopkit/core'
 import { describe } from 'vitest'
+import { activityDeliveryCases } from './activity-delivery.js'
 import { audienceCases } from './audiences.js'
 import { cacheCases } from './cache.js'
+import { campaignDeliveryCases } from './campaign-delivery.js'
 import { campaignLinkCases } from './campaign-links.js'
 import { campaignCases } from './campaigns.js'
 import { catalogCases } from './catalog.js'
@@ -61,6 +63,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     const ctx = useStorage(options)
     customerCases(ctx)
     customerActivityCases(ctx)
+    activityDeliveryCases(ctx)
     customerListingCases(ctx)
     audienceCases(ctx)
     customerScaleCases(ctx, options.seedCustomers ?? seedThroughContract)
@@ -83,6 +86,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     policyCases(ctx)
     campaignCases(ctx)
     campaignLinkCases(ctx)
+    campaignDeliveryCases(ctx)
     cacheCases(ctx)
     rateLimitCases(ctx)
     effectsCases(ctx)

@@ -1,8 +1,11 @@
 import type { Customer, Effects, LoopContext, NewEvent } from '@loopkit/core'
+import { massJobId } from './mass-send-channel.js'
 import type { OfficialAccountPush } from './push.js'
 
 /** How the adapter maps pushes onto loop state (from {@link wechatOfficialAccount}'s options). */
 export interface ApplyConfig {
+  /** The account's appid: it scopes the mass-send job ids campaigns record. */
+  appid: string
   /** The identity provider whose subject is the openid (`wechatLogin`'s id, default `wechat`). */
   provider: string
   /** The webhook-inbox provider name the dedupe keys are recorded under. */
@@ -98,13 +101,26 @@ function eventsFor(
   }
 }
 
+/** The follow state and interaction time a push reports, or null when it reports neither. */
+function activityOf(push: OfficialAccountPush): { followed?: boolean; interactedAt?: number } | null {
+  const followed = push.kind === 'subscribe' ? true : push.kind === 'unsubscribe' ? false : undefined
+  const interacted = userActs.has(push.kind)
+  if (followed === undefined && !interacted) return null
+  return {
+    ...(followed === undefined ? {} : { followed }),
+    ...(interacted ? { interactedAt: push.createTime * 1000 } : {}),
+  }
+}
+
 /**
  * Applies one verified push to the loop. The webhook inbox is the gate: it records the dedupe key
- * with the loop events in one storage step, and only a first delivery goes on to change the
- * customer (follow state, interaction time, a share visit, a consent). A retried or replayed push
- * therefore changes nothing — not even a stale `subscribe` replayed after the `unsubscribe` that
- * followed it. The cost: a crash between the two steps loses that one change (the events are
- * kept); `importFollowers` heals follow state.
+ * with the loop events in one storage step, and only a first delivery changes anything — not even
+ * a stale `subscribe` replayed after the `unsubscribe` that followed it changes the customer. A push
+ * that changes a known customer's follow state or interaction time (follow, unfollow, scan,
+ * message, menu) records that change in the same step as its dedupe key and events, so a crash
+ * cannot keep one without the other: WeChat's retry then applies both. What follows a first
+ * delivery (a share visit from a QR scene, a subscription choice) is a later step; a crash between
+ * loses that one change, and `importFollowers` heals follow state.
  *
  * @example
  * ```ts
@@ -119,15 +135,50 @@ export async function applyPush(
   // Finding (or creating) the customer is idempotent: the same identity is the same customer.
   const customer = await customerFor(ctx, config, push)
   const customerId = customer?.id ?? null
+  // Before the inbox: setting a job's final counts again changes nothing, so a crash right after
+  // the inbox step cannot lose them.
+  if (push.kind === 'mass_finished') await finishMassJob(ctx, config, push)
   const effects: Effects = { events: eventsFor(ctx, config, push, customerId) }
-  const { first } = await ctx.storage.recordWebhook({
-    delivery: { provider: config.inbox, eventId: push.dedupeKey, receivedAt: ctx.now() },
-    effects,
-  })
+  const delivery = { provider: config.inbox, eventId: push.dedupeKey, receivedAt: ctx.now() }
+  const activity = customer ? activityOf(push) : null
+  const recorded =
+    customer && activity
+      ? await ctx.storage.recordActivity({
+          customerId: customer.id,
+          ...activity,
+          now: ctx.now(),
+          effects,
+          delivery,
+        })
+      : null
+  // A customer gone since it was found (null) is a push like any other.
+  const first =
+    recorded?.customer != null
+      ? recorded.first !== false
+      : (await ctx.storage.recordWebhook({ delivery, effects })).first
   if (!first) return { status: 'duplicate', customerId }
   ctx.publish(effects.events ?? [])
   if (customer) await afterFirst(ctx, config, push, customer)
   return { status: 'processed', customerId }
+}
+
+/** Puts a mass send's delivery report on the campaign job that sent it (none: a send outside campaigns). */
+async function finishMassJob(
+  ctx: LoopContext,
+  config: ApplyConfig,
+  push: Extract<OfficialAccountPush, { kind: 'mass_finished' }>,
+): Promise<void> {
+  await ctx.storage.finishBroadcastJob?.({
+    jobId: massJobId(config.appid, push.msgId),
+    outcome: {
+      status: push.status,
+      total: push.totalCount,
+      filtered: push.filterCount,
+      sent: push.sentCount,
+      errors: push.errorCount,
+    },
+    now: ctx.now(),
+  })
 }
 
 async function afterFirst(
@@ -136,18 +187,6 @@ async function afterFirst(
   push: OfficialAccountPush,
   customer: Customer,
 ): Promise<void> {
-  if (push.kind === 'subscribe' || push.kind === 'unsubscribe' || userActs.has(push.kind)) {
-    await ctx.storage.recordActivity({
-      customerId: customer.id,
-      ...(push.kind === 'subscribe'
-        ? { followed: true }
-        : push.kind === 'unsubscribe'
-          ? { followed: false }
-          : {}),
-      ...(userActs.has(push.kind) ? { interactedAt: push.createTime * 1000 } : {}),
-      now: ctx.now(),
-    })
-  }
   const scene = push.kind === 'scan' || push.kind === 'subscribe' ? push.scene : null
   // A share token is 28 characters of [0-9A-Za-z_-]; other scenes belong to the app.
   if (scene && /^[0-9A-Za-z_-]{28}$/.test(scene))

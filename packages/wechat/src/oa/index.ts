@@ -11,6 +11,12 @@ export { wechatCustomerService } from './customer-service.js'
 export { type FollowerImport, importFollowers } from './followers.js'
 export { type MassMessage, type MassSendResult, type WechatMassSend, wechatMassSend } from './mass-send.js'
 export {
+  clientMsgIdOf,
+  massJobId,
+  type WechatMassSendChannelOptions,
+  wechatMassSendChannel,
+} from './mass-send-channel.js'
+export {
   type WechatOfficialAccount,
   type WechatOfficialAccountOptions,
   wechatOfficialAccount,

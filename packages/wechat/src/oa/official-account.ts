@@ -127,6 +127,7 @@ export function wechatOfficialAccount(options: WechatOfficialAccountOptions): We
     return cached
   }
   const configFor = (context: LoopContext): ApplyConfig => ({
+    appid,
     provider: options.provider ?? 'wechat',
     inbox: `wechat-oa:${appid}`,
     subscriptions: options.subscriptions ?? {},

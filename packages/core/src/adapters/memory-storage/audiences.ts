@@ -9,13 +9,13 @@ type AudienceOps = Pick<
 >
 
 /** The customer ids in id order, rebuilt only after the pool changed. */
-function ordered(state: MemoryState): string[] {
+export function ordered(state: MemoryState): string[] {
   state.customerOrder ??= [...state.customers.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   return state.customerOrder
 }
 
 /** The index of the first id greater than `after` (binary search). */
-function firstAfter(ids: string[], after: string): number {
+export function firstAfter(ids: string[], after: string): number {
   let lo = 0
   let hi = ids.length
   while (lo < hi) {

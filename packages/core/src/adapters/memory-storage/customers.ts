@@ -5,6 +5,7 @@ import { applyActivity } from '../../domain/customer-activity.js'
 import { chooseSurvivor } from '../../domain/customer-merge.js'
 import { loopError } from '../../errors.js'
 import { mergeInto } from './merge.js'
+import { recordDelivery } from './payments.js'
 import { copy, copyOrNull, key, type MemoryState, writeEffects } from './state.js'
 
 type CustomerOps = Pick<
@@ -111,18 +112,20 @@ export function customerOps(state: MemoryState, scope: string): CustomerOps {
       return copy(customer)
     },
 
-    async recordActivity({ customerId, followed, interactedAt, now, effects }) {
+    async recordActivity({ customerId, followed, interactedAt, now, effects, delivery }) {
       const customer = state.customers.get(state.mergedInto.get(customerId) ?? customerId)
       if (!customer) return { customer: null, changed: false }
+      if (delivery && !recordDelivery(state, delivery))
+        return { customer: copy(customer), changed: false, first: false }
       const { fields, changed } = applyActivity(customer, {
         ...(followed === undefined ? {} : { followed }),
         ...(interactedAt === undefined ? {} : { interactedAt }),
         now,
       })
-      if (!changed) return { customer: copy(customer), changed: false }
-      Object.assign(customer, fields, { updatedAt: now })
-      writeEffects(state, effects, now)
-      return { customer: copy(customer), changed: true }
+      if (changed) Object.assign(customer, fields, { updatedAt: now })
+      // With a delivery the effects are the push's own: written with its first recording.
+      if (changed || delivery) writeEffects(state, effects, now)
+      return { customer: copy(customer), changed, ...(delivery ? { first: true } : {}) }
     },
 
     async changeConsent({ customerId, channel, topic, change, now, effects }) {

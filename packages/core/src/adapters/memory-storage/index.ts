@@ -1,6 +1,7 @@
 import type { StorageAdapter } from '../../contracts/storage.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
+import { campaignDeliveryOps } from './campaign-delivery.js'
 import { campaignLinkOps } from './campaign-links.js'
 import { campaignOps } from './campaigns.js'
 import { catalogOps } from './catalog.js'
@@ -64,6 +65,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageAdapte
     ...outboxOps(state),
     ...campaignOps(state, scope),
     ...campaignLinkOps(state, scope),
+    ...campaignDeliveryOps(state),
     ...cacheOps(state),
     ...rateLimitOps(new Map()),
     ...rollupOps(),

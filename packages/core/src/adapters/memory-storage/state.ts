@@ -1,3 +1,4 @@
+import type { BroadcastJob, BroadcastOutcome } from '../../contracts/broadcast.js'
 import type { Effects } from '../../contracts/storage.js'
 import type { Audience } from '../../domain/audience.js'
 import type { Campaign, CampaignVisit } from '../../domain/campaign.js'
@@ -56,6 +57,10 @@ export interface MemoryState {
   sendKeys: Map<string, { ledger: string; at: number }>
   campaigns: Map<string, Campaign>
   campaignVisits: Map<string, CampaignVisit>
+  /** Broadcast jobs by key. */
+  broadcastJobs: Map<string, BroadcastJob>
+  /** Delivery reports that arrived before their job was recorded, by job id. */
+  broadcastOutcomes: Map<string, { outcome: BroadcastOutcome; at: number }>
   sends: Map<string, number[]>
   cache: Map<string, CacheEntry>
   cacheWrites: number
@@ -90,6 +95,8 @@ export function createState(): MemoryState {
     sendKeys: new Map(),
     campaigns: new Map(),
     campaignVisits: new Map(),
+    broadcastJobs: new Map(),
+    broadcastOutcomes: new Map(),
     sends: new Map(),
     cache: new Map(),
     cacheWrites: 0,

@@ -1,15 +1,16 @@
 import { withDeadline } from '../../_internal/deadline.js'
-import { newId } from '../../_internal/ids.js'
 import type { Campaign } from '../../domain/campaign.js'
-import type { NewNotification } from '../../domain/notification.js'
 import { loopError } from '../../errors.js'
 import type { Runtime } from '../../loop/runtime.js'
-import { firstReachable } from '../policy/chain.js'
+import { fanOutBatch } from './batch.js'
 import { campaignMessage } from './create.js'
+import { storageRoutes } from './routes.js'
 import { campaignStore } from './store.js'
 
 /** Members read and queued per storage step. */
 export const FAN_OUT_BATCH = 1000
+/** Members per set-based step, when the storage routes the batch itself. */
+export const STORAGE_BATCH = 10_000
 
 /**
  * Starts (or resumes) a campaign's fan-out and runs it to the end: one batch of members along the
@@ -17,6 +18,10 @@ export const FAN_OUT_BATCH = 1000
  * compare-and-set step. A crash between batches resumes from the stored cursor; a batch another
  * instance wrote first is not written again (the compare-and-set fails, and dedupe keys
  * `campaign:<id>:<customerId>:<channel>` would drop it anyway).
+ *
+ * When every channel of the plan states whom it reaches as a filter (`reach`) and the storage has
+ * `fanOutCampaign`, each batch is routed and written inside the storage in one set-based step.
+ * Members a broadcast channel reaches go into one broadcast per batch (see `batch.ts`).
  */
 export async function sendCampaign(
   rt: Runtime,
@@ -29,6 +34,19 @@ export async function sendCampaign(
   const found = await step(store.getCampaign({ id: input.id }), 'reading a campaign')
   if (!found) throw loopError('campaigns', 'not_found', `No campaign \`${input.id}\`.`)
   let c: Campaign = found
+  const broadcasts = c.channels.some((id) => rt.messaging.find((m) => m.id === id)?.broadcast)
+  // A broadcast goes out when its batch is fanned out: the outbox cannot hold it until `schedule.at`.
+  if (
+    broadcasts &&
+    (c.status === 'draft' || c.status === 'sending') &&
+    c.sendAt !== null &&
+    c.sendAt > rt.now()
+  )
+    throw loopError(
+      'campaigns',
+      'invalid_transition',
+      `Campaign \`${c.id}\` broadcasts: send it at its scheduled time, not before.`,
+    )
   if (c.status === 'draft') {
     const started = await step(
       store.advanceCampaign({
@@ -41,46 +59,33 @@ export async function sendCampaign(
     )
     c = started ?? (await step(store.getCampaign({ id: c.id }), 'reading a campaign'))!
   }
-  const limit = Math.max(1, Math.min(input.batchSize ?? FAN_OUT_BATCH, 5000))
-  const onInvalid = (error: unknown, channel: { id: string }) =>
-    rt.reportError(error, `campaign ${c.id} on ${channel.id}`)
+  const message = campaignMessage(rt, c)
+  const routes = c.status === 'sending' ? storageRoutes(rt, c, message) : null
+  // A storage-routed batch never comes into memory: only its commit costs per batch, so it is larger.
+  const limit = Math.max(
+    1,
+    Math.min(input.batchSize ?? (routes ? STORAGE_BATCH : FAN_OUT_BATCH), routes ? STORAGE_BATCH : 5000),
+  )
   while (c.status === 'sending') {
-    const message = campaignMessage(rt, c)
-    const page = await withDeadline(
-      rt.storage.listCustomers({ where: c.where, after: c.cursor, limit, now: c.startedAt ?? rt.now() }),
-      ms,
-      'listing campaign members',
-    )
-    const rows: NewNotification[] = []
-    for (const customer of page.customers) {
-      const channel = firstReachable(rt.config.policy, rt.messaging, c.channels, customer, message, onInvalid)
-      if (!channel) continue
-      rows.push({
-        id: newId('ntf'),
-        dedupeKey: `campaign:${c.id}:${customer.id}:${channel.id}`,
-        channel: channel.id,
-        customerId: customer.id,
-        message,
-        ...(c.sendAt !== null ? { nextAttemptAt: c.sendAt } : {}),
-      })
-    }
-    const next: Campaign | null = await step(
-      store.advanceCampaign({
-        id: c.id,
-        expect: { status: 'sending', cursor: c.cursor },
-        set: {
-          cursor: page.next,
-          status: page.next ? 'sending' : 'sent',
-          queued: c.queued + rows.length,
-          unreachable: c.unreachable + page.customers.length - rows.length,
-        },
-        now: rt.now(),
-        effects: { outbox: rows },
-      }),
-      'writing a fan-out batch',
-    )
-    if (next) rt.published({ outbox: rows })
-    // Lost the compare-and-set: another instance advanced it; carry on from where it is now.
+    const next: Campaign | null = routes
+      ? await withDeadline(
+          rt.storage.fanOutCampaign!({
+            id: c.id,
+            expect: { cursor: c.cursor },
+            where: c.where,
+            now: c.startedAt ?? rt.now(),
+            limit,
+            routes,
+            message,
+            nextAttemptAt: c.sendAt,
+            at: rt.now(),
+          }),
+          ms,
+          'fanning out a campaign batch',
+        )
+      : await fanOutBatch(rt, c, message, limit)
+    if (routes && next && next.queued > c.queued) rt.wake()
+    // Null: another instance advanced it first; carry on from where it is now.
     c = next ?? (await step(store.getCampaign({ id: c.id }), 'reading a campaign'))!
   }
   return c

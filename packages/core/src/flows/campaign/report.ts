@@ -34,11 +34,28 @@ export interface CampaignReport {
    */
   revenue: Record<string, number>
   /**
-   * Opens, where a channel reports them. None does yet: WeChat's `TEMPLATESENDJOBFINISH` reports
-   * delivery, not opens, and mass sends are not a campaign channel. Absent until one does; count
-   * `clicks` instead.
+   * Opens, where a channel reports them. None does yet: WeChat's `TEMPLATESENDJOBFINISH` and
+   * `MASSSENDJOBFINISH` report delivery, not opens. Absent until one does; count `clicks` instead.
    */
   opened?: number
+  /**
+   * The campaign's broadcasts (WeChat mass send): `jobs` accepted by the vendor, `recipients`
+   * addressed, `finished` jobs whose delivery report arrived and its counts (`sent` and `errors`
+   * also count in `sent` and `failed` above, `byChannel` too). A refused batch's members appear
+   * in `fellBack` (or `failed`) under the refusal's code, members the policy left out in `skipped`.
+   */
+  massSend: MassSendReport
+}
+
+/** The broadcast part of a {@link CampaignReport}. */
+export interface MassSendReport {
+  jobs: number
+  recipients: number
+  finished: number
+  /** The vendor's `FilterCount`: recipients left after its own filters (a follower's monthly limit). */
+  filtered: number
+  sent: number
+  errors: number
 }
 
 const reason = (decision: string | null) => decision?.slice(decision.indexOf(':') + 1).trim() ?? 'unknown'
@@ -76,6 +93,7 @@ export async function campaignReport(rt: Runtime, input: { id: string }): Promis
     skipped: {},
     fellBack: {},
     byChannel: {},
+    massSend: { jobs: 0, recipients: 0, finished: 0, filtered: 0, sent: 0, errors: 0 },
   }
   for (const row of await store.countCampaignRows({ id: campaign.id })) {
     const fell = row.decision?.startsWith('fell_back:') ?? false
@@ -91,5 +109,31 @@ export async function campaignReport(rt: Runtime, input: { id: string }): Promis
       if (row.decision?.startsWith('deferred:')) r.deferred += row.count
     }
   }
+  await addBroadcasts(rt, r)
   return r
+}
+
+const add = (to: Record<string, number>, key: string, n: number) => {
+  if (n) to[key] = (to[key] ?? 0) + n
+}
+
+/** Folds the campaign's broadcast jobs into the report. */
+async function addBroadcasts(rt: Runtime, r: CampaignReport): Promise<void> {
+  if (!rt.storage.listBroadcastJobs) return
+  for (const job of await rt.storage.listBroadcastJobs({ campaignId: r.campaign.id })) {
+    for (const [why, n] of Object.entries(job.skipped)) add(r.skipped, why, n)
+    if (job.error) add(r.fellBack, job.error, job.fellBack)
+    r.failed += job.failed
+    if (job.jobId === null) continue
+    r.massSend.jobs++
+    r.massSend.recipients += job.recipients
+    if (!job.outcome) continue
+    r.massSend.finished++
+    r.massSend.filtered += job.outcome.filtered
+    r.massSend.sent += job.outcome.sent
+    r.massSend.errors += job.outcome.errors
+    r.sent += job.outcome.sent
+    r.failed += job.outcome.errors
+    add(r.byChannel, job.channel, job.outcome.sent)
+  }
 }

@@ -73,7 +73,9 @@ export function fallbackRow(
   if (!chain) return null
   const at = chain.indexOf(row.channel)
   if (at < 0) return null
-  const next = firstReachable(policy, channels, chain.slice(at + 1), customer, row.message, onInvalid)
+  // A broadcast channel takes whole campaign batches, never one member's message.
+  const perMember = channels.filter((c) => !c.broadcast)
+  const next = firstReachable(policy, perMember, chain.slice(at + 1), customer, row.message, onInvalid)
   if (!next) return null
   return {
     id: newId('ntf'),

@@ -27,6 +27,11 @@ export interface OaSimulatorOptions {
   permanentQrLimit?: number
   /** When `MASSSENDJOBFINISH` follows a mass send (simulated ms); default 1,000. */
   massFinishDelayMs?: number
+  /**
+   * A service account's successful mass sends per CST day, by tag and by openid list alike
+   * (reference §7.1: "每日调用限制为100次"); past it a send answers 45028. Default 100.
+   */
+  massSendsPerDay?: number
 }
 
 /**
@@ -67,6 +72,8 @@ export function createOaSimulator(
     permanentQrLimit: options.permanentQrLimit ?? 100_000,
     massByClientMsgId: new Map(),
     massByDay: new Map(),
+    massApiByDay: new Map(),
+    massApiPerDay: options.massSendsPerDay ?? 100,
     jobs: [],
     delivered: [],
     nextMsgId: 1_000_001_000,

@@ -20,7 +20,8 @@ function contentOf(body: Record<string, unknown>): string | Response {
  * `cgi-bin/message/mass/sendall` and `…/mass/send` (reference §7): `clientmsgid` 24 h dedupe
  * (45065 with the first `msg_id`, 45066 within a minute, 45067 over 64 bytes), a subscription
  * account's one successful send per CST day (45028), a service account's 4 mass messages per user
- * per CST month (the excess is filtered, not an error), ≥ 2 openids (40130). `finished` is called
+ * per CST month (the excess is filtered, not an error), a service account's `massSendsPerDay`
+ * successful sends a CST day (45028 past it), ≥ 2 openids (40130). `finished` is called
  * with the job so the simulator can push `MASSSENDJOBFINISH`.
  */
 export async function massSend(
@@ -60,6 +61,9 @@ export async function massSend(
   const day = cstDay(now)
   if (state.kind === 'subscription' && !byList && (state.massByDay.get(day) ?? 0) >= 1)
     return fail(45028, 'has no masssend quota')
+  // [SIM] The reference names the service account's 100 calls a day, not the errcode past it: 45028.
+  if (state.kind === 'service' && (state.massApiByDay.get(day) ?? 0) >= state.massApiPerDay)
+    return fail(45028, 'has no masssend quota')
   const month = cstMonth(now)
   const reached = targets.filter(
     (f) => f.followed && (state.kind === 'subscription' || (f.massByMonth.get(month) ?? 0) < 4),
@@ -70,6 +74,7 @@ export async function massSend(
     state.delivered.push({ kind: 'mass', openid: f.openid, user: f.user, content, msgId, at: now })
   }
   if (!byList) state.massByDay.set(day, (state.massByDay.get(day) ?? 0) + 1)
+  if (state.kind === 'service') state.massApiByDay.set(day, (state.massApiByDay.get(day) ?? 0) + 1)
   state.massByClientMsgId.set(key, { msgId, at: now })
   const job: OaMassJob = {
     msgId,

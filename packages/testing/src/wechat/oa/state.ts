@@ -62,6 +62,9 @@ export interface OaState {
   permanentQrLimit: number
   massByClientMsgId: Map<string, { msgId: string; at: number }>
   massByDay: Map<string, number>
+  /** A service account's successful mass-send API calls per CST day, and the cap (reference §7.1: 100). */
+  massApiByDay: Map<string, number>
+  massApiPerDay: number
   jobs: OaMassJob[]
   delivered: OaDelivered[]
   nextMsgId: number

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { sqliteStorage } from '../src/index.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = resolve(here, '../../..')
+const child = join(here, 'fixtures/campaign-child.ts')
+const dir = mkdtempSync(join(tmpdir(), 'loopkit-crash-campaign-set-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const file = join(dir, 'pool.db')
+const MEMBERS = 50_000
+
+/** Runs the child; in `run` mode SIGKILLs it `killAfterMs` after it is ready. */
+function runChild(
+  mode: 'run' | 'drain',
+  killAfterMs = 0,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+  return new Promise((done, fail) => {
+    const p = spawn(
+      process.execPath,
+      ['--conditions=@loopkit/source', '--import', 'tsx', child, file, mode],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOOPKIT_CRASH_FANOUT: 'set-based' },
+      },
+    )
+    let stderr = ''
+    const guard = setTimeout(() => p.kill('SIGKILL'), 240_000)
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    p.stdout.on('data', (d: Buffer) => {
+      if (mode === 'run' && d.toString().includes('ready')) setTimeout(() => p.kill('SIGKILL'), killAfterMs)
+    })
+    p.on('error', fail)
+    p.on('exit', (code, signal) => {
+      clearTimeout(guard)
+      done({ signal, code, stderr })
+    })
+  })
+}
+
+const lines = (name: string) =>
+  existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean) : []
+
+/** 50,000 followers in one multi-row transaction (plus 100 who do not follow), ids in id order. */
+function seed(): string[] {
+  const db = new Database(file)
+  const ids: string[] = []
+  try {
+    const insert =
+      db.prepare(`INSERT INTO customers (id, identities, display_name, avatar_url, tags, consents,
+      referred_by, followed_at, unfollowed_at, last_interaction_at, time_zone, created_at, updated_at)
+      VALUES (?, '[]', NULL, NULL, '[]', '[]', NULL, ?, NULL, NULL, NULL, 1, 1)`)
+    db.transaction(() => {
+      for (let i = 0; i < MEMBERS + 100; i++) {
+        const id = `cus_${String(i).padStart(7, '0')}`
+        const follows = i % 501 !== 500
+        insert.run(id, follows ? 1 : null)
+        if (follows) ids.push(id)
+      }
+    })()
+  } finally {
+    db.close()
+  }
+  return ids
+}
+
+// The same crash test as crash-campaign.test.ts, with the batches routed and written by the storage's
+// set-based step (`fanOutCampaign`) instead of member by member.
+describe('crash safety of a set-based campaign fan-out (SIGKILL during fan-out and dispatch)', () => {
+  it('after restarts every one of 50,000 members got the message exactly once', async () => {
+    const init = sqliteStorage({ file })
+    await init.countCustomers({})
+    await init.close?.()
+    const members = seed()
+    expect(members.length).toBe(MEMBERS)
+
+    // Kills early in the fan-out, later in it, and while the dispatcher is busy.
+    let kills = 0
+    for (const killAfterMs of [300, 1_200, 2_500, 4_000]) {
+      const { signal, stderr } = await runChild('run', killAfterMs + Math.floor(Math.random() * 300))
+      expect(stderr).toBe('')
+      if (signal !== 'SIGKILL') break // it finished before the kill: nothing left to crash
+      kills++
+    }
+    expect(kills).toBeGreaterThan(0)
+    const drained = await runChild('drain')
+    expect(drained.stderr).toBe('')
+    expect(drained.code).toBe(0)
+
+    const storage = sqliteStorage({ file })
+    const rows = await storage.listNotifications({ limit: 10_000_000 })
+    const campaign = await storage.getCampaign!({ id: 'crash' })
+    await storage.close?.()
+    expect(campaign).toMatchObject({ status: 'sent', queued: MEMBERS, cursor: null })
+    expect(rows.length).toBe(MEMBERS)
+    expect(rows.filter((r) => r.status !== 'sent')).toEqual([])
+    // One row per member, keyed by the campaign and the member.
+    expect(rows.map((r) => r.customerId).sort()).toEqual(members)
+    const delivered = lines('provider.log')
+    const attempts = lines('attempts.log')
+    expect(delivered.length).toBe(MEMBERS)
+    expect(new Set(delivered)).toEqual(new Set(rows.map((r) => r.dedupeKey)))
+    expect(attempts.length).toBeGreaterThanOrEqual(MEMBERS)
+    console.log(
+      `${MEMBERS} members over ${kills} kills; ${attempts.length - MEMBERS} repeated sends absorbed by the dedupe key`,
+    )
+  }, 600_000)
+})
