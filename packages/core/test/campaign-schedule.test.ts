@@ -75,10 +75,14 @@ describe('scheduled campaigns', () => {
     const base = memoryStorage()
     const storage: StorageAdapter = {
       ...base,
+      // The instance dies after the first batch (member by member, or set-based: console reaches everyone).
       async advanceCampaign(input) {
-        // The instance dies after the first batch.
         if (failing && input.expect.cursor !== null) throw new Error('crash')
         return base.advanceCampaign!(input)
+      },
+      async fanOutCampaign(input) {
+        if (failing && input.expect.cursor !== null) throw new Error('crash')
+        return base.fanOutCampaign!(input)
       },
     }
     const t = testLoop({ storage })
