@@ -50,7 +50,12 @@ function spyRefunds(adapter: PaymentAdapter) {
     numbers.push(input.order.number)
     return refund(input)
   }
-  return { numbers, restore: () => void (adapter.refund = refund) }
+  return {
+    numbers,
+    restore: () => {
+      adapter.refund = refund
+    },
+  }
 }
 
 const duck = {
