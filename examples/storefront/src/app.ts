@@ -42,6 +42,11 @@ export interface StorefrontOptions {
   tickMs?: number
   /** The password of `/admin` (HTTP basic auth, user `admin`). Default: a random one, see `Storefront.adminPassword`. */
   adminPassword?: string | null
+  /**
+   * `wechat-sim` only: the simulated official account's successful mass sends a day (WeChat's 100 by
+   * default); past it a mass send is refused (45028) and a campaign falls back to template messages.
+   */
+  wechatMassSendsPerDay?: number
   /** Where the shop's console lines go (messages printed by the sandbox channel, errors). */
   log?: (line: string) => void
 }
@@ -145,7 +150,14 @@ export async function createStorefront(options: StorefrontOptions = {}): Promise
   let adapters: ModeAdapters | null = null
   let loop: Loop | null = null
   try {
-    adapters = await adaptersFor(mode, { log, origin, storage })
+    adapters = await adaptersFor(mode, {
+      log,
+      origin,
+      storage,
+      ...(options.wechatMassSendsPerDay !== undefined
+        ? { wechat: { massSendsPerDay: options.wechatMassSendsPerDay } }
+        : {}),
+    })
     loop = createLoop({
       secret,
       baseUrl: `${origin}/loop`,

@@ -35,6 +35,8 @@ export interface ModeInput {
   log: (line: string) => void
   origin: string
   storage: StorageAdapter
+  /** `--wechat` only: the simulated official account's quota of mass sends a day (default 100, WeChat's). */
+  wechat?: { massSendsPerDay?: number }
 }
 
 /** The mode from the command line (`--wechat`) or `LOOPKIT_MODE`; sandbox by default. */

@@ -5,6 +5,7 @@ import {
   wechatAccessToken,
   wechatJsSdk,
   wechatLogin,
+  wechatMassSendChannel,
   wechatMessages,
   wechatOfficialAccount,
   wechatPayments,
@@ -81,11 +82,17 @@ const wechatChoice: PayChoice = {
  * in-process on loopback. Login is official-account web OAuth (the authorize step is a page of the
  * shop that lets you pick a simulated WeChat user), payment is WeChat Pay API v3 H5 (signed prepay,
  * the simulator's buyer page, an encrypted and signed TRANSACTION.SUCCESS callback to
- * `/loop/webhooks/wechat`), messages are template messages through a shared access token, and the
- * JS-SDK signature route is mounted for the share card.
+ * `/loop/webhooks/wechat`), messages are template messages through a shared access token (and
+ * campaigns may go out as the account's mass send, `wechat-mass`, whose `MASSSENDJOBFINISH` the
+ * message server takes), and the JS-SDK signature route is mounted for the share card.
  */
 export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
-  const sim = await wechatSimulator({ pay: { allowInsecureNotifyUrl: true } })
+  const sim = await wechatSimulator({
+    pay: { allowInsecureNotifyUrl: true },
+    ...(input.wechat?.massSendsPerDay !== undefined
+      ? { oa: { massSendsPerDay: input.wechat.massSendsPerDay } }
+      : {}),
+  })
   let local: Awaited<ReturnType<typeof localProviders>> | null = null
   try {
     local = await localProviders({ origin: input.origin })
@@ -129,7 +136,13 @@ export async function wechatSimMode(input: ModeInput): Promise<ModeAdapters> {
           authorizeBaseUrl: `${input.origin}/wechat-sim`,
         }),
       ],
-      messaging: [wechatMessages({ officialAccount: { tokens }, templates })],
+      // Template messages for everything, and the account's mass send (群发, `wechat-mass`) for
+      // campaigns: a campaign planned `wechat-mass` then `wechat` goes out as one mass send per batch,
+      // and when the simulated daily quota refuses it (45028) each member gets a template message.
+      messaging: [
+        wechatMessages({ officialAccount: { tokens }, templates }),
+        wechatMassSendChannel({ tokens }),
+      ],
       plugins: [wechatJsSdk({ appid: account.appid, tokens, allowedOrigins: [input.origin] }), oa],
       pay: [wechatChoice, ...local.choices],
       routes: (app, shop) => {

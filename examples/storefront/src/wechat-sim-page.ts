@@ -23,10 +23,25 @@ function shell(title: string, body: Html): Html {
 <body><main style="max-width:760px">${body}</main></body></html>`
 }
 
+/** The official account's mass-send jobs (as `MASSSENDJOBFINISH` reports them) and what each follower got. */
+function massSection(sim: WechatSimulator): Html {
+  const jobs = [...sim.oa.jobs].reverse()
+  const got = sim.oa.delivered.filter((d) => d.kind === 'mass')
+  return html`<section class="panel"><h2>${t('群发任务', 'Mass sends')}</h2><div class="table-wrap"><table id="sim-mass-jobs">
+<thead><tr><th>msg_id</th><th>clientmsgid</th><th class="num">TotalCount</th><th class="num">SentCount</th><th class="num">ErrorCount</th><th>${t('收到的人', 'Received by')}</th><th>${t('时间', 'At')}</th></tr></thead>
+<tbody>${jobs.map(
+    (
+      j,
+    ) => html`<tr data-msg-id="${j.msgId}" data-total="${j.totalCount}" data-sent="${j.sentCount}" data-errors="${j.errorCount}">
+<td><code>${j.msgId}</code></td><td><code>${j.clientMsgId}</code></td><td class="num">${j.totalCount}</td><td class="num">${j.sentCount}</td><td class="num">${j.errorCount}</td>
+<td>${got.filter((d) => d.msgId === j.msgId).map((d) => html`<span class="sim-mass-user" data-user="${d.user}">${d.user}</span> `)}</td><td>${when(j.at)}</td></tr>`,
+  )}</tbody></table></div></section>`
+}
+
 /**
  * Pages that stand in for the parts of WeChat a person sees: the authorize page (pick who you are,
  * then the simulator issues a real OAuth code), and a window onto the simulator (template messages
- * it delivered, payment callbacks it sent, merchant API calls it answered).
+ * it delivered, payment callbacks it sent, merchant API calls it answered, mass sends and who received them).
  */
 export function wechatSimRoutes(app: Hono, deps: { sim: WechatSimulator; origin: string }): void {
   const { sim } = deps
@@ -136,6 +151,7 @@ ${t('商户号', 'merchant')} <code>${sim.pay.mchid}</code> · <a href="/">${t('
 <td>${Object.entries(m.data).map(([k, v]) => html`<code>${k}</code> ${v}<br>`)}</td>
 <td>${m.url ? html`<a class="sim-message-link" href="${m.url}">${t('打开', 'Open')}</a>` : '—'}</td><td>${when(m.at)}</td></tr>`,
         )}</tbody></table></div></section>
+${massSection(sim)}
 <section class="panel"><h2>${t('支付回调', 'Payment callbacks sent')}</h2><div class="table-wrap"><table id="sim-deliveries">
 <thead><tr><th>${t('事件', 'Event')}</th><th>URL</th><th class="num">${t('次数', 'Try')}</th><th>${t('结果', 'Answer')}</th><th>${t('时间', 'At')}</th></tr></thead>
 <tbody>${deliveries.map(

@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isLoopError } from '@loopkit/core'
+import { type Campaign, isLoopError } from '@loopkit/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStorefront, type Storefront } from '../src/app.js'
 import { audienceFromForm, filterForm } from '../src/audience-form.js'
 import { campaignForm, createInput } from '../src/campaign-form.js'
-import { listCampaigns } from '../src/campaign-log.js'
 
 // The Customers and Campaigns admin pages as an attacker meets them: no credentials, forged and
 // cross-site forms, bad input, markup in names and messages, links that lead elsewhere.
@@ -176,7 +175,7 @@ describe('the Customers and Campaigns admin pages', () => {
   it('create only campaigns whose link stays on the shop, on the shop’s channels; then preview, cancel once', async () => {
     const cookie = await adminCookie()
     const token = await tokenOn('/admin/campaigns', { cookie })
-    const before = (await listCampaigns(shop.loop)).length
+    const before = (await shop.loop.campaigns.list({ limit: 200 })).campaigns.length
     const base = { _csrf: token, audience: 'followers', title: 'T', body: 'B', channel: 'console' }
     for (const bad of [
       { url: 'https://evil.example/duck' },
@@ -191,7 +190,7 @@ describe('the Customers and Campaigns admin pages', () => {
       const res = await post('/admin/campaigns', { ...base, ...bad }, { cookie })
       expect(res.status, JSON.stringify(bad)).toBeGreaterThanOrEqual(400)
     }
-    expect((await listCampaigns(shop.loop)).length).toBe(before)
+    expect((await shop.loop.campaigns.list({ limit: 200 })).campaigns.length).toBe(before)
 
     const res = await post('/admin/campaigns', { ...base, url: '/products/salted-duck' }, { cookie })
     expect(res.status).toBe(303)
@@ -210,6 +209,36 @@ describe('the Customers and Campaigns admin pages', () => {
     expect((await cancel(token)).status).toBe(409)
     expect((await fetch(`${shop.url}/admin/campaigns/..%2Fx`, { headers: { cookie } })).status).toBe(404)
     expect((await fetch(`${shop.url}/admin/campaigns/cmp_nope`, { headers: { cookie } })).status).toBe(404)
+  })
+
+  it('list campaigns newest first from the loop, 50 a page with an older link; a forged cursor is a 400 and is not echoed', async () => {
+    const cookie = await adminCookie()
+    const made: Campaign[] = []
+    for (let i = 0; i < 52; i++)
+      made.push(
+        await shop.loop.campaigns.create({
+          audience: 'followers',
+          message: { title: `Page test ${i}`, body: 'B' },
+          channelPlan: { channels: ['console'] },
+        }),
+      )
+    // The documented order: newest first, campaigns of one millisecond by id, descending.
+    const newest = made.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map((c) => c.id)
+    const ids = (page: string) => [...page.matchAll(/data-campaign="([^"]+)"/g)].map((m) => m[1])
+    const first = await (await fetch(`${shop.url}/admin/campaigns`, { headers: { cookie } })).text()
+    expect(ids(first)).toEqual(newest.slice(0, 50))
+    const older = /id="older-campaigns" href="([^"]+)"/.exec(first)![1]!
+    const second = await (await fetch(`${shop.url}${older}`, { headers: { cookie } })).text()
+    // Then the last two of these, and the campaigns earlier tests created.
+    expect(ids(second).slice(0, 2)).toEqual(newest.slice(50))
+    expect(ids(second).filter((id) => ids(first).includes(id))).toEqual([])
+    for (const after of ['"><script>alert(1)</script>', 'cmp_nobody']) {
+      const res = await fetch(`${shop.url}/admin/campaigns?after=${encodeURIComponent(after)}`, {
+        headers: { cookie },
+      })
+      expect(res.status, after).toBe(400)
+      expect(await res.text()).not.toContain('<script>alert(1)')
+    }
   })
 })
 

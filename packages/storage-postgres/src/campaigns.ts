@@ -11,7 +11,12 @@ import { writeEffects } from './_internal/effects.js'
 type CampaignOps = Required<
   Pick<
     StorageAdapter,
-    'createCampaign' | 'getCampaign' | 'advanceCampaign' | 'cancelCampaign' | 'countCampaignRows'
+    | 'createCampaign'
+    | 'getCampaign'
+    | 'advanceCampaign'
+    | 'cancelCampaign'
+    | 'countCampaignRows'
+    | 'listCampaigns'
   >
 >
 
@@ -68,6 +73,26 @@ export function campaignOps(db: Db): CampaignOps {
 
     async getCampaign({ id }) {
       return get(db, id)
+    },
+
+    async listCampaigns({ status, before, limit }) {
+      // A row-value comparison on (created_at, id) walks campaigns_created (or
+      // campaigns_status_created) backwards from the cursor: each page costs the same however deep.
+      // id compares in the "C" collation, as the memory adapter compares strings.
+      const params: unknown[] = [limit]
+      const where: string[] = []
+      if (status) where.push(`status = $${params.push(status)}`)
+      if (before)
+        where.push(
+          `(created_at, id COLLATE "C") < ($${params.push(before.createdAt)}, $${params.push(before.id)} COLLATE "C")`,
+        )
+      const { rows } = await db.query<CampaignRow>(
+        `SELECT data, status, cursor, updated_at FROM ${s}.campaigns
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT $1`,
+        params,
+      )
+      return rows.map(toCampaign)
     },
 
     async advanceCampaign({ id, expect, set, now, effects }) {

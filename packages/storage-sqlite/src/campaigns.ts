@@ -11,7 +11,12 @@ import { writeEffects } from './_internal/effects.js'
 type CampaignOps = Required<
   Pick<
     StorageAdapter,
-    'createCampaign' | 'getCampaign' | 'advanceCampaign' | 'cancelCampaign' | 'countCampaignRows'
+    | 'createCampaign'
+    | 'getCampaign'
+    | 'advanceCampaign'
+    | 'cancelCampaign'
+    | 'countCampaignRows'
+    | 'listCampaigns'
   >
 >
 
@@ -93,6 +98,28 @@ export function campaignOps(db: Db): CampaignOps {
     },
     async getCampaign({ id }) {
       return guard(() => get(id))
+    },
+    async listCampaigns({ status, before, limit }) {
+      // A row-value comparison on (created_at, id) walks campaigns_created (or
+      // campaigns_status_created) backwards from the cursor: each page costs the same however deep.
+      return guard(() => {
+        const where = [
+          ...(status ? ['status = @status'] : []),
+          ...(before ? ['(created_at, id) < (@createdAt, @id)'] : []),
+        ]
+        const rows = db
+          .q(
+            `SELECT data, status, cursor, updated_at FROM campaigns
+             ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+             ORDER BY created_at DESC, id DESC LIMIT @limit`,
+          )
+          .all({
+            limit,
+            ...(status ? { status } : {}),
+            ...(before ? { createdAt: before.createdAt, id: before.id } : {}),
+          }) as CampaignRow[]
+        return rows.map(toCampaign)
+      })
     },
     async advanceCampaign(input) {
       return advance(input)

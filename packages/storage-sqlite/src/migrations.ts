@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { SCOPE } from './_internal/db.js'
 import { campaignLinksMigration } from './migration-8.js'
 import { campaignDeliveryMigration } from './migration-11.js'
+import { campaignListMigration } from './migration-12.js'
 
 /** One versioned schema change, applied once and never edited after it shipped. */
 export interface Migration {
@@ -350,6 +351,7 @@ export const migrations: readonly Migration[] = [
   },
   campaignLinksMigration,
   campaignDeliveryMigration,
+  campaignListMigration,
 ]
 
 /**

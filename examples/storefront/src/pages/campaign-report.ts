@@ -29,6 +29,28 @@ function revenueText(revenue: Record<string, number>): { text: string; fen: numb
   }
 }
 
+/** The channel id of the official account's mass send, as the shop's `--wechat` mode names it. */
+const MASS = 'wechat-mass'
+
+/**
+ * The mass sends (群发) of a campaign whose plan names them: jobs WeChat accepted, their recipients,
+ * and what its `MASSSENDJOBFINISH` reports said (a refusal such as the daily quota shows above, as
+ * fell back: `quota_exceeded`).
+ */
+function massSendSection(r: CampaignReport): Html {
+  if (!r.campaign.channels.includes(MASS) && r.massSend.jobs === 0) return html``
+  const m = r.massSend
+  return html`<h3>${t('公众号群发', 'Official-account mass send')}</h3>
+<div class="figures" id="report-mass">
+${figure('report-mass-jobs', t('群发任务', 'jobs'), m.jobs)}
+${figure('report-mass-recipients', t('收件人', 'recipients'), m.recipients)}
+${figure('report-mass-finished', t('已回报', 'finished'), m.finished)}
+${figure('report-mass-sent', t('送达', 'sent'), m.sent)}
+${figure('report-mass-errors', t('失败', 'errors'), m.errors)}
+</div>
+<p class="stock">${t('微信在群发完成后推送 MASSSENDJOBFINISH，送达与失败数来自它；配额用尽时（45028）每人改用下一渠道。', 'WeChat pushes MASSSENDJOBFINISH when a mass send is done: sent and errors come from it. When the daily quota is spent (45028) each member gets the next channel of the plan.')}</p>`
+}
+
 function reportSection(r: CampaignReport): Html {
   const money = revenueText(r.revenue)
   return html`<section class="panel" id="report"><h2>${t('效果', 'Report')}</h2>
@@ -42,6 +64,7 @@ ${figure('report-unreachable', t('无渠道', 'no channel'), r.unreachable)}
 <h3>${t('跳过（原因）', 'Skipped, by reason')}</h3>${reasons('report-skipped', r.skipped)}
 <h3>${t('转备选渠道（原因）', 'Fell back, by reason')}</h3>${reasons('report-fell-back', r.fellBack)}
 <h3>${t('按渠道送达', 'Sent, by channel')}</h3>${reasons('report-by-channel', r.byChannel)}
+${massSendSection(r)}
 <h3>${t('带来的访问与订单', 'What its link brought')}</h3>
 <div class="figures">
 ${figure('report-clicks', t('点击的人', 'people clicked'), r.clicks)}

@@ -63,11 +63,20 @@ ${input.audiences.map((a) => html`<option value="${a.id}" ${f.audience === a.id 
 <button class="btn" id="create-campaign">${t('创建并预览', 'Create and preview')}</button></form>`
 }
 
-/** `/admin/campaigns`: every campaign with its status, and the form for a new one. */
+/** The link to the next (older) page, when there is one. */
+function olderLink(next: string | null): Html {
+  return next
+    ? html`<p><a class="btn secondary" id="older-campaigns" href="/admin/campaigns?after=${encodeURIComponent(next)}">${t('更早的活动', 'Older campaigns')}</a></p>`
+    : html``
+}
+
+/** `/admin/campaigns`: the campaigns newest first, a page at a time, and the form for a new one. */
 export function campaignsPage(
   ctx: PageContext,
   input: {
     campaigns: Campaign[]
+    /** The cursor of the next (older) page, or null after the last. */
+    next: string | null
     audiences: Audience[]
     sizes: Map<string, number>
     channels: readonly string[]
@@ -81,7 +90,7 @@ export function campaignsPage(
     title: '营销活动 Campaigns',
     path: '/admin',
     body: html`<h1>${t('营销活动', 'Campaigns')}</h1>${adminNav('/admin/campaigns')}
-<section class="panel"><h2>${t('全部活动', 'All campaigns')}</h2>${table(input.campaigns, names)}</section>
+<section class="panel"><h2>${t('全部活动', 'All campaigns')}</h2>${table(input.campaigns, names)}${olderLink(input.next)}</section>
 ${createForm(input)}`,
   })
 }

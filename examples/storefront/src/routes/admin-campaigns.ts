@@ -3,7 +3,6 @@ import type { Context, Hono } from 'hono'
 import { isAdminRequest } from '../admin-auth.js'
 import { csrfToken } from '../admin-csrf.js'
 import { campaignForm, createInput } from '../campaign-form.js'
-import { listCampaigns, recordCampaign } from '../campaign-log.js'
 import { NEW_FOLLOWERS } from '../new-followers.js'
 import { campaignReportPage } from '../pages/campaign-report.js'
 import { campaignsPage } from '../pages/campaigns.js'
@@ -11,6 +10,8 @@ import { adminForm, adminProblem, refuseAdmin } from './admin-guard.js'
 import { pageContext, type ShopDeps } from './context.js'
 
 const CAMPAIGN_ID = /^[A-Za-z0-9_-]{1,64}$/
+/** Campaigns per page of `/admin/campaigns`. */
+const PAGE = 50
 
 /** The campaign id of the path, or `not_found` for one no campaign can have. */
 function campaignId(c: Context): string {
@@ -27,9 +28,11 @@ export function adminCampaignRoutes(app: Hono, deps: ShopDeps): void {
   const { loop } = deps
 
   const listPage = async (c: Context, form: Record<string, unknown>, status: 200 | 400) => {
-    const [ctx, campaigns, audiences] = await Promise.all([
+    // `after` is the loop's own cursor (a campaign id it validates): a malformed or unknown one is a 400.
+    const after = c.req.query('after') || null
+    const [ctx, page, audiences] = await Promise.all([
       pageContext(deps, c),
-      listCampaigns(loop),
+      loop.campaigns.list({ after, limit: PAGE }),
       loop.audiences.list(),
     ])
     const sizes = new Map(
@@ -39,7 +42,8 @@ export function adminCampaignRoutes(app: Hono, deps: ShopDeps): void {
     c.header('cache-control', 'no-store')
     return c.html(
       campaignsPage(ctx, {
-        campaigns,
+        campaigns: page.campaigns,
+        next: page.next,
         audiences,
         sizes,
         channels: deps.channels,
@@ -53,7 +57,11 @@ export function adminCampaignRoutes(app: Hono, deps: ShopDeps): void {
 
   app.get('/admin/campaigns', async (c) => {
     if (!isAdminRequest(deps, c)) return refuseAdmin(deps, c)
-    return listPage(c, {}, 200)
+    try {
+      return await listPage(c, {}, 200)
+    } catch (error) {
+      return adminProblem(deps, c, error)
+    }
   })
 
   app.post('/admin/campaigns', async (c) => {
@@ -62,7 +70,6 @@ export function adminCampaignRoutes(app: Hono, deps: ShopDeps): void {
     try {
       const input = createInput(campaignForm(checked.form), deps)
       const campaign = await loop.campaigns.create(input)
-      await recordCampaign(loop, campaign)
       return c.redirect(`/admin/campaigns/${campaign.id}`, 303)
     } catch (error) {
       return adminProblem(deps, c, error)

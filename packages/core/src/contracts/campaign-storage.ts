@@ -34,6 +34,17 @@ export interface CampaignStorage {
    * already cancelled, or does not exist.
    */
   cancelCampaign(input: { id: string; now: number }): Promise<Campaign | null>
+  /**
+   * One page of campaigns, newest first: `createdAt` descending, ties by id descending. `before` is
+   * the `createdAt` and id of the last campaign of the previous page: this page holds only campaigns
+   * strictly after it in that order, so a campaign created while paging never appears twice. With
+   * `status`, only campaigns in it. At most `limit`; each page walks an index from its cursor.
+   */
+  listCampaigns?(input: {
+    status?: CampaignStatus
+    before?: { createdAt: number; id: string } | null
+    limit: number
+  }): Promise<Campaign[]>
   /** Counts the campaign's outbox rows by status, channel and decision (dedupe keys `campaign:<id>:…`). */
   countCampaignRows(input: { id: string }): Promise<CampaignRowCount[]>
   /**

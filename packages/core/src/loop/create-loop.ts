@@ -19,6 +19,7 @@ import { cancelCampaign } from '../flows/campaign/cancel.js'
 import { type CreateCampaignInput, createCampaign } from '../flows/campaign/create.js'
 import { sendCampaign } from '../flows/campaign/fan-out.js'
 import { type CampaignLink, campaignLink } from '../flows/campaign/link.js'
+import { type CampaignListInput, type CampaignPage, listCampaigns } from '../flows/campaign/list.js'
 import { previewCampaign } from '../flows/campaign/preview.js'
 import { campaignReport } from '../flows/campaign/report.js'
 import { campaignStore } from '../flows/campaign/store.js'
@@ -213,6 +214,11 @@ export function createLoop(options: LoopOptions) {
       /** Creates a draft campaign: one message to one audience on a channel plan (`{ channels }`), optionally `schedule: { at }`. */
       create: (input: CreateCampaignInput) => createCampaign(rt, input),
       get: (input: { id: string }) => campaignStore(rt).getCampaign({ id: String(input.id) }),
+      /**
+       * Campaigns newest first, a page at a time (`limit` 1–200, default 50), optionally one `status`;
+       * pass `next` back as `after` for the following page (`null` after the last).
+       */
+      list: (input: CampaignListInput = {}): Promise<CampaignPage> => listCampaigns(rt, input),
       /** Counts the audience and shows the first members' routing; sends and writes nothing. */
       preview: (input: { id: string; sample?: number }) => previewCampaign(rt, input),
       /** Fans the campaign out into the outbox, batch by batch; call again to resume after a crash. */

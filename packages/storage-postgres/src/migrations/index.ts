@@ -10,6 +10,7 @@ import { notificationPolicySchema } from './0007-notification-policy.js'
 import { campaignLinksSchema } from './0008-campaign-links.js'
 import { stockBuckets } from './0009-stock-buckets.js'
 import { campaignDeliverySchema } from './0011-campaign-delivery.js'
+import { campaignListSchema } from './0012-campaign-list.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -57,6 +58,11 @@ export const migrations: readonly Migration[] = [
     version: 11,
     name: 'campaign delivery: broadcast jobs (WeChat mass send) and their delivery reports',
     sql: campaignDeliverySchema,
+  },
+  {
+    version: 12,
+    name: 'campaign list: campaigns by creation time, and by status then creation time',
+    sql: campaignListSchema,
   },
 ]
 

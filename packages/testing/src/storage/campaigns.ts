@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import type { SuiteContext } from './context.js'
 import { notification, T0 } from './fixtures.js'
 
-const campaign = (over: Partial<Campaign> = {}): Campaign => ({
+/** A draft campaign `cmp_1` created at `T0`, with `over` applied. */
+export const campaign = (over: Partial<Campaign> = {}): Campaign => ({
   id: 'cmp_1',
   name: 'Mid-autumn',
   audienceId: 'followers',

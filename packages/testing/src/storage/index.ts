@@ -5,6 +5,7 @@ import { audienceCases } from './audiences.js'
 import { cacheCases } from './cache.js'
 import { campaignDeliveryCases } from './campaign-delivery.js'
 import { campaignLinkCases } from './campaign-links.js'
+import { campaignListCases } from './campaign-list.js'
 import { campaignCases } from './campaigns.js'
 import { catalogCases } from './catalog.js'
 import { type TestStorageAdapterOptions, useStorage } from './context.js'
@@ -85,6 +86,7 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     outboxBatchCases(ctx)
     policyCases(ctx)
     campaignCases(ctx)
+    campaignListCases(ctx)
     campaignLinkCases(ctx)
     campaignDeliveryCases(ctx)
     cacheCases(ctx)

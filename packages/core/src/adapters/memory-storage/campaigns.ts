@@ -6,9 +6,18 @@ import { copy, copyOrNull, type MemoryState, writeEffects } from './state.js'
 type CampaignOps = Required<
   Pick<
     StorageAdapter,
-    'createCampaign' | 'getCampaign' | 'advanceCampaign' | 'cancelCampaign' | 'countCampaignRows'
+    | 'createCampaign'
+    | 'getCampaign'
+    | 'advanceCampaign'
+    | 'cancelCampaign'
+    | 'countCampaignRows'
+    | 'listCampaigns'
   >
 >
+
+// Newest first: createdAt descending, ties by id descending (the order the SQL adapters' indexes give).
+const newerFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
 
 export function campaignOps(state: MemoryState, scope: string): CampaignOps {
   return {
@@ -21,6 +30,14 @@ export function campaignOps(state: MemoryState, scope: string): CampaignOps {
 
     async getCampaign({ id }) {
       return copyOrNull(state.campaigns.get(id))
+    },
+
+    async listCampaigns({ status, before, limit }) {
+      return [...state.campaigns.values()]
+        .filter((c) => (!status || c.status === status) && (!before || newerFirst(c, before) > 0))
+        .sort(newerFirst)
+        .slice(0, limit)
+        .map(copy)
     },
 
     async advanceCampaign({ id, expect, set, now, effects }) {
