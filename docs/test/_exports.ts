@@ -13,7 +13,7 @@ export interface ExportProblem {
 
 /**
  * The published packages' entry files: each `exports` subpath's source (`@loopkit/source`), so
- * `@loopkit/core/dev` and `@loopkit/core/plugins` are held to the same rule as the main entries.
+ * `@loopkit/core/dev`, `@loopkit/core/plugins` and `@loopkit/core/kit` are held to the same rule as the main entries.
  */
 export function packageEntries(): string[] {
   const base = join(ROOT, 'packages')

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Moves names that left `@loopkit/core`'s main entry (issue #14's size budget) to their subpath
 // entries: the development adapters to `@loopkit/core/dev`, the bundled plugins to
-// `@loopkit/core/plugins`. Rewrites static `import { … } from '@loopkit/core'` (or
+// `@loopkit/core/plugins`, the adapter authors' rules to `@loopkit/core/kit`. Rewrites static `import { … } from '@loopkit/core'` (or
 // `…/packages/core/src/index.js`, as the benchmarks import it) in .ts/.tsx/.js/.mjs/.cjs/.md files
 // under the given directories (default: the repository), JSDoc examples included, keeping each
 // statement's indentation and layout. Idempotent: re-run it after merging a branch that still
@@ -28,6 +28,29 @@ const MOVED = {
   referralRewards: 'plugins',
   ReferralRewardsOptions: 'plugins',
   RewardRule: 'plugins',
+  AnswerSource: 'kit',
+  answerSchema: 'kit',
+  parseAnswer: 'kit',
+  Bucket: 'kit',
+  bucketRefillMs: 'kit',
+  bucketRetryAfterMs: 'kit',
+  takeFromBucket: 'kit',
+  applyConsentChange: 'kit',
+  ConsentChange: 'kit',
+  ActivityChange: 'kit',
+  ActivityFields: 'kit',
+  applyActivity: 'kit',
+  mergeActivity: 'kit',
+  CustomerMerge: 'kit',
+  chooseSurvivor: 'kit',
+  mergeCustomers: 'kit',
+  countedOrderStatuses: 'kit',
+  OrderRfm: 'kit',
+  orderRfm: 'kit',
+  rfmDelta: 'kit',
+  checkDelta: 'kit',
+  checkLimit: 'kit',
+  checkStock: 'kit',
 }
 const SKIP = new Set(['node_modules', 'dist', '.git', '.artifacts', 'reference', 'codemods'])
 const EXT = /\.(ts|tsx|js|mjs|cjs|md)$/

@@ -1,4 +1,5 @@
-import { type Audience, type AudienceFilter, type Customer, type Loop, orderRfm } from '@loopkit/core'
+import type { Audience, AudienceFilter, Customer, Loop } from '@loopkit/core'
+import { orderRfm } from '@loopkit/core/kit'
 import { audienceFromForm, type FilterForm, formIsEmpty } from './audience-form.js'
 
 /** Customers per page of `/admin/customers`. */

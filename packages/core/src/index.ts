@@ -11,23 +11,13 @@ export type * from './contracts/index.js'
 export * from './domain/audience.js'
 export * from './domain/campaign.js'
 export * from './domain/catalog.js'
-export { applyConsentChange, type ConsentChange } from './domain/consent.js'
 export type * from './domain/customer.js'
 export { identityFor } from './domain/customer.js'
-export {
-  type ActivityChange,
-  type ActivityFields,
-  applyActivity,
-  mergeActivity,
-} from './domain/customer-activity.js'
-export { type CustomerMerge, chooseSurvivor, mergeCustomers } from './domain/customer-merge.js'
 export type * from './domain/event.js'
 export * from './domain/money.js'
 export type * from './domain/notification.js'
 export * from './domain/order.js'
-export * from './domain/rfm.js'
 export type * from './domain/share.js'
-export { checkDelta, checkLimit, checkStock } from './domain/stock.js'
 export * from './errors.js'
 export type {
   AnalyticsReport,
@@ -76,7 +66,6 @@ export type {
   PageLayout,
   PageLayoutInput,
 } from './loop/options.js'
-export { type AnswerSource, answerSchema, parseAnswer } from './schemas/vendor-answer.js'
 export { parseInput } from './schemas.js'
 export { describeOptionValue } from './security/option-value.js'
 export type { RateLimitedRoute, RateLimitOptions, RateLimitRule } from './security/rate-limit/limits.js'
@@ -84,9 +73,3 @@ export {
   type MemoryRateLimitStoreOptions,
   memoryRateLimitStore,
 } from './security/rate-limit/memory-store.js'
-export {
-  type Bucket,
-  bucketRefillMs,
-  bucketRetryAfterMs,
-  takeFromBucket,
-} from './security/rate-limit/token-bucket.js'

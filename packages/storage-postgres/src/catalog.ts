@@ -1,5 +1,6 @@
 import type { Sku, StorageAdapter } from '@loopkit/core'
-import { checkDelta, checkLimit, checkStock, loopError } from '@loopkit/core'
+import { loopError } from '@loopkit/core'
+import { checkDelta, checkLimit, checkStock } from '@loopkit/core/kit'
 import { skuCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { STOCK_BUCKETS, setBucketsCtes, stockTotal } from './stock.js'

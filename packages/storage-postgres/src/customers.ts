@@ -1,5 +1,5 @@
 import type { Customer, IdentityProfile, StorageAdapter, WebhookDelivery } from '@loopkit/core'
-import { applyActivity } from '@loopkit/core'
+import { applyActivity } from '@loopkit/core/kit'
 import type { Db, Queryable } from './_internal/db.js'
 import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
 import { attachUnion } from './union-reveal.js'

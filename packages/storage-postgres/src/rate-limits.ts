@@ -1,4 +1,5 @@
-import { bucketRefillMs, bucketRetryAfterMs, type StorageAdapter } from '@loopkit/core'
+import type { StorageAdapter } from '@loopkit/core'
+import { bucketRefillMs, bucketRetryAfterMs } from '@loopkit/core/kit'
 import type { Db } from './_internal/db.js'
 
 type RateLimitOps = Required<Pick<StorageAdapter, 'takeTokens'>>

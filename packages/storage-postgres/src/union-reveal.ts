@@ -1,5 +1,5 @@
 import type { Customer, StorageAdapter } from '@loopkit/core'
-import { chooseSurvivor } from '@loopkit/core'
+import { chooseSurvivor } from '@loopkit/core/kit'
 import type { Db, Queryable } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { mergeRows } from './customer-merge.js'

@@ -1,5 +1,6 @@
 import type { OrderLine, Sku, StockReservation, StorageAdapter } from '@loopkit/core'
-import { checkDelta, checkLimit, checkStock, limitCountingStatuses, loopError } from '@loopkit/core'
+import { limitCountingStatuses, loopError } from '@loopkit/core'
+import { checkDelta, checkLimit, checkStock } from '@loopkit/core/kit'
 import { type Db, guard, SCOPE } from './_internal/db.js'
 import { type SkuRow, toSku } from './_internal/rows.js'
 

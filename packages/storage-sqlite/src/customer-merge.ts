@@ -1,5 +1,6 @@
-import type { Customer, CustomerMerge } from '@loopkit/core'
-import { mergeCustomers } from '@loopkit/core'
+import type { Customer } from '@loopkit/core'
+import type { CustomerMerge } from '@loopkit/core/kit'
+import { mergeCustomers } from '@loopkit/core/kit'
 import type { Db } from './_internal/db.js'
 import { MERGE_STATS } from './customer-stats.js'
 

@@ -1,5 +1,5 @@
 import type { Order } from '@loopkit/core'
-import { rfmDelta } from '@loopkit/core'
+import { rfmDelta } from '@loopkit/core/kit'
 import type { Db } from './_internal/db.js'
 
 // One row per (customer, currency): counted orders, net spend and the last payment time, kept in

@@ -1,5 +1,6 @@
 import type { Customer, Identity, StorageAdapter } from '@loopkit/core'
-import { applyActivity, applyConsentChange, chooseSurvivor, loopError } from '@loopkit/core'
+import { loopError } from '@loopkit/core'
+import { applyActivity, applyConsentChange, chooseSurvivor } from '@loopkit/core/kit'
 import { type Db, guard, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type CustomerRow, toCustomer } from './_internal/rows.js'

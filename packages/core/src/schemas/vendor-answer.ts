@@ -10,7 +10,7 @@ import { parseInput } from '../schemas.js'
  *
  * @example
  * ```ts
- * import { answerSchema as s, parseAnswer } from '@loopkit/core'
+ * import { answerSchema as s, parseAnswer } from '@loopkit/core/kit'
  *
  * const tokenAnswer = s.object({ access_token: s.string().check(s.minLength(1)), expires_in: s.int() })
  * const token = parseAnswer(tokenAnswer, await response.json(), { scope: 'pager', operation: 'POST /token' })

@@ -22,6 +22,9 @@ const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[]
   { entry: 'core/src/dev/index.ts', platform: 'neutral', budget: 28 * KB },
   // 1.7 KB: referralRewards.
   { entry: 'core/src/plugins/index.ts', platform: 'neutral', budget: 2 * KB },
+  // The adapter authors' rules (merges, activity, consent, stock, RFM, token buckets, vendor-answer
+  // parsing): 1.4 KB of the main entry moved here when campaigns and analytics brought it to 49.5 KB.
+  { entry: 'core/src/kit/index.ts', platform: 'neutral', budget: 12 * KB }, // 10.8 KB, mostly the zod it shares
   { entry: 'core/src/node/index.ts', platform: 'neutral', budget: 3 * KB },
   // 13.8 / 16.8 KB with limits, merges, refund queues, rate-limit buckets, batch completion,
   // the customer pool (filter compilers) and analytics rollups.

@@ -45,10 +45,11 @@ function runWorkerdTest(): Promise<{ code: number; output: string }> {
 }
 
 describe('core on Web APIs alone', () => {
-  it('esbuild --platform=neutral bundles core and its dev and plugins entries, and refuses a node: import (the check has teeth)', async () => {
+  it('esbuild --platform=neutral bundles core and its dev, plugins and kit entries, and refuses a node: import (the check has teeth)', async () => {
     await bundleNeutral(join(here, '../../src/index.ts'), join(dir, 'core.js'))
     await bundleNeutral(join(here, '../../src/dev/index.ts'), join(dir, 'core-dev.js'))
     await bundleNeutral(join(here, '../../src/plugins/index.ts'), join(dir, 'core-plugins.js'))
+    await bundleNeutral(join(here, '../../src/kit/index.ts'), join(dir, 'core-kit.js'))
     writeFileSync(
       join(dir, 'uses-node.ts'),
       "import { createHmac } from 'node:crypto'\nexport const h = createHmac",

@@ -1,4 +1,4 @@
-import { parseAnswer as parse } from '@loopkit/core'
+import { parseAnswer as parse } from '@loopkit/core/kit'
 
 /** Core's `parseAnswer` under the `[wechat]` scope: a malformed answer is `provider_error`. */
 export function parseAnswer<S extends Parameters<typeof parse>[0]>(

@@ -1,4 +1,4 @@
-import { answerSchema as z } from '@loopkit/core'
+import { answerSchema as z } from '@loopkit/core/kit'
 
 // The JSON answers of the api.weixin.qq.com calls the adapters read, as WeChat documents them.
 // Built with core's zod/mini (`answerSchema`), so this package ships no second copy of zod.

@@ -1,4 +1,4 @@
-import { answerSchema as z } from '@loopkit/core'
+import { answerSchema as z } from '@loopkit/core/kit'
 
 // The JSON answers of the WeChat Pay API v3 calls the adapter reads (after their signature is
 // verified), as WeChat documents them. Built with core's zod/mini (`answerSchema`), so this
