@@ -13,7 +13,7 @@
 // LOOPKIT_BENCH_SCALE scales the callbacks per round (1 = 2,000); LOOPKIT_BENCH_SYNC picks
 // SQLite's synchronous (default normal, so the disk does not hide the CPU work); BENCH_ROUNDS (5),
 // BENCH_WARMUP untimed rounds first (enough for 1,000 callbacks).
-// After the ratio it prints where the loop's CPU goes, stage by stage (see `stageRound`).
+// After the ratio it prints where the loop's CPU goes, stage by stage (bench/wechat-callback-stages.ts).
 import { createDecipheriv, createPublicKey, verify } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -23,7 +23,6 @@ import { createLoop, type Order } from '@loopkit/core'
 import { consoleMessaging } from '@loopkit/core/dev'
 import { sqliteStorage } from '@loopkit/storage-sqlite'
 import { newId } from '../packages/core/src/_internal/ids.js'
-import { BODY_LIMITS, readBody } from '../packages/core/src/http/body.js'
 import {
   encrypt,
   generateRsaKeyPair,
@@ -33,6 +32,7 @@ import {
 } from '../packages/testing/src/wechat/pay/crypto.js'
 import { rfc3339, type SimOrder, transactionJson } from '../packages/testing/src/wechat/pay/state.js'
 import { wechatPayments } from '../packages/wechat/src/index.js'
+import { STAGES, type Stage, stageRound } from './wechat-callback-stages.js'
 
 // better-sqlite3 is a dependency of the storage package, not of the workspace root.
 const require = createRequire(new URL('../packages/storage-sqlite/package.json', import.meta.url))
@@ -257,50 +257,6 @@ function rawRound(file: string, signed: Awaited<ReturnType<typeof signCallbacks>
   return run
 }
 
-type Stage = 'request' | 'body' | 'verify'
-
-/**
- * Where the loop's CPU goes: the same callbacks, 16 in flight, taken only as far as `stage` — the
- * Web `Request` the handler is given (built by the caller), then its body read as the webhook route
- * reads it, then @loopkit/wechat's verify + decrypt. The rest of `loop.fetch` is routing, the flow
- * and storage.
- */
-async function stageRound(
-  stage: Stage,
-  signed: Awaited<ReturnType<typeof signCallbacks>>,
-  signedAtMs: number,
-): Promise<number> {
-  const wechat = wechatPayments({
-    mchid: MCHID,
-    appid: APPID,
-    privateKey: (await generateMerchantKey()).privateKeyPem,
-    serialNo: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB',
-    apiV3Key: API_V3_KEY,
-    verifiers: { [signed.serial]: signed.publicKeyPem },
-    now: () => signedAtMs,
-  })
-  let next = 0
-  const start = performance.now()
-  const cpu0 = process.cpuUsage()
-  const worker = async () => {
-    for (let i = next++; i < CALLBACKS; i = next++) {
-      const c = signed.callbacks[i]!
-      const request = new Request(`${URL_BASE}/webhooks/wechat`, {
-        method: 'POST',
-        headers: c.headers,
-        body: c.body,
-      })
-      if (stage === 'request') continue
-      const body = await readBody(request, BODY_LIMITS.webhooks, 'webhook')
-      if (stage === 'body') continue
-      const event = await wechat.parseWebhook({ body, headers: request.headers, url: request.url })
-      if (event.kind !== 'payment.succeeded') throw new Error(`parsed ${event.kind}`)
-    }
-  }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
-  return measure(CALLBACKS, start, cpu0).cpuUsPerCallback
-}
-
 let merchantKey: Promise<{ privateKeyPem: string }> | null = null
 const generateMerchantKey = () => {
   merchantKey ??= generateRsaKeyPair()
@@ -320,20 +276,38 @@ export default async function run(): Promise<void> {
     const loops: Run[] = []
     const raws: Run[] = []
     const ratios: number[] = []
-    const stages: Record<Stage, number[]> = { request: [], body: [], verify: [] }
+    const stages: Record<Stage, number[]> = { request: [], body: [], verify: [], storage: [] }
+    const wechat = wechatPayments({
+      mchid: MCHID,
+      appid: APPID,
+      privateKey: (await generateMerchantKey()).privateKeyPem,
+      serialNo: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB',
+      apiV3Key: API_V3_KEY,
+      verifiers: { [signed.serial]: signed.publicKeyPem },
+      now: () => signedAtMs,
+    })
     for (let round = -WARMUP; round < ROUNDS; round++) {
       const loopFirst = round % 2 === 0
       const raw = loopFirst ? null : rawRound(join(dir, `raw-${n++}.db`), signed, signedAtMs)
       const loop = await loopRound(join(dir, `loop-${n++}.db`), signed, signedAtMs)
       const rawRun = raw ?? rawRound(join(dir, `raw-${n++}.db`), signed, signedAtMs)
-      const cpu: Record<Stage, number> = { request: 0, body: 0, verify: 0 }
-      for (const stage of ['request', 'body', 'verify'] as const)
-        cpu[stage] = await stageRound(stage, signed, signedAtMs)
+      const cpu = {} as Record<Stage, number>
+      for (const stage of STAGES) {
+        cpu[stage] = await stageRound(stage, {
+          callbacks: signed.callbacks,
+          url: `${URL_BASE}/webhooks/wechat`,
+          inFlight: IN_FLIGHT,
+          wechat,
+          file: join(dir, `stage-${n++}.db`),
+          synchronous,
+          total: TOTAL,
+        })
+      }
       if (round < 0) continue
       loops.push(loop)
       raws.push(rawRun)
       ratios.push(loop.perSecond / rawRun.perSecond)
-      for (const stage of ['request', 'body', 'verify'] as const) stages[stage].push(cpu[stage])
+      for (const stage of STAGES) stages[stage].push(cpu[stage])
     }
     const line = (runs: Run[]) =>
       `${median(runs.map((r) => r.perSecond)).toFixed(0)} callbacks/s (${runs.map((r) => r.perSecond.toFixed(0)).join(', ')}), ` +
@@ -350,10 +324,12 @@ export default async function run(): Promise<void> {
     const request = median(stages.request)
     const body = median(stages.body)
     const verify = median(stages.verify)
+    const storage = median(stages.storage)
     const loop = median(loops.map((r) => r.cpuUsPerCallback))
     console.log(
       `  loop CPU per callback by stage: new Request ${request.toFixed(0)} µs, body read ${(body - request).toFixed(0)}, ` +
-        `verify + decrypt ${(verify - body).toFixed(0)}, routing + flow + storage ${(loop - verify).toFixed(0)}`,
+        `verify + decrypt ${(verify - body).toFixed(0)}, storage calls ${storage.toFixed(0)}, ` +
+        `routing + flow + Response ${(loop - verify - storage).toFixed(0)}`,
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })
