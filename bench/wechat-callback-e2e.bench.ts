@@ -320,7 +320,7 @@ export default async function run(): Promise<void> {
       `  ratio loop/raw: ${median(ratios).toFixed(2)} (median of per-round ratios; target >= 0.5); ` +
         `by CPU per callback ${cpuRatio.toFixed(2)}; load ${loadavg()[0]!.toFixed(1)}`,
     )
-    // Medians of the rounds, each stage less the one before it.
+    // Medians of the rounds: request, body and verify each less the one before; storage on its own.
     const request = median(stages.request)
     const body = median(stages.body)
     const verify = median(stages.verify)
