@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLoop, type StorageAdapter } from '@loopkit/core'
+import { createLoop, newId, type StorageAdapter } from '@loopkit/core'
 import { consoleMessaging } from '@loopkit/core/dev'
 import { type PostgresStorage, postgresStorage } from '../packages/storage-postgres/src/index.js'
 import { sqliteStorage } from '../packages/storage-sqlite/src/index.js'
@@ -40,12 +40,23 @@ const ROUNDS = 3
 const only = process.env.LOOPKIT_BENCH_DB
 const perMember = process.env.LOOPKIT_BENCH_FANOUT === 'per-member'
 const PG_URL = process.env.LOOPKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+// What the loop's rows carry: the rendered message with the plan as its chain.
 const MESSAGE = JSON.stringify({
   topic: 'campaign',
   title: 'Mid-autumn',
   body: 'Mooncake duck, 20% off',
   fields: {},
+  chain: ['console'],
 })
+/**
+ * An honest baseline writes what the outbox needs: row ids unique across campaigns (a fresh prefix
+ * per campaign, as long as the loop's), dedupe keys under the outbox's unique index, and real epoch
+ * milliseconds (wider than the constant 1 the baseline wrote before, in SQLite's varints).
+ */
+const baselineRow = (round: number) => {
+  const at = Date.now()
+  return { prefix: `${newId('ntf', at)}_`, keys: `campaign:base${round}:`, at }
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 interface Side {
@@ -127,13 +138,14 @@ async function sqlite(dir: string): Promise<void> {
       NULL, NULL, NULL, 1, 1 FROM n`)
   const baseline: Side = {
     async run(round) {
+      const b = baselineRow(round)
       const t = performance.now()
       const { changes } = db
         .prepare(`INSERT INTO notifications (id, dedupe_key, channel, customer_id, message, status, attempts,
             next_attempt_at, created_at, updated_at)
-          SELECT 'ntf_' || id, 'campaign:base${round}:' || id || ':console', 'console', id, ?, 'pending', 0, 1, 1, 1
+          SELECT ? || id, ? || id || ':console', 'console', id, ?, 'pending', 0, ?, ?, ?
           FROM customers WHERE followed_at IS NOT NULL ORDER BY id`)
-        .run(MESSAGE)
+        .run(b.prefix, b.keys, MESSAGE, b.at, b.at, b.at)
       const ms = performance.now() - t
       if (changes !== N) throw new Error(`baseline wrote ${changes}, expected ${N}`)
       return ms
@@ -163,13 +175,14 @@ async function postgres(): Promise<void> {
   await pool.query(`VACUUM ANALYZE ${s}.customers`)
   const baseline: Side = {
     async run(round) {
+      const b = baselineRow(round)
       const t = performance.now()
       const { rowCount } = await pool.query(
         `INSERT INTO ${s}.notifications (id, dedupe_key, channel, customer_id, message, status, attempts,
            next_attempt_at, created_at, updated_at)
-         SELECT 'ntf_' || id, 'campaign:base${round}:' || id || ':console', 'console', id, $1::jsonb, 'pending', 0, 1, 1, 1
+         SELECT $1::text || id, $2::text || id || ':console', 'console', id, $3::jsonb, 'pending', 0, $4::bigint, $4::bigint, $4::bigint
          FROM ${s}.customers WHERE followed_at IS NOT NULL ORDER BY id COLLATE "C"`,
-        [MESSAGE],
+        [b.prefix, b.keys, MESSAGE, b.at],
       )
       const ms = performance.now() - t
       if (rowCount !== N) throw new Error(`baseline wrote ${rowCount}, expected ${N}`)

@@ -6,7 +6,7 @@ import {
   newId,
   type StorageAdapter,
 } from '@loopkit/core'
-import type { Db, Queryable } from './_internal/db.js'
+import { type Db, pgCode, type Queryable } from './_internal/db.js'
 import { Params } from './_internal/effects.js'
 import { compileFilter } from './audience-sql.js'
 
@@ -28,9 +28,13 @@ interface CampaignRow {
  * One batch in two statements: the members after the cursor in keyset order, each routed by a
  * CASE over the same row, counted (members, routed, last id); then the routed ones inserted
  * straight from the same keyset scan. Row ids are one fresh id per batch plus the member's id (a
- * member is once in a batch). A row whose dedupe key exists is not written again: ON CONFLICT on
- * the unique key, an index probe per row however large the outbox (an anti-join would be planned
- * as a scan of the whole outbox).
+ * member is once in a batch). A row whose dedupe key exists is not written again. The rows are
+ * first inserted plainly, in a savepoint: ON CONFLICT costs a speculative insertion per row (about a
+ * third of a batch's insert, measured with EXPLAIN (ANALYZE, BUFFERS)), and a key of this campaign
+ * after its cursor exists only when another path wrote it (rows and cursor commit together). On a
+ * unique violation the savepoint is rolled back and the batch inserted again with ON CONFLICT DO
+ * NOTHING, an index probe per row however large the outbox (an anti-join would be planned as a
+ * scan of the whole outbox).
  */
 function batchStatement(s: string, input: FanOutInput, after: string) {
   const p = new Params()
@@ -54,8 +58,7 @@ function batchStatement(s: string, input: FanOutInput, after: string) {
       SELECT ${p.add(`${newId('ntf', input.at)}_`)}::text || m.id, m.key, m.channel, m.id,
         ${p.add(JSON.stringify(input.message))}::jsonb, 'pending', 0,
         ${p.add(input.nextAttemptAt ?? input.at)}::bigint, ${at}::bigint, ${at}::bigint
-      FROM (SELECT id, channel, ${keys}::text || id || ':' || channel AS key FROM (${page}) b WHERE channel IS NOT NULL) m
-      ON CONFLICT DO NOTHING`
+      FROM (SELECT id, channel, ${keys}::text || id || ':' || channel AS key FROM (${page}) b WHERE channel IS NOT NULL) m`
   // Whether any member follows the batch's last one.
   const q = new Params()
   q.add(null)
@@ -67,10 +70,24 @@ function batchStatement(s: string, input: FanOutInput, after: string) {
     stats,
     statsValues,
     insert,
+    insertSkippingKeys: `${insert}\n      ON CONFLICT DO NOTHING`,
     values: p.values,
     limit,
     more: (last: string) => [more, [last, ...q.values.slice(1)]] as const,
   }
+}
+
+/** Writes a batch's rows; a row whose dedupe key exists is skipped (see {@link batchStatement}). */
+async function insertBatch(q: Queryable, b: ReturnType<typeof batchStatement>): Promise<void> {
+  await q.query('SAVEPOINT fan_out_batch')
+  try {
+    await q.query(b.insert, b.values, { prepared: true })
+  } catch (error) {
+    if (pgCode(error) !== '23505') throw error
+    await q.query('ROLLBACK TO SAVEPOINT fan_out_batch')
+    await q.query(b.insertSkippingKeys, b.values, { prepared: true })
+  }
+  await q.query('RELEASE SAVEPOINT fan_out_batch')
 }
 
 export function campaignDeliveryOps(db: Db): DeliveryOps {
@@ -100,7 +117,7 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
           { prepared: true },
         )
         const page = rows[0]!
-        if (page.routed > 0) await q.query(b.insert, b.values, { prepared: true })
+        if (page.routed > 0) await insertBatch(q, b)
         let more = false
         if (page.last !== null && page.members === b.limit) {
           const [sql, values] = b.more(page.last)

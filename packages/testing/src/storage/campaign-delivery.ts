@@ -1,7 +1,7 @@
 import type { BroadcastJob, Campaign, FanOutInput, StorageAdapter } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
 import type { SuiteContext } from './context.js'
-import { profile, T0 } from './fixtures.js'
+import { notification, profile, T0 } from './fixtures.js'
 
 const campaign = (over: Partial<Campaign> = {}): Campaign => ({
   id: 'cmp_f',
@@ -168,6 +168,29 @@ export function campaignDeliveryCases(ctx: SuiteContext): void {
         unreachable: 6,
       })
       expect(await s.listNotifications({ limit: 100 })).toHaveLength(4)
+    })
+
+    it('a member whose row is already in the outbox gets no second one; the rest of the batch is written', async (t) => {
+      const s = fanOutOps()
+      if (!s) return t.skip('this adapter has no set-based fan-out (it is optional)')
+      const kinds = await pool(s)
+      await s.createCampaign({ campaign: campaign() })
+      // Written before (the member-by-member path, or a batch whose cursor was lost): same dedupe key.
+      const dup = kinds.wx[1]!
+      await s.enqueueNotifications({
+        notifications: [
+          notification({ customerId: dup, channel: 'wechat', dedupeKey: `campaign:cmp_f:${dup}:wechat` }),
+        ],
+        now: T0,
+      })
+      const done = await s.fanOutCampaign(input({ limit: 10 }))
+      expect(done).toMatchObject({ status: 'sent', cursor: null, queued: 4, unreachable: 2 })
+      const rows = await s.listNotifications({ limit: 100 })
+      expect(rows.map((r) => r.dedupeKey).sort()).toEqual(
+        kinds.wx.map((id) => `campaign:cmp_f:${id}:wechat`).sort(),
+      )
+      // The earlier row is kept as it was.
+      expect(rows.find((r) => r.customerId === dup)!.message.topic).toBe('order.paid')
     })
 
     it('records a broadcast job once per batch key and lists a campaign’s jobs by offset', async (t) => {
