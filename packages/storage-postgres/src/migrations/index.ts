@@ -7,6 +7,7 @@ import { rateLimitsSchema } from './0004-rate-limits.js'
 import { customerPoolSchema } from './0005-customer-pool.js'
 import { analyticsRollups } from './0006-analytics-rollups.js'
 import { notificationPolicySchema } from './0007-notification-policy.js'
+import { analyticsWindows } from './0010-analytics-windows.js'
 
 /** One versioned schema change of `@loopkit/storage-postgres`. */
 export interface Migration {
@@ -44,6 +45,7 @@ export const migrations: readonly Migration[] = [
     name: 'notification policy and campaigns: decisions on outbox rows, send ledger, campaigns',
     sql: notificationPolicySchema,
   },
+  { version: 10, name: 'analytics rollups whose reads do not grow with the window', sql: analyticsWindows },
 ]
 
 /**

@@ -24,6 +24,7 @@ import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
 import { rewardClawbackCases } from './reward-clawback.js'
 import { rewardCases } from './rewards.js'
+import { rollupWindowCases } from './rollup-windows.js'
 import { rollupCases } from './rollups.js'
 import { shareCases } from './shares.js'
 import { stockCases } from './stock.js'
@@ -85,5 +86,6 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     rateLimitCases(ctx)
     effectsCases(ctx)
     rollupCases(ctx)
+    rollupWindowCases(ctx)
   })
 }

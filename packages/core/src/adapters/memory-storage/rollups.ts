@@ -65,7 +65,8 @@ export function rollupOps(): RollupStorage {
         if (row) row.value += value
         else sums.set(id, { day: byDay ? day : null, metric, key: kk, value })
       }
-      return [...sums.values()]
+      // Without days, a sum of 0 is left out (as the SQL adapters, which may read it from totals).
+      return [...sums.values()].filter((row) => byDay || row.value !== 0)
     },
 
     async countRollupPeople({ fromDay, toDay, steps, byKey }) {
