@@ -361,6 +361,7 @@ async function sqliteRun(dir: string) {
       ),
   }
   await compare('SQLite', storage, baseline, seedMs, events)
+  if (process.env.KEEP_DB) db.prepare(`VACUUM INTO '${process.env.KEEP_DB}'`).run()
   db.close()
   await storage.close?.()
 }

@@ -2,6 +2,7 @@ import {
   type RollupBatch,
   type RollupPeople,
   type RollupPurchase,
+  type RollupRank,
   type RollupStorage,
   rollupWindowSide,
 } from '@loopkit/core'
@@ -146,10 +147,10 @@ export function rollupOps(db: Db): RollupStorage {
       return { applied }
     },
 
-    async sumRollups({ fromDay, toDay, metrics, dim, byDay }) {
+    async sumRollups({ fromDay, toDay, metrics, dim, byDay, keys }) {
       type Row = { day: string | null; metric: string; key: string; value: number }
       const p = new Params()
-      const filter = metricFilter(p, metrics)
+      const filter = `${metricFilter(p, metrics)}${keys ? ` AND key = ANY(${p.add(keys)}::text[])` : ''}`
       if (byDay) {
         const where = `dim = ${p.add(dim)} AND day BETWEEN ${p.add(fromDay)} AND ${p.add(toDay)} AND ${filter}`
         const { rows } = await db.query<Row>(
@@ -170,7 +171,9 @@ export function rollupOps(db: Db): RollupStorage {
             `SELECT NULL::text AS day, metric, key, SUM(value)::bigint AS value FROM (
                SELECT metric, key, value FROM ${s}.rollup_totals WHERE dim = ${d} AND ${filter}
                UNION ALL SELECT metric, key, -value FROM ${s}.rollup_counts
-                 WHERE dim = ${d} AND (day < ${a} OR day > ${b}) AND ${filter}
+                 WHERE dim = ${d} AND day < ${a} AND ${filter}
+               UNION ALL SELECT metric, key, -value FROM ${s}.rollup_counts
+                 WHERE dim = ${d} AND day > ${b} AND ${filter}
              ) AS x GROUP BY metric, key HAVING SUM(value) <> 0`
       const { rows } = await db.query<Row>(sql, p.values)
       return rows
@@ -194,6 +197,31 @@ export function rollupOps(db: Db): RollupStorage {
       const rest = steps.filter((step) => !keyed.some((r) => r.step === step))
       const plain = rest.length ? await people(rest, false) : []
       return [...keyed, ...plain.map((r) => ({ ...r, key: '' }))]
+    },
+
+    async topRollupKeys({ fromDay, toDay, step, dim, metric, limit }) {
+      const span = { fromDay, toDay, ...(await range()) }
+      const people = rollupWindowSide(span)
+      // $1 steps, $2 from, $3 to (as peopleSql reads them), $4 dim, $5 metric, $6 limit.
+      const sum =
+        rollupWindowSide(span) === 'inside'
+          ? `SELECT key, SUM(value) AS value FROM ${s}.rollup_counts
+             WHERE dim = $4 AND day BETWEEN $2 AND $3 AND metric = $5 GROUP BY key`
+          : `SELECT key, SUM(value) AS value FROM (
+               SELECT key, value FROM ${s}.rollup_totals WHERE dim = $4 AND metric = $5
+               UNION ALL SELECT key, -value FROM ${s}.rollup_counts WHERE dim = $4 AND day < $2 AND metric = $5
+               UNION ALL SELECT key, -value FROM ${s}.rollup_counts WHERE dim = $4 AND day > $3 AND metric = $5
+             ) AS x GROUP BY key`
+      const { rows } = await db.query<RollupRank>(
+        `WITH p AS (${peopleSql(s, people, "key <> ''")}),
+           v AS (${sum} HAVING SUM(value) <> 0),
+           k AS (SELECT key FROM p UNION SELECT key FROM v)
+         SELECT k.key, COALESCE(p.people, 0)::bigint AS people, COALESCE(v.value, 0)::bigint AS value
+         FROM k LEFT JOIN p ON p.key = k.key LEFT JOIN v ON v.key = k.key
+         ORDER BY 2 DESC, 3 DESC, k.key COLLATE "C" LIMIT $6`,
+        [[step], fromDay, toDay, dim, metric, limit],
+      )
+      return rows
     },
 
     async rollupCohorts({ fromMonth, toMonth }) {

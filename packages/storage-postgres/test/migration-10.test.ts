@@ -61,11 +61,11 @@ describe('migration 10 (analytics windows)', () => {
       expect(await storage.migrate()).toEqual({ applied: [10] })
       const people = async (fromDay: string, toDay: string, byKey = false) =>
         Object.fromEntries(
-          (await storage.countRollupPeople({ fromDay, toDay, steps: ['logged_in', 'friend_bought'], byKey }))
+          (await storage.countRollupPeople!({ fromDay, toDay, steps: ['logged_in', 'friend_bought'], byKey }))
             .map((r) => [`${r.step}/${r.key}`, r.people])
             .sort(),
         )
-      expect(await storage.rollupCursor({})).toEqual({ cursor: 40 })
+      expect(await storage.rollupCursor!({})).toEqual({ cursor: 40 })
       expect(await people('2026-01-01', '2026-01-31')).toEqual({
         'friend_bought/null': 2,
         'logged_in/null': 3,
@@ -81,7 +81,7 @@ describe('migration 10 (analytics windows)', () => {
         'logged_in/': 1,
       })
       const visits = async (fromDay: string, toDay: string) =>
-        (await storage.sumRollups({ fromDay, toDay, dim: 'sharer', metrics: ['visits'] }))
+        (await storage.sumRollups!({ fromDay, toDay, dim: 'sharer', metrics: ['visits'] }))
           .map((r) => `${r.key}=${r.value}`)
           .sort()
       expect(await visits('2026-01-01', '2026-12-31')).toEqual(['s1=5', 's2=5'])
@@ -89,7 +89,7 @@ describe('migration 10 (analytics windows)', () => {
 
       // A later batch puts c on the 4th, before c's 9th; b on the 7th after b's 5th.
       expect(
-        await storage.applyRollups({
+        await storage.applyRollups!({
           from: 40,
           to: 41,
           batch: {

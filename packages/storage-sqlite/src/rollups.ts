@@ -1,4 +1,10 @@
-import { type RollupBatch, type RollupPeople, type RollupStorage, rollupWindowSide } from '@loopkit/core'
+import {
+  type RollupBatch,
+  type RollupPeople,
+  type RollupRank,
+  type RollupStorage,
+  rollupWindowSide,
+} from '@loopkit/core'
 import { type Db, guard } from './_internal/db.js'
 import { presenceWriter } from './rollup-people.js'
 
@@ -123,35 +129,67 @@ export function rollupOps(db: Db): RollupStorage {
     async applyRollups({ from, to, batch }) {
       return { applied: await apply(from, to, batch) }
     },
-    async sumRollups({ fromDay, toDay, metrics, dim, byDay }) {
+    async sumRollups({ fromDay, toDay, metrics, dim, byDay, keys }) {
       return guard(() => {
-        const f = metricFilter(metrics)
         type Row = Awaited<ReturnType<RollupStorage['sumRollups']>>[number]
+        const f = metricFilter(metrics)
+        const k = keys ? `key IN (${keys.map(() => '?').join(', ')})` : '1'
+        const rest = [...f.params, ...(keys ?? [])]
+        const where = `${f.sql} AND ${k}`
         if (byDay)
           return db
             .q(
               `SELECT day, metric, key, SUM(value) AS value FROM rollup_counts
-               WHERE dim = ? AND day BETWEEN ? AND ? AND ${f.sql} GROUP BY day, metric, key`,
+               WHERE dim = ? AND day BETWEEN ? AND ? AND ${where} GROUP BY day, metric, key`,
             )
-            .all(dim, fromDay, toDay, ...f.params) as Row[]
+            .all(dim, fromDay, toDay, ...rest) as Row[]
         const side = rollupWindowSide({ fromDay, toDay, ...range() })
         if (side === 'inside')
           return db
             .q(
               `SELECT NULL AS day, metric, key, SUM(value) AS value FROM rollup_counts
-               WHERE dim = ? AND day BETWEEN ? AND ? AND ${f.sql} GROUP BY metric, key HAVING SUM(value) <> 0`,
+               WHERE dim = ? AND day BETWEEN ? AND ? AND ${where} GROUP BY metric, key HAVING SUM(value) <> 0`,
             )
-            .all(dim, fromDay, toDay, ...f.params) as Row[]
+            .all(dim, fromDay, toDay, ...rest) as Row[]
         // All time less the days before and after the window.
         return db
           .q(
             `SELECT NULL AS day, metric, key, SUM(value) AS value FROM (
-               SELECT metric, key, value FROM rollup_totals WHERE dim = ? AND ${f.sql}
-               UNION ALL SELECT metric, key, -value FROM rollup_counts
-                 WHERE dim = ? AND (day < ? OR day > ?) AND ${f.sql}
+               SELECT metric, key, value FROM rollup_totals WHERE dim = ? AND ${where}
+               UNION ALL SELECT metric, key, -value FROM rollup_counts WHERE dim = ? AND day < ? AND ${where}
+               UNION ALL SELECT metric, key, -value FROM rollup_counts WHERE dim = ? AND day > ? AND ${where}
              ) GROUP BY metric, key HAVING SUM(value) <> 0`,
           )
-          .all(dim, ...f.params, dim, fromDay, toDay, ...f.params) as Row[]
+          .all(dim, ...rest, dim, fromDay, ...rest, dim, toDay, ...rest) as Row[]
+      })
+    },
+    async topRollupKeys({ fromDay, toDay, step, dim, metric, limit }) {
+      return guard(() => {
+        const span = { fromDay, toDay, ...range() }
+        const people = rollupWindowSide(span)
+        const sums = rollupWindowSide(span)
+        const sum =
+          sums === 'inside'
+            ? `SELECT key, SUM(value) AS value FROM rollup_counts
+               WHERE dim = @dim AND day BETWEEN @a AND @b AND metric = @metric GROUP BY key`
+            : `SELECT key, SUM(value) AS value FROM (
+                 SELECT key, value FROM rollup_totals WHERE dim = @dim AND metric = @metric
+                 UNION ALL SELECT key, -value FROM rollup_counts WHERE dim = @dim AND day < @a AND metric = @metric
+                 UNION ALL SELECT key, -value FROM rollup_counts WHERE dim = @dim AND day > @b AND metric = @metric
+               ) GROUP BY key`
+        const sql = `WITH p AS (${peopleSql(people, 1, "key <> ''")}),
+          v AS (${sum} HAVING SUM(value) <> 0),
+          k AS (SELECT key FROM p UNION SELECT key FROM v)
+          SELECT k.key AS key, COALESCE(p.people, 0) AS people, COALESCE(v.value, 0) AS value
+          FROM k LEFT JOIN p ON p.key = k.key LEFT JOIN v ON v.key = k.key
+          ORDER BY people DESC, value DESC, k.key LIMIT @limit`
+        return db.q(sql).all(...(people === 'inside' ? [step] : [step, step, step]), {
+          a: fromDay,
+          b: toDay,
+          dim,
+          metric,
+          limit,
+        }) as RollupRank[]
       })
     },
     async countRollupPeople({ fromDay, toDay, steps, byKey }) {

@@ -78,6 +78,15 @@ export interface RollupPeople {
   people: number
 }
 
+/** One key of a dimension as {@link RollupStorage.topRollupKeys} ranks it. */
+export interface RollupRank {
+  key: string
+  /** Distinct people at the ranking step under this key. */
+  people: number
+  /** The sum of the tie-breaking counter under this key. */
+  value: number
+}
+
 /** One monthly cohort: customers whose first paid order fell in `month`. */
 export interface RollupCohort {
   month: string
@@ -113,6 +122,8 @@ export interface RollupStorage {
     metrics: string[]
     dim: string
     byDay?: boolean
+    /** Only these keys (a leaderboard's top rows); default all. */
+    keys?: string[]
   }): Promise<RollupSum[]>
   /**
    * Distinct persons per step over `fromDay..toDay` (inclusive): across keys (a person seen under
@@ -125,6 +136,20 @@ export interface RollupStorage {
     steps: string[]
     byKey?: boolean
   }): Promise<RollupPeople[]>
+  /**
+   * Optional: the top `limit` keys over `fromDay..toDay`, ranked by distinct people at `step` under
+   * the key, then by the sum of counter `metric` of `dim` under it, then by key (ascending, by code
+   * unit); only keys with people or a non-zero sum. Lets a leaderboard read its top rows without
+   * reading every key; without it, `loop.analytics` ranks every key itself.
+   */
+  topRollupKeys?(input: {
+    fromDay: string
+    toDay: string
+    step: string
+    dim: string
+    metric: string
+    limit: number
+  }): Promise<RollupRank[]>
   /** The cohorts of months `fromMonth..toMonth` (inclusive), oldest first. */
   rollupCohorts(input: { fromMonth: string; toMonth: string }): Promise<RollupCohort[]>
 }

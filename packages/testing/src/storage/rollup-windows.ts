@@ -36,7 +36,8 @@ function rollups(storage: StorageAdapter) {
   if (!storage.applyRollups) throw new Error('[loopkit] [testing] This adapter has no rollup operations.')
   return storage as Required<
     Pick<StorageAdapter, 'applyRollups' | 'rollupCursor' | 'sumRollups' | 'countRollupPeople'>
-  >
+  > &
+    Pick<StorageAdapter, 'topRollupKeys'>
 }
 
 const byStep = (rows: ReadonlyArray<{ step: string; key: string | null; people: number }>) =>
@@ -141,6 +142,61 @@ export function rollupWindowCases(ctx: SuiteContext): void {
         key: 'zero',
         value: 0,
       })
+    })
+
+    it('ranks keys by people, then a counter, then key; reads the counters of chosen keys only', async (t) => {
+      const s = rollups(ctx.storage)
+      if (!s.topRollupKeys)
+        return t.skip('optional: this adapter does not rank keys (analytics ranks them itself)')
+      const rand = prng(12)
+      const people: RollupPresence[] = []
+      const counts: RollupCount[] = []
+      const keyOf = () => `s${Math.floor(rand() * 30)}${rand() < 0.5 ? 'A' : 'a'}`
+      for (let i = 0; i < 400; i++) {
+        const d = day(Math.floor(rand() * 40))
+        people.push({ day: d, step: 'friend_bought', key: keyOf(), person: `p${Math.floor(rand() * 40)}` })
+        counts.push({
+          day: d,
+          metric: rand() < 0.8 ? 'visits' : 'shares',
+          dim: 'sharer',
+          key: keyOf(),
+          value: 1,
+        })
+      }
+      const merged = new Map<string, RollupCount>()
+      for (const c of counts) {
+        const id = `${c.day}|${c.metric}|${c.key}`
+        const m = merged.get(id)
+        if (m) m.value += c.value
+        else merged.set(id, { ...c })
+      }
+      await s.applyRollups({ from: 0, to: 1, batch: { counts: [...merged.values()], people, purchases: [] } })
+      for (const [a, b] of windows) {
+        const [fromDay, toDay] = [day(a), day(b)]
+        const ranks = new Map<string, { key: string; people: Set<string>; value: number }>()
+        const rank = (k: string) =>
+          ranks.get(k) ?? ranks.set(k, { key: k, people: new Set(), value: 0 }).get(k)!
+        for (const p of people) if (p.day >= fromDay && p.day <= toDay) rank(p.key).people.add(p.person)
+        for (const c of counts)
+          if (c.day >= fromDay && c.day <= toDay && c.metric === 'visits') rank(c.key).value += c.value
+        const want = [...ranks.values()]
+          .map((r) => ({ key: r.key, people: r.people.size, value: r.value }))
+          .sort((x, y) => y.people - x.people || y.value - x.value || (x.key < y.key ? -1 : 1))
+        const input = { fromDay, toDay, step: 'friend_bought', dim: 'sharer', metric: 'visits' }
+        const window = `${fromDay}..${toDay}`
+        expect(await s.topRollupKeys({ ...input, limit: 7 }), window).toEqual(want.slice(0, 7))
+        expect(await s.topRollupKeys({ ...input, limit: 500 }), window).toEqual(want)
+        const keys = want.slice(0, 3).map((r) => r.key)
+        const sums = await s.sumRollups({ fromDay, toDay, dim: 'sharer', metrics: ['*'], keys })
+        expect(
+          sums.every((r) => keys.includes(r.key)),
+          window,
+        ).toBe(true)
+        expect(
+          sums.filter((r) => r.metric === 'visits').reduce((n, r) => n + r.value, 0),
+          window,
+        ).toBe(want.slice(0, 3).reduce((n, r) => n + r.value, 0))
+      }
     })
   })
 }

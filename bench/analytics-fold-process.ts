@@ -1,0 +1,29 @@
+// The second instance of `analytics-fold.ts`: opens the sale's store, catches the fold up, prints
+// `ready`, runs the fold loop until its stdin says `stop`, then prints `{"folded":n}`.
+//   LOOPKIT_FOLD_WORKER='{"sqlite":"/tmp/…/loop.db"}' or '{"postgres":{"connectionString":…,"schema":…}}'
+import { createInterface } from 'node:readline'
+import { createLoop, type StorageAdapter, sandboxPayments } from '../packages/core/src/index.js'
+import { postgresStorage } from '../packages/storage-postgres/src/index.js'
+import { sqliteStorage } from '../packages/storage-sqlite/src/index.js'
+import { type FoldTarget, foldInProcess } from './analytics-fold.js'
+
+const target = JSON.parse(process.env.LOOPKIT_FOLD_WORKER ?? '{}') as FoldTarget
+const storage: StorageAdapter =
+  'sqlite' in target
+    ? sqliteStorage({ file: target.sqlite, synchronous: 'normal' })
+    : postgresStorage(
+        { connectionString: target.postgres.connectionString, max: 4 },
+        { schema: target.postgres.schema },
+      )
+const loop = createLoop({
+  secret: 'analytics-fold-process-secret-0123456789',
+  baseUrl: 'http://127.0.0.1:3000/loop',
+  storage,
+  payments: [sandboxPayments()],
+})
+const stop = await foldInProcess(loop)
+process.stdout.write('ready\n')
+for await (const line of createInterface({ input: process.stdin })) if (line.trim() === 'stop') break
+const folded = await stop()
+await storage.close?.()
+process.stdout.write(`${JSON.stringify({ folded })}\n`)
