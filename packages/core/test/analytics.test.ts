@@ -1,4 +1,4 @@
-import { isLoopError, referralRewards, toCsv } from '@loopkit/core'
+import { isLoopError, memoryStorage, referralRewards, toCsv } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 
@@ -74,6 +74,40 @@ describe('loop analytics', () => {
     const v = await loop.analytics.virality()
     // 3 buyers (alice, bob, carol), 3 shares, 2 distinct friend buyers: K = 2 / 3.
     expect(v).toMatchObject({ buyers: 3, shares: 3, friendBuyers: 2, k: 0.6667 })
+  })
+
+  it('the leaderboard ranks by distinct friends, then visits; a short board fills with sharers who only shared', async () => {
+    // The same answers whether the storage ranks sharers itself (topRollupKeys) or analytics does.
+    const ranking = memoryStorage()
+    const plain = memoryStorage()
+    delete plain.topRollupKeys
+    for (const storage of [ranking, plain]) {
+      const { loop, customer, buy } = await world({ storage })
+      const [a, b, c, d] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((n) => customer(n)))
+      const [f1, f2, f3] = await Promise.all(['f1', 'f2', 'f3'].map((n) => customer(n)))
+      await buy(f1!.id, a!.id)
+      await buy(f2!.id, a!.id)
+      await buy(f3!.id, b!.id)
+      await buy(f1!.id, c!.id)
+      // Ben's link is opened twice more without a purchase: he beats Cat on visits.
+      const { token } = await loop.shares.create({ customerId: b!.id, skuId: 'duck', channel: 'wechat' })
+      await loop.shares.visit({ token, visitorKey: 'x1', customerId: null })
+      await loop.shares.visit({ token, visitorKey: 'x2', customerId: null })
+      await loop.shares.create({ customerId: d!.id, skuId: 'duck', channel: 'wechat' })
+      const two = await loop.analytics.leaderboard({ limit: 2 })
+      expect(two.map((r) => [r.sharerId, r.buyers, r.visits])).toEqual([
+        [a!.id, 2, 2],
+        [b!.id, 1, 3],
+      ])
+      expect(two[1]).toMatchObject({ shares: 2, orders: 1, revenue: { CNY: 8800 }, rewards: { CNY: 500 } })
+      const all = await loop.analytics.leaderboard({ limit: 10 })
+      expect(all.map((r) => [r.sharerId, r.buyers, r.shares])).toEqual([
+        [a!.id, 2, 2],
+        [b!.id, 1, 2],
+        [c!.id, 1, 1],
+        [d!.id, 0, 1],
+      ])
+    }
   })
 
   it('the people funnel counts distinct people per step, friends by browser before login', async () => {
