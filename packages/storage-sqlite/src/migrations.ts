@@ -409,6 +409,9 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
       INSERT INTO rollup_totals (dim, metric, key, value)
         SELECT dim, metric, key, SUM(value) FROM rollup_counts GROUP BY dim, metric, key;
+      -- A leaderboard reads the counters of its top keys only.
+      CREATE INDEX rollup_counts_by_key ON rollup_counts (dim, key, day);
+      CREATE INDEX rollup_totals_by_key ON rollup_totals (dim, key);
       ALTER TABLE rollup_cursor ADD COLUMN first_day TEXT;
       ALTER TABLE rollup_cursor ADD COLUMN last_day TEXT;
       UPDATE rollup_cursor SET

@@ -136,6 +136,9 @@ export function rollupOps(db: Db): RollupStorage {
         const k = keys ? `key IN (${keys.map(() => '?').join(', ')})` : '1'
         const rest = [...f.params, ...(keys ?? [])]
         const where = `${f.sql} AND ${k}`
+        // A few keys: their rows through the key indexes, not every key's rows of the days.
+        const counts = keys ? 'rollup_counts INDEXED BY rollup_counts_by_key' : 'rollup_counts'
+        const totals = keys ? 'rollup_totals INDEXED BY rollup_totals_by_key' : 'rollup_totals'
         if (byDay)
           return db
             .q(
@@ -147,7 +150,7 @@ export function rollupOps(db: Db): RollupStorage {
         if (side === 'inside')
           return db
             .q(
-              `SELECT NULL AS day, metric, key, SUM(value) AS value FROM rollup_counts
+              `SELECT NULL AS day, metric, key, SUM(value) AS value FROM ${counts}
                WHERE dim = ? AND day BETWEEN ? AND ? AND ${where} GROUP BY metric, key HAVING SUM(value) <> 0`,
             )
             .all(dim, fromDay, toDay, ...rest) as Row[]
@@ -155,9 +158,9 @@ export function rollupOps(db: Db): RollupStorage {
         return db
           .q(
             `SELECT NULL AS day, metric, key, SUM(value) AS value FROM (
-               SELECT metric, key, value FROM rollup_totals WHERE dim = ? AND ${where}
-               UNION ALL SELECT metric, key, -value FROM rollup_counts WHERE dim = ? AND day < ? AND ${where}
-               UNION ALL SELECT metric, key, -value FROM rollup_counts WHERE dim = ? AND day > ? AND ${where}
+               SELECT metric, key, value FROM ${totals} WHERE dim = ? AND ${where}
+               UNION ALL SELECT metric, key, -value FROM ${counts} WHERE dim = ? AND day < ? AND ${where}
+               UNION ALL SELECT metric, key, -value FROM ${counts} WHERE dim = ? AND day > ? AND ${where}
              ) GROUP BY metric, key HAVING SUM(value) <> 0`,
           )
           .all(dim, ...rest, dim, fromDay, ...rest, dim, toDay, ...rest) as Row[]

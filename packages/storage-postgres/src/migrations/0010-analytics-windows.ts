@@ -65,6 +65,9 @@ CREATE TABLE ${s}.rollup_totals (
 );
 INSERT INTO ${s}.rollup_totals (dim, metric, key, value)
   SELECT dim, metric, key, SUM(value) FROM ${s}.rollup_counts GROUP BY dim, metric, key;
+-- A leaderboard reads the counters of its top keys only.
+CREATE INDEX rollup_counts_by_key ON ${s}.rollup_counts (dim, key, day);
+CREATE INDEX rollup_totals_by_key ON ${s}.rollup_totals (dim, key);
 
 ALTER TABLE ${s}.rollup_cursor ADD COLUMN first_day text, ADD COLUMN last_day text;
 UPDATE ${s}.rollup_cursor SET
