@@ -88,7 +88,7 @@ export function rollupOps(db: Db): RollupStorage {
       count.run(c.dim, c.day, c.metric, c.key, c.value)
       total.run(c.dim, c.metric, c.key, c.value)
     }
-    for (const p of batch.people) seen(p)
+    seen(batch.people)
     // Keeps the two earliest paid orders, whatever order they arrive in (SET sees the old row).
     const buyer = db.q(
       `INSERT INTO rollup_buyers (customer_id, orders, first_at, month, second_at) VALUES (?, 1, ?, ?, NULL)
