@@ -178,6 +178,7 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
   let n = 0
   const rates: Record<Mode, number[]> = { off: [], 'in process': [], 'other process': [] }
   const folded: Record<Mode, number[]> = { off: [], 'in process': [], 'other process': [] }
+  const cpu: Record<Mode, number[]> = { off: [], 'in process': [], 'other process': [] }
   const sale = async (mode: Mode) => {
     const file = join(dir, `fold-${n++}.db`)
     let events = 0
@@ -204,6 +205,7 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
     if (r.oversold !== 0 || r.paid + r.stockLeft !== UNITS) throw new Error('Oversold: the sale is wrong.')
     rates[mode].push(perSec(r.paid, r.elapsedMs))
     folded[mode].push(events)
+    cpu[mode].push((r.cpuMs / r.paid) * 1000)
   }
   const order: Mode[] = ['off', 'in process', 'other process']
   for (let round = 0; round < ROUNDS; round++)
