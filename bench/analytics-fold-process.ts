@@ -15,13 +15,8 @@ const storage: StorageAdapter =
         { connectionString: target.postgres.connectionString, max: 4 },
         { schema: target.postgres.schema },
       )
-const loop = createLoop({
-  secret: 'analytics-fold-process-secret-0123456789',
-  baseUrl: 'http://127.0.0.1:3000/loop',
-  storage,
-  payments: [sandboxPayments()],
-})
-const stop = await foldInProcess(loop)
+// A process that serves no checkouts folds with share 1, as the docs recommend.
+const stop = await foldInProcess(storage, 1)
 process.stdout.write('ready\n')
 for await (const line of createInterface({ input: process.stdin })) if (line.trim() === 'stop') break
 const folded = await stop()

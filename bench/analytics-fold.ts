@@ -1,41 +1,42 @@
 // The analytics fold as a deployment runs it next to a sale, for the flash-sale benches: first
 // caught up (a running shop's fold is), then what `loop.start()`'s 'analytics' loop does — a pass of
-// 10 batches of 1,000 events, the next pass at once while it is behind, else after
-// `background.analyticsIntervalMs` (1 s by default). Only the fold: the other background loops
-// would change the sale's work (the dispatcher would deliver its outbox).
+// 10 batches of 1,000 events taking at most `analytics.foldShare` of the time while behind (0.1 by
+// default), the next pass at once while it is behind, else after `background.analyticsIntervalMs`
+// (1 s). Only the fold: the other background loops would change the sale's work (the dispatcher
+// would deliver its outbox).
 //
-// `foldInProcess(loop)` runs it in the sale's process; `foldInAnotherProcess(target)` spawns
-// bench/analytics-fold-process.ts, a second instance on the same store.
+// `foldInProcess(storage)` runs it in the sale's process; `foldInAnotherProcess(target)` spawns
+// bench/analytics-fold-process.ts, a second instance on the same store, folding with share 1 (it
+// serves no checkouts).
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import type { Loop } from '../packages/core/src/index.js'
+import { foldRollups, type StorageAdapter } from '../packages/core/src/index.js'
 
 /** Where the second instance finds the sale's store. */
 export type FoldTarget = { sqlite: string } | { postgres: { connectionString: string; schema: string } }
 
 /** Runs the fold loop until the returned function is called (which resolves with the events folded meanwhile). */
-export async function foldInProcess(
-  loop: Pick<Loop, 'analytics'>,
-  intervalMs = 1000,
-): Promise<() => Promise<number>> {
-  await loop.analytics.fold()
+export async function foldInProcess(storage: StorageAdapter, share = 0.1): Promise<() => Promise<number>> {
+  await foldRollups({ storage })
   let stop = false
   let folded = 0
   let wake = () => {}
+  const aborted = new AbortController()
   const running = (async () => {
     while (!stop) {
-      const pass = await loop.analytics.fold({ maxBatches: 10 })
+      const pass = await foldRollups({ storage, maxBatches: 10, share, signal: aborted.signal })
       folded += pass.folded
       if (pass.folded < 10_000 && !stop)
         await new Promise<void>((resolve) => {
           wake = resolve
-          setTimeout(resolve, intervalMs)
+          setTimeout(resolve, 1000)
         })
     }
   })()
   return async () => {
     stop = true
+    aborted.abort()
     wake()
     await running
     return folded

@@ -71,7 +71,7 @@ function countStatements(pool: Pool): () => number {
 }
 
 /** Where the analytics fold runs during a loop sale (see bench/analytics-fold.ts). */
-type Fold = 'off' | 'in process' | 'other process'
+type Fold = 'off' | 'in process' | 'in process, flat out' | 'other process'
 
 async function loopRun(
   schema: string,
@@ -109,8 +109,8 @@ async function loopRun(
       for (const { customer } of await Promise.all(batch)) buyers.push(customer.id)
     }
     const stopFold =
-      fold === 'in process'
-        ? await foldInProcess(loop)
+      fold === 'in process' || fold === 'in process, flat out'
+        ? await foldInProcess(storage, fold === 'in process' ? 0.1 : 1)
         : fold === 'other process'
           ? await foldInAnotherProcess({ postgres: { connectionString: URL_, schema } })
           : null
@@ -267,9 +267,19 @@ export default async function run(): Promise<void> {
 // fold loop as `loop.start()` runs it in the sale's process, and with it in a second process on the
 // same schema, in rotating order per round. The fold is caught up before each sale.
 async function analyticsCost(tag: string): Promise<void> {
-  const modes: Fold[] = ['off', 'in process', 'other process']
-  const rates: Record<Fold, number[]> = { off: [], 'in process': [], 'other process': [] }
-  const folded: Record<Fold, number[]> = { off: [], 'in process': [], 'other process': [] }
+  const modes: Fold[] = ['off', 'in process', 'in process, flat out', 'other process']
+  const rates: Record<Fold, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  const folded: Record<Fold, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
   for (let round = 0; round < ROUNDS; round++)
     for (let k = 0; k < modes.length; k++) {
       const mode = modes[(k + round) % modes.length]!
@@ -287,7 +297,8 @@ async function analyticsCost(tag: string): Promise<void> {
   console.log(
     `analytics fold (loop sale, ${CONCURRENCY} in flight): without the fold ${off} orders/s (${rates.off.join(', ')})`,
   )
-  console.log(`  fold loop in the sale's process: ${row('in process')}`)
+  console.log(`  fold loop in the sale's process (foldShare 0.1, the default): ${row('in process')}`)
+  console.log(`  fold loop in the sale's process, flat out (foldShare 1): ${row('in process, flat out')}`)
   console.log(
     `  fold loop in a second process on the same schema: ${row('other process')}; target cost <= 10%`,
   )

@@ -174,11 +174,26 @@ async function rateLimitCost(dir: string, synchronous: 'normal' | 'full'): Promi
 // same file (bench/analytics-fold.ts), in rotating order per round. The fold is caught up before
 // each sale; the events it folds during the sale are printed, so a fold that fell behind shows.
 async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promise<void> {
-  type Mode = 'off' | 'in process' | 'other process'
+  type Mode = 'off' | 'in process' | 'in process, flat out' | 'other process'
   let n = 0
-  const rates: Record<Mode, number[]> = { off: [], 'in process': [], 'other process': [] }
-  const folded: Record<Mode, number[]> = { off: [], 'in process': [], 'other process': [] }
-  const cpu: Record<Mode, number[]> = { off: [], 'in process': [], 'other process': [] }
+  const rates: Record<Mode, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  const folded: Record<Mode, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  const cpu: Record<Mode, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
   const sale = async (mode: Mode) => {
     const file = join(dir, `fold-${n++}.db`)
     let events = 0
@@ -193,9 +208,9 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
         : {
             alongside: async (loop) => {
               const stop =
-                mode === 'in process'
-                  ? await foldInProcess(loop)
-                  : await foldInAnotherProcess({ sqlite: file })
+                mode === 'other process'
+                  ? await foldInAnotherProcess({ sqlite: file })
+                  : await foldInProcess(loop.storage, mode === 'in process' ? 0.1 : 1)
               return async () => {
                 events = await stop()
               }
@@ -207,7 +222,7 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
     folded[mode].push(events)
     cpu[mode].push((r.cpuMs / r.paid) * 1000)
   }
-  const order: Mode[] = ['off', 'in process', 'other process']
+  const order: Mode[] = ['off', 'in process', 'in process, flat out', 'other process']
   for (let round = 0; round < ROUNDS; round++)
     for (let k = 0; k < order.length; k++) await sale(order[(k + round) % order.length]!)
   const off = median(rates.off)
@@ -218,6 +233,7 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
   console.log(
     `analytics fold (checkout + webhook, 32 in flight): without the fold ${off} orders/s (${rates.off.join(', ')})`,
   )
-  console.log(`  fold loop in the sale's process: ${row('in process')}`)
+  console.log(`  fold loop in the sale's process (foldShare 0.1, the default): ${row('in process')}`)
+  console.log(`  fold loop in the sale's process, flat out (foldShare 1): ${row('in process, flat out')}`)
   console.log(`  fold loop in a second process on the same file: ${row('other process')}; target cost <= 10%`)
 }

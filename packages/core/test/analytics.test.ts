@@ -1,4 +1,4 @@
-import { isLoopError, memoryStorage, referralRewards, toCsv } from '@loopkit/core'
+import { foldRollups, isLoopError, memoryStorage, referralRewards, toCsv } from '@loopkit/core'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
 
@@ -200,6 +200,20 @@ describe('loop analytics', () => {
       expect(isLoopError(e) && e.code).toBe('invalid_input')
     }
     expect(() => testLoop({ analytics: { zone: 'Mars/Olympus' } })).toThrow(/time zone/)
+    for (const foldShare of [0, 1.5, Number.NaN, '0.5' as never])
+      expect(() => testLoop({ analytics: { foldShare } })).toThrow(/foldShare/)
+  })
+
+  it('a fold sharing its time still folds everything; aborted, it stops after the batch in hand', async () => {
+    const storage = memoryStorage()
+    const { customer } = await world({ storage })
+    for (let i = 0; i < 30; i++) await customer(`c${i}`)
+    const events = (await storage.listEvents({ limit: 1000 })).length
+    const stopped = new AbortController()
+    const first = foldRollups({ storage, batchSize: 10, share: 0.5, signal: stopped.signal })
+    stopped.abort()
+    expect(await first).toEqual({ folded: 10 })
+    expect(await foldRollups({ storage, batchSize: 10, share: 0.5 })).toEqual({ folded: events - 10 })
   })
 
   it('CSV export neutralises formula cells (CSV injection)', async () => {
