@@ -9,6 +9,7 @@ import {
 import type { Db } from './_internal/db.js'
 import { Params } from './_internal/effects.js'
 import { presenceRows, presenceSql } from './rollup-people.js'
+import { rankAllSql, rankTopSql } from './rollup-rank.js'
 
 /** A SQL condition on `metric` for the wanted metrics (`*` all, `prefix:*` a prefix). */
 function metricFilter(p: Params, metrics: readonly string[]): string {
@@ -201,27 +202,12 @@ export function rollupOps(db: Db): RollupStorage {
 
     async topRollupKeys({ fromDay, toDay, step, dim, metric, limit }) {
       const span = { fromDay, toDay, ...(await range()) }
-      const people = rollupWindowSide(span)
-      // $1 steps, $2 from, $3 to (as peopleSql reads them), $4 dim, $5 metric, $6 limit.
-      const sum =
-        rollupWindowSide(span) === 'inside'
-          ? `SELECT key, SUM(value) AS value FROM ${s}.rollup_counts
-             WHERE dim = $4 AND day BETWEEN $2 AND $3 AND metric = $5 GROUP BY key`
-          : `SELECT key, SUM(value) AS value FROM (
-               SELECT key, value FROM ${s}.rollup_totals WHERE dim = $4 AND metric = $5
-               UNION ALL SELECT key, -value FROM ${s}.rollup_counts WHERE dim = $4 AND day < $2 AND metric = $5
-               UNION ALL SELECT key, -value FROM ${s}.rollup_counts WHERE dim = $4 AND day > $3 AND metric = $5
-             ) AS x GROUP BY key`
-      const { rows } = await db.query<RollupRank>(
-        `WITH p AS (${peopleSql(s, people, "key <> ''")}),
-           v AS (${sum} HAVING SUM(value) <> 0),
-           k AS (SELECT key FROM p UNION SELECT key FROM v)
-         SELECT k.key, COALESCE(p.people, 0)::bigint AS people, COALESCE(v.value, 0)::bigint AS value
-         FROM k LEFT JOIN p ON p.key = k.key LEFT JOIN v ON v.key = k.key
-         ORDER BY 2 DESC, 3 DESC, k.key COLLATE "C" LIMIT $6`,
-        [[step], fromDay, toDay, dim, metric, limit],
-      )
-      return rows
+      const people = peopleSql(s, rollupWindowSide(span), "key <> ''")
+      const counter = rollupWindowSide(span)
+      const params = [[step], fromDay, toDay, dim, metric, limit]
+      const top = await db.query<RollupRank>(rankTopSql(s, people, counter), params)
+      if (top.rows.length === limit) return top.rows
+      return (await db.query<RollupRank>(rankAllSql(s, people, counter), params)).rows
     },
 
     async rollupCohorts({ fromMonth, toMonth }) {

@@ -1,12 +1,7 @@
-import {
-  type RollupBatch,
-  type RollupPeople,
-  type RollupRank,
-  type RollupStorage,
-  rollupWindowSide,
-} from '@loopkit/core'
+import { type RollupBatch, type RollupPeople, type RollupStorage, rollupWindowSide } from '@loopkit/core'
 import { type Db, guard } from './_internal/db.js'
 import { presenceWriter } from './rollup-people.js'
+import { rankKeys } from './rollup-rank.js'
 
 /** A SQL condition on `metric` for the wanted metrics (`*` all, `prefix:*` a prefix), and its params. */
 export function metricFilter(metrics: readonly string[]): { sql: string; params: string[] } {
@@ -169,30 +164,18 @@ export function rollupOps(db: Db): RollupStorage {
     async topRollupKeys({ fromDay, toDay, step, dim, metric, limit }) {
       return guard(() => {
         const span = { fromDay, toDay, ...range() }
-        const people = rollupWindowSide(span)
-        const sums = rollupWindowSide(span)
-        const sum =
-          sums === 'inside'
-            ? `SELECT key, SUM(value) AS value FROM rollup_counts
-               WHERE dim = @dim AND day BETWEEN @a AND @b AND metric = @metric GROUP BY key`
-            : `SELECT key, SUM(value) AS value FROM (
-                 SELECT key, value FROM rollup_totals WHERE dim = @dim AND metric = @metric
-                 UNION ALL SELECT key, -value FROM rollup_counts WHERE dim = @dim AND day < @a AND metric = @metric
-                 UNION ALL SELECT key, -value FROM rollup_counts WHERE dim = @dim AND day > @b AND metric = @metric
-               ) GROUP BY key`
-        const sql = `WITH p AS (${peopleSql(people, 1, "key <> ''")}),
-          v AS (${sum} HAVING SUM(value) <> 0),
-          k AS (SELECT key FROM p UNION SELECT key FROM v)
-          SELECT k.key AS key, COALESCE(p.people, 0) AS people, COALESCE(v.value, 0) AS value
-          FROM k LEFT JOIN p ON p.key = k.key LEFT JOIN v ON v.key = k.key
-          ORDER BY people DESC, value DESC, k.key LIMIT @limit`
-        return db.q(sql).all(...(people === 'inside' ? [step] : [step, step, step]), {
-          a: fromDay,
-          b: toDay,
-          dim,
-          metric,
-          limit,
-        }) as RollupRank[]
+        const side = rollupWindowSide(span)
+        return rankKeys(
+          db,
+          {
+            people: peopleSql(side, 1, "key <> ''"),
+            peopleParams: side === 'inside' ? [step] : [step, step, step],
+            counter: rollupWindowSide(span),
+            a: fromDay,
+            b: toDay,
+          },
+          { dim, metric, limit },
+        )
       })
     },
     async countRollupPeople({ fromDay, toDay, steps, byKey }) {
