@@ -21,4 +21,5 @@ process.stdout.write('ready\n')
 for await (const line of createInterface({ input: process.stdin })) if (line.trim() === 'stop') break
 const folded = await stop()
 await storage.close?.()
-process.stdout.write(`${JSON.stringify({ folded })}\n`)
+// stdin keeps the process alive: exit once the answer is written.
+process.stdout.write(`${JSON.stringify({ folded })}\n`, () => process.exit(0))
