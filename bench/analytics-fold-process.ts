@@ -2,7 +2,7 @@
 // `ready`, runs the fold loop until its stdin says `stop`, then prints `{"folded":n}`.
 //   LOOPKIT_FOLD_WORKER='{"sqlite":"/tmp/…/loop.db"}' or '{"postgres":{"connectionString":…,"schema":…}}'
 import { createInterface } from 'node:readline'
-import { createLoop, type StorageAdapter, sandboxPayments } from '../packages/core/src/index.js'
+import type { StorageAdapter } from '../packages/core/src/index.js'
 import { postgresStorage } from '../packages/storage-postgres/src/index.js'
 import { sqliteStorage } from '../packages/storage-sqlite/src/index.js'
 import { type FoldTarget, foldInProcess } from './analytics-fold.js'

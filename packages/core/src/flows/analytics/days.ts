@@ -36,7 +36,10 @@ const days = new Map<string, Map<number, string>>()
  */
 export function dayOf(at: number, zone: string): string {
   let cache = days.get(zone)
-  if (!cache) days.set(zone, (cache = new Map()))
+  if (!cache) {
+    cache = new Map()
+    days.set(zone, cache)
+  }
   const quarter = Math.floor(at / QUARTER_HOUR)
   let day = cache.get(quarter)
   if (day === undefined) {
