@@ -226,12 +226,15 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
   for (let round = 0; round < ROUNDS; round++)
     for (let k = 0; k < order.length; k++) await sale(order[(k + round) % order.length]!)
   const off = median(rates.off)
+  const offCpu = median(cpu.off)
+  // The sale process's CPU per order: with the fold in process it includes the fold's share.
   const row = (mode: Mode) => {
     const rate = median(rates[mode])
-    return `${rate} orders/s (${rates[mode].join(', ')}; folded ${folded[mode].join(', ')} events during the sale): ${((rate / off) * 100).toFixed(1)}% of the rate without, cost ${(((off - rate) / off) * 100).toFixed(1)}%`
+    const us = median(cpu[mode])
+    return `${rate} orders/s (${rates[mode].join(', ')}; folded ${folded[mode].join(', ')} events during the sale): ${((rate / off) * 100).toFixed(1)}% of the rate without, cost ${(((off - rate) / off) * 100).toFixed(1)}%; sale process ${us.toFixed(0)} µs CPU per order (${us >= offCpu ? '+' : ''}${(((us - offCpu) / offCpu) * 100).toFixed(1)}%)`
   }
   console.log(
-    `analytics fold (checkout + webhook, 32 in flight): without the fold ${off} orders/s (${rates.off.join(', ')})`,
+    `analytics fold (checkout + webhook, 32 in flight): without the fold ${off} orders/s (${rates.off.join(', ')}), ${offCpu.toFixed(0)} µs CPU per order`,
   )
   console.log(`  fold loop in the sale's process (foldShare 0.1, the default): ${row('in process')}`)
   console.log(`  fold loop in the sale's process, flat out (foldShare 1): ${row('in process, flat out')}`)
