@@ -1,6 +1,6 @@
 // The analytics fold as a deployment runs it next to a sale, for the flash-sale benches: first
 // caught up (a running shop's fold is), then what `loop.start()`'s 'analytics' loop does — a pass of
-// 10 batches of 1,000 events taking at most `analytics.foldShare` of the time while behind (0.1 by
+// 10 batches of 1,000 events taking at most `analytics.foldShare` of the time while behind (0.05 by
 // default), the next pass at once while it is behind, else after `background.analyticsIntervalMs`
 // (1 s). Only the fold: the other background loops would change the sale's work (the dispatcher
 // would deliver its outbox).
@@ -17,7 +17,7 @@ import { foldRollups, type StorageAdapter } from '../packages/core/src/index.js'
 export type FoldTarget = { sqlite: string } | { postgres: { connectionString: string; schema: string } }
 
 /** Runs the fold loop until the returned function is called (which resolves with the events folded meanwhile). */
-export async function foldInProcess(storage: StorageAdapter, share = 0.1): Promise<() => Promise<number>> {
+export async function foldInProcess(storage: StorageAdapter, share = 0.05): Promise<() => Promise<number>> {
   await foldRollups({ storage })
   let stop = false
   let folded = 0

@@ -110,7 +110,7 @@ async function loopRun(
     }
     const stopFold =
       fold === 'in process' || fold === 'in process, flat out'
-        ? await foldInProcess(storage, fold === 'in process' ? 0.1 : 1)
+        ? await foldInProcess(storage, fold === 'in process' ? 0.05 : 1)
         : fold === 'other process'
           ? await foldInAnotherProcess({ postgres: { connectionString: URL_, schema } })
           : null
@@ -297,7 +297,7 @@ async function analyticsCost(tag: string): Promise<void> {
   console.log(
     `analytics fold (loop sale, ${CONCURRENCY} in flight): without the fold ${off} orders/s (${rates.off.join(', ')})`,
   )
-  console.log(`  fold loop in the sale's process (foldShare 0.1, the default): ${row('in process')}`)
+  console.log(`  fold loop in the sale's process (foldShare 0.05, the default): ${row('in process')}`)
   console.log(`  fold loop in the sale's process, flat out (foldShare 1): ${row('in process, flat out')}`)
   console.log(
     `  fold loop in a second process on the same schema: ${row('other process')}; target cost <= 10%`,

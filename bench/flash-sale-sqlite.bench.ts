@@ -210,7 +210,7 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
               const stop =
                 mode === 'other process'
                   ? await foldInAnotherProcess({ sqlite: file })
-                  : await foldInProcess(loop.storage, mode === 'in process' ? 0.1 : 1)
+                  : await foldInProcess(loop.storage, mode === 'in process' ? 0.05 : 1)
               return async () => {
                 events = await stop()
               }
@@ -236,7 +236,7 @@ async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promi
   console.log(
     `analytics fold (checkout + webhook, 32 in flight): without the fold ${off} orders/s (${rates.off.join(', ')}), ${offCpu.toFixed(0)} µs CPU per order`,
   )
-  console.log(`  fold loop in the sale's process (foldShare 0.1, the default): ${row('in process')}`)
+  console.log(`  fold loop in the sale's process (foldShare 0.05, the default): ${row('in process')}`)
   console.log(`  fold loop in the sale's process, flat out (foldShare 1): ${row('in process, flat out')}`)
   console.log(`  fold loop in a second process on the same file: ${row('other process')}; target cost <= 10%`)
 }

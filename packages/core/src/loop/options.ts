@@ -179,7 +179,7 @@ export interface LoopOptions {
     authorize?: (request: Request) => boolean | Promise<boolean>
     /**
      * The most of its process's time the background fold (`start()`) takes while it is behind, from
-     * 0.01 to 1. Default 0.1: in a burst of checkouts analytics fall behind and catch up after,
+     * 0.01 to 1. Default 0.05: in a burst of checkouts analytics fall behind and catch up after,
      * rather than take the checkouts' time. 1 folds flat out (a process that serves no checkouts).
      */
     foldShare?: number
