@@ -20,8 +20,8 @@ const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[]
   { entry: 'core/src/node/index.ts', platform: 'neutral', budget: 3 * KB },
   // 13.8 / 16.8 KB with limits, merges, refund queues, rate-limit buckets, batch completion,
   // the customer pool (filter compilers) and analytics rollups.
-  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 15 * KB },
-  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 18.5 * KB },
+  { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 17.5 * KB },
+  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 21 * KB },
   // 19.4 KB with platform certificates; 26.3 KB with the official-account message server.
   { entry: 'wechat/src/index.ts', platform: 'node', budget: 29 * KB },
   { entry: 'alipay/src/index.ts', platform: 'node', budget: 14 * KB },
