@@ -65,7 +65,10 @@ CREATE TABLE ${s}.rollup_totals (
 );
 INSERT INTO ${s}.rollup_totals (dim, metric, key, value)
   SELECT dim, metric, key, SUM(value) FROM ${s}.rollup_counts GROUP BY dim, metric, key;
--- A leaderboard reads the counters of its top keys only.
+-- Reads without a key (key '') skip the keyed rows of a step; a leaderboard reads the counters of
+-- its top keys only.
+CREATE INDEX rollup_reach_by_key ON ${s}.rollup_reach (step, key, day, prev);
+CREATE INDEX rollup_last_by_key ON ${s}.rollup_last (step, key, day);
 CREATE INDEX rollup_counts_by_key ON ${s}.rollup_counts (dim, key, day);
 CREATE INDEX rollup_totals_by_key ON ${s}.rollup_totals (dim, key);
 
