@@ -5,12 +5,15 @@
 // Prints orders/s, p50/p99 latency per attempt, oversold (must be 0), and the ratio. Run:
 //   node --conditions=@loopkit/source --import tsx bench/run.ts postgres
 // Scale with BENCH_UNITS (default 20000), BENCH_ROUNDS alternating raw/loop rounds (3), BENCH_POOL connections per side (16); the server is LOOPKIT_TEST_POSTGRES_URL or the local test db.
+// Then the analytics fold's cost: the loop's sale without it, with the fold loop in the sale's
+// process, and with it in a second process on the same schema (LOOPKIT_BENCH_ANALYTICS=0 skips it).
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { loadavg } from 'node:os'
 import { sandboxPayments } from '../packages/core/src/dev/index.js'
 import { createLoop, isLoopError } from '../packages/core/src/index.js'
 import { type PostgresStorage, postgresStorage } from '../packages/storage-postgres/src/index.js'
+import { foldInAnotherProcess, foldInProcess } from './analytics-fold.js'
 
 // `pg` is a dependency of the storage package, not of the workspace root: load it from there.
 type Pool = PostgresStorage['pool']
@@ -69,9 +72,13 @@ function countStatements(): () => number {
   return () => sent - start
 }
 
+/** Where the analytics fold runs during a loop sale (see bench/analytics-fold.ts). */
+type Fold = 'off' | 'in process' | 'in process, flat out' | 'other process'
+
 async function loopRun(
   schema: string,
-): Promise<Run & { stock: number; orders: number; paid: number; outbox: number }> {
+  fold: Fold = 'off',
+): Promise<Run & { stock: number; orders: number; paid: number; outbox: number; folded: number }> {
   const storage = postgresStorage({ connectionString: URL_, max: POOL }, { schema })
   const sandbox = sandboxPayments()
   const loop = createLoop({
@@ -102,6 +109,12 @@ async function loopRun(
       )
       for (const { customer } of await Promise.all(batch)) buyers.push(customer.id)
     }
+    const stopFold =
+      fold === 'in process' || fold === 'in process, flat out'
+        ? await foldInProcess(storage, fold === 'in process' ? 0.05 : 1)
+        : fold === 'other process'
+          ? await foldInAnotherProcess({ postgres: { connectionString: URL_, schema } })
+          : null
     const statements = countStatements()
     const run = await drive(async (i) => {
       try {
@@ -120,13 +133,14 @@ async function loopRun(
       }
     })
     const n = statements()
+    const folded = (await stopFold?.()) ?? 0
     const { rows } = await storage.pool.query(
       `SELECT (SELECT sum(stock) FROM "${schema}".sku_stock WHERE sku_id = 'duck')::int AS stock,
               (SELECT count(*) FROM "${schema}".orders)::int AS orders,
               (SELECT count(*) FROM "${schema}".orders WHERE status = 'paid')::int AS paid,
               (SELECT count(*) FROM "${schema}".notifications)::int AS outbox`,
     )
-    return { ...run, statements: n, ...rows[0] }
+    return { ...run, statements: n, ...rows[0], folded }
   } finally {
     await storage.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {})
     await storage.close()
@@ -248,5 +262,47 @@ export default async function run(): Promise<void> {
   const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!
   console.log(
     `ratio loop/raw: ${median.toFixed(2)} (median of per-round ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}; target >= 1.5); load ${loadavg()[0]!.toFixed(1)}`,
+  )
+  if (process.env.LOOPKIT_BENCH_ANALYTICS !== '0') await analyticsCost(tag)
+}
+
+// The analytics fold's cost to the loop's sale (issue #15: at most 10%): without a fold, with the
+// fold loop as `loop.start()` runs it in the sale's process, and with it in a second process on the
+// same schema, in rotating order per round. The fold is caught up before each sale.
+async function analyticsCost(tag: string): Promise<void> {
+  const modes: Fold[] = ['off', 'in process', 'in process, flat out', 'other process']
+  const rates: Record<Fold, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  const folded: Record<Fold, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  for (let round = 0; round < ROUNDS; round++)
+    for (let k = 0; k < modes.length; k++) {
+      const mode = modes[(k + round) % modes.length]!
+      const r = await loopRun(`bench_fold_${tag}_${round}_${k}`, mode)
+      if (r.orders > UNITS || r.stock < 0) throw new Error('oversold')
+      rates[mode].push(Math.round((r.sold / r.ms) * 1000))
+      folded[mode].push(r.folded)
+    }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const off = med(rates.off)
+  const row = (mode: Fold) => {
+    const rate = med(rates[mode])
+    return `${rate} orders/s (${rates[mode].join(', ')}; folded ${folded[mode].join(', ')} events during the sale): ${((rate / off) * 100).toFixed(1)}% of the rate without, cost ${(((off - rate) / off) * 100).toFixed(1)}%`
+  }
+  console.log(
+    `analytics fold (loop sale, ${CONCURRENCY} in flight): without the fold ${off} orders/s (${rates.off.join(', ')})`,
+  )
+  console.log(`  fold loop in the sale's process (foldShare 0.05, the default): ${row('in process')}`)
+  console.log(`  fold loop in the sale's process, flat out (foldShare 1): ${row('in process, flat out')}`)
+  console.log(
+    `  fold loop in a second process on the same schema: ${row('other process')}; target cost <= 10%`,
   )
 }

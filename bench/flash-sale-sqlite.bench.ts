@@ -13,13 +13,16 @@
 // CPU time per order of each side (the figure least moved by other load on a shared machine);
 // LOOPKIT_BENCH_RATE_LIMITS=0 skips the rate-limit part.
 //
-// Then the rate limiter's cost: the sale with checkout over HTTP, limits off vs on, in the same run.
+// Then the rate limiter's cost: the sale with checkout over HTTP, limits off vs on, in the same run;
+// and the analytics fold's cost: the sale without it, with the fold loop in the sale's process, and
+// with it in a second process on the same file (LOOPKIT_BENCH_ANALYTICS=0 skips it).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { memoryRateLimitStore } from '@loopkit/core'
 import { adapterOnly, rawBaseline } from '../examples/flash-sale/src/baselines.js'
 import { type FlashSaleResult, quantile, runFlashSale } from '../examples/flash-sale/src/sale.js'
+import { foldInAnotherProcess, foldInProcess } from './analytics-fold.js'
 
 const scale = Number(process.env.LOOPKIT_BENCH_SCALE ?? 1)
 const modes = (
@@ -108,6 +111,7 @@ async function runOnce(synchronous: 'normal' | 'full'): Promise<void> {
         `by CPU per order ${(rawCpuUs / loopCpuUs).toFixed(2)}; adapter/raw ${(adapterRate / raw).toFixed(2)}; load ${loadavg()[0]!.toFixed(1)}`,
     )
     if (process.env.LOOPKIT_BENCH_RATE_LIMITS !== '0') await rateLimitCost(dir, synchronous)
+    if (process.env.LOOPKIT_BENCH_ANALYTICS !== '0') await analyticsCost(dir, synchronous)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -163,4 +167,76 @@ async function rateLimitCost(dir: string, synchronous: 'normal' | 'full'): Promi
   console.log(
     `memory check alone: ${perCheckUs.toFixed(2)} µs per check = ${((perCheckUs / perOrderUs) * 100).toFixed(2)}% of one order (${perOrderUs.toFixed(0)} µs at ${offRate} orders/s)`,
   )
+}
+
+// The analytics fold's cost to the sale (issue #15: at most 10%): the sale without a fold, with the
+// fold loop as `loop.start()` runs it in the sale's process, and with it in a second process on the
+// same file (bench/analytics-fold.ts), in rotating order per round. The fold is caught up before
+// each sale; the events it folds during the sale are printed, so a fold that fell behind shows.
+async function analyticsCost(dir: string, synchronous: 'normal' | 'full'): Promise<void> {
+  type Mode = 'off' | 'in process' | 'in process, flat out' | 'other process'
+  let n = 0
+  const rates: Record<Mode, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  const folded: Record<Mode, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  const cpu: Record<Mode, number[]> = {
+    off: [],
+    'in process': [],
+    'in process, flat out': [],
+    'other process': [],
+  }
+  const sale = async (mode: Mode) => {
+    const file = join(dir, `fold-${n++}.db`)
+    let events = 0
+    const r = await runFlashSale({
+      file,
+      units: UNITS,
+      buyers: ATTEMPTS,
+      concurrency: 32,
+      synchronous,
+      ...(mode === 'off'
+        ? {}
+        : {
+            alongside: async (loop) => {
+              const stop =
+                mode === 'other process'
+                  ? await foldInAnotherProcess({ sqlite: file })
+                  : await foldInProcess(loop.storage, mode === 'in process' ? 0.05 : 1)
+              return async () => {
+                events = await stop()
+              }
+            },
+          }),
+    })
+    if (r.oversold !== 0 || r.paid + r.stockLeft !== UNITS) throw new Error('Oversold: the sale is wrong.')
+    rates[mode].push(perSec(r.paid, r.elapsedMs))
+    folded[mode].push(events)
+    cpu[mode].push((r.cpuMs / r.paid) * 1000)
+  }
+  const order: Mode[] = ['off', 'in process', 'in process, flat out', 'other process']
+  for (let round = 0; round < ROUNDS; round++)
+    for (let k = 0; k < order.length; k++) await sale(order[(k + round) % order.length]!)
+  const off = median(rates.off)
+  const offCpu = median(cpu.off)
+  // The sale process's CPU per order: with the fold in process it includes the fold's share.
+  const row = (mode: Mode) => {
+    const rate = median(rates[mode])
+    const us = median(cpu[mode])
+    return `${rate} orders/s (${rates[mode].join(', ')}; folded ${folded[mode].join(', ')} events during the sale): ${((rate / off) * 100).toFixed(1)}% of the rate without, cost ${(((off - rate) / off) * 100).toFixed(1)}%; sale process ${us.toFixed(0)} µs CPU per order (${us >= offCpu ? '+' : ''}${(((us - offCpu) / offCpu) * 100).toFixed(1)}%)`
+  }
+  console.log(
+    `analytics fold (checkout + webhook, 32 in flight): without the fold ${off} orders/s (${rates.off.join(', ')}), ${offCpu.toFixed(0)} µs CPU per order`,
+  )
+  console.log(`  fold loop in the sale's process (foldShare 0.05, the default): ${row('in process')}`)
+  console.log(`  fold loop in the sale's process, flat out (foldShare 1): ${row('in process, flat out')}`)
+  console.log(`  fold loop in a second process on the same file: ${row('other process')}; target cost <= 10%`)
 }

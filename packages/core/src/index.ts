@@ -17,6 +17,7 @@ export type * from './domain/event.js'
 export * from './domain/money.js'
 export type * from './domain/notification.js'
 export * from './domain/order.js'
+export * from './domain/rollup-window.js'
 export type * from './domain/share.js'
 export * from './errors.js'
 export type {

@@ -1,4 +1,5 @@
-import { isLoopError, toCsv } from '@loopkit/core'
+import { foldRollups, isLoopError, toCsv } from '@loopkit/core'
+import { memoryStorage } from '@loopkit/core/dev'
 import { referralRewards } from '@loopkit/core/plugins'
 import { describe, expect, it } from 'vitest'
 import { duck, testLoop } from './_setup.js'
@@ -75,6 +76,40 @@ describe('loop analytics', () => {
     const v = await loop.analytics.virality()
     // 3 buyers (alice, bob, carol), 3 shares, 2 distinct friend buyers: K = 2 / 3.
     expect(v).toMatchObject({ buyers: 3, shares: 3, friendBuyers: 2, k: 0.6667 })
+  })
+
+  it('the leaderboard ranks by distinct friends, then visits; a short board fills with sharers who only shared', async () => {
+    // The same answers whether the storage ranks sharers itself (topRollupKeys) or analytics does.
+    const ranking = memoryStorage()
+    const plain = memoryStorage()
+    delete plain.topRollupKeys
+    for (const storage of [ranking, plain]) {
+      const { loop, customer, buy } = await world({ storage })
+      const [a, b, c, d] = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((n) => customer(n)))
+      const [f1, f2, f3] = await Promise.all(['f1', 'f2', 'f3'].map((n) => customer(n)))
+      await buy(f1!.id, a!.id)
+      await buy(f2!.id, a!.id)
+      await buy(f3!.id, b!.id)
+      await buy(f1!.id, c!.id)
+      // Ben's link is opened twice more without a purchase: he beats Cat on visits.
+      const { token } = await loop.shares.create({ customerId: b!.id, skuId: 'duck', channel: 'wechat' })
+      await loop.shares.visit({ token, visitorKey: 'x1', customerId: null })
+      await loop.shares.visit({ token, visitorKey: 'x2', customerId: null })
+      await loop.shares.create({ customerId: d!.id, skuId: 'duck', channel: 'wechat' })
+      const two = await loop.analytics.leaderboard({ limit: 2 })
+      expect(two.map((r) => [r.sharerId, r.buyers, r.visits])).toEqual([
+        [a!.id, 2, 2],
+        [b!.id, 1, 3],
+      ])
+      expect(two[1]).toMatchObject({ shares: 2, orders: 1, revenue: { CNY: 8800 }, rewards: { CNY: 500 } })
+      const all = await loop.analytics.leaderboard({ limit: 10 })
+      expect(all.map((r) => [r.sharerId, r.buyers, r.shares])).toEqual([
+        [a!.id, 2, 2],
+        [b!.id, 1, 2],
+        [c!.id, 1, 1],
+        [d!.id, 0, 1],
+      ])
+    }
   })
 
   it('the people funnel counts distinct people per step, friends by browser before login', async () => {
@@ -167,6 +202,20 @@ describe('loop analytics', () => {
       expect(isLoopError(e) && e.code).toBe('invalid_input')
     }
     expect(() => testLoop({ analytics: { zone: 'Mars/Olympus' } })).toThrow(/time zone/)
+    for (const foldShare of [0, 1.5, Number.NaN, '0.5' as never])
+      expect(() => testLoop({ analytics: { foldShare } })).toThrow(/foldShare/)
+  })
+
+  it('a fold sharing its time still folds everything; aborted, it stops after the batch in hand', async () => {
+    const storage = memoryStorage()
+    const { customer } = await world({ storage })
+    for (let i = 0; i < 30; i++) await customer(`c${i}`)
+    const events = (await storage.listEvents({ limit: 1000 })).length
+    const stopped = new AbortController()
+    const first = foldRollups({ storage, batchSize: 10, share: 0.5, signal: stopped.signal })
+    stopped.abort()
+    expect(await first).toEqual({ folded: 10 })
+    expect(await foldRollups({ storage, batchSize: 10, share: 0.5 })).toEqual({ folded: events - 10 })
   })
 
   it('CSV export neutralises formula cells (CSV injection)', async () => {

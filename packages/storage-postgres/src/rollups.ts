@@ -1,6 +1,15 @@
-import type { RollupPurchase, RollupStorage } from '@loopkit/core'
+import {
+  type RollupBatch,
+  type RollupPeople,
+  type RollupPurchase,
+  type RollupRank,
+  type RollupStorage,
+  rollupWindowSide,
+} from '@loopkit/core'
 import type { Db } from './_internal/db.js'
 import { Params } from './_internal/effects.js'
+import { presenceRows, presenceSql } from './rollup-people.js'
+import { rankAllSql, rankTopSql } from './rollup-rank.js'
 
 /** A SQL condition on `metric` for the wanted metrics (`*` all, `prefix:*` a prefix). */
 function metricFilter(p: Params, metrics: readonly string[]): string {
@@ -36,14 +45,59 @@ function perBuyer(purchases: readonly RollupPurchase[]) {
   return [...out.values()]
 }
 
+/** The earliest and latest day of every day the batch writes, or null for an empty batch. */
+function batchDays(batch: RollupBatch): { first: string; last: string } | null {
+  let first: string | null = null
+  let last: string | null = null
+  for (const { day } of [...batch.counts, ...batch.people]) {
+    if (first === null || day < first) first = day
+    if (last === null || day > last) last = day
+  }
+  return first === null || last === null ? null : { first, last }
+}
+
+/**
+ * People who reached each step in `[$2, $3]` (steps `$1`), read from inside the window (reach rows
+ * of its days whose previous day is before it) or from outside it (everyone, less those last seen
+ * before it, less reach rows after it whose previous day is before it). `scope` picks the per-key
+ * or the across-keys rows.
+ */
+function peopleSql(s: string, side: 'inside' | 'outside', scope: string): string {
+  if (side === 'inside')
+    return `SELECT step, key, SUM(people)::bigint AS people FROM ${s}.rollup_reach
+      WHERE step = ANY($1::text[]) AND day BETWEEN $2 AND $3 AND ${scope} AND prev < $2
+      GROUP BY step, key HAVING SUM(people) > 0`
+  return `SELECT step, key, SUM(n)::bigint AS people FROM (
+      SELECT step, key, people AS n FROM ${s}.rollup_people_total WHERE step = ANY($1::text[]) AND ${scope}
+      UNION ALL SELECT step, key, -people FROM ${s}.rollup_last
+        WHERE step = ANY($1::text[]) AND day < $2 AND ${scope}
+      UNION ALL SELECT step, key, -people FROM ${s}.rollup_reach
+        WHERE step = ANY($1::text[]) AND day > $3 AND ${scope} AND prev < $2
+    ) AS x GROUP BY step, key HAVING SUM(n) > 0`
+}
+
 export function rollupOps(db: Db): RollupStorage {
   const { s } = db
+  type Range = { firstDay: string | null; lastDay: string | null }
+  // The days the rollups hold only steer which side of a window a read takes (both are exact), so
+  // the range read with the cursor (every analytics read reads the cursor first) serves the reads
+  // that follow for a second, saving a round trip each.
+  let known: { range: Range; at: number } | null = null
+  const cursorRow = async () => {
+    const { rows } = await db.query<{ cursor: number } & Range>(
+      `SELECT cursor, first_day AS "firstDay", last_day AS "lastDay" FROM ${s}.rollup_cursor WHERE id = 1`,
+    )
+    const row = rows[0] ?? { cursor: 0, firstDay: null, lastDay: null }
+    known = { range: { firstDay: row.firstDay, lastDay: row.lastDay }, at: Date.now() }
+    return row
+  }
+  const range = async (): Promise<Range> => {
+    if (!known || Date.now() - known.at >= 1000) await cursorRow()
+    return known!.range
+  }
   return {
     async rollupCursor() {
-      const { rows } = await db.query<{ cursor: number }>(
-        `SELECT cursor FROM ${s}.rollup_cursor WHERE id = 1`,
-      )
-      return { cursor: rows[0]?.cursor ?? 0 }
+      return { cursor: (await cursorRow()).cursor }
     },
 
     async applyRollups({ from, to, batch }) {
@@ -51,17 +105,21 @@ export function rollupOps(db: Db): RollupStorage {
         // The compare-and-set takes the cursor row's lock until commit: a second instance's
         // update waits, then finds the cursor moved and applies nothing.
         // A missing cursor row (an emptied table) is cursor 0; of two inserting it, one wins.
-        let moved = await q.query(`UPDATE ${s}.rollup_cursor SET cursor = $1 WHERE id = 1 AND cursor = $2`, [
-          to,
-          from,
-        ])
+        const days = batchDays(batch)
+        let moved = await q.query(
+          `UPDATE ${s}.rollup_cursor SET cursor = $1,
+             first_day = LEAST(first_day, $3), last_day = GREATEST(last_day, $4)
+           WHERE id = 1 AND cursor = $2`,
+          [to, from, days?.first ?? null, days?.last ?? null],
+        )
         if (moved.rowCount === 0 && from === 0)
           moved = await q.query(
-            `INSERT INTO ${s}.rollup_cursor (id, cursor) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
-            [to],
+            `INSERT INTO ${s}.rollup_cursor (id, cursor, first_day, last_day) VALUES (1, $1, $2, $3)
+             ON CONFLICT (id) DO NOTHING`,
+            [to, days?.first ?? null, days?.last ?? null],
           )
         if (moved.rowCount !== 1) return false
-        if (batch.counts.length)
+        if (batch.counts.length) {
           await q.query(
             `INSERT INTO ${s}.rollup_counts (dim, day, metric, key, value)
              SELECT x->>'dim', x->>'day', x->>'metric', x->>'key', (x->>'value')::bigint
@@ -69,13 +127,15 @@ export function rollupOps(db: Db): RollupStorage {
              ON CONFLICT (dim, day, metric, key) DO UPDATE SET value = rollup_counts.value + excluded.value`,
             [JSON.stringify(batch.counts)],
           )
-        if (batch.people.length)
           await q.query(
-            `INSERT INTO ${s}.rollup_people (step, day, key, person)
-             SELECT x->>'step', x->>'day', x->>'key', x->>'person' FROM jsonb_array_elements($1::jsonb) AS x
-             ON CONFLICT DO NOTHING`,
-            [JSON.stringify(batch.people)],
+            `INSERT INTO ${s}.rollup_totals AS t (dim, metric, key, value)
+             SELECT x->>'dim', x->>'metric', x->>'key', SUM((x->>'value')::bigint)
+             FROM jsonb_array_elements($1::jsonb) AS x GROUP BY 1, 2, 3
+             ON CONFLICT (dim, metric, key) DO UPDATE SET value = t.value + excluded.value`,
+            [JSON.stringify(batch.counts)],
           )
+        }
+        if (batch.people.length) await q.query(presenceSql(s), [JSON.stringify(presenceRows(batch.people))])
         const buyers = perBuyer(batch.purchases)
         if (buyers.length)
           await q.query(
@@ -96,26 +156,66 @@ export function rollupOps(db: Db): RollupStorage {
       return { applied }
     },
 
-    async sumRollups({ fromDay, toDay, metrics, dim, byDay }) {
+    async sumRollups({ fromDay, toDay, metrics, dim, byDay, keys }) {
+      type Row = { day: string | null; metric: string; key: string; value: number }
       const p = new Params()
-      const where = `dim = ${p.add(dim)} AND day BETWEEN ${p.add(fromDay)} AND ${p.add(toDay)} AND ${metricFilter(p, metrics)}`
-      const { rows } = await db.query<{ day: string | null; metric: string; key: string; value: number }>(
-        `SELECT ${byDay ? 'day' : 'NULL::text AS day'}, metric, key, SUM(value)::bigint AS value
-         FROM ${s}.rollup_counts WHERE ${where} GROUP BY ${byDay ? 'day, ' : ''}metric, key`,
-        p.values,
-      )
+      const filter = `${metricFilter(p, metrics)}${keys ? ` AND key = ANY(${p.add(keys)}::text[])` : ''}`
+      if (byDay) {
+        const where = `dim = ${p.add(dim)} AND day BETWEEN ${p.add(fromDay)} AND ${p.add(toDay)} AND ${filter}`
+        const { rows } = await db.query<Row>(
+          `SELECT day, metric, key, SUM(value)::bigint AS value
+           FROM ${s}.rollup_counts WHERE ${where} GROUP BY day, metric, key`,
+          p.values,
+        )
+        return rows
+      }
+      const side = rollupWindowSide({ fromDay, toDay, ...(await range()) })
+      const [d, a, b] = [p.add(dim), p.add(fromDay), p.add(toDay)]
+      const sql =
+        side === 'inside'
+          ? `SELECT NULL::text AS day, metric, key, SUM(value)::bigint AS value FROM ${s}.rollup_counts
+             WHERE dim = ${d} AND day BETWEEN ${a} AND ${b} AND ${filter}
+             GROUP BY metric, key HAVING SUM(value) <> 0`
+          : // All time less the days before and after the window.
+            `SELECT NULL::text AS day, metric, key, SUM(value)::bigint AS value FROM (
+               SELECT metric, key, value FROM ${s}.rollup_totals WHERE dim = ${d} AND ${filter}
+               UNION ALL SELECT metric, key, -value FROM ${s}.rollup_counts
+                 WHERE dim = ${d} AND day < ${a} AND ${filter}
+               UNION ALL SELECT metric, key, -value FROM ${s}.rollup_counts
+                 WHERE dim = ${d} AND day > ${b} AND ${filter}
+             ) AS x GROUP BY metric, key HAVING SUM(value) <> 0`
+      const { rows } = await db.query<Row>(sql, p.values)
       return rows
     },
 
     async countRollupPeople({ fromDay, toDay, steps, byKey }) {
       if (steps.length === 0) return []
-      const { rows } = await db.query<{ step: string; key: string | null; people: number }>(
-        `SELECT step, ${byKey ? 'key' : 'NULL::text AS key'}, COUNT(DISTINCT person)::bigint AS people
-         FROM ${s}.rollup_people WHERE step = ANY($1::text[]) AND day BETWEEN $2 AND $3
-         GROUP BY step${byKey ? ', key' : ''}`,
-        [steps, fromDay, toDay],
-      )
-      return rows
+      const { firstDay, lastDay } = await range()
+      const people = async (wanted: string[], keyed: boolean): Promise<RollupPeople[]> => {
+        // Without a key a day holds a row per earlier day people were last seen on: weigh it so.
+        const side = rollupWindowSide({ fromDay, toDay, firstDay, lastDay, density: keyed ? 1 : 8 })
+        const { rows } = await db.query<{ step: string; key: string; people: number }>(
+          peopleSql(s, side, keyed ? "key <> ''" : "key = ''"),
+          [wanted, fromDay, toDay],
+        )
+        return rows.map((r) => ({ step: r.step, key: keyed ? r.key : null, people: r.people }))
+      }
+      if (!byKey) return people(steps, false)
+      const keyed = await people(steps, true)
+      // A step counted without keys has one row, under key ''.
+      const rest = steps.filter((step) => !keyed.some((r) => r.step === step))
+      const plain = rest.length ? await people(rest, false) : []
+      return [...keyed, ...plain.map((r) => ({ ...r, key: '' }))]
+    },
+
+    async topRollupKeys({ fromDay, toDay, step, dim, metric, limit }) {
+      const span = { fromDay, toDay, ...(await range()) }
+      const people = peopleSql(s, rollupWindowSide(span), "key <> ''")
+      const counter = rollupWindowSide(span)
+      const params = [[step], fromDay, toDay, dim, metric, limit]
+      const top = await db.query<RollupRank>(rankTopSql(s, people, counter), params)
+      if (top.rows.length === limit) return top.rows
+      return (await db.query<RollupRank>(rankAllSql(s, people, counter), params)).rows
     },
 
     async rollupCohorts({ fromMonth, toMonth }) {

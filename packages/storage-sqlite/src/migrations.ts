@@ -2,6 +2,7 @@ import { loopError } from '@loopkit/core'
 import type BetterSqlite3 from 'better-sqlite3'
 import { SCOPE } from './_internal/db.js'
 import { campaignLinksMigration } from './migration-8.js'
+import { analyticsWindowsMigration } from './migration-10.js'
 import { campaignDeliveryMigration } from './migration-11.js'
 import { campaignListMigration } from './migration-12.js'
 
@@ -350,6 +351,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   campaignLinksMigration,
+  analyticsWindowsMigration,
   campaignDeliveryMigration,
   campaignListMigration,
 ]

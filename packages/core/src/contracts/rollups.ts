@@ -4,6 +4,17 @@
  * distinct-people metrics) and paid purchases (for cohorts); the storage applies a batch together
  * with the move of the fold cursor, in one transaction, so a batch is counted exactly once even
  * when several app instances fold at the same time.
+ *
+ * How a SQL adapter keeps reads from growing with the window (what `@loopkit/storage-sqlite` and
+ * `@loopkit/storage-postgres` do; the memory adapter computes the same numbers by brute force):
+ * counters are kept per day *and* as all-time totals, so a sum reads either the days of the window
+ * or the totals less the days outside it (`rollupWindowSide`). Distinct people are kept
+ * exactly with, per person and step, the days they were seen, and aggregated from them: per
+ * `(day, previous day seen)` how many people were seen on `day` and last before it on that previous
+ * day, per day how many people were last seen then, and per step how many people ever. The people
+ * seen in `[a, b]` are those whose first day on or after `a` is at most `b`: the rows of days
+ * `a..b` whose previous day is before `a`; or, from outside the window, everyone less those last
+ * seen before `a` less the rows after `b` whose previous day is before `a`.
  */
 
 /** An additive counter: `value` is added to the row `(day, metric, dim, key)`. */
@@ -19,7 +30,10 @@ export interface RollupCount {
   value: number
 }
 
-/** One person seen at one funnel step on one day; a repeat of the same row is ignored. */
+/**
+ * One person seen at one funnel step on one day; a repeat of the same row is ignored. A step is
+ * counted either per key (every row with a key) or without one (every row with key `''`).
+ */
 export interface RollupPresence {
   day: string
   /** E.g. `visited`, `logged_in`, `paid`, `friend_bought`. */
@@ -64,6 +78,15 @@ export interface RollupPeople {
   people: number
 }
 
+/** One key of a dimension as {@link RollupStorage.topRollupKeys} ranks it. */
+export interface RollupRank {
+  key: string
+  /** Distinct people at the ranking step under this key. */
+  people: number
+  /** The sum of the tie-breaking counter under this key. */
+  value: number
+}
+
 /** One monthly cohort: customers whose first paid order fell in `month`. */
 export interface RollupCohort {
   month: string
@@ -91,6 +114,7 @@ export interface RollupStorage {
   /**
    * Sums counters of `dim` over days `fromDay..toDay` (inclusive), per metric and key (and day).
    * A metric ending in `:*` stands for every metric with that prefix (`revenue:*`), `*` for all.
+   * Without `byDay`, a sum of 0 (nothing in the window, or a refund that netted it out) is left out.
    */
   sumRollups(input: {
     fromDay: string
@@ -98,14 +122,34 @@ export interface RollupStorage {
     metrics: string[]
     dim: string
     byDay?: boolean
+    /** Only these keys (a leaderboard's top rows); default all. */
+    keys?: string[]
   }): Promise<RollupSum[]>
-  /** Distinct persons per step over `fromDay..toDay` (inclusive), across keys or per key. */
+  /**
+   * Distinct persons per step over `fromDay..toDay` (inclusive): across keys (a person seen under
+   * two keys is one), or `byKey` per key (a step counted without keys gives one row with key `''`).
+   * Steps with nobody in the window are left out.
+   */
   countRollupPeople(input: {
     fromDay: string
     toDay: string
     steps: string[]
     byKey?: boolean
   }): Promise<RollupPeople[]>
+  /**
+   * Optional: the top `limit` keys over `fromDay..toDay`, ranked by distinct people at `step` under
+   * the key, then by the sum of counter `metric` of `dim` under it, then by key (ascending, by code
+   * unit); only keys with people or a non-zero sum. Lets a leaderboard read its top rows without
+   * reading every key; without it, `loop.analytics` ranks every key itself.
+   */
+  topRollupKeys?(input: {
+    fromDay: string
+    toDay: string
+    step: string
+    dim: string
+    metric: string
+    limit: number
+  }): Promise<RollupRank[]>
   /** The cohorts of months `fromMonth..toMonth` (inclusive), oldest first. */
   rollupCohorts(input: { fromMonth: string; toMonth: string }): Promise<RollupCohort[]>
 }

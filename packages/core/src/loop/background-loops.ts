@@ -68,13 +68,17 @@ export function backgroundLoops(rt: Runtime, every: BackgroundIntervals): Backgr
       // Rollups for loop.analytics, folded from the event log (each storage call has a deadline).
       name: 'analytics',
       intervalMs: every.analyticsMs,
-      run: async () => {
+      // While behind it takes at most `analytics.foldShare` of the process's time (default 0.05), so
+      // a burst of checkouts is not slowed by it; it catches up after.
+      run: async (signal) => {
         if (!rt.storage.applyRollups) return {}
         const batches = 10
         const { folded } = await foldRollups({
           storage: rt.storage,
           zone: rt.options.analytics?.zone ?? 'UTC',
           maxBatches: batches,
+          share: rt.options.analytics?.foldShare ?? 0.05,
+          signal,
         })
         return { again: folded >= batches * 1000 }
       },

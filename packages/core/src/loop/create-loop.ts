@@ -5,6 +5,7 @@ import type { Customer, IdentityProfile } from '../domain/customer.js'
 import type { Notification } from '../domain/notification.js'
 import type { Order, OrderStatus, Refund } from '../domain/order.js'
 import { checkZone } from '../flows/analytics/days.js'
+import { checkFoldShare } from '../flows/analytics/fold.js'
 import { analyticsApi } from '../flows/analytics/index.js'
 import { defineAudience, findAudience, listAudiences } from '../flows/audience/define.js'
 import {
@@ -86,6 +87,7 @@ export function createLoop(options: LoopOptions) {
   let background: Background | null = null
   let unsubscribe: (() => void) | null = null
   if (options.analytics?.zone !== undefined) checkZone(options.analytics.zone)
+  checkFoldShare(options.analytics?.foldShare)
   const analytics = analyticsApi(rt)
 
   const loop = {

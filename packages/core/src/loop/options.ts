@@ -188,6 +188,12 @@ export interface LoopOptions {
      * (e.g. an admin session or token). Without it those routes do not exist (404).
      */
     authorize?: (request: Request) => boolean | Promise<boolean>
+    /**
+     * The most of its process's time the background fold (`start()`) takes while it is behind, from
+     * 0.01 to 1. Default 0.05: in a burst of checkouts analytics fall behind and catch up after,
+     * rather than take the checkouts' time. 1 folds flat out (a process that serves no checkouts).
+     */
+    foldShare?: number
   }
   /** Called with errors the loop contains: a throwing listener, a failing after-hook. */
   onError?: (error: unknown, where: string) => void

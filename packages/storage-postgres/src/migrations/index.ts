@@ -9,6 +9,7 @@ import { analyticsRollups } from './0006-analytics-rollups.js'
 import { notificationPolicySchema } from './0007-notification-policy.js'
 import { campaignLinksSchema } from './0008-campaign-links.js'
 import { stockBuckets } from './0009-stock-buckets.js'
+import { analyticsWindows } from './0010-analytics-windows.js'
 import { campaignDeliverySchema } from './0011-campaign-delivery.js'
 import { campaignListSchema } from './0012-campaign-list.js'
 
@@ -54,6 +55,7 @@ export const migrations: readonly Migration[] = [
     sql: campaignLinksSchema,
   },
   { version: 9, name: 'stock buckets: the stock of a SKU over several rows', sql: stockBuckets },
+  { version: 10, name: 'analytics rollups whose reads do not grow with the window', sql: analyticsWindows },
   {
     version: 11,
     name: 'campaign delivery: broadcast jobs (WeChat mass send) and their delivery reports',

@@ -28,6 +28,7 @@ import { refundQueueCases } from './refund-queue.js'
 import { refundCases } from './refunds.js'
 import { rewardClawbackCases } from './reward-clawback.js'
 import { rewardCases } from './rewards.js'
+import { rollupWindowCases } from './rollup-windows.js'
 import { rollupCases } from './rollups.js'
 import { shareCases } from './shares.js'
 import { stockCases } from './stock.js'
@@ -93,5 +94,6 @@ export function testStorageAdapter(options: TestStorageAdapterOptions): void {
     rateLimitCases(ctx)
     effectsCases(ctx)
     rollupCases(ctx)
+    rollupWindowCases(ctx)
   })
 }

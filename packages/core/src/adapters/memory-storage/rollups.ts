@@ -26,7 +26,7 @@ function matches(metric: string, wanted: readonly string[]): boolean {
 
 export function rollupOps(): RollupStorage {
   const r: MemoryRollups = { cursor: 0, counts: new Map(), people: new Set(), buyers: new Map() }
-  return {
+  const ops: RollupStorage = {
     async rollupCursor() {
       return { cursor: r.cursor }
     },
@@ -55,17 +55,20 @@ export function rollupOps(): RollupStorage {
       return { applied: true }
     },
 
-    async sumRollups({ fromDay, toDay, metrics, dim, byDay }) {
+    async sumRollups({ fromDay, toDay, metrics, dim, byDay, keys }) {
+      const only = keys ? new Set(keys) : null
       const sums = new Map<string, { day: string | null; metric: string; key: string; value: number }>()
       for (const [k, value] of r.counts) {
         const [day, metric, d, kk] = k.split('\u0000') as [string, string, string, string]
         if (d !== dim || day < fromDay || day > toDay || !matches(metric, metrics)) continue
+        if (only && !only.has(kk)) continue
         const id = key(byDay ? day : '', metric, kk)
         const row = sums.get(id)
         if (row) row.value += value
         else sums.set(id, { day: byDay ? day : null, metric, key: kk, value })
       }
-      return [...sums.values()]
+      // Without days, a sum of 0 is left out (as the SQL adapters, which may read it from totals).
+      return [...sums.values()].filter((row) => byDay || row.value !== 0)
     },
 
     async countRollupPeople({ fromDay, toDay, steps, byKey }) {
@@ -82,6 +85,21 @@ export function rollupOps(): RollupStorage {
         g.persons.add(person)
       }
       return [...distinct.values()].map((g) => ({ step: g.step, key: g.key, people: g.persons.size }))
+    },
+
+    async topRollupKeys({ fromDay, toDay, step, dim, metric, limit }) {
+      const range = { fromDay, toDay }
+      const [people, sums] = [
+        await ops.countRollupPeople({ ...range, steps: [step], byKey: true }),
+        await ops.sumRollups({ ...range, dim, metrics: [metric] }),
+      ]
+      const ranks = new Map<string, { key: string; people: number; value: number }>()
+      const rank = (k: string) => ranks.get(k) ?? ranks.set(k, { key: k, people: 0, value: 0 }).get(k)!
+      for (const p of people) if (p.key) rank(p.key).people = p.people
+      for (const x of sums) rank(x.key).value = x.value
+      return [...ranks.values()]
+        .sort((a, b) => b.people - a.people || b.value - a.value || (a.key < b.key ? -1 : 1))
+        .slice(0, limit)
     },
 
     async rollupCohorts({ fromMonth, toMonth }) {
@@ -102,4 +120,5 @@ export function rollupOps(): RollupStorage {
       return [...out.values()].sort((a, b) => a.month.localeCompare(b.month))
     },
   }
+  return ops
 }

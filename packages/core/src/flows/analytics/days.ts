@@ -26,9 +26,28 @@ export function checkZone(zone: string): void {
   formatter(zone)
 }
 
-/** The calendar day (`YYYY-MM-DD`) of `at` in `zone`. */
+const QUARTER_HOUR = 900_000
+const days = new Map<string, Map<number, string>>()
+
+/**
+ * The calendar day (`YYYY-MM-DD`) of `at` in `zone`. Every zone's offset since 1972 is a whole
+ * number of quarter hours, so a day changes only on a quarter hour: the day is remembered per quarter hour
+ * (formatting a date is most of a fold's time per event otherwise).
+ */
 export function dayOf(at: number, zone: string): string {
-  return formatter(zone).format(new Date(at))
+  let cache = days.get(zone)
+  if (!cache) {
+    cache = new Map()
+    days.set(zone, cache)
+  }
+  const quarter = Math.floor(at / QUARTER_HOUR)
+  let day = cache.get(quarter)
+  if (day === undefined) {
+    day = formatter(zone).format(new Date(at))
+    if (cache.size >= 4096) cache.clear()
+    cache.set(quarter, day)
+  }
+  return day
 }
 
 /** The month (`YYYY-MM`) of `at` in `zone`. */

@@ -16,6 +16,33 @@ export interface FoldRollupsInput {
   maxBatches?: number
   /** The deadline of each storage call. Default 30 s. */
   timeoutMs?: number
+  /**
+   * The most of the time this call may take while it is behind, from 0.01 to 1: after a full batch
+   * that took `d` ms it pauses `d × (1 − share) / share` ms. Default 1 (no pause).
+   */
+  share?: number
+  /** Stops folding (and pausing) when aborted; the batch being applied still completes. */
+  signal?: AbortSignal
+}
+
+/** Waits `ms`, or less if `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
+
+/** Throws `configuration` for an `analytics.foldShare` outside 0.01..1. */
+export function checkFoldShare(share: unknown): void {
+  if (share !== undefined && !(typeof share === 'number' && share >= 0.01 && share <= 1))
+    throw loopError('analytics', 'configuration', '`analytics.foldShare` must be a number from 0.01 to 1.')
 }
 
 /** The storage, checked to have the rollup capability. */
@@ -52,9 +79,12 @@ export async function foldRollups(input: FoldRollupsInput): Promise<{ folded: nu
   const ms = input.timeoutMs ?? 30_000
   const timed = <T>(call: () => Promise<T>, what: string) =>
     withDeadline(call(), ms, `Rollup ${what}`, 'provider_unavailable')
+  const share = Math.min(1, Math.max(0.01, input.share ?? 1))
   let folded = 0
   let lost = 0
   for (let n = 0; n < (input.maxBatches ?? Number.POSITIVE_INFINITY); n++) {
+    if (input.signal?.aborted) break
+    const started = Date.now()
     const { cursor } = await timed(() => storage.rollupCursor({}), 'cursor read')
     const events = await timed(() => storage.listEvents({ after: cursor, limit: size }), 'event read')
     if (events.length === 0) break
@@ -72,6 +102,8 @@ export async function foldRollups(input: FoldRollupsInput): Promise<{ folded: nu
     // Another instance folded this batch first; it is counted once, by them. Bounded so a
     // misbehaving adapter whose cursor never moves cannot spin forever.
     else if (++lost > 100) break
+    if (share < 1 && events.length === size)
+      await pause(((Date.now() - started) * (1 - share)) / share, input.signal)
   }
   return { folded }
 }

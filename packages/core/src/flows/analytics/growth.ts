@@ -89,21 +89,46 @@ export interface SharerRow {
   k: number
 }
 
-/** Sharers ranked by distinct friends who bought, then visits; at most `limit` (default 20). */
+const sharerMetrics = ['shares', 'visits', 'orders', 'revenue:*', 'rewards:*']
+
+/**
+ * Sharers ranked by distinct friends who bought, then visits, then id; at most `limit` (default 20).
+ * A storage that ranks keys itself (`topRollupKeys`) is asked for the top sharers, and only their
+ * counters are read; otherwise every sharer of the window is read and ranked here.
+ */
 export async function leaderboard(
   rt: Runtime,
   input: AnalyticsWindow & { limit?: number } = {},
 ): Promise<SharerRow[]> {
   const w = await openWindow(rt, input)
   const range = { fromDay: w.from, toDay: w.to }
-  const [people, sums] = await Promise.all([
-    w.storage.countRollupPeople({ ...range, steps: ['friend_bought'], byKey: true }),
-    w.storage.sumRollups({
-      ...range,
-      dim: 'sharer',
-      metrics: ['shares', 'visits', 'orders', 'revenue:*', 'rewards:*'],
-    }),
-  ])
+  const limit = Math.max(0, input.limit ?? 20)
+  const top = w.storage.topRollupKeys
+    ? await w.storage.topRollupKeys({
+        ...range,
+        step: 'friend_bought',
+        dim: 'sharer',
+        metric: 'visits',
+        limit,
+      })
+    : null
+  // Fewer ranked than asked: sharers with shares but no visit or buyer fill the rest, by id.
+  const [people, sums] =
+    top && top.length === limit
+      ? [
+          top.map((t) => ({ step: 'friend_bought', key: t.key as string | null, people: t.people })),
+          await w.storage.sumRollups({
+            ...range,
+            dim: 'sharer',
+            metrics: sharerMetrics,
+            keys: top.map((t) => t.key),
+          }),
+        ]
+      : await Promise.all([
+          w.storage.countRollupPeople({ ...range, steps: ['friend_bought'], byKey: true }),
+          w.storage.sumRollups({ ...range, dim: 'sharer', metrics: sharerMetrics }),
+        ])
+  const only = top && top.length === limit ? new Set(top.map((t) => t.key)) : null
   const rows = new Map<string, SharerRow>()
   const row = (id: string) => {
     let r = rows.get(id)
@@ -115,6 +140,7 @@ export async function leaderboard(
   }
   for (const p of people) if (p.key) row(p.key).buyers = p.people
   for (const s of sums) {
+    if (only && !only.has(s.key)) continue
     const r = row(s.key)
     if (s.metric === 'shares' || s.metric === 'visits' || s.metric === 'orders') r[s.metric] += s.value
     else if (s.metric.startsWith('revenue:')) Object.assign(r.revenue, byCurrency([s], 'revenue'))
@@ -122,6 +148,6 @@ export async function leaderboard(
   }
   for (const r of rows.values()) r.k = ratio(r.buyers, r.shares)
   return [...rows.values()]
-    .sort((a, b) => b.buyers - a.buyers || b.visits - a.visits || a.sharerId.localeCompare(b.sharerId))
-    .slice(0, Math.max(0, input.limit ?? 20))
+    .sort((a, b) => b.buyers - a.buyers || b.visits - a.visits || (a.sharerId < b.sharerId ? -1 : 1))
+    .slice(0, limit)
 }
