@@ -40,7 +40,9 @@ const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[]
   { entry: 'stripe/src/index.ts', platform: 'node', budget: 7 * KB },
   // 60 KB: three more vendor simulators (Alipay, Stripe, WeChat platform certificates), the
   // official account, and the pool/rollup suites.
-  { entry: 'testing/src/index.ts', platform: 'node', budget: 66 * KB },
+  // 66.6 KB with the contract cases for campaign links, delivery, lists, windowed rollups and the
+  // simulator's mass-send quota.
+  { entry: 'testing/src/index.ts', platform: 'node', budget: 72 * KB },
 ]
 
 async function bundle(entry: string, platform: 'neutral' | 'node') {
