@@ -10,16 +10,23 @@ import { sqliteStorage } from '../src/index.js'
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '../../..')
 const child = join(here, 'fixtures/campaign-child.ts')
-const dir = mkdtempSync(join(tmpdir(), 'loopkit-crash-campaign-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const file = join(dir, 'pool.db')
 const MEMBERS = 50_000
+const dirs: string[] = []
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+/** How the fan-out writes its batches: member by member, or by the storage's set-based step. */
+type FanOut = 'per-member' | 'set-based'
 
 /** Runs the child; in `run` mode SIGKILLs it `killAfterMs` after it is ready. */
 function runChild(
+  dir: string,
+  fanOut: FanOut,
   mode: 'run' | 'drain',
   killAfterMs = 0,
 ): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+  const file = join(dir, 'pool.db')
   return new Promise((done, fail) => {
     const p = spawn(
       process.execPath,
@@ -27,6 +34,7 @@ function runChild(
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOOPKIT_CRASH_FANOUT: fanOut },
       },
     )
     let stderr = ''
@@ -45,11 +53,11 @@ function runChild(
   })
 }
 
-const lines = (name: string) =>
+const lines = (dir: string, name: string) =>
   existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean) : []
 
 /** 50,000 followers in one multi-row transaction (plus 100 who do not follow), ids in id order. */
-function seed(): string[] {
+function seed(file: string): string[] {
   const db = new Database(file)
   const ids: string[] = []
   try {
@@ -72,23 +80,34 @@ function seed(): string[] {
 }
 
 describe('crash safety of a campaign (SIGKILL during fan-out and dispatch)', () => {
-  it('after restarts every one of 50,000 members got the message exactly once', async () => {
+  it.each<FanOut>([
+    'per-member',
+    'set-based',
+  ])('%s fan-out: after restarts every one of 50,000 members got the message exactly once', async (fanOut) => {
+    const dir = mkdtempSync(join(tmpdir(), `loopkit-crash-campaign-${fanOut}-`))
+    dirs.push(dir)
+    const file = join(dir, 'pool.db')
     const init = sqliteStorage({ file })
     await init.countCustomers({})
     await init.close?.()
-    const members = seed()
+    const members = seed(file)
     expect(members.length).toBe(MEMBERS)
 
     // Kills early in the fan-out, later in it, and while the dispatcher is busy.
     let kills = 0
     for (const killAfterMs of [300, 1_200, 2_500, 4_000]) {
-      const { signal, stderr } = await runChild('run', killAfterMs + Math.floor(Math.random() * 300))
+      const { signal, stderr } = await runChild(
+        dir,
+        fanOut,
+        'run',
+        killAfterMs + Math.floor(Math.random() * 300),
+      )
       expect(stderr).toBe('')
       if (signal !== 'SIGKILL') break // it finished before the kill: nothing left to crash
       kills++
     }
     expect(kills).toBeGreaterThan(0)
-    const drained = await runChild('drain')
+    const drained = await runChild(dir, fanOut, 'drain')
     expect(drained.stderr).toBe('')
     expect(drained.code).toBe(0)
 
@@ -101,13 +120,13 @@ describe('crash safety of a campaign (SIGKILL during fan-out and dispatch)', () 
     expect(rows.filter((r) => r.status !== 'sent')).toEqual([])
     // One row per member, keyed by the campaign and the member.
     expect(rows.map((r) => r.customerId).sort()).toEqual(members)
-    const delivered = lines('provider.log')
-    const attempts = lines('attempts.log')
+    const delivered = lines(dir, 'provider.log')
+    const attempts = lines(dir, 'attempts.log')
     expect(delivered.length).toBe(MEMBERS)
     expect(new Set(delivered)).toEqual(new Set(rows.map((r) => r.dedupeKey)))
     expect(attempts.length).toBeGreaterThanOrEqual(MEMBERS)
     console.log(
-      `${MEMBERS} members over ${kills} kills; ${attempts.length - MEMBERS} repeated sends absorbed by the dedupe key`,
+      `${fanOut}: ${MEMBERS} members over ${kills} kills; ${attempts.length - MEMBERS} repeated sends absorbed by the dedupe key`,
     )
   }, 600_000)
 })
