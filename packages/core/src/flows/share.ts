@@ -64,17 +64,18 @@ export async function resolveShare(rt: Runtime, token: string): Promise<Share> {
 
 /**
  * Someone opened a share link: record the visit (with the browser's key, and the customer if
- * logged in) and return where to send them. The sharer opening their own link is not a visit.
+ * logged in) and return where to send them. The sharer opening their own link is not a visit, nor
+ * is an open with `record: false` (the route's verdict on a subrequest or a flood).
  */
 export async function visitShare(
   rt: Runtime,
-  input: { token: string; visitorKey: string; customerId: string | null },
+  input: { token: string; visitorKey: string; customerId: string | null; record?: boolean },
 ): Promise<{ share: Share; visit: Visit | null; location: string }> {
   const share = await resolveShare(rt, input.token)
   const target = new URL(share.target, rt.baseUrl.origin)
   target.searchParams.set('share', input.token)
   const location = target.origin === rt.baseUrl.origin ? `${target.pathname}${target.search}` : target.href
-  if (input.customerId === share.customerId) return { share, visit: null, location }
+  if (input.record === false || input.customerId === share.customerId) return { share, visit: null, location }
   const visit: Visit = {
     id: newId('vis'),
     shareId: share.id,

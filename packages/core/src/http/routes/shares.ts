@@ -2,6 +2,7 @@ import { isLoopError, loopError } from '../../errors.js'
 import { createShare, recordClientEvent, shareCard, visitShare } from '../../flows/share.js'
 import { parseInput, shareBody } from '../../schemas.js'
 import { BODY_LIMITS, readJson } from '../body.js'
+import { recordsVisit } from '../link-visit.js'
 import { htmlPage, wantsHtml } from '../pages.js'
 import { enforceRateLimit } from '../rate-limit.js'
 import { json, redirect } from '../respond.js'
@@ -48,6 +49,7 @@ export const shareRoutes: LoopHttpRoute[] = [
           token: params.token!,
           visitorKey: visitor.key,
           customerId,
+          record: await recordsVisit({ rt, request, customerId }),
         })
         return redirect(location, visitor.setCookie ? { 'set-cookie': visitor.setCookie } : {})
       } catch (error) {

@@ -36,8 +36,9 @@ export interface RateLimitOptions {
   /** `POST /shares`. Default 30, then 1 per 10 s. */
   shares?: RateLimitRule | false
   /**
-   * `GET /c/:token` (each open of a campaign link writes a visit). Default 20, then 1 per 3 s. Over
-   * the limit the link still redirects; it only stops recording visits.
+   * `GET /s/:token` and `GET /c/:token` (each open of a share or campaign link writes a visit), one
+   * bucket for both. Default 20, then 1 per 3 s. Over the limit a link still redirects; it only
+   * stops recording visits.
    */
   links?: RateLimitRule | false
 }
