@@ -10,31 +10,13 @@ import type { Reward, RewardStatus, Share, Visit } from '../domain/share.js'
 import type { BroadcastStorage } from './broadcast.js'
 import type { CampaignFanOutStorage } from './campaign-fan-out.js'
 import type { CampaignStorage } from './campaign-storage.js'
-import type { NotificationCompletion, NotificationOutcome, ReserveSendInput } from './outbox-types.js'
+import type { NotificationCompletion, NotificationOutcome } from './outbox-types.js'
 import type { RateLimitStorage } from './rate-limit.js'
 import type { RollupStorage } from './rollups.js'
+import type { SendLedgerStorage } from './send-ledger.js'
+import type { Effects, StockReservation, WebhookDelivery } from './storage-types.js'
 
-/**
- * What a state change writes in the same transaction as the change itself: the event-log entries
- * and the outbox rows. Outbox rows whose `dedupeKey` already exists are skipped, not duplicated.
- */
-export interface Effects {
-  events?: NewEvent[]
-  outbox?: NewNotification[]
-}
-
-/** Units of one SKU an order holds. */
-export interface StockReservation {
-  skuId: string
-  quantity: number
-}
-
-/** A webhook delivery, recorded exactly once per `(provider, eventId)`. */
-export interface WebhookDelivery {
-  provider: string
-  eventId: string
-  receivedAt: number
-}
+export type { Effects, StockReservation, WebhookDelivery } from './storage-types.js'
 
 /**
  * The storage contract. Every method is one atomic domain operation: a SQL adapter does each in
@@ -42,7 +24,9 @@ export interface WebhookDelivery {
  * Failures throw `LoopError` (`out_of_stock`, `limit_exceeded`, `invalid_transition`, `conflict`,
  * `refund_exceeds_paid`, `invalid_input`, `storage_error`).
  *
- * The rollup operations ({@link RollupStorage}) are an optional capability that `loop.analytics` needs.
+ * The rollup operations ({@link RollupStorage}) are an optional capability that `loop.analytics` needs;
+ * the send ledger ({@link SendLedgerStorage}) one that frequency caps need (implement both of its
+ * operations).
  *
  * Prove an implementation with `testStorageAdapter()` from `@loopkit/testing`.
  */
@@ -51,7 +35,8 @@ export interface StorageAdapter
     Partial<CampaignStorage>,
     Partial<CampaignFanOutStorage>,
     Partial<BroadcastStorage>,
-    Partial<RateLimitStorage> {
+    Partial<RateLimitStorage>,
+    Partial<SendLedgerStorage> {
   readonly name: string
 
   // ── customers ─────────────────────────────────────────────────────────────
@@ -381,20 +366,6 @@ export interface StorageAdapter
     status?: Notification['status']
     limit: number
   }): Promise<Notification[]>
-  /**
-   * The send ledger behind frequency caps (optional: a loop whose policy has caps needs it).
-   * In one atomic step: if `key` is already reserved, answers `ok: true` (a retry of the same
-   * message); else counts the customer's reservations of `class` inside each cap's window and,
-   * when every count is below its `max`, records `key` at `now`. Concurrent reservations for one
-   * customer and class are serialised, so no number of dispatchers can exceed a cap.
-   */
-  reserveSend?(input: ReserveSendInput): Promise<{ ok: boolean }>
-  /**
-   * Gives a reservation back: the message behind `key` reached nobody (its fallback chain ran out
-   * on failures), so it must not use up the customer's cap. Unknown keys are a no-op. Required
-   * when `reserveSend` is implemented.
-   */
-  releaseSend?(input: { key: string }): Promise<void>
 
   // ── cache (tokens, locks, login state) ────────────────────────────────────
   cacheGet(input: { key: string; now: number }): Promise<string | null>
