@@ -1,5 +1,5 @@
-import { loopError, type StorageAdapter } from '@loopkit/core'
-import { memoryStorage } from '@loopkit/core/dev'
+import { loopError, type MessagingAdapter, type StorageAdapter } from '@loopkit/core'
+import { consoleMessaging, memoryStorage } from '@loopkit/core/dev'
 import { describe, expect, it } from 'vitest'
 import { testLoop } from './_setup.js'
 
@@ -162,4 +162,49 @@ describe('campaigns', () => {
     ).rejects.toMatchObject({ code: 'invalid_input' })
     expect(await t.loop.campaigns.get({ id: 'c1' })).toBeNull()
   })
+})
+
+describe('campaign preview: where the whole audience would go', () => {
+  /** A followers-only channel; with `filter`, it says whom it reaches as an audience filter. */
+  const template = (filter: boolean): MessagingAdapter => ({
+    id: 'template',
+    canReach: ({ customer }) => customer.followedAt !== null,
+    send: async () => ({ providerMessageId: null }),
+    ...(filter ? { reach: () => ({ followed: true }) } : {}),
+  })
+
+  for (const filter of [true, false]) {
+    it(`${filter ? 'counted by the storage from reach filters' : 'routed one by one'}: matches what the send queues`, async () => {
+      const t = testLoop({ messaging: [template(filter), consoleMessaging({ log: () => {} })] })
+      await pool(t, 5) // 5 followers and a stranger
+      await t.loop.audiences.define({ id: 'everyone', where: { all: [] } })
+      const both = await t.loop.campaigns.create({
+        audience: 'everyone',
+        message: message(1),
+        channelPlan: { channels: ['template', 'console'] },
+      })
+      const only = await t.loop.campaigns.create({
+        audience: 'everyone',
+        message: message(2),
+        channelPlan: { channels: ['template'] },
+      })
+      expect((await t.loop.campaigns.preview({ id: both.id })).routing).toEqual({
+        byChannel: { template: 5, console: 1 },
+        unreachable: 0,
+        exact: true,
+      })
+      expect((await t.loop.campaigns.preview({ id: only.id })).routing).toEqual({
+        byChannel: { template: 5 },
+        unreachable: 1,
+        exact: true,
+      })
+      // The preview wrote nothing; the send then queues exactly what it said.
+      expect(await t.loop.notify.list({})).toEqual([])
+      await t.loop.campaigns.send({ id: both.id })
+      const rows = await t.loop.notify.list({})
+      expect(rows.filter((r) => r.channel === 'template')).toHaveLength(5)
+      expect(rows.filter((r) => r.channel === 'console')).toHaveLength(1)
+      expect(await t.loop.campaigns.send({ id: only.id })).toMatchObject({ queued: 5, unreachable: 1 })
+    })
+  }
 })

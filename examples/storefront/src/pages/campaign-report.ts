@@ -84,11 +84,13 @@ function reachFacts(c: Customer | undefined): Html {
 }
 
 function previewSection(p: CampaignPreview, members: Map<string, Customer>): Html {
-  const reached = p.sample.filter((s) => s.channel !== null).length
+  const reached = Object.values(p.routing.byChannel).reduce((a, b) => a + b, 0)
+  const scope = p.routing.exact ? t('全部', 'Of all of them') : t('前一万人中', 'Of the first 10,000')
   return html`<section class="panel" id="preview"><h2>${t('预览', 'Preview')}</h2>
 <p>${t('人群现有', 'The audience holds')} <strong id="preview-members" data-value="${p.members}">${p.members}</strong> ${t('人。', 'people.')}
-${t('前', 'Of the first')} ${p.sample.length}: <strong id="preview-reached" data-value="${reached}">${reached}</strong> ${t('人有渠道可达', 'would get it')},
-<strong id="preview-unreached" data-value="${p.sample.length - reached}">${p.sample.length - reached}</strong> ${t('人没有（未关注或无此渠道的身份）', 'would not (not following, or no identity on any channel of the plan)')}.</p>
+${scope}: <strong id="preview-reached" data-value="${reached}">${reached}</strong> ${t('人有渠道可达', 'would get it')}
+(${Object.entries(p.routing.byChannel).map(([channel, n], i) => html`${i ? ', ' : ''}<code>${channel}</code> <span data-channel="${channel}">${n}</span>`)}),
+<strong id="preview-unreached" data-value="${p.routing.unreachable}">${p.routing.unreachable}</strong> ${t('人没有（未关注或无此渠道的身份）', 'would not (not following, or no identity on any channel of the plan)')}.</p>
 <p class="stock">${t('频次上限、免打扰时段和授权在发送时逐条判断，结果见下方效果。', 'Frequency caps, quiet hours and consent are decided per message at send time; the report below shows each decision.')}</p>
 <div class="table-wrap"><table id="preview-sample"><thead><tr><th>${t('客户', 'Customer')}</th><th>${t('渠道', 'Channel')}</th><th>${t('账号与关注', 'Accounts, follows')}</th></tr></thead>
 <tbody>${p.sample.map(
