@@ -175,7 +175,16 @@ describe('campaign preview: where the whole audience would go', () => {
 
   for (const filter of [true, false]) {
     it(`${filter ? 'counted by the storage from reach filters' : 'routed one by one'}: matches what the send queues`, async () => {
-      const t = testLoop({ messaging: [template(filter), consoleMessaging({ log: () => {} })] })
+      const base = memoryStorage()
+      let counts = 0
+      const storage: StorageAdapter = {
+        ...base,
+        countCustomers: (input) => {
+          counts++
+          return base.countCustomers(input)
+        },
+      }
+      const t = testLoop({ storage, messaging: [template(filter), consoleMessaging({ log: () => {} })] })
       await pool(t, 5) // 5 followers and a stranger
       await t.loop.audiences.define({ id: 'everyone', where: { all: [] } })
       const both = await t.loop.campaigns.create({
@@ -193,6 +202,8 @@ describe('campaign preview: where the whole audience would go', () => {
         unreachable: 0,
         exact: true,
       })
+      // Counted by the storage: the audience, then one count per channel; routed one by one: the audience only.
+      expect(counts).toBe(filter ? 3 : 1)
       expect((await t.loop.campaigns.preview({ id: only.id })).routing).toEqual({
         byChannel: { template: 5 },
         unreachable: 1,

@@ -5,6 +5,7 @@ import { loopError } from '../../errors.js'
 import type { Runtime } from '../../loop/runtime.js'
 import { firstReachable } from '../policy/chain.js'
 import { campaignMessage } from './create.js'
+import { planReach } from './routes.js'
 import { campaignStore } from './store.js'
 
 /** Members routed one by one at most, when a channel of the plan cannot say whom it reaches. */
@@ -67,26 +68,6 @@ export async function previewCampaign(
   }
 }
 
-/** Each channel's reach filter (narrowed to followers where the policy says so), or null if one has none. */
-function reachFilters(rt: Runtime, c: Campaign, message: RenderedMessage) {
-  const out: { channel: string; reach: AudienceFilter }[] = []
-  for (const id of c.channels) {
-    const channel = rt.messaging.find((m) => m.id === id)
-    if (!channel) continue
-    if (!channel.reach) return null
-    const reach = channel.reach({ message })
-    if (!reach) continue
-    try {
-      channel.validate?.({ message })
-    } catch {
-      continue // refuses the message: the routing passes it over
-    }
-    const followersOnly = rt.config.policy.channels?.[id]?.followersOnly
-    out.push({ channel: id, reach: followersOnly ? { all: [reach, { followed: true }] } : reach })
-  }
-  return out
-}
-
 /** Counted by the storage: members of each channel's filter that no earlier channel reaches. */
 async function countedRouting(
   rt: Runtime,
@@ -95,7 +76,7 @@ async function countedRouting(
   members: number,
   now: number,
 ): Promise<CampaignRouting | null> {
-  const routes = reachFilters(rt, c, message)
+  const routes = planReach(rt, c, message, () => {}) // a refusing channel is passed over, as at send
   if (!routes) return null
   const byChannel: Record<string, number> = {}
   let reached = 0

@@ -4,28 +4,45 @@ import type { RenderedMessage } from '../../domain/notification.js'
 import type { Runtime } from '../../loop/runtime.js'
 
 /**
- * The campaign's plan as storage-side routes — each channel's `reach` filter, narrowed to followers
- * where the policy says `followersOnly` — or null when a channel of the plan cannot say whom it
- * reaches as a filter (or broadcasts), so members must be routed one by one. A channel whose
- * `validate` refuses the message is left out, as the per-member routing would.
+ * Each channel of the campaign's plan with whom it reaches as a filter — narrowed to followers where
+ * the policy says `followersOnly` — or null when a channel of the plan cannot say so (no `reach`). A
+ * channel that does not carry the message, or whose `validate` refuses it (`onInvalid` hears why), is
+ * left out, as the per-member routing would.
  */
-export function storageRoutes(rt: Runtime, c: Campaign, message: RenderedMessage): FanOutRoute[] | null {
-  if (!rt.storage.fanOutCampaign) return null
+export function planReach(
+  rt: Runtime,
+  c: Campaign,
+  message: RenderedMessage,
+  onInvalid: (error: unknown, channel: string) => void,
+): FanOutRoute[] | null {
   const routes: FanOutRoute[] = []
   for (const id of c.channels) {
     const channel = rt.messaging.find((m) => m.id === id)
     if (!channel) continue
-    if (channel.broadcast || !channel.reach) return null
+    if (!channel.reach) return null
     const reach = channel.reach({ message })
     if (!reach) continue
     try {
       channel.validate?.({ message })
     } catch (error) {
-      rt.reportError(error, `campaign ${c.id} on ${channel.id}`)
+      onInvalid(error, id)
       continue
     }
     const followersOnly = rt.config.policy.channels?.[id]?.followersOnly
     routes.push({ channel: id, reach: followersOnly ? { all: [reach, { followed: true }] } : reach })
   }
   return routes
+}
+
+/**
+ * The campaign's plan as storage-side routes ({@link planReach}), or null when the storage cannot
+ * fan out set-based, a channel of the plan broadcasts, or one cannot say whom it reaches — then
+ * members are routed one by one.
+ */
+export function storageRoutes(rt: Runtime, c: Campaign, message: RenderedMessage): FanOutRoute[] | null {
+  if (!rt.storage.fanOutCampaign) return null
+  if (c.channels.some((id) => rt.messaging.find((m) => m.id === id)?.broadcast)) return null
+  return planReach(rt, c, message, (error, channel) =>
+    rt.reportError(error, `campaign ${c.id} on ${channel}`),
+  )
 }
