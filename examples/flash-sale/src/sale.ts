@@ -13,6 +13,8 @@ export interface FlashSaleOptions {
   /** Checkouts in flight at once. Default 32. */
   concurrency?: number
   synchronous?: SqliteStorageOptions['synchronous']
+  /** Other options of the sale's SQLite storage (`checkpoints`, say). */
+  sqlite?: Omit<SqliteStorageOptions, 'file' | 'synchronous'>
   /**
    * How buyers check out: `loop.checkout()` (default), or `POST /checkout` through `loop.fetch`, the
    * route browsers use and the one the rate limits guard (the buyer is named by the host's session
@@ -68,6 +70,7 @@ export function quantile(sorted: Float64Array, q: number): number {
 export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSaleResult> {
   const setupStart = performance.now()
   const storage = sqliteStorage({
+    ...options.sqlite,
     file: options.file,
     ...(options.synchronous ? { synchronous: options.synchronous } : {}),
   })

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { loopError, requiredOptionError, type StorageAdapter } from '@loopkit/core'
 import Database from 'better-sqlite3'
+import { backgroundCheckpointer, type Checkpointer } from './_internal/checkpointer.js'
 import { createDb, SCOPE } from './_internal/db.js'
 import { audienceOps } from './audiences.js'
 import { cacheOps } from './cache.js'
@@ -36,6 +37,13 @@ export interface SqliteStorageOptions {
   busyTimeoutMs?: number
   /** The adapter's `name`. Defaults to `"sqlite"`. */
   name?: string
+  /**
+   * Where WAL checkpoints (copying committed pages from the log into the database file, and
+   * syncing it) run. `'background'` (default for a file): in a worker thread with its own
+   * connection, so no request waits for one. `'inline'`: inside the commit that fills the log past
+   * 1,000 pages, as SQLite does by default. Durability is the same either way.
+   */
+  checkpoints?: 'background' | 'inline'
 }
 
 /**
@@ -92,7 +100,18 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     throw error
   }
 
-  const db = createDb(raw)
+  let checkpointer: Checkpointer | null = null
+  if (!inMemory && options.checkpoints !== 'inline') {
+    checkpointer = backgroundCheckpointer({
+      raw,
+      file: options.file,
+      synchronous,
+      busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)),
+      // The connection checkpoints inline again: slower, never less safe. Said once, not thrown.
+      onError: (error) => process.emitWarning(error.message, { code: 'LOOPKIT_SQLITE_CHECKPOINT' }),
+    })
+  }
+  const db = createDb(raw, checkpointer ? { afterCommit: () => checkpointer.afterCommit() } : {})
   return {
     name: options.name ?? 'sqlite',
     ...customerOps(db),
@@ -114,6 +133,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     async close() {
       if (!raw.open) return
       await db.drain()
+      await checkpointer?.close()
       raw.pragma('optimize')
       raw.close()
     },

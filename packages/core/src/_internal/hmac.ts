@@ -30,10 +30,10 @@ function forKey(key: string): Keyed {
 }
 
 /**
- * HMAC-SHA256 of the concatenated `parts` (strings are UTF-8) under `key`, as raw bytes. Same
- * bytes as `createHmac('sha256', key).update(a).update(b).digest()`.
+ * HMAC-SHA256 in pure JavaScript (@noble/hashes), for runtimes without `node:crypto`. Same bytes
+ * as {@link hmacSha256}.
  */
-export function hmacSha256(key: string, ...parts: (string | Uint8Array)[]): Uint8Array {
+export function portableHmacSha256(key: string, ...parts: (string | Uint8Array)[]): Uint8Array {
   const k = forKey(key)
   const h = k.base._cloneInto(k.scratch)
   k.scratch = h
@@ -42,3 +42,38 @@ export function hmacSha256(key: string, ...parts: (string | Uint8Array)[]): Uint
   h.digestInto(out)
   return out
 }
+
+interface NativeHmac {
+  update(data: string | Uint8Array): NativeHmac
+  digest(): Uint8Array
+}
+type CreateHmac = (algorithm: 'sha256', key: string) => NativeHmac
+
+// Where the runtime has `node:crypto` (Node 20.16+, Bun, Deno, workerd with nodejs_compat), its
+// native HMAC is ~10x the pure-JS one on the short messages we sign (3 µs vs 30-45 µs for a
+// payment webhook's signature): a flash sale signs or checks two or three per order. Reached
+// through `process.getBuiltinModule`, so no bundler resolves `node:crypto` and core stays neutral.
+const nativeCreateHmac = ((): CreateHmac | null => {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule
+  if (typeof get !== 'function') return null
+  try {
+    const crypto = get('node:crypto') as { createHmac?: CreateHmac } | undefined
+    return typeof crypto?.createHmac === 'function' ? crypto.createHmac : null
+  } catch {
+    return null
+  }
+})()
+
+/**
+ * HMAC-SHA256 of the concatenated `parts` (strings are UTF-8) under `key`, as raw bytes. Same
+ * bytes as `createHmac('sha256', key).update(a).update(b).digest()`: native where the runtime
+ * has `node:crypto`, else {@link portableHmacSha256}.
+ */
+export const hmacSha256: (key: string, ...parts: (string | Uint8Array)[]) => Uint8Array = nativeCreateHmac
+  ? (key, ...parts) => {
+      const h = nativeCreateHmac('sha256', key)
+      for (const p of parts) h.update(p)
+      return h.digest()
+    }
+  : portableHmacSha256

@@ -60,7 +60,14 @@ export function newId(prefix: string, now: number = Date.now()): string {
  * ```
  */
 export function newOrderNumber(now: number): string {
-  const d = new Date(now)
-  const stamp = d.toISOString().replace(/\D/g, '').slice(0, 14)
+  const second = Math.floor(now / 1000)
+  // Orders in a sale come many per second: the formatted second is kept, not rebuilt per order.
+  if (second !== stampSecond) {
+    stampSecond = second
+    stamp = new Date(second * 1000).toISOString().replace(/\D/g, '').slice(0, 14)
+  }
   return `${stamp}${randomBase62(10)}`
 }
+
+let stampSecond = Number.NaN
+let stamp = ''

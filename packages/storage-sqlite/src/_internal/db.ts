@@ -42,7 +42,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 /** An operation failed after it had written: nothing was committed, run the batch again isolated. */
 const REPLAY = Symbol('replay')
 
-export function createDb(raw: BetterSqlite3.Database): Db {
+export function createDb(raw: BetterSqlite3.Database, hooks: { afterCommit?: () => void } = {}): Db {
   const statements = new Map<string, Statement>()
   const queue: Pending[] = []
   let scheduled = false
@@ -141,6 +141,7 @@ export function createDb(raw: BetterSqlite3.Database): Db {
       if (raw.inTransaction) rollback.run()
       return { failed: toLoopError(error) }
     }
+    hooks.afterCommit?.()
     return outcomes
   }
 }

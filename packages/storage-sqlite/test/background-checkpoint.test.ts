@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { backgroundCheckpointer, COMMITS_PER_CHECKPOINT } from '../src/_internal/checkpointer.js'
+import { sqliteStorage } from '../src/index.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'loopkit-background-checkpoint-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A WAL database with a table, and a write of `rows` rows (about 500 bytes each) in one commit. */
+function open(name: string) {
+  const file = join(dir, name)
+  const raw = new Database(file)
+  raw.pragma('journal_mode = WAL')
+  raw.exec('CREATE TABLE t (x TEXT NOT NULL)')
+  const insert = raw.prepare('INSERT INTO t (x) VALUES (hex(randomblob(250)))')
+  const write = (rows: number) =>
+    raw.transaction(() => {
+      for (let i = 0; i < rows; i++) insert.run()
+    })()
+  return { raw, file, write, size: () => statSync(file).size }
+}
+
+describe('WAL checkpoints in a background thread', () => {
+  it('commits never checkpoint inline; the thread copies them into the database file', async () => {
+    const db = open('background.db')
+    const cp = backgroundCheckpointer({ raw: db.raw, file: db.file, synchronous: 'normal', busyTimeoutMs: 5000 })
+    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+    const before = db.size()
+    for (let i = 0; i < COMMITS_PER_CHECKPOINT - 1; i++) {
+      db.write(500) // ~250 KB each: far past 1,000 pages in all, which SQLite would checkpoint inline
+      cp.afterCommit()
+    }
+    // Not due yet (and nothing was checkpointed inline).
+    await cp.idle()
+    expect(db.size()).toBe(before)
+    db.write(500)
+    cp.afterCommit()
+    await cp.idle()
+    expect(db.size()).toBeGreaterThan(before + COMMITS_PER_CHECKPOINT * 500 * 400)
+    expect(db.raw.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: COMMITS_PER_CHECKPOINT * 500 })
+    await cp.close()
+    // Closed: the connection checkpoints inline again, with the setting it had.
+    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+    db.raw.close()
+  })
+
+  it('a thread that cannot open the file gives the connection its inline checkpoints back', async () => {
+    const db = open('fallback.db')
+    const errors: Error[] = []
+    const cp = backgroundCheckpointer({
+      raw: db.raw,
+      file: join(dir, 'no-such-folder', 'x.db'),
+      synchronous: 'normal',
+      busyTimeoutMs: 0,
+      onError: (e) => errors.push(e),
+    })
+    for (let i = 0; i < COMMITS_PER_CHECKPOINT; i++) cp.afterCommit()
+    await cp.idle()
+    await expect.poll(() => errors.length).toBe(1)
+    expect(cp.active).toBe(false)
+    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+    const before = db.size()
+    db.write(10_000) // ~5 MB: past 1,000 pages, so this commit checkpoints inline again
+    expect(db.size()).toBeGreaterThan(before)
+    await cp.close()
+    db.raw.close()
+  })
+
+  it('the storage checkpoints in the background by default and inline when asked', async () => {
+    const file = join(dir, 'storage.db')
+    const storage = sqliteStorage({ file, synchronous: 'normal' })
+    const inline = sqliteStorage({ file: join(dir, 'inline.db'), checkpoints: 'inline' })
+    const pages = (f: string) => {
+      const raw = new Database(f, { readonly: true })
+      try {
+        return raw.pragma('wal_autocheckpoint', { simple: true })
+      } finally {
+        raw.close()
+      }
+    }
+    // A fresh connection shows SQLite's default: the setting is the storage connection's own.
+    expect(pages(file)).toBe(1000)
+    const sku = (id: string) => ({
+      id,
+      title: 'Duck',
+      description: 'x'.repeat(2000),
+      imageUrl: null,
+      price: 100,
+      currency: 'CNY',
+      stock: 10,
+      active: true,
+    })
+    const before = statSync(file).size
+    for (let i = 0; i < 3 * COMMITS_PER_CHECKPOINT; i++) await storage.putSku({ sku: sku(`s${i}`) })
+    await expect.poll(() => statSync(file).size, { timeout: 5000 }).toBeGreaterThan(before)
+    expect((await storage.listSkus({})).length).toBe(3 * COMMITS_PER_CHECKPOINT)
+    await storage.close?.()
+    await inline.putSku({ sku: sku('a') })
+    await inline.close?.()
+    // Closed cleanly: the last connection folded the log into the file and removed it.
+    expect(() => statSync(`${file}-wal`)).toThrow()
+  })
+})
