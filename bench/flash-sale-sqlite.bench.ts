@@ -101,7 +101,7 @@ async function runOnce(synchronous: 'normal' | 'full'): Promise<void> {
     console.log(
       `  sold out ${sale.soldOut}, stock left ${sale.stockLeft}, outbox rows ${sale.outboxRows}, oversold ${sale.oversold}`,
     )
-    console.log(`adapter only (createOrder + markPaid, no loop): ${adapterRate} orders/s`)
+    console.log(`adapter only (createOrder + markPaid, no loop, 32 in flight): ${adapterRate} orders/s`)
     console.log(
       `raw better-sqlite3 (3 writes/order): ${raw} orders/s (median of ${rawRates.join(', ')}), ${rawCpuUs.toFixed(0)} µs CPU per order`,
     )
