@@ -19,6 +19,13 @@ const INSERT = `INSERT INTO orders (id, number, customer_id, lines, total, curre
 const SAVE =
   'UPDATE orders SET status = ?, provider_ref = ?, paid_at = ?, refunded = ?, updated_at = ? WHERE id = ?'
 
+/** The caller's order as a fresh object (what a read would return): plain data, copied by field. */
+const copyOrder = (o: Order): Order => ({
+  ...o,
+  lines: o.lines.map((l) => ({ ...l })),
+  attribution: o.attribution ? { ...o.attribution } : null,
+})
+
 export function getOrderRow(db: Db, id: string): Order | null {
   const row = db.q(BY_ID).get(id) as OrderRow | undefined
   return row ? toOrder(row) : null
@@ -66,7 +73,7 @@ export function orderOps(db: Db): OrderOps {
       throw error
     }
     writeEffects(db, input.effects, o.createdAt)
-    return { order: structuredClone(o), created: true }
+    return { order: copyOrder(o), created: true }
   })
 
   const transition = db.tx((input: Parameters<StorageAdapter['transitionOrder']>[0]) => {
