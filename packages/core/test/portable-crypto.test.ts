@@ -4,8 +4,8 @@ import { createHmac, randomBytes } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, fromUtf8, toBase64Url, toHex, utf8 } from '../src/_internal/bytes.js'
-import { newId, newOrderNumber, randomBase62 } from '../src/_internal/ids.js'
 import { hmacSha256, portableHmacSha256 } from '../src/_internal/hmac.js'
+import { newId, newOrderNumber, randomBase62 } from '../src/_internal/ids.js'
 import { deriveKey, mac, macHex, safeEqual } from '../src/_internal/sign.js'
 
 describe('portable crypto (no node:crypto in core)', () => {

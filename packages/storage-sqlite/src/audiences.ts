@@ -1,5 +1,5 @@
 import type { Audience, StorageAdapter } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { type CustomerRow, toCustomer } from './_internal/rows.js'
 import { compileFilter } from './audience-sql.js'
 
@@ -34,7 +34,7 @@ export function audienceOps(db: Db): AudienceOps {
   )
   return {
     async listCustomers({ where, after, limit, now }) {
-      return guard(() => {
+      return db.read(() => {
         const f = where ? compileFilter(where, now ?? Date.now()) : { sql: '1', params: [] }
         const size = Math.max(0, Math.floor(limit))
         // Keyset on the primary key: each page walks the index from the cursor, however deep.
@@ -45,7 +45,7 @@ export function audienceOps(db: Db): AudienceOps {
       })
     },
     async countCustomers({ where, now }) {
-      return guard(() => {
+      return db.read(() => {
         const f = where ? compileFilter(where, now ?? Date.now(), 'count') : { sql: '1', params: [] }
         const row = db.q(`SELECT count(*) AS n FROM customers c WHERE ${f.sql}`).get(...f.params) as {
           n: number
@@ -57,13 +57,15 @@ export function audienceOps(db: Db): AudienceOps {
       return put(audience)
     },
     async getAudience({ id }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q('SELECT * FROM audiences WHERE id = ?').get(id) as AudienceRow | undefined
         return row ? toAudience(row) : null
       })
     },
     async listAudiences() {
-      return guard(() => (db.q('SELECT * FROM audiences ORDER BY id').all() as AudienceRow[]).map(toAudience))
+      return db.read(() =>
+        (db.q('SELECT * FROM audiences ORDER BY id').all() as AudienceRow[]).map(toAudience),
+      )
     },
   }
 }

@@ -1,5 +1,5 @@
 import type { StorageAdapter } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 
 type CacheOps = Pick<StorageAdapter, 'cacheGet' | 'cacheSet' | 'cacheDelete'>
 
@@ -35,7 +35,7 @@ export function cacheOps(db: Db): CacheOps {
 
   return {
     async cacheGet({ key, now }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q('SELECT value FROM cache WHERE key = ? AND expires_at > ?').get(key, now) as
           | { value: string }
           | undefined

@@ -1,7 +1,7 @@
 import type { BroadcastJob, Campaign, FanOutInput, StorageAdapter } from '@loopkit/core'
 import { campaignKeyPrefix, newId } from '@loopkit/core'
 import { checkpointPace } from './_internal/checkpoint-pace.js'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { compileFilter } from './audience-sql.js'
 
 type DeliveryOps = Required<
@@ -171,7 +171,7 @@ export function campaignDeliveryOps(db: Db): DeliveryOps {
       return finish(input)
     },
     async listBroadcastJobs({ campaignId }) {
-      return guard(() =>
+      return db.read(() =>
         (
           db
             .q('SELECT data FROM broadcast_jobs WHERE campaign_id = ? ORDER BY "offset", key')

@@ -1,5 +1,5 @@
 import type { Campaign, CampaignResults, CampaignVisit, StorageAdapter } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 
 type CampaignLinkOps = Required<
@@ -58,7 +58,7 @@ export function campaignLinkOps(db: Db): CampaignLinkOps {
 
   return {
     async dueCampaigns({ now, staleBefore, limit }) {
-      return guard(() =>
+      return db.read(() =>
         (
           db.q(DUE).all({ now, staleBefore, limit: Math.max(0, limit) }) as {
             data: string
@@ -81,7 +81,7 @@ export function campaignLinkOps(db: Db): CampaignLinkOps {
       return claim(visitorKey, customerId)
     },
     async lastCampaignVisit({ customerId, visitorKey, since }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q(LAST_VISIT).get({ since, customerId, visitorKey: visitorKey ?? null }) as
           | VisitRow
           | undefined
@@ -89,7 +89,7 @@ export function campaignLinkOps(db: Db): CampaignLinkOps {
       })
     },
     async campaignResults({ id }) {
-      return guard((): CampaignResults => {
+      return db.read((): CampaignResults => {
         const { clicks } = db
           .q(
             `SELECT count(DISTINCT coalesce(customer_id, char(0) || visitor_key)) AS clicks

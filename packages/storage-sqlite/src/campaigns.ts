@@ -5,7 +5,7 @@ import {
   loopError,
   type StorageAdapter,
 } from '@loopkit/core'
-import { type Db, guard, SCOPE } from './_internal/db.js'
+import { type Db, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 
 type CampaignOps = Required<
@@ -97,12 +97,12 @@ export function campaignOps(db: Db): CampaignOps {
       return create(campaign)
     },
     async getCampaign({ id }) {
-      return guard(() => get(id))
+      return db.read(() => get(id))
     },
     async listCampaigns({ status, before, limit }) {
       // A row-value comparison on (created_at, id) walks campaigns_created (or
       // campaigns_status_created) backwards from the cursor: each page costs the same however deep.
-      return guard(() => {
+      return db.read(() => {
         const where = [
           ...(status ? ['status = @status'] : []),
           ...(before ? ['(created_at, id) < (@createdAt, @id)'] : []),
@@ -128,7 +128,7 @@ export function campaignOps(db: Db): CampaignOps {
       return cancel(input)
     },
     async countCampaignRows({ id }) {
-      return guard(() => {
+      return db.read(() => {
         const [from, to] = keyRange(id)
         return db
           .q(

@@ -1,7 +1,7 @@
 import type { OrderLine, Sku, StockReservation, StorageAdapter } from '@loopkit/core'
 import { limitCountingStatuses, loopError } from '@loopkit/core'
 import { checkDelta, checkLimit, checkStock } from '@loopkit/core/kit'
-import { type Db, guard, SCOPE } from './_internal/db.js'
+import { type Db, SCOPE } from './_internal/db.js'
 import { type SkuRow, toSku } from './_internal/rows.js'
 
 type CatalogOps = Pick<StorageAdapter, 'putSku' | 'getSku' | 'listSkus' | 'setStock' | 'adjustStock'>
@@ -75,13 +75,13 @@ export function catalogOps(db: Db): CatalogOps {
       return put(input)
     },
     async getSku({ id }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q(BY_ID).get(id) as SkuRow | undefined
         return row ? toSku(row) : null
       })
     },
     async listSkus({ activeOnly }) {
-      return guard(() => {
+      return db.read(() => {
         const sql = activeOnly
           ? 'SELECT * FROM skus WHERE active = 1 ORDER BY id'
           : 'SELECT * FROM skus ORDER BY id'

@@ -1,7 +1,7 @@
 import type { Customer, Identity, StorageAdapter } from '@loopkit/core'
 import { loopError } from '@loopkit/core'
 import { applyActivity, applyConsentChange, chooseSurvivor } from '@loopkit/core/kit'
-import { type Db, guard, SCOPE } from './_internal/db.js'
+import { type Db, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type CustomerRow, toCustomer } from './_internal/rows.js'
 import { mergeRows } from './customer-merge.js'
@@ -191,10 +191,10 @@ export function customerOps(db: Db): CustomerOps {
       return upsert(input)
     },
     async getCustomer({ id }) {
-      return guard(() => get(id))
+      return db.read(() => get(id))
     },
     async findCustomerByIdentity({ provider, subject }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q(BY_IDENTITY).get(provider, subject) as CustomerRow | undefined
         return row ? toCustomer(row) : null
       })

@@ -1,5 +1,5 @@
 import type { StorageAdapter } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { insertEvents } from './_internal/effects.js'
 import { type EventRow, toEvent } from './_internal/rows.js'
 
@@ -15,7 +15,7 @@ export function eventOps(db: Db): EventOps {
       await append(input)
     },
     async listEvents({ after, types, customerId, orderId, limit }) {
-      return guard(() => {
+      return db.read(() => {
         const where = ['seq > ?']
         const params: unknown[] = [after ?? 0]
         if (types) {

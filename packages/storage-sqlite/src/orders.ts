@@ -1,6 +1,6 @@
 import type { Order, StorageAdapter } from '@loopkit/core'
 import { legalSources, loopError } from '@loopkit/core'
-import { type Db, guard, json, SCOPE } from './_internal/db.js'
+import { type Db, json, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type OrderRow, toOrder } from './_internal/rows.js'
 import { releaseStock, reserveStock } from './catalog.js'
@@ -97,16 +97,16 @@ export function orderOps(db: Db): OrderOps {
       return create(input)
     },
     async getOrder({ id }) {
-      return guard(() => getOrderRow(db, id))
+      return db.read(() => getOrderRow(db, id))
     },
     async getOrderByNumber({ number }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q('SELECT * FROM orders WHERE number = ?').get(number) as OrderRow | undefined
         return row ? toOrder(row) : null
       })
     },
     async listOrders({ customerId, status, limit, before }) {
-      return guard(() => {
+      return db.read(() => {
         const where: string[] = []
         const params: unknown[] = []
         if (customerId !== undefined) {
@@ -127,7 +127,7 @@ export function orderOps(db: Db): OrderOps {
       })
     },
     async listExpiredOrders({ now, limit }) {
-      return guard(() => {
+      return db.read(() => {
         // Index order only, so LIMIT stops early however many orders are due.
         const sql = `SELECT * FROM orders WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?`
         return (db.q(sql).all(now, Math.max(0, limit)) as OrderRow[]).map(toOrder)

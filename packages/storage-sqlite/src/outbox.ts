@@ -1,5 +1,5 @@
 import type { NotificationOutcome, StorageAdapter } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { insertNotifications, writeEffects } from './_internal/effects.js'
 import { type NotificationRow, toNotification } from './_internal/rows.js'
 
@@ -150,7 +150,7 @@ export function outboxOps(db: Db): OutboxOps {
       return completeMany(input)
     },
     async listNotifications({ customerId, status, limit }) {
-      return guard(() => {
+      return db.read(() => {
         const where: string[] = []
         const params: unknown[] = []
         if (customerId !== undefined) {

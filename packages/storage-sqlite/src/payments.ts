@@ -1,5 +1,5 @@
 import type { Payment, StorageAdapter, WebhookDelivery } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type OrderRow, type PaymentRow, toOrder, toPayment } from './_internal/rows.js'
 import { applyRfm } from './customer-stats.js'
@@ -74,7 +74,7 @@ export function paymentOps(db: Db): PaymentOps {
       return { ...payment }
     },
     async listPayments({ orderId }) {
-      return guard(() =>
+      return db.read(() =>
         (
           db
             .q('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at, id')

@@ -1,6 +1,6 @@
 import type { Effects, Refund, StorageAdapter } from '@loopkit/core'
 import { loopError } from '@loopkit/core'
-import { type Db, guard, SCOPE } from './_internal/db.js'
+import { type Db, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type RefundRow, toRefund } from './_internal/rows.js'
 import { applyRfm } from './customer-stats.js'
@@ -122,13 +122,13 @@ export function refundOps(db: Db): RefundOps {
       return create(input)
     },
     async getRefund({ id }) {
-      return guard(() => byId(id))
+      return db.read(() => byId(id))
     },
     async getRefundByNumber({ number }) {
-      return guard(() => byNumber(number))
+      return db.read(() => byNumber(number))
     },
     async listRefunds({ orderId, status, updatedBefore, limit }) {
-      return guard(() => {
+      return db.read(() => {
         const where: string[] = []
         const params: unknown[] = []
         const add = (clause: string, value: unknown) => {

@@ -1,6 +1,6 @@
 import type { StorageAdapter } from '@loopkit/core'
 import { loopError } from '@loopkit/core'
-import { type Db, guard, SCOPE } from './_internal/db.js'
+import { type Db, SCOPE } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type RewardRow, toReward } from './_internal/rows.js'
 
@@ -102,7 +102,7 @@ export function rewardOps(db: Db): RewardOps {
       return transition(input)
     },
     async listRewards({ sharerId, orderId, status, dueBefore, limit }) {
-      return guard(() => {
+      return db.read(() => {
         const where: string[] = []
         const params: unknown[] = []
         const add = (clause: string, value: unknown) => {

@@ -1,5 +1,5 @@
 import { type RollupBatch, type RollupPeople, type RollupStorage, rollupWindowSide } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { presenceWriter } from './rollup-people.js'
 import { rankKeys } from './rollup-rank.js'
 
@@ -115,7 +115,7 @@ export function rollupOps(db: Db): RollupStorage {
 
   return {
     async rollupCursor() {
-      return guard(() => ({
+      return db.read(() => ({
         cursor:
           (db.q('SELECT cursor FROM rollup_cursor WHERE id = 1').get() as { cursor: number } | undefined)
             ?.cursor ?? 0,
@@ -125,7 +125,7 @@ export function rollupOps(db: Db): RollupStorage {
       return { applied: await apply(from, to, batch) }
     },
     async sumRollups({ fromDay, toDay, metrics, dim, byDay, keys }) {
-      return guard(() => {
+      return db.read(() => {
         type Row = Awaited<ReturnType<RollupStorage['sumRollups']>>[number]
         const f = metricFilter(metrics)
         const k = keys ? `key IN (${keys.map(() => '?').join(', ')})` : '1'
@@ -162,7 +162,7 @@ export function rollupOps(db: Db): RollupStorage {
       })
     },
     async topRollupKeys({ fromDay, toDay, step, dim, metric, limit }) {
-      return guard(() => {
+      return db.read(() => {
         const span = { fromDay, toDay, ...range() }
         const side = rollupWindowSide(span)
         return rankKeys(
@@ -179,7 +179,7 @@ export function rollupOps(db: Db): RollupStorage {
       })
     },
     async countRollupPeople({ fromDay, toDay, steps, byKey }) {
-      return guard(() => {
+      return db.read(() => {
         if (steps.length === 0) return []
         if (!byKey) return people(fromDay, toDay, steps, false)
         const keyed = people(fromDay, toDay, steps, true)
@@ -190,7 +190,7 @@ export function rollupOps(db: Db): RollupStorage {
       })
     },
     async rollupCohorts({ fromMonth, toMonth }) {
-      return guard(
+      return db.read(
         () =>
           db
             .q(

@@ -1,5 +1,5 @@
 import type { StorageAdapter } from '@loopkit/core'
-import { type Db, guard } from './_internal/db.js'
+import type { Db } from './_internal/db.js'
 import { writeEffects } from './_internal/effects.js'
 import { type ShareRow, toShare, toVisit, type VisitRow } from './_internal/rows.js'
 
@@ -43,13 +43,13 @@ export function shareOps(db: Db): ShareOps {
       return create(input)
     },
     async getShare({ id }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q('SELECT * FROM shares WHERE id = ?').get(id) as ShareRow | undefined
         return row ? toShare(row) : null
       })
     },
     async listShares({ customerId, limit }) {
-      return guard(() => {
+      return db.read(() => {
         const rows =
           customerId === undefined
             ? db.q('SELECT * FROM shares ORDER BY created_at DESC, id DESC LIMIT ?').all(Math.max(0, limit))
@@ -66,7 +66,7 @@ export function shareOps(db: Db): ShareOps {
       return claim(visitorKey, customerId)
     },
     async lastVisit({ customerId, visitorKey, since }) {
-      return guard(() => {
+      return db.read(() => {
         const row = db.q(LAST_VISIT).get({ since, customerId, visitorKey: visitorKey ?? null }) as
           | VisitRow
           | undefined

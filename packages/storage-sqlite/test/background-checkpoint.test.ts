@@ -26,7 +26,12 @@ function open(name: string) {
 describe('WAL checkpoints in a background thread', () => {
   it('commits never checkpoint inline; the thread copies them into the database file', async () => {
     const db = open('background.db')
-    const cp = backgroundCheckpointer({ raw: db.raw, file: db.file, synchronous: 'normal', busyTimeoutMs: 5000 })
+    const cp = backgroundCheckpointer({
+      raw: db.raw,
+      file: db.file,
+      synchronous: 'normal',
+      busyTimeoutMs: 5000,
+    })
     expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
     const before = db.size()
     for (let i = 0; i < COMMITS_PER_CHECKPOINT - 1; i++) {
