@@ -6,6 +6,7 @@ import { campaignLinksMigration } from './migration-8.js'
 import { analyticsWindowsMigration } from './migration-10.js'
 import { campaignDeliveryMigration } from './migration-11.js'
 import { campaignListMigration } from './migration-12.js'
+import { partialCampaignIndexMigration } from './migration-13.js'
 
 /** One versioned schema change, applied once and never edited after it shipped. */
 export interface Migration {
@@ -331,6 +332,7 @@ export const migrations: readonly Migration[] = [
   analyticsWindowsMigration,
   campaignDeliveryMigration,
   campaignListMigration,
+  partialCampaignIndexMigration,
 ]
 
 /**

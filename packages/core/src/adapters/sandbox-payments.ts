@@ -14,6 +14,8 @@ import type { Order, Refund } from '../domain/order.js'
 import { loopError } from '../errors.js'
 import { sandboxPayRoutes } from './sandbox-pay-page.js'
 
+const lenient = new TextDecoder('utf-8', { fatal: false })
+
 /** The sandbox webhook signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, like Stripe's. */
 export const SANDBOX_SIGNATURE_HEADER = 'loopkit-sandbox-signature'
 
@@ -102,14 +104,15 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
     signature?: SandboxSignature
   }): Request {
     const body = JSON.stringify(input.event)
-    const headers = new Headers({ 'content-type': 'application/json' })
+    // A plain record: the Request fills its own Headers once from it.
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
     const at = input.at ?? now()
     if (input.signature !== 'missing') {
       const header =
         input.signature === 'forged'
           ? sign(body, at).replace(/v1=[0-9a-f]{8}/, 'v1=deadbeef')
           : sign(body, at)
-      headers.set(SANDBOX_SIGNATURE_HEADER, header)
+      headers[SANDBOX_SIGNATURE_HEADER] = header
     }
     return new Request(input.url, { method: 'POST', headers, body })
   }
@@ -121,7 +124,7 @@ export function sandboxPayments(options: SandboxPaymentsOptions = {}) {
     const t = Number(parts.t)
     if (!Number.isInteger(t) || !parts.v1)
       throw loopError('sandbox', 'signature_invalid', 'Malformed webhook signature.')
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(body)
+    const text = lenient.decode(body)
     const expected = macHex(secret, `${t}.`, body)
     if (!safeEqual(parts.v1, expected))
       throw loopError('sandbox', 'signature_invalid', 'Webhook signature does not match.')
