@@ -8,10 +8,8 @@ import type { Migration } from './migrations.js'
  */
 export const partialCampaignIndexMigration: Migration = {
   version: 13,
-  name: 'orders by campaign: only orders a campaign brought are indexed',
-  sql: `
-    DROP INDEX orders_campaign;
-    CREATE INDEX orders_campaign ON orders (json_extract(attribution, '$.campaignId'))
-      WHERE json_extract(attribution, '$.campaignId') IS NOT NULL;
-  `,
+  name: 'orders by campaign: campaign orders only',
+  sql: `DROP INDEX orders_campaign;
+CREATE INDEX orders_campaign ON orders (json_extract(attribution, '$.campaignId'))
+WHERE json_extract(attribution, '$.campaignId') IS NOT NULL;`,
 }

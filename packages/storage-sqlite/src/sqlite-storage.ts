@@ -108,7 +108,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
       synchronous,
       busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)),
       // The connection checkpoints inline again: slower, never less safe. Said once, not thrown.
-      onError: (error) => process.emitWarning(error.message, { code: 'LOOPKIT_SQLITE_CHECKPOINT' }),
+      onError: (error) => process.emitWarning(error),
     })
   }
   const db = createDb(raw, checkpointer ? { afterCommit: () => checkpointer.afterCommit() } : {})

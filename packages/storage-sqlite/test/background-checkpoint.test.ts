@@ -39,12 +39,13 @@ describe('WAL checkpoints in a background thread', () => {
       cp.afterCommit()
     }
     // Not due yet (and nothing was checkpointed inline).
-    await cp.idle()
+    await new Promise((resolve) => setTimeout(resolve, 50))
     expect(db.size()).toBe(before)
     db.write(500)
     cp.afterCommit()
-    await cp.idle()
-    expect(db.size()).toBeGreaterThan(before + COMMITS_PER_CHECKPOINT * 500 * 400)
+    await expect
+      .poll(() => db.size(), { timeout: 5000 })
+      .toBeGreaterThan(before + COMMITS_PER_CHECKPOINT * 500 * 400)
     expect(db.raw.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: COMMITS_PER_CHECKPOINT * 500 })
     await cp.close()
     // Closed: the connection checkpoints inline again, with the setting it had.
@@ -63,8 +64,7 @@ describe('WAL checkpoints in a background thread', () => {
       onError: (e) => errors.push(e),
     })
     for (let i = 0; i < COMMITS_PER_CHECKPOINT; i++) cp.afterCommit()
-    await cp.idle()
-    await expect.poll(() => errors.length).toBe(1)
+    await expect.poll(() => errors.length, { timeout: 5000 }).toBe(1)
     expect(cp.active).toBe(false)
     expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
     const before = db.size()

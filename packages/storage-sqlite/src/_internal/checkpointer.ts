@@ -9,45 +9,17 @@ export const CHECKPOINT_INTERVAL_MS = 200
 
 // The checkpointing thread: its own connection to the same file, asked to run a PASSIVE checkpoint
 // (copy committed WAL pages into the database file without waiting for, or blocking, any reader or
-// writer) and to answer with what it did. Plain CommonJS evaluated in the worker: no file of its own
-// to resolve, bundle or transpile. The driver is the one this package loaded, by absolute path.
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const db = new Database(workerData.file)
-db.pragma('busy_timeout = ' + workerData.busyTimeoutMs)
-db.pragma('synchronous = ' + workerData.synchronous)
-db.pragma('wal_autocheckpoint = 0')
-parentPort.on('message', (m) => {
-  if (m === 'close') {
-    db.close()
-    parentPort.close()
-    return
-  }
-  try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)')
-    parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed })
-  } catch (error) {
-    parentPort.postMessage({ ok: false, message: String(error && error.message || error) })
-  }
-})
-parentPort.postMessage({ ok: true, ready: true })
-`
-
-/** What a background checkpoint reported (frames are WAL pages). */
-export interface CheckpointReport {
-  ok: boolean
-  busy?: number
-  log?: number
-  checkpointed?: number
-  message?: string
-}
+// writer) on message 0, and to close on 1; it answers each checkpoint with null, or why it failed.
+// Plain CommonJS evaluated in the worker (kept short: it ships as a string, unminified), so there is
+// no file of its own to resolve, bundle or transpile. The driver is this package's, by absolute path.
+const WORKER = `const{parentPort:p,workerData:w}=require('node:worker_threads');\
+const db=new(require(w.driver))(w.file);for(const x of w.pragmas)db.pragma(x);\
+p.on('message',m=>{if(m)return db.close(),p.close();\
+try{db.pragma('wal_checkpoint(PASSIVE)');p.postMessage(null)}catch(e){p.postMessage(String(e))}})`
 
 export interface Checkpointer {
   /** Called after every commit of the connection: asks for a checkpoint when one is due. */
   afterCommit(): void
-  /** Settles when no checkpoint is running (tests, benchmarks). */
-  idle(): Promise<void>
   /** Stops the thread (its connection closed); the connection checkpoints inline again. */
   close(): Promise<void>
   /** True while checkpoints run in the thread (false after a failure or `close`). */
@@ -80,14 +52,6 @@ export function backgroundCheckpointer(input: {
   let running = false
   let commits = 0
   let last = Date.now()
-  let waiters: Array<() => void> = []
-
-  const settle = () => {
-    running = false
-    const w = waiters
-    waiters = []
-    for (const resolve of w) resolve()
-  }
 
   const fail = (error: Error) => {
     if (!active) return
@@ -95,31 +59,32 @@ export function backgroundCheckpointer(input: {
     if (raw.open) raw.pragma(`wal_autocheckpoint = ${inlinePages}`)
     worker?.terminate().catch(() => {})
     worker = null
-    settle()
     input.onError?.(error)
   }
 
   const start = (): Worker => {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3')
     const w = new Worker(WORKER, {
       eval: true,
       workerData: {
-        driver,
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         file: input.file,
-        synchronous: input.synchronous.toUpperCase(),
-        busyTimeoutMs: input.busyTimeoutMs,
+        pragmas: [
+          `busy_timeout=${input.busyTimeoutMs}`,
+          `synchronous=${input.synchronous}`,
+          'wal_autocheckpoint=0',
+        ],
       },
     })
     // The thread never keeps the process alive: an app that forgets `close()` still exits.
     w.unref()
-    w.on('message', (m: CheckpointReport & { ready?: boolean }) => {
-      if (m.ready) return
-      if (!m.ok) return fail(new Error(`Background checkpoint failed: ${m.message}`))
-      settle()
+    // One answer per checkpoint: null when it ran, else why it failed.
+    w.on('message', (failure: string | null) => {
+      running = false
+      if (failure !== null) fail(new Error(`Background checkpoint failed: ${failure}`))
     })
-    w.on('error', (error) => fail(error))
+    w.on('error', fail)
     w.on('exit', (code) => {
-      if (active && code !== 0) fail(new Error(`The checkpoint thread exited with code ${code}.`))
+      if (active && code !== 0) fail(new Error(`The checkpoint thread exited (${code}).`))
     })
     return w
   }
@@ -139,14 +104,10 @@ export function backgroundCheckpointer(input: {
       running = true
       try {
         worker ??= start()
-        worker.postMessage('checkpoint')
+        worker.postMessage(0)
       } catch (error) {
         fail(error as Error)
       }
-    },
-    idle() {
-      if (!running) return Promise.resolve()
-      return new Promise<void>((resolve) => waiters.push(resolve))
     },
     async close() {
       if (!active) return
@@ -154,10 +115,9 @@ export function backgroundCheckpointer(input: {
       const w = worker
       worker = null
       if (raw.open) raw.pragma(`wal_autocheckpoint = ${inlinePages}`)
-      settle()
       if (!w) return
       const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
-      w.postMessage('close')
+      w.postMessage(1)
       // A checkpoint in progress finishes first; a thread that does not exit soon is stopped.
       const timer = setTimeout(() => w.terminate().catch(() => {}), 5_000)
       await exited
