@@ -4,6 +4,7 @@ import { orderCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
+import { readOne } from './_internal/read-many.js'
 import { statsCte } from './customer-stats.js'
 import { createFast, createSlow, outOfStock } from './order-create.js'
 import { normalizeReservations, releaseCte } from './stock.js'
@@ -22,6 +23,13 @@ export function orderOps(db: Db): Ops {
     return rows[0] ?? null
   }
 
+  // The paid webhook starts with this read: concurrent ones share a statement.
+  const byNumber = readOne<Order>(
+    db,
+    ['text'],
+    ([n]) => `SELECT ${orderCols()} FROM ${s}.orders WHERE number = ${n}`,
+  )
+
   return {
     async createOrder({ order, reserve, effects }) {
       const items = normalizeReservations(reserve)
@@ -36,14 +44,7 @@ export function orderOps(db: Db): Ops {
 
     getOrder: ({ id }) => byId(id),
 
-    async getOrderByNumber({ number }) {
-      const { rows } = await db.query<Order>(
-        `SELECT ${orderCols()} FROM ${s}.orders WHERE number = $1`,
-        [number],
-        { prepared: true },
-      )
-      return rows[0] ?? null
-    },
+    getOrderByNumber: ({ number }) => byNumber([number]),
 
     async listOrders({ customerId, status, limit, before }) {
       const values: unknown[] = []
