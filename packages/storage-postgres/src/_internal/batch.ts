@@ -39,8 +39,9 @@ export function batched<I, O>(
       return
     }
     batch.forEach((w, i) => {
-      const o = outcomes[i]!
-      if (o.ok) w.resolve(o.value)
+      const o = outcomes[i]
+      if (o === undefined) w.reject(new Error('[loopkit] [postgres] A batched call got no answer.'))
+      else if (o.ok) w.resolve(o.value)
       else w.reject(o.error)
     })
   }
