@@ -19,8 +19,9 @@ const spend = (total: string, o: OrderState) =>
  *
  * `from` may hold many orders (a batch of payments), several of one customer: their changes are
  * summed per customer first (an UPSERT or an UPDATE … FROM changes a row once per statement), and
- * the rows are locked in key order — stats rows, then customer rows — so two statements touching
- * the same customers never wait for each other in a cycle.
+ * the rows are locked in key order — stats rows, then customer rows (in the mode the UPDATE takes,
+ * so foreign-key checks are not blocked) — so two statements touching the same customers never
+ * wait for each other in a cycle.
  */
 export function statsCte(
   s: string,
@@ -62,7 +63,7 @@ export function statsCte(
       SELECT c.id FROM ${s}.customers c
       WHERE c.id IN (SELECT customer_id FROM ${x.name}_d WHERE d_orders <> 0 OR paid IS NOT NULL)
         AND (SELECT count(*) FROM ${x.name}) >= 0
-      ORDER BY c.id FOR UPDATE
+      ORDER BY c.id FOR NO KEY UPDATE
     ),
     ${x.name}_c AS (
       UPDATE ${s}.customers c SET order_count = c.order_count + d.d_orders,
