@@ -45,6 +45,30 @@ const customer = async () =>
     })
   ).customer.id
 
+describe('reads arriving together', () => {
+  it('answers each caller its own row, and fails only the caller whose value the database refuses', async () => {
+    const [a, b] = [await customer(), await customer()]
+    const from = sent.length
+    const [ra, missing, rb, bad] = await Promise.allSettled([
+      storage.getCustomer({ id: a }),
+      storage.getCustomer({ id: 'cus_nobody' }),
+      storage.getCustomer({ id: b }),
+      storage.lastVisit({ customerId: a, since: 1.5 }), // not an integer: refused as a bigint
+    ])
+    expect(sent.slice(from).some((t) => t.includes('WITH ORDINALITY AS _b'))).toBe(true)
+    expect(ra).toMatchObject({ status: 'fulfilled', value: { id: a } })
+    expect(missing).toEqual({ status: 'fulfilled', value: null })
+    expect(rb).toMatchObject({ status: 'fulfilled', value: { id: b } })
+    expect(bad.status).toBe('rejected')
+    const [ok, refused] = await Promise.allSettled([
+      storage.lastVisit({ customerId: a, since: 0 }),
+      storage.lastVisit({ customerId: b, since: 2.5 }),
+    ])
+    expect(ok).toEqual({ status: 'fulfilled', value: null })
+    expect(refused.status).toBe('rejected')
+  })
+})
+
 describe('checkouts arriving together', () => {
   it('answers each as alone: created, the same order for a repeated key, sold out, limit, untracked', async () => {
     const duck = await storage.putSku({ sku: sku({ stock: 40 }) })

@@ -1,5 +1,5 @@
 import type { QueryResultRow } from 'pg'
-import { batched } from './batch.js'
+import { batched, eachAlone } from './batch.js'
 import type { Db } from './db.js'
 
 /**
@@ -26,17 +26,21 @@ export function readOne<R extends QueryResultRow>(
   const many = `SELECT _b.i AS "__i", _r.*
     FROM unnest(${types.map((t, j) => `$${j + 1}::${t}[]`).join(', ')}) WITH ORDINALITY AS _b(${cols.join(', ')}, i)
     CROSS JOIN LATERAL (${sql(cols.map((c) => `_b.${c}`))}) AS _r`
-  return batched(
-    async (values: unknown[]) => {
-      const { rows } = await db.query<R>(single, values, { prepared: true })
-      return rows[0] ?? null
-    },
-    async (calls: unknown[][]) => {
-      const arrays = types.map((_, j) => calls.map((v) => v[j] ?? null))
-      const { rows } = await db.query<R & { __i: number }>(many, arrays, { prepared: true })
-      const found: (R | null)[] = calls.map(() => null)
-      for (const { __i, ...row } of rows) found[__i - 1] = row as unknown as R
-      return found.map((value) => ({ ok: true as const, value }))
-    },
-  )
+  const one = async (values: unknown[]) => {
+    const { rows } = await db.query<R>(single, values, { prepared: true })
+    return rows[0] ?? null
+  }
+  return batched(one, async (calls: unknown[][]) => {
+    const arrays = types.map((_, j) => calls.map((v) => v[j] ?? null))
+    let rows: (R & { __i: number })[]
+    try {
+      rows = (await db.query<R & { __i: number }>(many, arrays, { prepared: true })).rows
+    } catch {
+      // One caller's bad value (say a fractional time for a bigint) fails only that caller.
+      return eachAlone(calls, one)
+    }
+    const found: (R | null)[] = calls.map(() => null)
+    for (const { __i, ...row } of rows) found[__i - 1] = row as unknown as R
+    return found.map((value) => ({ ok: true as const, value }))
+  })
 }
