@@ -8,6 +8,7 @@
 // Then the analytics fold's cost: the loop's sale without it, with the fold loop in the sale's
 // process, and with it in a second process on the same schema (LOOPKIT_BENCH_ANALYTICS=0 skips it).
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg } from 'node:os'
 import { sandboxPayments } from '../packages/core/src/dev/index.js'
@@ -34,10 +35,56 @@ interface Run {
   soldOut: number
   latencies: number[]
   statements: number
+  /** CPU time of this Node process during the sale, ms. */
+  nodeCpuMs: number
+  /** CPU time of the PostgreSQL backends serving the side's pool during the sale, ms (NaN when not readable). */
+  dbCpuMs: number
+}
+
+// The two cores are shared by Node and the PostgreSQL backends, so each side's CPU per order counts
+// in both. A backend's CPU is read from /proc (the server runs on this machine in development; on
+// another host the figure is NaN and printed as n/a). Backends are found by application_name.
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS
+  } catch {
+    return Number.NaN
+  }
+}
+async function backendCpuMs(pool: Pool, app: string): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+    [app],
+  )
+  return rows.reduce((sum, r) => sum + procCpuMs(r.pid), 0)
+}
+/** Starts measuring Node's CPU and the backends' (of connections named `app`); call the result after the sale. */
+async function cpuMeter(
+  pool: Pool,
+  app: string,
+): Promise<() => Promise<{ nodeCpuMs: number; dbCpuMs: number }>> {
+  // Open every connection of the pool first, so each backend is there to be read before and after.
+  const clients = await Promise.all(Array.from({ length: POOL }, () => pool.connect()))
+  for (const c of clients) c.release()
+  const db0 = await backendCpuMs(pool, app)
+  const node0 = process.cpuUsage()
+  return async () => {
+    const node = process.cpuUsage(node0)
+    return { nodeCpuMs: (node.user + node.system) / 1000, dbCpuMs: (await backendCpuMs(pool, app)) - db0 }
+  }
+}
+/** The connection string with an application_name, so the side's backends can be told apart. */
+function named(app: string): string {
+  return `${URL_}${URL_.includes('?') ? '&' : '?'}application_name=${app}`
 }
 
 /** Runs `attempt(i)` for i < ATTEMPTS with CONCURRENCY in flight; times each and the whole. */
-async function drive(attempt: (i: number) => Promise<'sold' | 'sold_out'>): Promise<Omit<Run, 'statements'>> {
+async function drive(
+  attempt: (i: number) => Promise<'sold' | 'sold_out'>,
+): Promise<Omit<Run, 'statements' | 'nodeCpuMs' | 'dbCpuMs'>> {
   const latencies: number[] = []
   let sold = 0
   let soldOut = 0
@@ -79,7 +126,7 @@ async function loopRun(
   schema: string,
   fold: Fold = 'off',
 ): Promise<Run & { stock: number; orders: number; paid: number; outbox: number; folded: number }> {
-  const storage = postgresStorage({ connectionString: URL_, max: POOL }, { schema })
+  const storage = postgresStorage({ connectionString: named(schema), max: POOL }, { schema })
   const sandbox = sandboxPayments()
   const loop = createLoop({
     secret: randomBytes(24).toString('base64url'),
@@ -115,6 +162,7 @@ async function loopRun(
         : fold === 'other process'
           ? await foldInAnotherProcess({ postgres: { connectionString: URL_, schema } })
           : null
+    const cpu = await cpuMeter(storage.pool, schema)
     const statements = countStatements()
     const run = await drive(async (i) => {
       try {
@@ -133,6 +181,7 @@ async function loopRun(
       }
     })
     const n = statements()
+    const used = await cpu()
     const folded = (await stopFold?.()) ?? 0
     const { rows } = await storage.pool.query(
       `SELECT (SELECT sum(stock) FROM "${schema}".sku_stock WHERE sku_id = 'duck')::int AS stock,
@@ -140,7 +189,7 @@ async function loopRun(
               (SELECT count(*) FROM "${schema}".orders WHERE status = 'paid')::int AS paid,
               (SELECT count(*) FROM "${schema}".notifications)::int AS outbox`,
     )
-    return { ...run, statements: n, ...rows[0], folded }
+    return { ...run, statements: n, ...used, ...rows[0], folded }
   } finally {
     await storage.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {})
     await storage.close()
@@ -148,7 +197,7 @@ async function loopRun(
 }
 
 async function rawRun(schema: string): Promise<Run & { stock: number; orders: number; outbox: number }> {
-  const pool = new pg.Pool({ connectionString: URL_, max: POOL })
+  const pool = new pg.Pool({ connectionString: named(schema), max: POOL })
   const s = `"${schema}"`
   await pool.query(`CREATE SCHEMA ${s};
     CREATE TABLE ${s}.skus (id text PRIMARY KEY, stock bigint NOT NULL CHECK (stock >= 0));
@@ -158,6 +207,7 @@ async function rawRun(schema: string): Promise<Run & { stock: number; orders: nu
       message jsonb NOT NULL, status text NOT NULL, next_attempt_at bigint NOT NULL);
     INSERT INTO ${s}.skus VALUES ('duck', ${UNITS});`)
   try {
+    const cpu = await cpuMeter(pool, schema)
     const statements = countStatements()
     const run = await drive(async (i) => {
       const client = await pool.connect()
@@ -195,11 +245,12 @@ async function rawRun(schema: string): Promise<Run & { stock: number; orders: nu
       }
     })
     const n = statements()
+    const used = await cpu()
     const { rows } = await pool.query(
       `SELECT (SELECT stock FROM ${s}.skus)::int AS stock, (SELECT count(*) FROM ${s}.orders)::int AS orders,
               (SELECT count(*) FROM ${s}.outbox)::int AS outbox`,
     )
-    return { ...run, statements: n, ...rows[0] }
+    return { ...run, statements: n, ...used, ...rows[0] }
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => {})
     await pool.end()
@@ -216,7 +267,8 @@ function line(name: string, r: Run, oversold: number): string {
   return (
     `${name.padEnd(34)} ${String(r.sold).padStart(6)} orders in ${(r.ms / 1000).toFixed(1).padStart(5)} s` +
     ` = ${rate.toFixed(0).padStart(5)} orders/s | p50 ${pct(r.latencies, 50).toFixed(1)} ms, p99 ${pct(r.latencies, 99).toFixed(1)} ms` +
-    ` | sold out ${r.soldOut} | oversold ${oversold} | ${(r.statements / r.sold).toFixed(1)} statements/order`
+    ` | sold out ${r.soldOut} | oversold ${oversold} | ${(r.statements / r.sold).toFixed(1)} statements/order` +
+    ` | CPU/order: Node ${((r.nodeCpuMs / r.sold) * 1000).toFixed(0)} µs, db ${Number.isNaN(r.dbCpuMs) ? 'n/a' : `${((r.dbCpuMs / r.sold) * 1000).toFixed(0)} µs`}`
   )
 }
 

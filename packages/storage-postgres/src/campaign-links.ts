@@ -1,6 +1,7 @@
 import type { Campaign, CampaignVisit, StorageAdapter } from '@loopkit/core'
 import type { Db } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
+import { readOne } from './_internal/read-many.js'
 
 type CampaignLinkOps = Required<
   Pick<
@@ -13,6 +14,16 @@ const VISIT_COLS = `id, campaign_id AS "campaignId", visitor_key AS "visitorKey"
 
 export function campaignLinkOps(db: Db): CampaignLinkOps {
   const { s } = db
+  // Every checkout asks for the buyer's last campaign visit (attribution): concurrent ones share a
+  // statement. A browser's visits count until a customer claims them; then they are that customer's.
+  const latest = readOne<CampaignVisit>(
+    db,
+    ['text', 'text', 'bigint'],
+    ([customer, visitor, since]) => `SELECT ${VISIT_COLS} FROM ${s}.campaign_visits
+       WHERE (customer_id = ${customer} OR (${visitor}::text IS NOT NULL AND visitor_key = ${visitor} AND customer_id IS NULL))
+         AND at >= ${since}
+       ORDER BY at DESC, id DESC LIMIT 1`,
+  )
   // Paid orders, refunded ones included (the report nets their money out), through the partial
   // expression index `orders_campaign`.
   const campaignOrders = `FROM ${s}.orders WHERE attribution ? 'campaignId' AND attribution->>'campaignId' = $1
@@ -57,17 +68,7 @@ export function campaignLinkOps(db: Db): CampaignLinkOps {
       return { claimed: rowCount ?? 0 }
     },
 
-    async lastCampaignVisit({ customerId, visitorKey, since }) {
-      // A browser's visits count until a customer claims them; then they are that customer's.
-      const { rows } = await db.query<CampaignVisit>(
-        `SELECT ${VISIT_COLS} FROM ${s}.campaign_visits
-         WHERE (customer_id = $1 OR ($2::text IS NOT NULL AND visitor_key = $2 AND customer_id IS NULL))
-           AND at >= $3
-         ORDER BY at DESC, id DESC LIMIT 1`,
-        [customerId, visitorKey ?? null, since],
-      )
-      return rows[0] ?? null
-    },
+    lastCampaignVisit: ({ customerId, visitorKey, since }) => latest([customerId, visitorKey ?? null, since]),
 
     async campaignResults({ id }) {
       const [clicks, totals, byCurrency] = await Promise.all([

@@ -3,6 +3,7 @@ import { loopError } from '@loopkit/core'
 import { checkDelta, checkLimit, checkStock } from '@loopkit/core/kit'
 import { skuCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
+import { readOne } from './_internal/read-many.js'
 import { STOCK_BUCKETS, setBucketsCtes, stockTotal } from './stock.js'
 
 /** A SKU row as the domain reads it: `limitPerCustomer` only when set (an unlimited SKU reads back as written). */
@@ -16,11 +17,10 @@ type CatalogOps = Pick<StorageAdapter, 'putSku' | 'getSku' | 'listSkus' | 'setSt
 export function catalogOps(db: Db): CatalogOps {
   const { s } = db
   const cols = skuCols(stockTotal(s), 'k.')
+  const read = readOne<Sku>(db, ['text'], ([id]) => `SELECT ${cols} FROM ${s}.skus k WHERE k.id = ${id}`)
   const byId = async (id: string) => {
-    const { rows } = await db.query<Sku>(`SELECT ${cols} FROM ${s}.skus k WHERE k.id = $1`, [id], {
-      prepared: true,
-    })
-    return rows[0] ? toSku(rows[0]) : null
+    const row = await read([id])
+    return row ? toSku(row) : null
   }
   return {
     async putSku({ sku }) {

@@ -2,6 +2,7 @@ import type { Customer, IdentityProfile, StorageAdapter, WebhookDelivery } from 
 import { applyActivity } from '@loopkit/core/kit'
 import type { Db, Queryable } from './_internal/db.js'
 import { effectsCtes, Params, withEffects, writeEffects } from './_internal/effects.js'
+import { readOne } from './_internal/read-many.js'
 import { attachUnion } from './union-reveal.js'
 
 type Ops = Pick<
@@ -52,6 +53,10 @@ export async function lockKey(q: Queryable, key: string): Promise<void> {
 
 export function customerOps(db: Db): Ops {
   const { s } = db
+  // Checkout and the paid webhook both read the customer: concurrent reads share a statement.
+  const byId = readOne<Customer>(db, ['text'], ([id]) =>
+    customerSelect(s, `WHERE c.id = ${resolvedId(s, id!)}`),
+  )
 
   const findByIdentity = async (q: Queryable, provider: string, subject: string) => {
     const { rows } = await q.query<Customer>(
@@ -141,7 +146,7 @@ export function customerOps(db: Db): Ops {
       })
     },
 
-    getCustomer: ({ id }) => loadCustomer(db, s, id),
+    getCustomer: ({ id }) => byId([id]),
 
     findCustomerByIdentity: ({ provider, subject }) => findByIdentity(db, provider, subject),
 

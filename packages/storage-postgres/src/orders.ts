@@ -1,11 +1,14 @@
 import type { Order, StorageAdapter } from '@loopkit/core'
 import { legalSources } from '@loopkit/core'
+import { batched } from './_internal/batch.js'
 import { orderCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { whereBuilder } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
+import { readOne } from './_internal/read-many.js'
 import { statsCte } from './customer-stats.js'
-import { createFast, createSlow, outOfStock } from './order-create.js'
+import { createFast, createSlow, type FastOutcome, outOfStock } from './order-create.js'
+import { type CreateInput, createMany } from './order-create-many.js'
 import { normalizeReservations, releaseCte } from './stock.js'
 
 type Ops = Pick<
@@ -22,11 +25,22 @@ export function orderOps(db: Db): Ops {
     return rows[0] ?? null
   }
 
+  // The paid webhook starts with this read: concurrent ones share a statement.
+  const byNumber = readOne<Order>(
+    db,
+    ['text'],
+    ([n]) => `SELECT ${orderCols()} FROM ${s}.orders WHERE number = ${n}`,
+  )
+
+  // Concurrent checkouts of one SKU each share one statement and one commit (see createMany).
+  const fastOne = ({ order, item, effects }: CreateInput) => createFast(db, order, item, effects)
+  const fastBatched = batched<CreateInput, FastOutcome>(fastOne, (inputs) => createMany(db, inputs, fastOne))
+
   return {
     async createOrder({ order, reserve, effects }) {
       const items = normalizeReservations(reserve)
       if (items.length <= 1) {
-        const fast = await createFast(db, order, items[0], effects)
+        const fast = await fastBatched({ order, item: items[0], effects })
         if (fast === 'created') return { order: { ...order }, created: true }
         if (fast === 'sold_out') throw outOfStock([items[0]!.skuId])
         if (fast !== 'slow') return { order: (await byId(fast.prior))!, created: false }
@@ -36,14 +50,7 @@ export function orderOps(db: Db): Ops {
 
     getOrder: ({ id }) => byId(id),
 
-    async getOrderByNumber({ number }) {
-      const { rows } = await db.query<Order>(
-        `SELECT ${orderCols()} FROM ${s}.orders WHERE number = $1`,
-        [number],
-        { prepared: true },
-      )
-      return rows[0] ?? null
-    },
+    getOrderByNumber: ({ number }) => byNumber([number]),
 
     async listOrders({ customerId, status, limit, before }) {
       const values: unknown[] = []

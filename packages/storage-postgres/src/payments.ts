@@ -1,10 +1,16 @@
 import type { Effects, Order, Payment, Refund, StorageAdapter } from '@loopkit/core'
+import { batched } from './_internal/batch.js'
 import { orderCols, paymentCols, refundCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
 import { statsCte } from './customer-stats.js'
+import { markPaidMany } from './mark-paid-many.js'
 
 type Ops = Pick<StorageAdapter, 'savePayment' | 'listPayments' | 'recordWebhook' | 'markPaid'>
+export type MarkPaidInput = Parameters<StorageAdapter['markPaid']>[0]
+export type MarkPaidOutput = Awaited<ReturnType<StorageAdapter['markPaid']>>
+/** What the paid transition's statement answers per order. */
+export type MarkPaidRow = Order & { recorded: number; moved: boolean }
 
 export function paymentOps(db: Db): Ops {
   const { s } = db
@@ -12,6 +18,9 @@ export function paymentOps(db: Db): Ops {
       (id, order_id, provider, provider_ref, amount, currency, status, created_at, updated_at)`
   const onConflict = `ON CONFLICT (id) DO UPDATE SET provider_ref = excluded.provider_ref, amount = excluded.amount,
       currency = excluded.currency, status = excluded.status, updated_at = excluded.updated_at`
+  const markPaidBatched = batched(markPaidOne, (inputs: MarkPaidInput[]) =>
+    markPaidMany(db, inputs, markPaidOne),
+  )
 
   return {
     async savePayment({ payment: p }) {
@@ -55,20 +64,24 @@ export function paymentOps(db: Db): Ops {
       return { first: rows[0]!.first }
     },
 
-    async markPaid(input) {
-      const { orderId, delivery, payment: pay, now, effects, late } = input
-      // One statement, so one round trip and atomic without BEGIN/COMMIT: record the delivery,
-      // move pending → paid only if the delivery was new, save the payment only if the order
-      // moved, and write the effects only if the payment was saved (which orders the CTEs).
-      // With `late`, the order row is locked first (`lk` sees its latest version) and a delivery
-      // for an expired/cancelled order is left to the late path below, which records it together
-      // with the payment and the refund.
-      const p = new Params()
-      const id = p.add(orderId)
-      const has = p.add(delivery !== null)
-      const ref = p.add(pay.providerRef)
-      const at = p.add(now)
-      const ctes = `lk AS (SELECT status FROM ${s}.orders WHERE id = ${id} FOR UPDATE),
+    // Concurrent payments (webhooks arriving together) share one statement and one commit.
+    markPaid: (input) => (input.delivery ? markPaidBatched(input) : markPaidOne(input)),
+  }
+
+  async function markPaidOne(input: MarkPaidInput): Promise<MarkPaidOutput> {
+    const { orderId, delivery, payment: pay, now, effects, late } = input
+    // One statement, so one round trip and atomic without BEGIN/COMMIT: record the delivery,
+    // move pending → paid only if the delivery was new, save the payment only if the order
+    // moved, and write the effects only if the payment was saved (which orders the CTEs).
+    // With `late`, the order row is locked first (`lk` sees its latest version) and a delivery
+    // for an expired/cancelled order is left to the late path below, which records it together
+    // with the payment and the refund.
+    const p = new Params()
+    const id = p.add(orderId)
+    const has = p.add(delivery !== null)
+    const ref = p.add(pay.providerRef)
+    const at = p.add(now)
+    const ctes = `lk AS (SELECT status FROM ${s}.orders WHERE id = ${id} FOR UPDATE),
         d AS (
           INSERT INTO ${s}.webhook_deliveries (provider, event_id, received_at)
           SELECT ${p.add(delivery?.provider ?? null)}::text, ${p.add(delivery?.eventId ?? null)}::text,
@@ -99,27 +112,33 @@ export function paymentOps(db: Db): Ops {
           ${onConflict}
           RETURNING 1
         )`
-      const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM pay)' })
-      const { rows } = await db.query<Order & { recorded: number; moved: boolean }>(
-        `${withEffects(ctes, fx)}
+    const fx = effectsCtes(p, db, { effects, now, when: 'EXISTS (SELECT 1 FROM pay)' })
+    const { rows } = await db.query<MarkPaidRow>(
+      `${withEffects(ctes, fx)}
          SELECT (SELECT count(*) FROM d)::int AS recorded, o.id IS NOT NULL AS moved, ${orderCols('o.')}
          FROM (SELECT 1) AS one LEFT JOIN o ON true`,
-        p.values,
-        { prepared: true },
-      )
-      const { recorded, moved, ...order } = rows[0]!
-      if (moved) return { order, changed: true, duplicate: false }
-      // Read afresh: a concurrent delivery that won may have committed after this statement began.
-      const current = await db.query<Order>(`SELECT ${orderCols()} FROM ${s}.orders WHERE id = $1`, [orderId])
-      const latest = current.rows[0]
-      if (late && latest && (latest.status === 'expired' || latest.status === 'cancelled'))
-        return latePayment(db, input as LateInput)
-      return {
-        order: current.rows[0] ?? null,
-        changed: false,
-        duplicate: delivery !== null && recorded === 0,
-      }
-    },
+      p.values,
+      { prepared: true },
+    )
+    return settlePayment(db, input, rows[0]!)
+  }
+}
+
+/** The answer to one payment, from its row of the paid transition's statement. */
+export async function settlePayment(db: Db, input: MarkPaidInput, row: MarkPaidRow): Promise<MarkPaidOutput> {
+  const { recorded, moved, ...order } = row
+  if (moved) return { order, changed: true, duplicate: false }
+  // Read afresh: a concurrent delivery that won may have committed after this statement began.
+  const current = await db.query<Order>(`SELECT ${orderCols()} FROM ${db.s}.orders WHERE id = $1`, [
+    input.orderId,
+  ])
+  const latest = current.rows[0]
+  if (input.late && latest && (latest.status === 'expired' || latest.status === 'cancelled'))
+    return latePayment(db, input as LateInput)
+  return {
+    order: current.rows[0] ?? null,
+    changed: false,
+    duplicate: input.delivery !== null && recorded === 0,
   }
 }
 

@@ -78,7 +78,9 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /**
  * Storage for many app instances sharing one PostgreSQL database. Every domain operation is one
- * transaction (checkout and payment usually one statement); a SKU's stock is split over several
+ * transaction (checkout and payment usually one statement, shared by the checkouts and payments —
+ * and the reads before them — that arrive in the same turn of the event loop, each caller getting
+ * its own outcome); a SKU's stock is split over several
  * rows that concurrent buyers claim without queueing on one lock, webhooks are deduplicated by a primary
  * key, outbox rows are claimed with `FOR UPDATE SKIP LOCKED` under a lease token, and
  * `cacheSet({ ifAbsent })` is a single-flight lock across instances. Migrations are versioned in

@@ -2,6 +2,7 @@ import type { Share, StorageAdapter, Visit } from '@loopkit/core'
 import { shareCols, visitCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
+import { readOne } from './_internal/read-many.js'
 
 type Ops = Pick<
   StorageAdapter,
@@ -10,6 +11,15 @@ type Ops = Pick<
 
 export function shareOps(db: Db): Ops {
   const { s } = db
+  // Every checkout asks for the buyer's last share visit (attribution): concurrent ones share a statement.
+  const latest = readOne<Visit>(
+    db,
+    ['text', 'text', 'bigint'],
+    ([customer, visitor, since]) => `SELECT ${visitCols()} FROM ${s}.visits
+       WHERE (customer_id = ${customer} OR (${visitor}::text IS NOT NULL AND visitor_key = ${visitor})) AND at >= ${since}
+         AND sharer_id <> ${customer}
+       ORDER BY at DESC, seq DESC LIMIT 1`,
+  )
   return {
     async createShare({ share: sh, effects }) {
       const p = new Params()
@@ -53,15 +63,6 @@ export function shareOps(db: Db): Ops {
       return { claimed: rowCount }
     },
 
-    async lastVisit({ customerId, visitorKey, since }) {
-      const { rows } = await db.query<Visit>(
-        `SELECT ${visitCols()} FROM ${s}.visits
-         WHERE (customer_id = $1 OR ($2::text IS NOT NULL AND visitor_key = $2)) AND at >= $3 AND sharer_id <> $1
-         ORDER BY at DESC, seq DESC LIMIT 1`,
-        [customerId, visitorKey ?? null, since],
-        { prepared: true },
-      )
-      return rows[0] ?? null
-    },
+    lastVisit: ({ customerId, visitorKey, since }) => latest([customerId, visitorKey ?? null, since]),
   }
 }

@@ -76,6 +76,46 @@ export function effectsCtes(
     )`
 }
 
+/**
+ * {@link effectsCtes} for a statement that changes many rows, each with its own effects: `rows` is
+ * a SQL relation with columns `ob` (outbox rows, as {@link effectsJson} gives them), `ev` (events)
+ * and `now`, holding exactly the changes that happened, and `order` sorts them (so events get
+ * their `seq` in that order). The same CTE names, the same lock order.
+ */
+export function effectsManyCtes(
+  db: Pick<Db, 's' | 'schema'>,
+  p: Params,
+  x: { rows: string; order: string },
+): string {
+  const { s } = db
+  return `fx_ob AS (
+      INSERT INTO ${s}.notifications
+        (id, dedupe_key, channel, customer_id, message, status, attempts, next_attempt_at, created_at, updated_at)
+      SELECT n->>'id', n->>'dedupeKey', n->>'channel', n->>'customerId', n->'message', 'pending', 0,
+             coalesce((n->>'nextAttemptAt')::bigint, fx.now), fx.now, fx.now
+      FROM ${x.rows} AS fx, jsonb_array_elements(fx.ob) WITH ORDINALITY AS t(n, j)
+      ORDER BY ${x.order}, j
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ),
+    fx_lk AS MATERIALIZED (
+      SELECT pg_advisory_xact_lock_shared(hashtextextended(${p.add(eventsLockKey(db.schema))}, 0))
+      FROM (SELECT count(*) FROM fx_ob) AS c
+      WHERE EXISTS (SELECT 1 FROM ${x.rows} AS fx WHERE jsonb_array_length(fx.ev) > 0)
+    ),
+    fx_ev AS (
+      INSERT INTO ${s}.events (id, type, at, customer_id, order_id, data)
+      SELECT e->>'id', e->>'type', (e->>'at')::bigint, e->>'customerId', e->>'orderId', coalesce(e->'data', '{}')
+      FROM fx_lk, ${x.rows} AS fx, jsonb_array_elements(fx.ev) WITH ORDINALITY AS t(e, j)
+      ORDER BY ${x.order}, j
+    )`
+}
+
+/** A change's effects as the JSON columns of {@link effectsManyCtes}. */
+export function effectsJson(effects: Effects | undefined): { ob: unknown[]; ev: unknown[] } {
+  return { ob: (effects?.outbox ?? []).map(outboxJson), ev: (effects?.events ?? []).map(eventJson) }
+}
+
 /** Writes effects on their own (outside another change). Returns how many outbox rows were new. */
 export async function writeEffects(
   q: Queryable,
