@@ -33,7 +33,9 @@ const budgets: { entry: string; platform: 'neutral' | 'node'; budget: number }[]
   // SQLite +0.6 / PostgreSQL +1 KB with the set-based campaign fan-out and broadcast jobs (migration 11);
   // the windowed analytics rollups (migration 10) and the campaign list (12) add the rest.
   { entry: 'storage-sqlite/src/index.ts', platform: 'node', budget: 20 * KB },
-  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 26 * KB },
+  // 28 KB: +3.1 KB for the batched statements (reads, checkouts and payments of one turn share one
+  // statement; issue #13). A server-side package: nobody ships it to a browser.
+  { entry: 'storage-postgres/src/index.ts', platform: 'node', budget: 28 * KB },
   // 19.4 KB with platform certificates; 26.3 KB with the official-account message server.
   { entry: 'wechat/src/index.ts', platform: 'node', budget: 29 * KB },
   { entry: 'alipay/src/index.ts', platform: 'node', budget: 14 * KB },
