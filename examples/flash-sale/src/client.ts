@@ -22,6 +22,8 @@ export interface ClientResult {
   soldOut: number
   checkoutMs: number[]
   payMs: number[]
+  /** CPU time (user + system) of the client process while it ran the buyers, in ms. */
+  cpuMs: number
 }
 
 function post(agent: Agent, job: ClientJob, path: string, body: string, headers: Record<string, string>) {
@@ -56,7 +58,8 @@ function post(agent: Agent, job: ClientJob, path: string, body: string, headers:
 
 async function runBuyers(job: ClientJob): Promise<ClientResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: job.connections })
-  const result: ClientResult = { paid: 0, soldOut: 0, checkoutMs: [], payMs: [] }
+  const cpu0 = process.cpuUsage()
+  const result: ClientResult = { paid: 0, soldOut: 0, checkoutMs: [], payMs: [], cpuMs: 0 }
   let next = 0
   const buyer = async () => {
     for (let i = next++; i < job.customers.length; i = next++) {
@@ -103,6 +106,8 @@ async function runBuyers(job: ClientJob): Promise<ClientResult> {
   }
   await Promise.all(Array.from({ length: job.concurrency }, buyer))
   agent.destroy()
+  const cpu = process.cpuUsage(cpu0)
+  result.cpuMs = (cpu.user + cpu.system) / 1000
   return result
 }
 

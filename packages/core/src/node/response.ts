@@ -1,3 +1,5 @@
+import { utf8 } from '../_internal/bytes.js'
+import { RESPONSE_TEXT } from './keys.js'
 import type { NodeResponseLike } from './types.js'
 
 /**
@@ -6,7 +8,7 @@ import type { NodeResponseLike } from './types.js'
  *
  * A body that ends within its first chunk (the loop's JSON answers, pages and redirects) is written
  * with its `content-length` in one `end()`: headers and body leave in one write, without chunked
- * framing.
+ * framing. The loop's own JSON answers (`RESPONSE_TEXT`) are written from their text, unread.
  *
  * @example
  * ```ts
@@ -23,6 +25,14 @@ export async function writeNodeResponse(res: NodeResponseLike, response: Respons
     else headers[name] = value
   })
   if (cookies) headers['set-cookie'] = response.headers.getSetCookie()
+  const text = (response as { [RESPONSE_TEXT]?: string })[RESPONSE_TEXT]
+  if (text !== undefined) {
+    const bytes = utf8(text)
+    headers['content-length'] = String(bytes.byteLength)
+    res.writeHead(response.status, headers)
+    res.end(bytes)
+    return
+  }
   if (!response.body) {
     res.writeHead(response.status, headers)
     res.end()
