@@ -36,7 +36,8 @@ export function toNodeListener(
     try {
       const small = hasSmallBody(req)
       const body = small ? await readSmallBody(req) : null
-      if (serve && (small || !hasBody(req))) {
+      // GET and HEAD have no body; others with no declared length stream theirs (chunked).
+      if (serve && (small || req.method === 'GET' || req.method === 'HEAD')) {
         const request = new NodeRequest({
           node: req,
           method: methodOf(req),
@@ -68,17 +69,6 @@ export function toNodeListener(
     }
     await writeNodeResponse(res, response)
   }
-}
-
-/**
- * True when the request may carry a body: a method other than GET/HEAD with a non-zero declared
- * length or a transfer encoding (Node's parser reads a body only then).
- */
-function hasBody(req: NodeRequestLike): boolean {
-  const method = req.method
-  if (method === 'GET' || method === 'HEAD') return false
-  const length = req.headers['content-length']
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
 /**

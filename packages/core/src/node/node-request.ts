@@ -1,20 +1,20 @@
+import { standIn } from './delegate.js'
 import { REQUEST_BYTES, STANDARD_REQUEST } from './keys.js'
+import { NodeHeaders } from './node-headers.js'
 import type { NodeRequestLike } from './types.js'
-
-const decoder = new TextDecoder()
 
 /**
  * A `Request` read straight from a Node request whose body the bridge already holds whole (or that
  * has none), for the loop's own handler only. A standard `Request` costs a Web stream for its body,
- * an abort signal and a copy of every header before the loop reads a byte; this one answers
- * `method`, `url`, `headers` (a standard `Headers`, made on first use), `signal` and the body methods
- * from what Node already parsed, and hands the loop's body reader the bytes themselves
- * (`REQUEST_BYTES`). Anything else (`body` as a stream, `clone()`, `formData()`, `mode`, …) is the
- * standard `Request` built from the same parts on first use, and from then on the body is its.
+ * an abort signal and a validated copy of every header before the loop reads a byte; this one
+ * answers `method`, `url`, `headers` (`NodeHeaders`) and `signal` from what Node already parsed, and
+ * hands the loop's body reader the bytes themselves (`REQUEST_BYTES`). Anything else (`text()`,
+ * `body` as a stream, `clone()`, `mode`, …) is the standard `Request` built from the same parts on
+ * first use; from then on the body is its.
  *
- * It is `instanceof Request`, but it is not one to undici: `fetch(request)` and `new Request(request)`
- * need `request.clone()` (a standard `Request`) — which the loop does itself for adapter and plugin
- * routes.
+ * It is `instanceof Request`, but undici cannot read its internals: `fetch(request)` and
+ * `new Request(request)` need `request.clone()` (a standard `Request`) — which the loop does itself
+ * for adapter and plugin routes (`limitBody`).
  */
 export class NodeRequest {
   readonly method: string
@@ -42,7 +42,7 @@ export class NodeRequest {
   }
 
   get headers(): Headers {
-    this.#headers ??= headersOf(this.#node)
+    this.#headers ??= new NodeHeaders(this.#node.headers) as unknown as Headers
     return this.#headers
   }
 
@@ -75,79 +75,7 @@ export class NodeRequest {
     }
     return this.#standard
   }
-
-  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    const bytes = this[REQUEST_BYTES]()
-    return bytes ? new Uint8Array(bytes) : this[STANDARD_REQUEST]().bytes()
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return (await this.bytes()).buffer
-  }
-
-  async text(): Promise<string> {
-    const bytes = this[REQUEST_BYTES]()
-    return bytes ? decoder.decode(bytes) : this[STANDARD_REQUEST]().text()
-  }
-
-  async json(): Promise<unknown> {
-    const bytes = this[REQUEST_BYTES]()
-    return bytes ? JSON.parse(decoder.decode(bytes)) : this[STANDARD_REQUEST]().json()
-  }
 }
 
-for (const name of [
-  'blob',
-  'clone',
-  'formData',
-  'cache',
-  'credentials',
-  'destination',
-  'duplex',
-  'integrity',
-  'isHistoryNavigation',
-  'isReloadNavigation',
-  'keepalive',
-  'mode',
-  'redirect',
-  'referrer',
-  'referrerPolicy',
-] as const) {
-  const method = typeof Object.getOwnPropertyDescriptor(Request.prototype, name)?.value === 'function'
-  Object.defineProperty(
-    NodeRequest.prototype,
-    name,
-    method
-      ? {
-          value(this: NodeRequest) {
-            return (this[STANDARD_REQUEST]() as unknown as Record<string, () => unknown>)[name]!()
-          },
-        }
-      : {
-          get(this: NodeRequest) {
-            return (this[STANDARD_REQUEST]() as unknown as Record<string, unknown>)[name]
-          },
-        },
-  )
-}
-// `instanceof Request` holds, and `Symbol.toStringTag` is Request's.
-Object.setPrototypeOf(NodeRequest.prototype, Request.prototype)
-
-/**
- * The request's headers as Node parsed them (names lower-cased, repeats joined as Node joins them),
- * without HTTP/2 pseudo-headers.
- */
-export function headerPairs(req: NodeRequestLike): [string, string][] {
-  const headers: [string, string][] = []
-  for (const name in req.headers) {
-    const value = req.headers[name]
-    if (value === undefined || name.startsWith(':')) continue
-    if (typeof value === 'string') headers.push([name, value])
-    else for (const v of value) headers.push([name, v])
-  }
-  return headers
-}
-
-function headersOf(req: NodeRequestLike): Headers {
-  return new Headers(headerPairs(req))
-}
+// `text()`, `json()`, `clone()`, `mode`, …: the standard `Request`'s own (the loop reads REQUEST_BYTES).
+standIn(NodeRequest.prototype, Request.prototype, STANDARD_REQUEST)

@@ -1,6 +1,6 @@
 import { utf8 } from '../_internal/bytes.js'
 import { loopError } from '../errors.js'
-import { headerPairs } from './node-request.js'
+import { headerPairs } from './node-headers.js'
 import type { NodeBridgeOptions, NodeRequestLike } from './types.js'
 
 /**
@@ -39,7 +39,7 @@ export function toWebRequest(
 ): Request {
   const method = methodOf(req)
   const url = urlOf(req, originOf(req, options))
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: headerPairs(req) }
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: headerPairs(req.headers) }
   if (options.signal) init.signal = options.signal
   if (method !== 'GET' && method !== 'HEAD') {
     if (body) init.body = body as Uint8Array<ArrayBuffer>
@@ -60,28 +60,45 @@ export function toWebRequest(
  */
 export const EAGER_BODY_LIMIT = 16 * 1024
 
-/** True when the body is small and declared, so `readSmallBody` reads it (else it is streamed). */
+/**
+ * True when the body is small and declared, and the request has Node's stream events (every Node,
+ * Express and Fastify request does): then `readSmallBody` reads it whole, else it is streamed.
+ */
 export function hasSmallBody(req: NodeRequestLike): boolean {
   const method = req.method
-  if (method === 'GET' || method === 'HEAD' || req.readableEnded) return false
+  if (method === 'GET' || method === 'HEAD' || req.readableEnded || !req.on) return false
   const declared = req.headers['content-length']
   if (typeof declared !== 'string') return false
   const length = Number(declared)
   return Number.isSafeInteger(length) && length >= 0 && length <= EAGER_BODY_LIMIT
 }
 
-/** The whole body when it is small and declared (`hasSmallBody`), else `null` (then it is streamed). */
+/**
+ * The whole body when `hasSmallBody`, else `null` (then it is streamed). Read through the stream's
+ * events: an async iterator over a Node stream costs several promises per request, where a body of
+ * a few KB is one `data` event.
+ */
 export async function readSmallBody(req: NodeRequestLike): Promise<Uint8Array | null> {
   if (!hasSmallBody(req)) return null
   const chunks: Uint8Array[] = []
   let total = 0
-  const add = (chunk: Uint8Array | string) => {
-    const bytes = typeof chunk === 'string' ? utf8(chunk) : chunk
-    chunks.push(bytes)
-    total += bytes.byteLength
-  }
-  if (req.on) await readByEvents(req as Required<Pick<NodeRequestLike, 'on'>>, add)
-  else for await (const chunk of req) add(chunk)
+  await new Promise<void>((resolve, reject) => {
+    let ended = false
+    req.on!('data', (chunk) => {
+      const bytes = typeof chunk === 'string' ? utf8(chunk) : chunk
+      chunks.push(bytes)
+      total += bytes.byteLength
+    })
+    req.on!('end', () => {
+      ended = true
+      resolve()
+    })
+    req.on!('error', reject)
+    // A client that goes away mid-body ends the stream without `end`.
+    req.on!('close', () => {
+      if (!ended) reject(new Error('The client closed the request before its body ended.'))
+    })
+  })
   if (chunks.length === 1) return chunks[0]!
   const out = new Uint8Array(total)
   let offset = 0
@@ -90,30 +107,6 @@ export async function readSmallBody(req: NodeRequestLike): Promise<Uint8Array | 
     offset += c.byteLength
   }
   return out
-}
-
-/**
- * Reads a stream to its end through its events: an async iterator over a Node stream costs several
- * promises and a Web-style reader per request, where a body of a few KB is one `data` event.
- */
-function readByEvents(
-  req: Required<Pick<NodeRequestLike, 'on'>>,
-  add: (chunk: Uint8Array | string) => void,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let ended = false
-    req.on('data', add)
-    req.on('end', () => {
-      ended = true
-      resolve()
-    })
-    req.on('error', reject)
-    // A client that goes away mid-body ends the stream without `end`.
-    req.on('close', () => {
-      if (!ended)
-        reject(loopError('node', 'invalid_input', 'The client closed the request before its body ended.'))
-    })
-  })
 }
 
 /** The request's method, upper-cased as `Request` normalises it. */
