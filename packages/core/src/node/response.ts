@@ -27,10 +27,11 @@ export async function writeNodeResponse(res: NodeResponseLike, response: Respons
   if (cookies) headers['set-cookie'] = response.headers.getSetCookie()
   const text = (response as { [RESPONSE_TEXT]?: string })[RESPONSE_TEXT]
   if (text !== undefined) {
-    const bytes = utf8(text)
-    headers['content-length'] = String(bytes.byteLength)
+    // Ended as a string, Node sends it in the same write as the head (bytes would be a second
+    // buffer of a writev).
+    headers['content-length'] = String(utf8(text).byteLength)
     res.writeHead(response.status, headers)
-    res.end(bytes)
+    res.end(text)
     return
   }
   if (!response.body) {

@@ -26,7 +26,7 @@ export interface NodeResponseLike {
   readonly writableEnded: boolean
   writeHead(statusCode: number, headers: Record<string, string | string[]>): unknown
   write(chunk: Uint8Array): boolean
-  end(chunk?: Uint8Array): unknown
+  end(chunk?: Uint8Array | string): unknown
   once(event: 'drain' | 'close', listener: () => void): unknown
   destroy(error?: Error): unknown
 }

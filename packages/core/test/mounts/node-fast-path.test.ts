@@ -170,6 +170,23 @@ describe('toNodeListener(loop.fetch): the inner entry', () => {
     expect(forwarded!.headers.get('x-forwarded')).toBe('1')
   })
 
+  it('a JSON answer with characters outside ASCII declares its length in bytes', async () => {
+    const { loop, port } = await servedLoop()
+    await loop.catalog.put({
+      id: 'goose',
+      title: '南京盐水鹅 😀 é',
+      description: null,
+      imageUrl: null,
+      price: 9900,
+      currency: 'CNY',
+      stock: 1,
+      active: true,
+    })
+    const res = await send(port, { path: '/loop/catalog' })
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)))
+    expect(JSON.parse(res.body).skus.map((s: { title: string }) => s.title)).toContain('南京盐水鹅 😀 é')
+  })
+
   it('a buffered body past its route limit is refused (413), and reading stops at the limit', async () => {
     const { port } = await servedLoop({ session: { resolve: () => 'cus_big' } })
     // 12 KiB of JSON to the 2 KiB share-events route: small enough to be read ahead, too big for it.
