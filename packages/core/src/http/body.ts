@@ -38,6 +38,21 @@ export function isJsonMediaType(header: string | null): boolean {
   return charset === undefined || charset === 'utf-8' || charset === 'utf8'
 }
 
+/**
+ * How the Node bridge hands the loop a request whose body it has already read whole (a declared
+ * length of a few KB): `request[REQUEST_BYTES]()` gives those bytes, once, or null when it has none
+ * to give (no body, already read, or read as a stream); `request[STANDARD_REQUEST]()` is the
+ * standard `Request` for code that needs a real one (`new Request(request, init)`). Reading the
+ * bytes directly spares a Web stream per request. Keyed with `Symbol.for`, as `RESPONSE_TEXT`.
+ */
+export const REQUEST_BYTES: unique symbol = Symbol.for('loopkit.request.bytes')
+export const STANDARD_REQUEST: unique symbol = Symbol.for('loopkit.request.standard')
+
+interface BufferedRequest {
+  [REQUEST_BYTES]?: () => Uint8Array | null
+  [STANDARD_REQUEST]?: () => Request
+}
+
 function tooLarge(scope: string, limit: number) {
   return loopError(scope, 'payload_too_large', `The body is larger than ${limit} bytes.`)
 }
@@ -50,6 +65,11 @@ function tooLarge(scope: string, limit: number) {
 export async function readBody(request: Request, limit: number, scope: string): Promise<Uint8Array> {
   const declared = request.headers.get('content-length')
   if (declared !== null && Number(declared) > limit) throw tooLarge(scope, limit)
+  const bytes = (request as BufferedRequest)[REQUEST_BYTES]?.()
+  if (bytes) {
+    if (bytes.byteLength > limit) throw tooLarge(scope, limit)
+    return bytes
+  }
   if (!request.body) return new Uint8Array(0)
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
@@ -78,7 +98,8 @@ export async function readBody(request: Request, limit: number, scope: string): 
  * The request with its body capped at `limit` bytes however it is read, for handlers the loop does
  * not own (adapter and plugin routes): past the limit the read fails with `payload_too_large`.
  */
-export function limitBody(request: Request, limit: number, scope: string): Request {
+export function limitBody(input: Request, limit: number, scope: string): Request {
+  const request = (input as BufferedRequest)[STANDARD_REQUEST]?.() ?? input
   if (!request.body) return request
   const declared = request.headers.get('content-length')
   if (declared !== null && Number(declared) > limit) throw tooLarge(scope, limit)

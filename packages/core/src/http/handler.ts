@@ -3,7 +3,7 @@ import { loopError } from '../errors.js'
 import type { Runtime } from '../loop/runtime.js'
 import { BODY_LIMITS, limitBody } from './body.js'
 import { wantsHtml } from './pages.js'
-import { errorResponse, toErrorResponse } from './respond.js'
+import { errorResponse, RESPONSE_TEXT, SERVE, standardResponse, toErrorResponse } from './respond.js'
 import { matchRoute } from './router.js'
 import { analyticsRoutes, trackRoutes } from './routes/analytics.js'
 import { brokenCampaignLinkPage, campaignRoutes } from './routes/campaigns.js'
@@ -53,16 +53,18 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
   ]
   const corsOrigins = new Set(rt.options.cors?.origins ?? [])
   const withCors = (request: Request, response: Response): Response => {
+    if (corsOrigins.size === 0) return response
     const origin = request.headers.get('origin')
     if (!origin || !corsOrigins.has(origin)) return response
     // Responses from Response.json() and redirects have immutable headers in some runtimes: copy.
-    const res = new Response(response.body, response)
+    // The loop's own text answers are its to change.
+    const res = RESPONSE_TEXT in response ? response : new Response(response.body, response)
     res.headers.set('access-control-allow-origin', origin)
     res.headers.set('access-control-allow-credentials', 'true')
     res.headers.append('vary', 'Origin')
     return res
   }
-  return async function fetch(request: Request): Promise<Response> {
+  async function serve(request: Request): Promise<Response> {
     if (request.method === 'OPTIONS' && corsOrigins.size > 0) {
       const origin = request.headers.get('origin')
       if (origin && corsOrigins.has(origin)) {
@@ -81,6 +83,11 @@ export function createHandler(rt: Runtime): (request: Request) => Promise<Respon
     }
     return withCors(request, await route(request))
   }
+  const fetch = async (request: Request): Promise<Response> => standardResponse(await serve(request))
+  // `loop.fetch` is the runtime's `handle`: the bridge finds the fast entry on it.
+  for (const f of [fetch, rt.context.handle])
+    Object.defineProperty(f, SERVE, { value: serve, configurable: true })
+  return fetch
 
   async function route(request: Request): Promise<Response> {
     let url: URL

@@ -1,5 +1,6 @@
 import { utf8 } from '../_internal/bytes.js'
 import { loopError } from '../errors.js'
+import { headerPairs } from './node-headers.js'
 import type { NodeBridgeOptions, NodeRequestLike } from './types.js'
 
 /**
@@ -36,16 +37,9 @@ export function toWebRequest(
   options: NodeBridgeOptions,
   body: Uint8Array | null,
 ): Request {
-  const method = (req.method ?? 'GET').toUpperCase()
-  const url = new URL(req.originalUrl ?? req.url ?? '/', originOf(req, options))
-  const headers: [string, string][] = []
-  for (const name in req.headers) {
-    const value = req.headers[name]
-    if (value === undefined || name.startsWith(':')) continue // HTTP/2 pseudo-headers
-    if (typeof value === 'string') headers.push([name, value])
-    else for (const v of value) headers.push([name, v])
-  }
-  const init: RequestInit & { duplex?: 'half' } = { method, headers }
+  const method = methodOf(req)
+  const url = urlOf(req, originOf(req, options))
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: headerPairs(req.headers) }
   if (options.signal) init.signal = options.signal
   if (method !== 'GET' && method !== 'HEAD') {
     if (body) init.body = body as Uint8Array<ArrayBuffer>
@@ -66,21 +60,45 @@ export function toWebRequest(
  */
 export const EAGER_BODY_LIMIT = 16 * 1024
 
-/** The whole body when it is small and declared, else `null` (then it is streamed). */
-export async function readSmallBody(req: NodeRequestLike): Promise<Uint8Array | null> {
+/**
+ * True when the body is small and declared, and the request has Node's stream events (every Node,
+ * Express and Fastify request does): then `readSmallBody` reads it whole, else it is streamed.
+ */
+export function hasSmallBody(req: NodeRequestLike): boolean {
   const method = req.method
-  if (method === 'GET' || method === 'HEAD' || req.readableEnded) return null
+  if (method === 'GET' || method === 'HEAD' || req.readableEnded || !req.on) return false
   const declared = req.headers['content-length']
-  if (typeof declared !== 'string') return null
+  if (typeof declared !== 'string') return false
   const length = Number(declared)
-  if (!Number.isSafeInteger(length) || length < 0 || length > EAGER_BODY_LIMIT) return null
+  return Number.isSafeInteger(length) && length >= 0 && length <= EAGER_BODY_LIMIT
+}
+
+/**
+ * The whole body when `hasSmallBody`, else `null` (then it is streamed). Read through the stream's
+ * events: an async iterator over a Node stream costs several promises per request, where a body of
+ * a few KB is one `data` event.
+ */
+export async function readSmallBody(req: NodeRequestLike): Promise<Uint8Array | null> {
+  if (!hasSmallBody(req)) return null
   const chunks: Uint8Array[] = []
   let total = 0
-  for await (const chunk of req) {
-    const bytes = typeof chunk === 'string' ? utf8(chunk) : chunk
-    chunks.push(bytes)
-    total += bytes.byteLength
-  }
+  await new Promise<void>((resolve, reject) => {
+    let ended = false
+    req.on!('data', (chunk) => {
+      const bytes = typeof chunk === 'string' ? utf8(chunk) : chunk
+      chunks.push(bytes)
+      total += bytes.byteLength
+    })
+    req.on!('end', () => {
+      ended = true
+      resolve()
+    })
+    req.on!('error', reject)
+    // A client that goes away mid-body ends the stream without `end`.
+    req.on!('close', () => {
+      if (!ended) reject(new Error('The client closed the request before its body ended.'))
+    })
+  })
   if (chunks.length === 1) return chunks[0]!
   const out = new Uint8Array(total)
   let offset = 0
@@ -91,7 +109,18 @@ export async function readSmallBody(req: NodeRequestLike): Promise<Uint8Array | 
   return out
 }
 
-function originOf(req: NodeRequestLike, options: NodeBridgeOptions): string {
+/** The request's method, upper-cased as `Request` normalises it. */
+export function methodOf(req: NodeRequestLike): string {
+  return (req.method ?? 'GET').toUpperCase()
+}
+
+/** The request's URL on `origin`: Express's `originalUrl` when mounted under a prefix. */
+export function urlOf(req: NodeRequestLike, origin: string): URL {
+  return new URL(req.originalUrl ?? req.url ?? '/', origin)
+}
+
+/** The public origin: `options.origin` when given, else the `Host` header on the socket's scheme. */
+export function originOf(req: NodeRequestLike, options: NodeBridgeOptions): string {
   if (options.origin) return new URL(options.origin).origin
   const host = req.headers.host
   const tls = req.socket && 'encrypted' in req.socket && req.socket.encrypted === true

@@ -1,3 +1,5 @@
+import { utf8 } from '../_internal/bytes.js'
+import { RESPONSE_TEXT } from './keys.js'
 import type { NodeResponseLike } from './types.js'
 
 /**
@@ -6,7 +8,7 @@ import type { NodeResponseLike } from './types.js'
  *
  * A body that ends within its first chunk (the loop's JSON answers, pages and redirects) is written
  * with its `content-length` in one `end()`: headers and body leave in one write, without chunked
- * framing.
+ * framing. The loop's own JSON answers (`RESPONSE_TEXT`) are written from their text, unread.
  *
  * @example
  * ```ts
@@ -23,6 +25,15 @@ export async function writeNodeResponse(res: NodeResponseLike, response: Respons
     else headers[name] = value
   })
   if (cookies) headers['set-cookie'] = response.headers.getSetCookie()
+  const text = (response as { [RESPONSE_TEXT]?: string })[RESPONSE_TEXT]
+  if (text !== undefined) {
+    // Ended as a string, Node sends it in the same write as the head (bytes would be a second
+    // buffer of a writev).
+    headers['content-length'] = String(utf8(text).byteLength)
+    res.writeHead(response.status, headers)
+    res.end(text)
+    return
+  }
   if (!response.body) {
     res.writeHead(response.status, headers)
     res.end()

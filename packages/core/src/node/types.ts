@@ -16,6 +16,8 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   body?: unknown
   /** A TLS socket has `encrypted: true` (typed loosely: Node's `Socket` shares no declared property). */
   socket?: object | null
+  /** Node's stream events: a small body is read through them when present (else by iterating). */
+  on?(event: 'data' | 'end' | 'error' | 'close', listener: (chunk: Uint8Array | string) => void): unknown
 }
 
 /** What the bridge writes to a Node `ServerResponse`. */
@@ -24,7 +26,7 @@ export interface NodeResponseLike {
   readonly writableEnded: boolean
   writeHead(statusCode: number, headers: Record<string, string | string[]>): unknown
   write(chunk: Uint8Array): boolean
-  end(chunk?: Uint8Array): unknown
+  end(chunk?: Uint8Array | string): unknown
   once(event: 'drain' | 'close', listener: () => void): unknown
   destroy(error?: Error): unknown
 }
