@@ -87,3 +87,19 @@ export const mergeStats = (s: string) => [
        last_paid_at = GREATEST(cs.last_paid_at, excluded.last_paid_at)`,
   `DELETE FROM ${s}.customer_stats WHERE customer_id = $2 AND customer_id <> $1`,
 ]
+
+/**
+ * The aggregates of a pending order the CTE `o` just moved to paid (`UPDATE … RETURNING`): one more
+ * order and its total for its customer, and the payment time.
+ */
+export function paidStatsCte(s: string): string {
+  return statsCte(s, {
+    name: 'st',
+    from: 'o',
+    customer: 'o.customer_id',
+    currency: 'o.currency',
+    total: 'o.total',
+    before: { status: `'pending'`, refunded: 'o.refunded', paidAt: 'NULL::bigint' },
+    after: { status: 'o.status', refunded: 'o.refunded', paidAt: 'o.paid_at' },
+  })
+}

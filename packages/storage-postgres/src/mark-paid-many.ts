@@ -2,7 +2,7 @@ import { eachAlone, type Outcome } from './_internal/batch.js'
 import { orderCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { effectsJson, effectsManyCtes, Params } from './_internal/effects.js'
-import { statsCte } from './customer-stats.js'
+import { paidStatsCte } from './customer-stats.js'
 import { type MarkPaidInput, type MarkPaidOutput, type MarkPaidRow, settlePayment } from './payments.js'
 
 /**
@@ -106,15 +106,7 @@ async function statement(db: Db, inputs: MarkPaidInput[]): Promise<MarkPaidRow[]
       WHERE u.id = x.order_id AND u.status = 'pending'
       RETURNING u.*, x.i AS batch_i
     ),
-    ${statsCte(s, {
-      name: 'st',
-      from: 'o',
-      customer: 'o.customer_id',
-      currency: 'o.currency',
-      total: 'o.total',
-      before: { status: `'pending'`, refunded: 'o.refunded', paidAt: 'NULL::bigint' },
-      after: { status: 'o.status', refunded: 'o.refunded', paidAt: 'o.paid_at' },
-    })},
+    ${paidStatsCte(s)},
     pay AS (
       INSERT INTO ${s}.payments AS p
         (id, order_id, provider, provider_ref, amount, currency, status, created_at, updated_at)

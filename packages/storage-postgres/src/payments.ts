@@ -3,7 +3,7 @@ import { batched } from './_internal/batch.js'
 import { orderCols, paymentCols, refundCols } from './_internal/columns.js'
 import type { Db } from './_internal/db.js'
 import { effectsCtes, Params, withEffects } from './_internal/effects.js'
-import { statsCte } from './customer-stats.js'
+import { paidStatsCte } from './customer-stats.js'
 import { markPaidMany } from './mark-paid-many.js'
 
 type Ops = Pick<StorageAdapter, 'savePayment' | 'listPayments' | 'recordWebhook' | 'markPaid'>
@@ -95,15 +95,7 @@ export function paymentOps(db: Db): Ops {
           WHERE id = ${id} AND status = 'pending' AND (NOT ${has}::boolean OR EXISTS (SELECT 1 FROM d))
           RETURNING *
         ),
-        ${statsCte(s, {
-          name: 'st',
-          from: 'o',
-          customer: 'o.customer_id',
-          currency: 'o.currency',
-          total: 'o.total',
-          before: { status: `'pending'`, refunded: 'o.refunded', paidAt: 'NULL::bigint' },
-          after: { status: 'o.status', refunded: 'o.refunded', paidAt: 'o.paid_at' },
-        })},
+        ${paidStatsCte(s)},
         pay AS (
           ${upsertPayment}
           SELECT ${p.add(pay.id)}::text, o.id, ${p.add(pay.provider)}::text, ${ref}::text, ${p.add(pay.amount)}::bigint,

@@ -5,23 +5,12 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { backgroundCheckpointer, COMMITS_PER_CHECKPOINT } from '../src/_internal/checkpointer.js'
 import { sqliteStorage } from '../src/index.js'
+import { openWalTable } from './_wal-table.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'loopkit-background-checkpoint-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** A WAL database with a table, and a write of `rows` rows (about 500 bytes each) in one commit. */
-function open(name: string) {
-  const file = join(dir, name)
-  const raw = new Database(file)
-  raw.pragma('journal_mode = WAL')
-  raw.exec('CREATE TABLE t (x TEXT NOT NULL)')
-  const insert = raw.prepare('INSERT INTO t (x) VALUES (hex(randomblob(250)))')
-  const write = (rows: number) =>
-    raw.transaction(() => {
-      for (let i = 0; i < rows; i++) insert.run()
-    })()
-  return { raw, file, write, size: () => statSync(file).size }
-}
+const open = (name: string) => openWalTable(dir, name)
 
 describe('WAL checkpoints in a background thread', () => {
   it('commits never checkpoint inline; the thread copies them into the database file', async () => {

@@ -1,26 +1,14 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { checkpointPace, ROWS_PER_CHECKPOINT } from '../src/_internal/checkpoint-pace.js'
+import { openWalTable } from './_wal-table.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'loopkit-checkpoint-pace-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** A WAL database with a table, and a write of `rows` rows in one commit (about 500 bytes each). */
-function open(name: string) {
-  const file = join(dir, name)
-  const raw = new Database(file)
-  raw.pragma('journal_mode = WAL')
-  raw.exec('CREATE TABLE t (x TEXT NOT NULL)')
-  const insert = raw.prepare('INSERT INTO t (x) VALUES (hex(randomblob(250)))')
-  const write = (rows: number) =>
-    raw.transaction(() => {
-      for (let i = 0; i < rows; i++) insert.run()
-    })()
-  return { raw, write, size: () => statSync(file).size }
-}
+const open = (name: string) => openWalTable(dir, name)
 
 describe('checkpoint pacing of bulk writes (campaign fan-out, issue #10)', () => {
   const batch = ROWS_PER_CHECKPOINT / 4
