@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { backgroundCheckpointer, COMMITS_PER_CHECKPOINT } from '../src/_internal/checkpointer.js'
@@ -96,5 +98,27 @@ describe('WAL checkpoints in a background thread', () => {
     await inline.close?.()
     // Closed cleanly: the last connection folded the log into the file and removed it.
     expect(() => statSync(`${file}-wal`)).toThrow()
+  })
+
+  it('a process that never closes the storage still exits when its work is done', () => {
+    const here = dirname(fileURLToPath(import.meta.url))
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--conditions=@loopkit/source',
+        '--import',
+        'tsx',
+        join(here, 'fixtures/unclosed-child.ts'),
+        join(dir, 'unclosed.db'),
+      ],
+      { cwd: resolve(here, '../../..'), encoding: 'utf8', timeout: 30_000 },
+    )
+    // A thread keeping it alive shows as the timeout's SIGTERM.
+    expect(child.signal).toBeNull()
+    expect(child.status).toBe(0)
+    expect(child.stdout).toContain('wrote')
+    const check = new Database(join(dir, 'unclosed.db'), { readonly: true })
+    expect(check.prepare('SELECT count(*) FROM skus').pluck().get()).toBe(64)
+    check.close()
   })
 })

@@ -75,8 +75,6 @@ export function backgroundCheckpointer(input: {
         ],
       },
     })
-    // The thread never keeps the process alive: an app that forgets `close()` still exits.
-    w.unref()
     // One answer per checkpoint: null when it ran, else why it failed.
     w.on('message', (failure: string | null) => {
       running = false
@@ -86,6 +84,9 @@ export function backgroundCheckpointer(input: {
     w.on('exit', (code) => {
       if (active && code !== 0) fail(new Error(`The checkpoint thread exited (${code}).`))
     })
+    // The thread never keeps the process alive: an app that forgets `close()` still exits. After the
+    // listeners: adding a 'message' listener refs the worker's port again.
+    w.unref()
     return w
   }
 
