@@ -74,6 +74,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     throw loopError(SCOPE, 'configuration', 'Option `synchronous` must be `full` or `normal`.')
   }
   const inMemory = options.file === ':memory:'
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))
   if (!inMemory) mkdirSync(dirname(options.file), { recursive: true })
 
   let raw: Database.Database
@@ -85,7 +86,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
     })
   }
   try {
-    raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
+    raw.pragma(`busy_timeout = ${busyTimeoutMs}`)
     if (!inMemory) raw.pragma('journal_mode = WAL')
     raw.pragma(`synchronous = ${synchronous.toUpperCase()}`)
     // Each operation of a group commit runs in its own savepoint, whose undo copies of pages go to a
@@ -106,7 +107,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageAdapter {
       raw,
       file: options.file,
       synchronous,
-      busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)),
+      busyTimeoutMs,
       // The connection checkpoints inline again: slower, never less safe. Said once, not thrown.
       onError: (error) => process.emitWarning(error),
     })
